@@ -1,0 +1,41 @@
+# Souk: two commands on a fresh machine.
+#   make demo   virtualenv, services, migrations, five demo marketplaces, web + worker + beat
+#   make test   the same environment, then the whole suite
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed
+ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+PORT ?= 8000
+
+.PHONY: demo test lint format migrate services stop bench
+
+$(VENV_STAMP): pyproject.toml
+	python3.11 -m venv .venv || python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -e '.[dev]'
+	touch $(VENV_STAMP)
+
+services: $(VENV_STAMP)
+	@$(PY) scripts/devenv.py up >/dev/null
+
+migrate: services
+	$(ENV) && $(PY) manage.py migrate_schemas --noinput -v 0
+
+demo: migrate
+	$(ENV) && $(PY) manage.py souk_demo && \
+	  PORT=$(PORT) .venv/bin/honcho -f platform/Procfile.demo start
+
+test: services
+	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP)
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format: $(VENV_STAMP)
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+bench: migrate
+	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py
+
+stop:
+	$(PY) scripts/devenv.py down

@@ -1,0 +1,55 @@
+"""One error shape for the whole API: {"error": code, "message": sentence, "details": {...}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import ServiceError
+
+DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", "Log in to do this."),
+    exceptions.AuthenticationFailed: ("authentication_failed", "The credentials are not valid."),
+    exceptions.PermissionDenied: ("forbidden", "You may not do this."),
+    exceptions.NotFound: ("not_found", "Not found."),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "This method is not allowed here."),
+    exceptions.Throttled: ("throttled", "Too many requests; slow down."),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "Unsupported media type."),
+    exceptions.ParseError: ("malformed_request", "The request body could not be parsed."),
+}
+
+
+def error_response(status_code: int, code: str, message: str, details=None, headers=None):
+    body = {"error": code, "message": message, "details": details or {}}
+    return Response(body, status=status_code, headers=headers)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response(
+            status.HTTP_400_BAD_REQUEST,
+            "invalid",
+            "Some fields are not valid.",
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+        )
+    for exc_type, (code, message) in DRF_CODES.items():
+        if isinstance(exc, exc_type):
+            detail = str(exc.detail) if getattr(exc, "detail", None) else message
+            headers = {
+                k: v
+                for k, v in response.headers.items()
+                if k in {"Retry-After", "WWW-Authenticate"}
+            }
+            return error_response(response.status_code, code, detail, headers=headers)
+    return error_response(response.status_code, "error", str(exc))

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("marketplace/", views.marketplace_detail, name="marketplace"),
+    path("", include("accounts.api_urls")),
+]

@@ -1,0 +1,1 @@
+# The ledger, payments, payouts and wallets arrive with billing.

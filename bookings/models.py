@@ -1,0 +1,1 @@
+# Bookings, orders, tickets and metered sessions arrive with the bookings engine.

@@ -1,0 +1,42 @@
+"""Domain errors raised by services; the API maps each to one status and error shape."""
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details or {}
+
+
+class InvalidInput(ServiceError):
+    status = 400
+    code = "invalid"
+
+
+class NotAllowed(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class StateConflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class BusinessRuleViolation(ServiceError):
+    status = 422
+    code = "rule_violated"

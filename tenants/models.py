@@ -1,0 +1,129 @@
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$"
+
+
+class Marketplace(TenantMixin):
+    """A branded marketplace: one PostgreSQL schema, one set of users, listings and money."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    class TextDirection(models.TextChoices):
+        LTR = "ltr", "Left to right"
+        RTL = "rtl", "Right to left"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=42, unique=True, validators=[RegexValidator(SLUG_PATTERN)])
+    preset = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    owner_email = models.EmailField()
+
+    default_currency = models.CharField(max_length=3)
+    accepted_currencies = ArrayField(models.CharField(max_length=3), default=list)
+    default_language = models.CharField(max_length=8, default="en")
+    languages = ArrayField(models.CharField(max_length=8), default=list)
+    text_direction = models.CharField(
+        max_length=3, choices=TextDirection.choices, default=TextDirection.LTR
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    # Fee policy, in basis points (1 bp = 0.01 %) and minor units of the default currency.
+    commission_bps = models.PositiveIntegerField(validators=[MaxValueValidator(10_000)])
+    buyer_fee_bps = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(10_000)])
+    minimum_fee_minor = models.PositiveBigIntegerField(default=0)
+    deposit_bps = models.PositiveIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(10_000)]
+    )
+    payment_providers = ArrayField(models.CharField(max_length=20), default=list)
+    # Whether contact details in messages stay masked until a booking is paid.
+    mask_contact_details = models.BooleanField(default=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are made by tenants.services (clone of the template), never by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_bps__lte=10_000)
+                & models.Q(buyer_fee_bps__lte=10_000)
+                & models.Q(deposit_bps__lte=10_000),
+                name="marketplace_fee_bps_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended"]),
+                name="marketplace_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a marketplace; exactly one per marketplace is primary."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=models.Q(is_primary=True),
+                name="domain_one_primary_per_marketplace",
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class SpareSchema(models.Model):
+    """A schema already cloned from the template, waiting to become a marketplace."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.schema_name
+
+
+class MarketplaceEvent(models.Model):
+    """Audit row for every operator action on a marketplace."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUSPENDED = "suspended", "Suspended"
+        RESUMED = "resumed", "Resumed"
+        DELETED = "deleted", "Deleted"
+
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    marketplace_slug = models.CharField(max_length=42)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    actor = models.CharField(max_length=254, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.marketplace_slug} {self.action}"

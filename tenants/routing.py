@@ -1,0 +1,189 @@
+"""Host -> marketplace routing with a per-process cache.
+
+django-tenants looks the domain up on every request. Here each process keeps the answer
+in memory; a change to a marketplace or domain publishes an invalidation on Redis that every
+process's listener thread applies at once. A TTL backstops a missed message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import set_urlconf
+
+from tenants.models import Domain, Marketplace
+
+logger = logging.getLogger(__name__)
+
+INVALIDATION_CHANNEL = "souk:routing:invalidate"
+MAX_ENTRIES = 10_000
+
+
+@dataclass(frozen=True)
+class _Entry:
+    marketplace: Marketplace | None
+    expires_at: float
+
+
+class RoutingCache:
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+        self._listener_pid: int | None = None
+        self._listening = threading.Event()
+
+    def lookup(self, host: str) -> Marketplace | None:
+        self._ensure_listener()
+        now = time.monotonic()
+        entry = self._entries.get(host)
+        if entry is not None and entry.expires_at > now:
+            return entry.marketplace
+        marketplace = self._load(host)
+        if self._listening.is_set():
+            with self._lock:
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._entries.clear()
+                ttl = settings.SOUK_ROUTING_CACHE_TTL
+                self._entries[host] = _Entry(marketplace, now + ttl)
+        return marketplace
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def _load(host: str) -> Marketplace | None:
+        connection.set_schema_to_public()
+        domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+        return domain.tenant if domain else None
+
+    def _ensure_listener(self) -> None:
+        # One listener per process; a forked worker starts its own.
+        pid = os.getpid()
+        if self._listener_pid == pid:
+            return
+        with self._lock:
+            if self._listener_pid == pid:
+                return
+            self._listener_pid = pid
+            self._entries.clear()
+            self._listening = threading.Event()
+            thread = threading.Thread(
+                target=self._listen, args=(self._listening,), name="souk-routing", daemon=True
+            )
+            thread.start()
+        # Entries are cached only once the subscription is live, so no message is missed.
+        self._listening.wait(timeout=1.0)
+
+    def _listen(self, listening: threading.Event) -> None:
+        while True:
+            try:
+                client = redis.Redis.from_url(settings.REDIS_URL, socket_keepalive=True)
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(INVALIDATION_CHANNEL)
+                pubsub.get_message(timeout=1.0)  # the subscribe confirmation
+                self.clear()
+                listening.set()
+                for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self.clear()
+            except redis.RedisError:
+                logger.warning("routing cache listener lost Redis; retrying", exc_info=True)
+            # Without a live subscription nothing is cached, so nothing can go stale.
+            listening.clear()
+            self.clear()
+            time.sleep(1.0)
+
+
+routing_cache = RoutingCache()
+
+
+def publish_invalidation() -> None:
+    routing_cache.clear()
+    try:
+        redis.Redis.from_url(settings.REDIS_URL).publish(INVALIDATION_CHANNEL, "all")
+    except redis.RedisError:
+        logger.exception("could not publish a routing invalidation")
+
+
+def _on_change(**kwargs) -> None:
+    transaction.on_commit(publish_invalidation)
+
+
+for _model in (Marketplace, Domain):
+    post_save.connect(_on_change, sender=_model, dispatch_uid=f"routing-save-{_model.__name__}")
+    post_delete.connect(_on_change, sender=_model, dispatch_uid=f"routing-del-{_model.__name__}")
+
+
+def _error_response(request, status: int, code: str, message: str, template: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": code, "message": message, "details": {}}, status=status)
+    html = render_to_string(template, {"message": message, "host": request.get_host()})
+    return HttpResponse(html, status=status)
+
+
+class MarketplaceRoutingMiddleware:
+    """Selects the marketplace (and its schema) from the Host header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.operator_hosts = set(settings.SOUK_OPERATOR_HOSTS)
+
+    def __call__(self, request):
+        try:
+            host = request.get_host().rsplit(":", 1)[0].lower()
+        except DisallowedHost:
+            return JsonResponse(
+                {"error": "bad_host", "message": "The Host header is not valid.", "details": {}},
+                status=400,
+            )
+        if host.startswith("www."):
+            host = host[4:]
+
+        if host in self.operator_hosts:
+            connection.set_schema_to_public()
+            request.tenant = None
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
+            return self._respond(request)
+
+        marketplace = routing_cache.lookup(host)
+        if marketplace is None:
+            return _error_response(
+                request,
+                404,
+                "unknown_marketplace",
+                "No marketplace is served at this address.",
+                "souk/unknown_host.html",
+            )
+        if not marketplace.is_active:
+            return _error_response(
+                request,
+                503,
+                "marketplace_suspended",
+                f"{marketplace.name} is temporarily unavailable.",
+                "souk/suspended.html",
+            )
+        marketplace.domain_url = host
+        request.tenant = marketplace
+        connection.set_tenant(marketplace)
+        return self._respond(request)
+
+    def _respond(self, request):
+        response = self.get_response(request)
+        # A connection that has visited many schemas carries their catalog caches; recycle it.
+        served = len(getattr(connection, "schemas_served", ()))
+        if served > settings.SOUK_CONNECTION_MAX_SCHEMAS and not connection.in_atomic_block:
+            connection.close()
+        return response

@@ -1,0 +1,143 @@
+"""Schema operations behind provisioning: the template, clones, and the spare pool.
+
+The template schema (settings.TENANT_BASE_SCHEMA) is a real, migrated schema that
+``migrate_schemas`` keeps current like every marketplace's. A marketplace's schema is a
+clone of it (structure and the rows of django_migrations / contenttypes / permissions), so
+no migration runs at provisioning time. Spare schemas are clones made ahead of time and
+handed out by renaming.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django_tenants.clone import CLONE_SCHEMA_FUNCTION
+from django_tenants.utils import app_labels, quote_schema_name, schema_exists
+
+from tenants.models import SpareSchema
+
+SPARE_PREFIX = "souk_spare_"
+
+
+class TemplateOutOfDate(RuntimeError):
+    """The template schema lacks migrations the code has: run migrate_schemas first."""
+
+
+def template_schema() -> str:
+    return settings.TENANT_BASE_SCHEMA
+
+
+@cache
+def expected_tenant_migrations() -> frozenset[tuple[str, str]]:
+    tenant_labels = set(app_labels(settings.TENANT_APPS))
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    return frozenset(node for node in graph.nodes if node[0] in tenant_labels)
+
+
+def applied_migrations(schema: str) -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT app, name FROM {quote_schema_name(schema)}.django_migrations")
+        return set(cursor.fetchall())
+
+
+def missing_migrations(schema: str) -> set[tuple[str, str]]:
+    if not schema_exists(schema):
+        return set(expected_tenant_migrations())
+    return set(expected_tenant_migrations()) - applied_migrations(schema)
+
+
+def check_template() -> None:
+    missing = missing_migrations(template_schema())
+    if missing:
+        names = ", ".join(f"{app}.{name}" for app, name in sorted(missing)[:5])
+        raise TemplateOutOfDate(
+            f"The template schema {template_schema()!r} lacks {len(missing)} migration(s) "
+            f"({names}…); run `manage.py migrate_schemas`."
+        )
+
+
+_clone_function_ready_for: int | None = None
+
+
+def _ensure_clone_function() -> None:
+    """Install django-tenants' clone_schema() once per connection, not once per clone."""
+    global _clone_function_ready_for
+    connection.ensure_connection()
+    marker = id(connection.connection)
+    if _clone_function_ready_for == marker:
+        return
+    db_user = settings.DATABASES["default"].get("USER") or "postgres"
+    with connection.cursor() as cursor:
+        cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
+    _clone_function_ready_for = marker
+
+
+def clone_template(new_schema: str) -> None:
+    """Create ``new_schema`` as a copy of the template. Transactional: a rollback undoes it."""
+    check_template()
+    connection.set_schema_to_public()
+    _ensure_clone_function()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), new_schema])
+    connection.set_schema_to_public()
+
+
+def rename_schema(old: str, new: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SCHEMA {quote_schema_name(old)} RENAME TO {quote_schema_name(new)}")
+
+
+def drop_schema(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(name)} CASCADE")
+
+
+def claim_spare_schema(new_schema: str) -> bool:
+    """Turn a current spare schema into ``new_schema``. Call inside the provisioning transaction."""
+    expected = expected_tenant_migrations()
+    for spare in SpareSchema.objects.select_for_update(skip_locked=True).order_by("pk")[:3]:
+        spare.delete()
+        if not schema_exists(spare.schema_name):
+            continue
+        if expected - applied_migrations(spare.schema_name):
+            drop_schema(spare.schema_name)
+            continue
+        rename_schema(spare.schema_name, new_schema)
+        return True
+    return False
+
+
+def spare_schema_names() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname",
+            [SPARE_PREFIX + "%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def refill_spare_schemas(target: int | None = None) -> int:
+    """Clone spares until ``target`` are waiting. Returns how many were made."""
+    target = settings.SOUK_SPARE_SCHEMAS if target is None else target
+    made = 0
+    connection.set_schema_to_public()
+    while SpareSchema.objects.count() < target:
+        name = SPARE_PREFIX + secrets.token_hex(6)
+        with transaction.atomic():
+            clone_template(name)
+            SpareSchema.objects.create(schema_name=name)
+        made += 1
+    return made
+
+
+def drop_orphan_spares() -> int:
+    """Drop spare schemas that lost their row (e.g. a crash between clone and insert)."""
+    known = set(SpareSchema.objects.values_list("schema_name", flat=True))
+    orphans = [name for name in spare_schema_names() if name not in known]
+    for name in orphans:
+        drop_schema(name)
+    return len(orphans)

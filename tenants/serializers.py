@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from tenants.models import Marketplace
+
+
+class MarketplaceCreateSerializer(serializers.Serializer):
+    preset = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=120)
+    owner_email = serializers.CharField(max_length=254)
+    domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
+    slug = serializers.CharField(max_length=42, required=False, allow_blank=True)
+
+
+class MarketplaceOutSerializer(serializers.ModelSerializer):
+    domains = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Marketplace
+        fields = [
+            "slug",
+            "name",
+            "preset",
+            "status",
+            "schema_name",
+            "owner_email",
+            "domains",
+            "default_currency",
+            "accepted_currencies",
+            "default_language",
+            "languages",
+            "text_direction",
+            "time_zone",
+            "commission_bps",
+            "buyer_fee_bps",
+            "minimum_fee_minor",
+            "deposit_bps",
+            "payment_providers",
+            "created_at",
+        ]
+
+    def get_domains(self, obj) -> list[dict]:
+        return [{"domain": d.domain, "is_primary": d.is_primary} for d in obj.domains.all()]

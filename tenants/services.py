@@ -1,0 +1,205 @@
+"""Marketplace provisioning and lifecycle: create, suspend, resume, delete."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils.text import slugify
+
+from config.errors import InvalidInput, StateConflict
+from tenants import schemas
+from tenants.models import SLUG_PATTERN, Domain, Marketplace, MarketplaceEvent
+from tenants.presets import Preset, PresetError, get_preset
+
+HOST_PATTERN = re.compile(
+    r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$"
+)
+RESERVED_SLUGS = {"public", "www", "api", "admin", "static", "media", "template"}
+
+
+def _validate_create(*, preset: str, name: str, slug: str, domain: str, owner_email: str):
+    errors: dict[str, str] = {}
+    try:
+        get_preset(preset)
+    except PresetError:
+        errors["preset"] = f"Unknown preset {preset!r}."
+    if not name.strip():
+        errors["name"] = "A name is required."
+    if not re.match(SLUG_PATTERN, slug) or slug in RESERVED_SLUGS:
+        errors["slug"] = "Use 3-42 lowercase letters, digits and hyphens, starting with a letter."
+    if not HOST_PATTERN.match(domain):
+        errors["domain"] = f"{domain!r} is not a valid host name."
+    elif domain in settings.SOUK_OPERATOR_HOSTS:
+        errors["domain"] = "That host serves the operator console."
+    try:
+        validate_email(owner_email)
+    except ValidationError:
+        errors["owner_email"] = "Enter a valid e-mail address."
+    if errors:
+        raise InvalidInput("The marketplace could not be created.", details=errors)
+
+    taken: dict[str, str] = {}
+    if Marketplace.objects.filter(slug=slug).exists():
+        taken["slug"] = f"The slug {slug!r} is taken."
+    if Domain.objects.filter(domain=domain).exists():
+        taken["domain"] = f"The domain {domain!r} is taken."
+    if taken:
+        raise InvalidInput("The marketplace could not be created.", code="taken", details=taken)
+
+
+def _seed_preset(preset: Preset) -> None:
+    """Write the preset's categories, listing types and theme into the current schema."""
+    from catalog.models import Category, ListingType
+    from themes.models import Theme
+
+    def add_categories(nodes, parent=None):
+        for position, node in enumerate(nodes):
+            category = Category.objects.create(
+                parent=parent,
+                slug=node["slug"],
+                name=node["name"],
+                names=node.get("names", {}),
+                icon=node.get("icon", ""),
+                position=position,
+            )
+            add_categories(node.get("children", []), category)
+
+    add_categories(preset.categories)
+    ListingType.objects.bulk_create(
+        ListingType(
+            slug=item["slug"],
+            name=item["name"],
+            names=item.get("names", {}),
+            pricing=item["pricing"],
+            process=item["process"],
+            config=item.get("config", {}),
+            position=position,
+        )
+        for position, item in enumerate(preset.listing_types)
+    )
+    Theme.objects.create(
+        dark_mode=bool(preset.theme.get("dark_mode")),
+        tokens={key: value for key, value in preset.theme.items() if key != "dark_mode"},
+    )
+
+
+def marketplace_create(
+    *,
+    preset: str,
+    name: str,
+    owner_email: str,
+    domain: str | None = None,
+    slug: str | None = None,
+    owner_password: str | None = None,
+    actor: str = "",
+) -> Marketplace:
+    """Provision a marketplace: schema (spare or clone of the template), preset data, owner.
+
+    One transaction: on any failure nothing remains, not the row, the domain or the schema.
+    """
+    from accounts.services import user_create, user_send_owner_welcome
+
+    slug = (slug or slugify(name))[:42].strip("-")
+    domain = (domain or f"{slug}.{settings.SOUK_BASE_DOMAIN}").strip().lower().rstrip(".")
+    owner_email = owner_email.strip().lower()
+    connection.set_schema_to_public()
+    _validate_create(preset=preset, name=name, slug=slug, domain=domain, owner_email=owner_email)
+    chosen = get_preset(preset)
+    schema_name = slug.replace("-", "_")
+
+    try:
+        with transaction.atomic():
+            marketplace = Marketplace.objects.create(
+                schema_name=schema_name,
+                name=name.strip(),
+                slug=slug,
+                owner_email=owner_email,
+                **chosen.marketplace_fields(),
+            )
+            Domain.objects.create(domain=domain, tenant=marketplace, is_primary=True)
+            if not schemas.claim_spare_schema(schema_name):
+                schemas.clone_template(schema_name)
+            connection.set_tenant(marketplace)
+            try:
+                _seed_preset(chosen)
+                owner = user_create(
+                    email=owner_email,
+                    password=owner_password,
+                    role="staff",
+                    is_staff=True,
+                    email_verified=True,
+                )
+            finally:
+                connection.set_schema_to_public()
+            MarketplaceEvent.objects.create(
+                marketplace=marketplace,
+                marketplace_slug=slug,
+                action=MarketplaceEvent.Action.CREATED,
+                actor=actor,
+                data={"preset": preset, "domain": domain},
+            )
+            transaction.on_commit(
+                lambda: user_send_owner_welcome(schema_name=schema_name, user_id=owner.pk)
+            )
+            transaction.on_commit(_queue_spare_refill)
+    except IntegrityError as exc:
+        # A concurrent request took the slug or domain between the check and the insert.
+        raise InvalidInput(
+            "The marketplace could not be created.",
+            code="taken",
+            details={"slug_or_domain": "The slug or domain was taken just now."},
+        ) from exc
+    return marketplace
+
+
+def _queue_spare_refill() -> None:
+    from tenants.tasks import refill_spare_schemas
+
+    if settings.SOUK_SPARE_SCHEMAS > 0:
+        refill_spare_schemas.delay()
+
+
+def _set_status(marketplace: Marketplace, status: str, action: str, actor: str) -> Marketplace:
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        locked = Marketplace.objects.select_for_update().get(pk=marketplace.pk)
+        if locked.status == status:
+            raise StateConflict(f"The marketplace is already {status}.", code=f"already_{status}")
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        MarketplaceEvent.objects.create(
+            marketplace=locked, marketplace_slug=locked.slug, action=action, actor=actor
+        )
+    return locked
+
+
+def marketplace_suspend(*, marketplace: Marketplace, actor: str = "") -> Marketplace:
+    return _set_status(
+        marketplace, Marketplace.Status.SUSPENDED, MarketplaceEvent.Action.SUSPENDED, actor
+    )
+
+
+def marketplace_resume(*, marketplace: Marketplace, actor: str = "") -> Marketplace:
+    return _set_status(
+        marketplace, Marketplace.Status.ACTIVE, MarketplaceEvent.Action.RESUMED, actor
+    )
+
+
+def marketplace_delete(*, marketplace: Marketplace, actor: str = "") -> None:
+    """Drop the marketplace's schema and rows. Irreversible."""
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        locked = Marketplace.objects.select_for_update().get(pk=marketplace.pk)
+        MarketplaceEvent.objects.create(
+            marketplace=None,
+            marketplace_slug=locked.slug,
+            action=MarketplaceEvent.Action.DELETED,
+            actor=actor,
+            data={"schema": locked.schema_name},
+        )
+        schemas.drop_schema(locked.schema_name)
+        locked.delete()

@@ -1,0 +1,103 @@
+"""Operator side, served on the public host."""
+
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants import services
+from tenants.models import Marketplace
+from tenants.presets import all_presets
+from tenants.serializers import MarketplaceCreateSerializer, MarketplaceOutSerializer
+
+
+class IsOperator(BasePermission):
+    """A staff user of the public schema (the SaaS operator), never a marketplace's user."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            getattr(request, "tenant", "x") is None
+            and user
+            and user.is_authenticated
+            and user.is_staff
+        )
+
+
+def operator_home(request):
+    marketplaces = Marketplace.objects.prefetch_related("domains")
+    return render(
+        request,
+        "tenants/operator_home.html",
+        {"marketplaces": marketplaces, "presets": all_presets().values()},
+    )
+
+
+def _actor(request) -> str:
+    return request.user.email
+
+
+class MarketplaceListCreate(APIView):
+    permission_classes = [IsOperator]
+
+    @extend_schema(responses=MarketplaceOutSerializer(many=True), summary="List marketplaces")
+    def get(self, request):
+        marketplaces = Marketplace.objects.prefetch_related("domains")
+        return Response(MarketplaceOutSerializer(marketplaces, many=True).data)
+
+    @extend_schema(
+        request=MarketplaceCreateSerializer,
+        responses={201: MarketplaceOutSerializer},
+        summary="Launch a marketplace from a preset",
+    )
+    def post(self, request):
+        serializer = MarketplaceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        marketplace = services.marketplace_create(
+            preset=data["preset"],
+            name=data["name"],
+            owner_email=data["owner_email"],
+            domain=data.get("domain") or None,
+            slug=data.get("slug") or None,
+            actor=_actor(request),
+        )
+        marketplace = Marketplace.objects.prefetch_related("domains").get(pk=marketplace.pk)
+        return Response(MarketplaceOutSerializer(marketplace).data, status=status.HTTP_201_CREATED)
+
+
+class MarketplaceDetail(APIView):
+    permission_classes = [IsOperator]
+
+    def get_object(self, slug):
+        return get_object_or_404(Marketplace.objects.prefetch_related("domains"), slug=slug)
+
+    @extend_schema(responses=MarketplaceOutSerializer, summary="One marketplace")
+    def get(self, request, slug):
+        return Response(MarketplaceOutSerializer(self.get_object(slug)).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a marketplace and its schema")
+    def delete(self, request, slug):
+        services.marketplace_delete(marketplace=self.get_object(slug), actor=_actor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MarketplaceSuspend(MarketplaceDetail):
+    @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Suspend")
+    def post(self, request, slug):
+        marketplace = services.marketplace_suspend(
+            marketplace=self.get_object(slug), actor=_actor(request)
+        )
+        return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)
+
+
+class MarketplaceResume(MarketplaceDetail):
+    @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Resume")
+    def post(self, request, slug):
+        marketplace = services.marketplace_resume(
+            marketplace=self.get_object(slug), actor=_actor(request)
+        )
+        return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)

@@ -1,0 +1,76 @@
+"""Test fixtures: real PostgreSQL (schemas made once per session) and real Redis.
+
+Two marketplaces are provisioned once per session through the real provisioning service;
+each test then runs in a transaction that is rolled back.
+"""
+
+import os
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.factories import MarketplaceSpec
+
+if os.environ.get("CI") == "true":
+    # In CI the services must be real and reachable: fail loudly instead of skipping.
+    redis.Redis.from_url(settings.REDIS_URL).ping()
+
+FIRE = MarketplaceSpec("fire-performers", "Fire Test", "fire-test.localhost", "fire_test")
+TALENT = MarketplaceSpec("talent-iq", "Talent Test", "talent-test.localhost", "talent_test")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _settings_for_tests():
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SOUK_SPARE_SCHEMAS = 0
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def marketplaces(django_db_setup, django_db_blocker, _settings_for_tests):
+    """Two committed marketplaces of different presets, shared by the whole session."""
+    from tenants.models import Marketplace
+    from tenants.services import marketplace_create
+
+    made = {}
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        for spec in (FIRE, TALENT):
+            existing = Marketplace.objects.filter(slug=spec.slug).first()
+            made[spec.preset] = existing or marketplace_create(
+                preset=spec.preset,
+                name=spec.name,
+                domain=spec.domain,
+                slug=spec.slug,
+                owner_email="owner@example.com",
+            )
+    return made
+
+
+@pytest.fixture
+def fire(marketplaces, db):
+    return marketplaces["fire-performers"]
+
+
+@pytest.fixture
+def talent(marketplaces, db):
+    return marketplaces["talent-iq"]
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+def host_client(marketplace, **kwargs) -> Client:
+    """A test client that talks to ``marketplace`` through its primary host name."""
+    host = marketplace.get_primary_domain().domain if marketplace else "localhost"
+    return Client(HTTP_HOST=host, **kwargs)

@@ -1,0 +1,48 @@
+from dataclasses import dataclass
+
+import factory
+from django.db import connection
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class MarketplaceSpec:
+    preset: str
+    name: str
+    domain: str
+    schema: str
+
+    @property
+    def slug(self) -> str:
+        return self.schema.replace("_", "-")
+
+
+class tenant_context:  # noqa: N801  (used like django-tenants' context managers)
+    """Run the block inside ``marketplace``'s schema, then return to public."""
+
+    def __init__(self, marketplace):
+        self.marketplace = marketplace
+
+    def __enter__(self):
+        connection.set_tenant(self.marketplace)
+        return self.marketplace
+
+    def __exit__(self, *exc):
+        connection.set_schema_to_public()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Faker("name")
+    role = User.Role.CUSTOMER
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

@@ -1,0 +1,3 @@
+def marketplace(request):
+    """The current marketplace (None on the operator host) for every template."""
+    return {"marketplace": getattr(request, "tenant", None)}
