@@ -128,6 +128,8 @@ DATABASES = {
             conn_health_checks=True,
         ),
         "ENGINE": "tenants.db",
+        # Lets parallel test runs on one server use separate test databases.
+        "TEST": {"NAME": os.environ.get("DATABASE_TEST_NAME") or None},
     }
 }
 ORIGINAL_BACKEND = "django.db.backends.postgresql"
