@@ -83,7 +83,54 @@ def clone_template(new_schema: str) -> None:
     _ensure_clone_function()
     with connection.cursor() as cursor:
         cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), new_schema])
+        _align_object_names(cursor, template_schema(), new_schema)
     connection.set_schema_to_public()
+
+
+_CONSTRAINTS = """
+    SELECT c.relname, con.contype::text, pg_get_constraintdef(con.oid), con.conname
+    FROM pg_constraint con
+    JOIN pg_class c ON c.oid = con.conrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s
+"""
+# An index's definition without its own name and schema, to pair the clone's with the template's.
+_INDEXES = r"""
+    SELECT tablename, regexp_replace(indexdef, 'INDEX \S+ ON \S+', 'INDEX ON'), indexname
+    FROM pg_indexes WHERE schemaname = %s
+"""
+
+
+def _align_object_names(cursor, source: str, dest: str) -> None:
+    """Give the clone's constraints and indexes the template's names.
+
+    The clone recreates tables with LIKE ... INCLUDING ALL, which names unique constraints
+    and indexes anew (``..._key``); a later migration that drops them by their Django name
+    would then fail on cloned schemas only.
+    """
+    q_dest = quote_schema_name(dest)
+    for query, rename in (
+        (_CONSTRAINTS, "ALTER TABLE {schema}.{table} RENAME CONSTRAINT {old} TO {new}"),
+        (_INDEXES, "ALTER INDEX {schema}.{old} RENAME TO {new}"),
+    ):
+        names = {}
+        for schema in (source, dest):
+            cursor.execute(query, [schema])
+            names[schema] = {
+                tuple(str(value).replace(schema, "<schema>") for value in row[:-1]): row[-1]
+                for row in cursor.fetchall()
+            }
+        for key, dest_name in names[dest].items():
+            source_name = names[source].get(key)
+            if source_name and source_name != dest_name:
+                cursor.execute(
+                    rename.format(
+                        schema=q_dest,
+                        table=connection.ops.quote_name(key[0]),
+                        old=connection.ops.quote_name(dest_name),
+                        new=connection.ops.quote_name(source_name),
+                    )
+                )
 
 
 def rename_schema(old: str, new: str) -> None:
@@ -93,6 +140,9 @@ def rename_schema(old: str, new: str) -> None:
 
 def drop_schema(name: str) -> None:
     with connection.cursor() as cursor:
+        # Deferred foreign-key checks queued in this transaction must run before their
+        # tables can be dropped.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(name)} CASCADE")
 
 

@@ -51,25 +51,37 @@ def _validate_create(*, preset: str, name: str, slug: str, domain: str, owner_em
         raise InvalidInput("The marketplace could not be created.", code="taken", details=taken)
 
 
-def _seed_preset(preset: Preset) -> None:
-    """Write the preset's categories, listing types and theme into the current schema."""
+def _seed_preset(preset: Preset) -> dict[str, int]:
+    """Write the preset's categories, listing types and theme into the current schema.
+
+    Idempotent: rows that exist (by slug) are left as the marketplace's staff edited them.
+    Returns how many rows of each kind were added.
+    """
     from catalog.models import Category, ListingType
     from themes.models import Theme
 
+    added = {"categories": 0, "listing_types": 0, "theme": 0}
+    existing = set(Category.objects.values_list("slug", flat=True))
+
     def add_categories(nodes, parent=None):
         for position, node in enumerate(nodes):
-            category = Category.objects.create(
-                parent=parent,
-                slug=node["slug"],
-                name=node["name"],
-                names=node.get("names", {}),
-                icon=node.get("icon", ""),
-                position=position,
-            )
+            if node["slug"] in existing:
+                category = Category.objects.get(slug=node["slug"])
+            else:
+                category = Category.objects.create(
+                    parent=parent,
+                    slug=node["slug"],
+                    name=node["name"],
+                    names=node.get("names", {}),
+                    icon=node.get("icon", ""),
+                    position=position,
+                )
+                added["categories"] += 1
             add_categories(node.get("children", []), category)
 
     add_categories(preset.categories)
-    ListingType.objects.bulk_create(
+    known_types = set(ListingType.objects.values_list("slug", flat=True))
+    new_types = [
         ListingType(
             slug=item["slug"],
             name=item["name"],
@@ -80,11 +92,26 @@ def _seed_preset(preset: Preset) -> None:
             position=position,
         )
         for position, item in enumerate(preset.listing_types)
-    )
-    Theme.objects.create(
-        dark_mode=bool(preset.theme.get("dark_mode")),
-        tokens={key: value for key, value in preset.theme.items() if key != "dark_mode"},
-    )
+        if item["slug"] not in known_types
+    ]
+    ListingType.objects.bulk_create(new_types)
+    added["listing_types"] = len(new_types)
+    if not Theme.objects.exists():
+        Theme.objects.create(
+            dark_mode=bool(preset.theme.get("dark_mode")),
+            tokens={key: value for key, value in preset.theme.items() if key != "dark_mode"},
+        )
+        added["theme"] = 1
+    return added
+
+
+def marketplace_sync_preset(*, marketplace: Marketplace) -> dict[str, int]:
+    """Add what the marketplace's preset gained since it was provisioned (new categories,
+    listing types). Runs in the marketplace's schema, which must be the current one."""
+    if connection.schema_name != marketplace.schema_name:
+        raise StateConflict("Switch to the marketplace's schema first.", code="wrong_schema")
+    with transaction.atomic():
+        return _seed_preset(get_preset(marketplace.preset))
 
 
 def marketplace_create(

@@ -1,9 +1,19 @@
 from celery import shared_task
+from django.db import connection
 
-from tenants import schemas
+from tenants import schemas, services
 
 
 @shared_task(ignore_result=True)
 def refill_spare_schemas() -> int:
     """Keep SOUK_SPARE_SCHEMAS pre-cloned schemas waiting for the next marketplace."""
     return schemas.refill_spare_schemas()
+
+
+@shared_task
+def sync_preset(marketplace_id: int) -> dict[str, int]:
+    """Bring one marketplace's catalog up to its preset; runs in that marketplace's schema."""
+    marketplace = connection.tenant
+    if marketplace.pk != marketplace_id:
+        raise ValueError("The task was sent for another marketplace's schema.")
+    return services.marketplace_sync_preset(marketplace=marketplace)

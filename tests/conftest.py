@@ -74,3 +74,26 @@ def host_client(marketplace, **kwargs) -> Client:
     """A test client that talks to ``marketplace`` through its primary host name."""
     host = marketplace.get_primary_domain().domain if marketplace else "localhost"
     return Client(HTTP_HOST=host, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_cache():
+    # A test's rolled-back marketplaces must not linger in the per-process host cache.
+    from tenants.routing import routing_cache
+
+    routing_cache.clear()
+    yield
+    routing_cache.clear()
+
+
+@pytest.fixture
+def operator(db):
+    """A staff user of the public schema and an API client on the operator host."""
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+
+    connection.set_schema_to_public()
+    user = User.objects.create_user(email="ops@souk.test", password="x", is_staff=True)
+    token = Token.objects.create(user=user)
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token.key}")
