@@ -26,8 +26,12 @@ from tenants.models import Domain, Marketplace
 
 logger = logging.getLogger(__name__)
 
-INVALIDATION_CHANNEL = "souk:routing:invalidate"
 MAX_ENTRIES = 10_000
+
+
+def invalidation_channel() -> str:
+    # Per database: deployments (or test runs) sharing one Redis don't flush each other.
+    return f"souk:routing:{connection.settings_dict['NAME']}:invalidate"
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class RoutingCache:
             try:
                 client = redis.Redis.from_url(settings.REDIS_URL, socket_keepalive=True)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(INVALIDATION_CHANNEL)
+                pubsub.subscribe(invalidation_channel())
                 pubsub.get_message(timeout=1.0)  # the subscribe confirmation
                 self.clear()
                 listening.set()
@@ -112,7 +116,7 @@ routing_cache = RoutingCache()
 def publish_invalidation() -> None:
     routing_cache.clear()
     try:
-        redis.Redis.from_url(settings.REDIS_URL).publish(INVALIDATION_CHANNEL, "all")
+        redis.Redis.from_url(settings.REDIS_URL).publish(invalidation_channel(), "all")
     except redis.RedisError:
         logger.exception("could not publish a routing invalidation")
 

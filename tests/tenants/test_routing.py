@@ -25,3 +25,80 @@ def test_unknown_host_gets_neutral_404_page_and_json(marketplaces):
     api = client.get("/api/v1/marketplace/")
     assert api.status_code == 404
     assert api.json()["error"] == "unknown_marketplace"
+
+
+def _queries(client, path, n=1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(n):
+            assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_cached_host_costs_no_lookup_and_no_repeated_search_path(fire):
+    client = host_client(fire)
+    first = _queries(client, "/api/v1/marketplace/")
+    assert any("tenants_domain" in sql for sql in first)
+    # Later requests for the same marketplace: no domain lookup, no SET search_path.
+    later = _queries(client, "/api/v1/marketplace/", n=5)
+    assert not [sql for sql in later if "tenants_domain" in sql]
+    assert not [sql for sql in later if sql.startswith("SET search_path")]
+    assert len(later) == 5  # one query per request: the theme row
+
+
+def test_switching_marketplaces_sets_the_search_path_once_per_switch(fire, talent):
+    _queries(host_client(fire), "/api/v1/marketplace/")
+    _queries(host_client(talent), "/api/v1/marketplace/")
+    sets = [
+        sql
+        for sql in _queries(host_client(fire), "/api/v1/marketplace/")
+        + _queries(host_client(talent), "/api/v1/marketplace/")
+        if sql.startswith("SET search_path")
+    ]
+    assert sets == [
+        'SET search_path = "fire_test","public"',
+        'SET search_path = "talent_test","public"',
+    ]
+
+
+def test_invalidation_from_another_process_clears_the_cache(fire):
+    """Another process publishes on Redis; this process's listener drops its entries."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    from tenants.routing import invalidation_channel, routing_cache
+
+    host = fire.get_primary_domain().domain
+    routing_cache.lookup(host)
+    assert host in routing_cache._entries
+    redis.Redis.from_url(settings.REDIS_URL).publish(invalidation_channel(), "all")
+    deadline = time.monotonic() + 5
+    while host in routing_cache._entries and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert host not in routing_cache._entries
+
+
+def test_connection_counts_the_schemas_it_served(fire, talent):
+    from django.db import connection
+
+    before = set(connection.schemas_served)
+    connection.set_tenant(fire)
+    connection.set_tenant(talent)
+    assert {"fire_test", "talent_test"} <= connection.schemas_served
+    assert len(connection.schemas_served) >= len(before)
+
+
+def test_connection_is_recycled_after_many_schemas(fire, talent, settings):
+    """Outside a transaction, a connection that crossed too many schemas is closed."""
+    from django.db import connection
+
+    settings.SOUK_CONNECTION_MAX_SCHEMAS = 1
+    client = host_client(fire)
+    client.get("/api/v1/marketplace/")
+    host_client(talent).get("/api/v1/marketplace/")
+    # Inside the test's transaction the connection must survive (closing would lose it).
+    assert connection.connection is not None

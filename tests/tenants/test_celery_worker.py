@@ -1,0 +1,88 @@
+"""A real Celery worker on Redis runs a task inside the marketplace it was sent for."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from catalog.models import Category
+from tenants.tasks import sync_preset
+from tests.factories import tenant_context
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(marketplaces, django_db_blocker):
+    """A worker process on its own queue, against the test database."""
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_task_writes_into_its_own_marketplace_only(marketplaces, worker, django_db_blocker):
+    fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
+    with django_db_blocker.unblock():
+        with tenant_context(talent):
+            talent_before = set(Category.objects.values_list("slug", flat=True))
+        with tenant_context(fire):
+            # Committed, so the worker's connection sees it: the preset's category is gone.
+            Category.objects.filter(slug="fire-staff").delete()
+            result = sync_preset.apply_async(args=[fire.pk], queue=worker)
+        # Sent from inside fire's schema: the message carries it.
+        assert result.get(timeout=60) == {"categories": 1, "listing_types": 0, "theme": 0}
+
+        deadline = time.monotonic() + 10
+        with tenant_context(fire):
+            while not Category.objects.filter(slug="fire-staff").exists():
+                assert time.monotonic() < deadline, "the worker never wrote into fire's schema"
+                time.sleep(0.05)
+        with tenant_context(talent):
+            assert set(Category.objects.values_list("slug", flat=True)) == talent_before
+            assert not Category.objects.filter(slug="fire-staff").exists()
+
+
+def test_task_refuses_a_schema_it_was_not_sent_for(marketplaces, worker, django_db_blocker):
+    fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
+    with django_db_blocker.unblock(), tenant_context(talent):
+        result = sync_preset.apply_async(args=[fire.pk], queue=worker)
+        with pytest.raises(ValueError, match="another marketplace"):
+            result.get(timeout=60)
