@@ -170,17 +170,27 @@ def spare_schema_names() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+REFILL_LOCK_KEY = 0x50_55_4B_01  # pg advisory lock: one refill at a time across processes
+
+
 def refill_spare_schemas(target: int | None = None) -> int:
     """Clone spares until ``target`` are waiting. Returns how many were made."""
     target = settings.SOUK_SPARE_SCHEMAS if target is None else target
     made = 0
     connection.set_schema_to_public()
-    while SpareSchema.objects.count() < target:
-        name = SPARE_PREFIX + secrets.token_hex(6)
-        with transaction.atomic():
-            clone_template(name)
-            SpareSchema.objects.create(schema_name=name)
-        made += 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return 0  # another process is refilling
+        try:
+            while SpareSchema.objects.count() < target:
+                name = SPARE_PREFIX + secrets.token_hex(6)
+                with transaction.atomic():
+                    clone_template(name)
+                    SpareSchema.objects.create(schema_name=name)
+                made += 1
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_KEY])
     return made
 
 
