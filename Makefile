@@ -22,8 +22,9 @@ migrate: services
 	$(ENV) && $(PY) manage.py migrate_schemas --noinput -v 0
 
 demo: migrate
-	$(ENV) && $(PY) manage.py souk_demo && \
-	  PORT=$(PORT) .venv/bin/honcho -f platform/Procfile.demo start
+	@mkdir -p .local
+	$(ENV) && export PORT=$(PORT) && $(PY) manage.py souk_demo && \
+	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
 test: services
 	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,80 @@
+"""Provision the demo marketplaces (tenants/demo/*.json) and print where they are served.
+
+Idempotent: a marketplace whose slug exists is left as it is, so a second run only prints.
+"""
+
+import os
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.errors import ServiceError
+from tenants.demo import DEMO_PASSWORD, DemoDataError, demo_marketplace_provision, demo_marketplaces
+from tenants.models import Marketplace
+
+
+class Command(BaseCommand):
+    help = "Create the demo marketplaces with their providers and customers; print addresses."
+
+    def handle(self, *args, **options):
+        port = os.environ.get("PORT", "8000")
+        try:
+            demos = demo_marketplaces()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+
+        started = time.monotonic()
+        existing = set(
+            Marketplace.objects.filter(slug__in=[d.slug for d in demos]).values_list(
+                "slug", flat=True
+            )
+        )
+        created = 0
+        for demo in demos:
+            if demo.slug in existing:
+                self.stdout.write(f"{demo.slug}: already provisioned, left as it is")
+                continue
+            try:
+                demo_marketplace_provision(demo=demo)
+            except ServiceError as exc:
+                raise CommandError(f"{demo.slug}: {exc.message} {exc.details}") from exc
+            created += 1
+            self.stdout.write(
+                f"{demo.slug}: created with {len(demo.providers)} providers and "
+                f"{len(demo.customers)} customers"
+            )
+        if created:
+            self.stdout.write(f"Provisioned {created} in {time.monotonic() - started:.1f} s.")
+
+        marketplaces = Marketplace.objects.filter(
+            slug__in=[d.slug for d in demos]
+        ).prefetch_related("domains")
+        owners = {d.slug: d.owner_email for d in demos}
+        rows = [("Marketplace", "Address", "API docs", "Owner login")]
+        for marketplace in sorted(marketplaces, key=lambda m: m.slug):
+            domain = next(
+                (d.domain for d in marketplace.domains.all() if d.is_primary), "(no domain)"
+            )
+            rows.append(
+                (
+                    f"{marketplace.name} ({marketplace.preset})",
+                    f"http://{domain}:{port}/",
+                    f"http://{domain}:{port}/api/v1/docs/",
+                    f"{owners[marketplace.slug]} / {DEMO_PASSWORD}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        self.stdout.write("")
+        for index, row in enumerate(rows):
+            self.stdout.write(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+        self.stdout.write("")
+        self.stdout.write(f"Operator console: http://localhost:{port}/")
+        self.stdout.write(
+            f"Every demo account (owners, providers, customers) uses the password {DEMO_PASSWORD}."
+        )
