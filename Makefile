@@ -23,7 +23,7 @@ migrate: services
 
 demo: migrate
 	@mkdir -p .local
-	$(ENV) && export PORT=$(PORT) && $(PY) manage.py souk_demo && \
+	$(ENV) && export PORT=$(PORT) SOUK_URL_PORT=$${SOUK_URL_PORT:-$(PORT)} && $(PY) manage.py souk_demo && \
 	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
 test: services

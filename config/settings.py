@@ -31,6 +31,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "*")
 
 # Hosts that serve the operator side (public schema): console, operator API, marketplace sign-up.
 SOUK_OPERATOR_HOSTS = env_list("SOUK_OPERATOR_HOSTS", "localhost,127.0.0.1,souk.localhost")
+# How links in e-mails reach a marketplace: <scheme>://<primary domain>[:<port>]/...
+SOUK_URL_SCHEME = env("SOUK_URL_SCHEME", "http" if DEBUG else "https")
+SOUK_URL_PORT = env("SOUK_URL_PORT", "")
 # Domain suffix given to marketplaces created without an explicit domain: <slug>.<suffix>.
 SOUK_BASE_DOMAIN = env("SOUK_BASE_DOMAIN", "localhost")
 # Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone.

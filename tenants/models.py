@@ -72,6 +72,14 @@ class Marketplace(TenantMixin):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def absolute_url(self, path: str = "/") -> str:
+        """An address on the primary domain, for e-mails and other places without a request."""
+        from django.conf import settings
+
+        port = f":{settings.SOUK_URL_PORT}" if settings.SOUK_URL_PORT else ""
+        domain = self.get_primary_domain().domain
+        return f"{settings.SOUK_URL_SCHEME}://{domain}{port}{path}"
+
 
 class Domain(DomainMixin):
     """A host name that routes to a marketplace; exactly one per marketplace is primary."""
