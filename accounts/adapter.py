@@ -1,12 +1,80 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.utils import build_absolute_uri
+from django.db import connection
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MarketplaceSite:
+    """What allauth's mail templates call ``current_site``."""
+
+    name: str
+    domain: str
+
+
+def _current_marketplace():
+    from django_tenants.utils import get_public_schema_name
+
+    from tenants.models import Marketplace
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Marketplace):
+        return tenant
+    # set_schema() (as when a task restores the schema it found) leaves only a stand-in.
+    if connection.schema_name == get_public_schema_name():
+        return None
+    return Marketplace.objects.filter(schema_name=connection.schema_name).first()
+
+
+def _primary_host() -> str | None:
+    marketplace = _current_marketplace()
+    domain = marketplace.get_primary_domain() if marketplace else None
+    return domain.domain if domain else None
+
+
+def marketplace_url(path: str) -> str:
+    """An absolute URL on the current marketplace's primary domain.
+
+    Works without a request (Celery tasks); links in mail always name the primary domain,
+    whichever of the marketplace's host names the request came in on.
+    """
+    marketplace = _current_marketplace()
+    if marketplace is None:
+        return build_absolute_uri(allauth_context.request, path)
+    return marketplace.absolute_url(path)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's flows, sending mail in the marketplace's name."""
+    """allauth's flows, sending mail in the marketplace's name with links to its primary domain."""
 
     def format_email_subject(self, subject):
-        from django.db import connection
-
-        tenant = getattr(connection, "tenant", None)
-        name = getattr(tenant, "name", None) or "Souk"
+        marketplace = _current_marketplace()
+        name = marketplace.name if marketplace else "Souk"
         return f"[{name}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's own version needs a request (for the sites framework); this one also
+        # runs in a Celery task.
+        ctx = {"request": allauth_context.request, "email": email, "current_site": self._site()}
+        ctx.update(context)
+        self.render_mail(template_prefix, email, ctx).send()
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return marketplace_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return marketplace_url(path.replace("UID-KEY", quote(key)))
+
+    def _site(self) -> MarketplaceSite:
+        marketplace = _current_marketplace()
+        if marketplace is not None:
+            return MarketplaceSite(name=marketplace.name, domain=_primary_host() or "")
+        request = allauth_context.request
+        return MarketplaceSite(name="Souk", domain=request.get_host() if request else "")

@@ -3,20 +3,41 @@ from django.core.mail import send_mail
 from django.db import connection
 
 from accounts.models import User
+from accounts.services import email_verification_send, magic_link_send, password_reset_send
 
 
 @shared_task(ignore_result=True)
 def send_owner_welcome(*, user_id: int) -> None:
     user = User.objects.get(pk=user_id)
     marketplace = connection.tenant
-    host = marketplace.get_primary_domain().domain
     send_mail(
         subject=f"[{marketplace.name}] Your marketplace is ready",
         message=(
-            f"Hello,\n\n{marketplace.name} is live at http://{host}/.\n"
+            f"Hello,\n\n{marketplace.name} is live at {marketplace.absolute_url()}.\n"
             f"You are its administrator ({user.email}). Set your password at "
-            f"http://{host}/accounts/password/reset/ or log in with a code sent by e-mail.\n"
+            f"{marketplace.absolute_url('/accounts/password/reset/')} or log in with a code "
+            "sent by e-mail.\n"
         ),
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+# Each task runs in the schema named by its "_schema_name" header (tenant-schemas-celery).
+
+
+@shared_task(ignore_result=True)
+def send_verification_email(*, user_id: int, signup: bool = False) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        email_verification_send(user=user, signup=signup)
+
+
+@shared_task(ignore_result=True)
+def send_password_reset(*, email: str) -> None:
+    password_reset_send(email=email)
+
+
+@shared_task(ignore_result=True)
+def send_magic_link(*, email: str) -> None:
+    magic_link_send(email=email)

@@ -40,3 +40,8 @@ class StateConflict(ServiceError):
 class BusinessRuleViolation(ServiceError):
     status = 422
     code = "rule_violated"
+
+
+class AuthenticationFailed(ServiceError):
+    status = 401
+    code = "authentication_failed"

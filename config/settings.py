@@ -190,6 +190,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Stored random keys per schema: allauth's HMAC keys sign only the address's id, which another
+# marketplace's table may hold too.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SOUK_URL_SCHEME
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 

@@ -157,7 +157,7 @@ def marketplace_create(
                     email=owner_email,
                     password=owner_password,
                     role="staff",
-                    is_staff=True,
+                    is_superuser=True,  # the marketplace's own admin, in its schema only
                     email_verified=True,
                 )
             finally:

@@ -46,3 +46,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class VerifiedUserFactory(UserFactory):
+    """A user whose e-mail address is verified (allauth's EmailAddress row), able to log in.
+
+    Pass ``email_address=False`` for a user who has not verified yet.
+    """
+
+    @factory.post_generation
+    def email_address(obj, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            verified = True if extracted is None else bool(extracted)
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=verified)
