@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 
 
@@ -48,38 +47,3 @@ class ListingType(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class ProviderProfile(models.Model):
-    """The public face of a provider: who they are, where they work, what they offer."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, related_name="provider_profile", on_delete=models.CASCADE
-    )
-    display_name = models.CharField(max_length=120)
-    tagline = models.CharField(max_length=160, blank=True)
-    bio = models.TextField(blank=True)
-    location_name = models.CharField(max_length=120, blank=True)
-    # WGS 84 degrees; six decimals is about 11 cm, finer than any travel radius needs.
-    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    categories = models.ManyToManyField(Category, related_name="providers", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["display_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(
-                    latitude__gte=-90,
-                    latitude__lte=90,
-                    longitude__gte=-180,
-                    longitude__lte=180,
-                ),
-                name="provider_profile_coordinates_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return self.display_name

@@ -1,0 +1,21 @@
+from catalog.models.availability import AvailabilityEntry, WeeklyHours
+from catalog.models.favorites import Favorite
+from catalog.models.listings import Listing, ListingPackage, TicketTier
+from catalog.models.media import MediaItem
+from catalog.models.providers import Badge, ProviderProfile, Vouch
+from catalog.models.taxonomy import Category, ListingType
+
+__all__ = [
+    "AvailabilityEntry",
+    "Badge",
+    "Category",
+    "Favorite",
+    "Listing",
+    "ListingPackage",
+    "ListingType",
+    "MediaItem",
+    "ProviderProfile",
+    "TicketTier",
+    "Vouch",
+    "WeeklyHours",
+]

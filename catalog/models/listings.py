@@ -1,0 +1,135 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from catalog.models.providers import ProviderProfile
+from catalog.models.taxonomy import Category, ListingType
+
+
+class Listing(models.Model):
+    """Something a provider sells; how it is sold comes from its listing type."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        PAUSED = "paused", "Paused"
+        ARCHIVED = "archived", "Archived"
+
+    provider = models.ForeignKey(ProviderProfile, related_name="listings", on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, related_name="listings", on_delete=models.PROTECT)
+    listing_type = models.ForeignKey(ListingType, related_name="listings", on_delete=models.PROTECT)
+    title = models.CharField(max_length=140)
+    slug = models.SlugField(max_length=160, unique=True)
+    # Sanitised HTML (see catalog.services.sanitise_html); never rendered unsanitised.
+    description = models.TextField(blank=True)
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # The "from" price in minor units of `currency`: the lowest package, tier or rate.
+    price_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    # Products only: units left; null means unlimited (digital goods).
+    stock = models.PositiveIntegerField(null=True, blank=True)
+    # Ticketed events: when and where.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location_name = models.CharField(max_length=120, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    featured = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published", "paused", "archived"]),
+                name="listing_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="listing_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                ),
+                name="listing_coordinates_valid",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="listing_search_gin"),
+            GinIndex(fields=["title"], name="listing_title_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["tags"], name="listing_tags_gin"),
+            models.Index(fields=["status", "-published_at", "-id"], name="listing_status_newest"),
+            models.Index(fields=["status", "price_minor", "id"], name="listing_status_price"),
+            models.Index(fields=["category", "status"], name="listing_category_status"),
+            models.Index(fields=["latitude", "longitude"], name="listing_lat_lon"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ListingPackage(models.Model):
+    """A gig's basic / standard / premium offer."""
+
+    class Tier(models.TextChoices):
+        BASIC = "basic", "Basic"
+        STANDARD = "standard", "Standard"
+        PREMIUM = "premium", "Premium"
+
+    listing = models.ForeignKey(Listing, related_name="packages", on_delete=models.CASCADE)
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    price_minor = models.PositiveBigIntegerField()
+    delivery_days = models.PositiveSmallIntegerField()
+    revisions = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["price_minor"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "tier"], name="package_one_per_tier"),
+            models.CheckConstraint(condition=models.Q(delivery_days__gte=1), name="package_days"),
+        ]
+
+    def __str__(self):
+        return f"{self.listing} – {self.name}"
+
+
+class TicketTier(models.Model):
+    """A class of ticket for an event, with its own price and capacity."""
+
+    listing = models.ForeignKey(Listing, related_name="ticket_tiers", on_delete=models.CASCADE)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=280, blank=True)
+    price_minor = models.PositiveBigIntegerField()
+    capacity = models.PositiveIntegerField()
+    sold = models.PositiveIntegerField(default=0)
+    sales_start = models.DateTimeField(null=True, blank=True)
+    sales_end = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "price_minor"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "name"], name="ticket_tier_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sold__lte=models.F("capacity")), name="ticket_tier_not_oversold"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.listing} – {self.name}"
+
+    @property
+    def remaining(self) -> int:
+        return self.capacity - self.sold
