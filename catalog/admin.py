@@ -1,7 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import connection
 
-from catalog.models import Category, ListingType, ProviderProfile
+from catalog import services
+from catalog.models import (
+    AvailabilityEntry,
+    Category,
+    Favorite,
+    Listing,
+    ListingPackage,
+    ListingType,
+    ProviderProfile,
+    TicketTier,
+    Vouch,
+    WeeklyHours,
+)
+from config.errors import ServiceError
 
 
 class MarketplaceOnlyAdmin(admin.ModelAdmin):
@@ -15,6 +28,7 @@ class MarketplaceOnlyAdmin(admin.ModelAdmin):
 class CategoryAdmin(MarketplaceOnlyAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_select_related = ["parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -23,13 +37,138 @@ class CategoryAdmin(MarketplaceOnlyAdmin):
 class ListingTypeAdmin(MarketplaceOnlyAdmin):
     list_display = ["name", "slug", "pricing", "process", "position"]
     list_filter = ["pricing"]
+    search_fields = ["name", "slug"]
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    model = WeeklyHours
+    extra = 0
 
 
 @admin.register(ProviderProfile)
 class ProviderProfileAdmin(MarketplaceOnlyAdmin):
-    list_display = ["display_name", "tagline", "location_name", "created_at"]
+    list_display = [
+        "display_name",
+        "user",
+        "location_name",
+        "badges",
+        "rating_avg",
+        "completeness",
+        "is_online",
+        "featured",
+        "created_at",
+    ]
     list_select_related = ["user"]
-    search_fields = ["display_name", "user__email", "location_name"]
+    list_filter = ["featured", "is_online", "categories"]
+    search_fields = ["display_name", "user__email", "location_name", "tags"]
     raw_id_fields = ["user"]
     filter_horizontal = ["categories"]
-    readonly_fields = ["created_at"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "rating_count",
+        "rating_sum",
+        "rating_avg",
+        "completeness",
+        "last_seen_at",
+    ]
+    inlines = [WeeklyHoursInline]
+
+
+class ListingPackageInline(admin.TabularInline):
+    model = ListingPackage
+    extra = 0
+
+
+class TicketTierInline(admin.TabularInline):
+    model = TicketTier
+    extra = 0
+    readonly_fields = ["sold"]
+
+
+def _transition(action: str, to_status: str):
+    """An admin action that moves listings through the service, one listing at a time."""
+
+    def run(modeladmin, request, queryset):
+        done = 0
+        for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                services.listing_transition(
+                    actor=request.user, listing_id=listing_id, to_status=to_status
+                )
+                done += 1
+            except ServiceError as exc:
+                modeladmin.message_user(request, f"#{listing_id}: {exc.message}", messages.WARNING)
+        modeladmin.message_user(request, f"{done} listing(s) {to_status}.")
+
+    run.__name__ = f"{action}_listings"
+    run.short_description = f"{action.title()} selected listings"
+    return run
+
+
+def _feature(featured: bool):
+    def run(modeladmin, request, queryset):
+        for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
+            services.listing_feature_set(
+                actor=request.user, listing_id=listing_id, featured=featured
+            )
+
+    run.__name__ = "feature_listings" if featured else "unfeature_listings"
+    run.short_description = "Feature selected listings" if featured else "Stop featuring them"
+    return run
+
+
+@admin.register(Listing)
+class ListingAdmin(MarketplaceOnlyAdmin):
+    list_display = [
+        "title",
+        "provider",
+        "category",
+        "listing_type",
+        "status",
+        "price_minor",
+        "currency",
+        "featured",
+        "published_at",
+    ]
+    list_select_related = ["provider", "category", "listing_type"]
+    list_filter = ["status", "featured", "listing_type", "category", "currency"]
+    search_fields = ["title", "slug", "provider__display_name", "provider__user__email"]
+    raw_id_fields = ["provider"]
+    date_hierarchy = "created_at"
+    # Status and featuring change only through the services (actions below).
+    readonly_fields = ["status", "featured", "published_at", "created_at", "updated_at"]
+    inlines = [ListingPackageInline, TicketTierInline]
+    actions = [
+        _transition("pause", Listing.Status.PAUSED),
+        _transition("archive", Listing.Status.ARCHIVED),
+        _feature(True),
+        _feature(False),
+    ]
+
+
+@admin.register(Vouch)
+class VouchAdmin(MarketplaceOnlyAdmin):
+    list_display = ["voucher", "vouchee", "skill_area", "created_at"]
+    list_select_related = ["voucher", "vouchee"]
+    list_filter = ["skill_area"]
+    search_fields = ["voucher__display_name", "vouchee__display_name", "skill_area"]
+    raw_id_fields = ["voucher", "vouchee"]
+
+
+@admin.register(AvailabilityEntry)
+class AvailabilityEntryAdmin(MarketplaceOnlyAdmin):
+    list_display = ["provider", "date", "start_time", "end_time", "status", "note"]
+    list_select_related = ["provider"]
+    list_filter = ["status"]
+    search_fields = ["provider__display_name"]
+    raw_id_fields = ["provider"]
+    date_hierarchy = "date"
+
+
+@admin.register(Favorite)
+class FavoriteAdmin(MarketplaceOnlyAdmin):
+    list_display = ["user", "provider", "listing", "created_at"]
+    list_select_related = ["user", "provider", "listing"]
+    search_fields = ["user__email", "provider__display_name", "listing__title"]
+    raw_id_fields = ["user", "provider", "listing"]

@@ -1,1 +1,116 @@
-urlpatterns: list = []
+from django.urls import path
+
+from catalog.api import favorites, listings, providers, taxonomy
+
+urlpatterns = [
+    # Taxonomy
+    path("categories/", taxonomy.CategoryListView.as_view(), name="category-list"),
+    path("categories/reorder/", taxonomy.CategoryReorderView.as_view(), name="category-reorder"),
+    path(
+        "categories/<int:category_id>/",
+        taxonomy.CategoryDetailView.as_view(),
+        name="category-detail",
+    ),
+    path(
+        "categories/<int:category_id>/move/",
+        taxonomy.CategoryMoveView.as_view(),
+        name="category-move",
+    ),
+    path("listing-types/", taxonomy.ListingTypeListView.as_view(), name="listing-type-list"),
+    path(
+        "listing-types/<int:listing_type_id>/",
+        taxonomy.ListingTypeDetailView.as_view(),
+        name="listing-type-detail",
+    ),
+    # The logged-in provider
+    path("provider-profile/", providers.OwnProfileView.as_view(), name="provider-profile"),
+    path(
+        "provider-profile/online/",
+        providers.OwnOnlineView.as_view(),
+        name="provider-profile-online",
+    ),
+    path(
+        "provider-profile/listings/",
+        providers.OwnListingsView.as_view(),
+        name="provider-profile-listings",
+    ),
+    path(
+        "provider-profile/weekly-hours/",
+        providers.OwnWeeklyHoursView.as_view(),
+        name="provider-profile-weekly-hours",
+    ),
+    path(
+        "provider-profile/availability/",
+        providers.OwnAvailabilityView.as_view(),
+        name="provider-profile-availability",
+    ),
+    # Public provider pages
+    path(
+        "providers/<int:provider_id>/",
+        providers.ProviderDetailView.as_view(),
+        name="provider-detail",
+    ),
+    path(
+        "providers/<int:provider_id>/listings/",
+        providers.ProviderListingsView.as_view(),
+        name="provider-listings",
+    ),
+    path(
+        "providers/<int:provider_id>/availability/",
+        providers.ProviderAvailabilityView.as_view(),
+        name="provider-availability",
+    ),
+    path(
+        "providers/<int:provider_id>/badges/",
+        providers.ProviderBadgesView.as_view(),
+        name="provider-badges",
+    ),
+    path(
+        "providers/<int:provider_id>/badges/<str:badge>/",
+        providers.ProviderBadgeDetailView.as_view(),
+        name="provider-badge-detail",
+    ),
+    path(
+        "providers/<int:provider_id>/vouches/",
+        providers.ProviderVouchesView.as_view(),
+        name="provider-vouches",
+    ),
+    # Listings
+    path("listings/", listings.ListingCreateView.as_view(), name="listing-create"),
+    path("listings/<int:listing_id>/", listings.ListingDetailView.as_view(), name="listing-detail"),
+    path(
+        "listings/by-slug/<str:slug>/", listings.ListingBySlugView.as_view(), name="listing-by-slug"
+    ),
+    path(
+        "listings/<int:listing_id>/publish/",
+        listings.ListingPublishView.as_view(),
+        name="listing-publish",
+    ),
+    path(
+        "listings/<int:listing_id>/pause/",
+        listings.ListingPauseView.as_view(),
+        name="listing-pause",
+    ),
+    path(
+        "listings/<int:listing_id>/archive/",
+        listings.ListingArchiveView.as_view(),
+        name="listing-archive",
+    ),
+    path(
+        "listings/<int:listing_id>/feature/",
+        listings.ListingFeatureView.as_view(),
+        name="listing-feature",
+    ),
+    # Favorites
+    path("favorites/", favorites.FavoriteListView.as_view(), name="favorite-list"),
+    path(
+        "favorites/providers/<int:target_id>/",
+        favorites.FavoriteProviderView.as_view(),
+        name="favorite-provider",
+    ),
+    path(
+        "favorites/listings/<int:target_id>/",
+        favorites.FavoriteListingView.as_view(),
+        name="favorite-listing",
+    ),
+]

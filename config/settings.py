@@ -264,3 +264,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]  # e-mail is unique case-insensitively (a constraint)
+
+# --- Media uploads (catalog/media) ------------------------------------------------------------
+# Uploads over these sizes are refused while they are read, before anything is stored.
+SOUK_MAX_IMAGE_BYTES = int(env("SOUK_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
+SOUK_MAX_VIDEO_BYTES = int(env("SOUK_MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
+# Decompression-bomb guards: a small file may decode to a huge bitmap.
+SOUK_MAX_IMAGE_PIXELS = int(env("SOUK_MAX_IMAGE_PIXELS", str(40_000_000)))
+SOUK_MAX_IMAGE_SIDE = int(env("SOUK_MAX_IMAGE_SIDE", "10000"))
+SOUK_MAX_IMAGE_FRAMES = int(env("SOUK_MAX_IMAGE_FRAMES", "200"))
+SOUK_MAX_MEDIA_PER_OWNER = int(env("SOUK_MAX_MEDIA_PER_OWNER", "30"))
+# Longest side in pixels by size name, e.g. "small:160,medium:480,large:1200".
+SOUK_THUMBNAIL_SIZES = {
+    name.strip(): int(pixels)
+    for name, pixels in (
+        item.split(":", 1)
+        for item in env_list("SOUK_THUMBNAIL_SIZES", "small:160,medium:480,large:1200")
+    )
+}
+SOUK_THUMBNAIL_FORMAT = env("SOUK_THUMBNAIL_FORMAT", "WEBP").upper()  # WEBP or JPEG
+# --- End of media uploads ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """URLs of a marketplace host (a tenant schema)."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from themes.views import home
 
@@ -13,3 +14,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("config.docs_urls")),
 ]
+
+if settings.DEBUG:
+    from catalog.media.serve import media_serve
+
+    # Development only: each marketplace's own media prefix. Production serves media from S3.
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", media_serve, name="media")]

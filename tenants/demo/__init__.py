@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from tenants.demo.catalog import DemoCatalogCounts, demo_catalog_populate
 from tenants.models import Marketplace
 from tenants.presets import PresetError, get_preset
 
@@ -121,8 +122,19 @@ def demo_marketplaces() -> list[DemoMarketplace]:
     return demos
 
 
-def demo_marketplace_provision(*, demo: DemoMarketplace, actor: str = "souk_demo") -> Marketplace:
-    """Create the marketplace and its people. One transaction: a failure leaves nothing."""
+@dataclass(frozen=True)
+class ProvisionedDemo:
+    marketplace: Marketplace
+    catalog: DemoCatalogCounts
+
+
+def demo_marketplace_provision(
+    *, demo: DemoMarketplace, actor: str = "souk_demo"
+) -> ProvisionedDemo:
+    """Create the marketplace, its people and their catalogue (listings, hours, photos).
+
+    One transaction: a failure leaves no rows (photos already written stay on disk).
+    """
     from tenants.services import marketplace_create
 
     with transaction.atomic():
@@ -137,13 +149,13 @@ def demo_marketplace_provision(*, demo: DemoMarketplace, actor: str = "souk_demo
         )
         connection.set_tenant(marketplace)
         try:
-            _populate(demo)
+            counts = _populate(demo)
         finally:
             connection.set_schema_to_public()
-    return marketplace
+    return ProvisionedDemo(marketplace=marketplace, catalog=counts)
 
 
-def _populate(demo: DemoMarketplace) -> None:
+def _populate(demo: DemoMarketplace) -> DemoCatalogCounts:
     from accounts.models import User
     from accounts.services import user_create
     from catalog.models import Category, ProviderProfile
@@ -193,4 +205,10 @@ def _populate(demo: DemoMarketplace) -> None:
         Through(providerprofile_id=profile.pk, category_id=category_ids[slug])
         for profile, (_, item) in zip(profiles, providers, strict=True)
         for slug in item.categories
+    )
+    preset = get_preset(demo.preset)
+    return demo_catalog_populate(
+        preset=preset,
+        people=[(profile, item) for profile, (_, item) in zip(profiles, providers, strict=True)],
+        currency=preset.default_currency,
     )

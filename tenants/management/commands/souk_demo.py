@@ -34,14 +34,20 @@ class Command(BaseCommand):
             if demo.slug in existing:
                 self.stdout.write(f"{demo.slug}: already provisioned, left as it is")
                 continue
+            one_started = time.monotonic()
             try:
-                demo_marketplace_provision(demo=demo)
+                provisioned = demo_marketplace_provision(demo=demo)
             except ServiceError as exc:
                 raise CommandError(f"{demo.slug}: {exc.message} {exc.details}") from exc
             created += 1
+            catalog = provisioned.catalog
+            by_type = ", ".join(f"{n} {slug}" for slug, n in sorted(catalog.by_type.items()))
             self.stdout.write(
-                f"{demo.slug}: created with {len(demo.providers)} providers and "
-                f"{len(demo.customers)} customers"
+                f"{demo.slug}: created with {len(demo.providers)} providers, "
+                f"{len(demo.customers)} customers, {catalog.listings} listings ({by_type}), "
+                f"{catalog.packages} packages, {catalog.ticket_tiers} ticket tiers, "
+                f"{catalog.weekly_hours} weekly hours, {catalog.blocked_dates} blocked dates, "
+                f"{catalog.media} photos in {time.monotonic() - one_started:.1f} s"
             )
         if created:
             self.stdout.write(f"Provisioned {created} in {time.monotonic() - started:.1f} s.")

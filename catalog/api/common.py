@@ -1,0 +1,59 @@
+"""Helpers shared by the catalog API views."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.pagination import PageNumberPagination
+
+from catalog.serializers import ErrorSerializer
+from config.errors import InvalidInput
+
+
+class CatalogPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+def validated(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def parse_day(value: str | None, *, name: str, default: date | None = None) -> date:
+    if value in (None, ""):
+        if default is None:
+            raise InvalidInput(f"“{name}” is required.", details={name: ["Required (YYYY-MM-DD)."]})
+        return default
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise InvalidInput(
+            f"“{name}” is not a date.", code="malformed_date", details={name: ["Use YYYY-MM-DD."]}
+        )
+    return parsed
+
+
+DATE_RANGE_PARAMETERS = [
+    OpenApiParameter("from", str, description="First day, YYYY-MM-DD."),
+    OpenApiParameter("to", str, description="Last day (inclusive), at most 366 days in all."),
+]
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="1-based page number."),
+    OpenApiParameter("page_size", int, description="Items per page, at most 100 (default 20)."),
+]
+
+NOT_FOUND = error("`not_found`: unknown here (ids of another marketplace included).")
+FORBIDDEN = error("`forbidden`: wrong role.")
+UNAUTHENTICATED = error("`not_authenticated`.")
+INVALID = error("`invalid` and more specific codes: bad input.")

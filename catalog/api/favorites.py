@@ -1,0 +1,76 @@
+"""Favorites: any logged-in user saves providers and listings."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog import selectors, services
+from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, CatalogPagination
+from catalog.serializers import FavoriteSerializer
+
+TAGS = ["catalog: favorites"]
+
+
+class FavoriteListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The user's saved providers and listings, newest first.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: FavoriteSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(
+            selectors.favorite_list(user=request.user), request, view=self
+        )
+        return paginator.get_paginated_response(FavoriteSerializer(page, many=True).data)
+
+
+def _favorite_view(target: str):
+    kwarg = f"{target}_id"
+
+    class FavoriteTargetView(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            tags=TAGS,
+            summary=f"Save a {target}: 201 the first time, 200 when already saved.",
+            request=None,
+            operation_id=f"favorite_{target}_add",
+            responses={
+                200: FavoriteSerializer,
+                201: FavoriteSerializer,
+                401: UNAUTHENTICATED,
+                404: NOT_FOUND,
+            },
+        )
+        def post(self, request, target_id: int):
+            favorite, created = services.favorite_add(actor=request.user, **{kwarg: target_id})
+            favorite = selectors.favorite_list(user=request.user).get(pk=favorite.pk)
+            return Response(
+                FavoriteSerializer(favorite).data,
+                status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            )
+
+        @extend_schema(
+            tags=TAGS,
+            summary=f"Forget a saved {target} (204 whether or not it was saved).",
+            operation_id=f"favorite_{target}_remove",
+            responses={204: None, 401: UNAUTHENTICATED},
+        )
+        def delete(self, request, target_id: int):
+            services.favorite_remove(actor=request.user, **{kwarg: target_id})
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+    FavoriteTargetView.__name__ = f"Favorite{target.title()}View"
+    return FavoriteTargetView
+
+
+FavoriteProviderView = _favorite_view("provider")
+FavoriteListingView = _favorite_view("listing")

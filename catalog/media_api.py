@@ -1,0 +1,268 @@
+"""Media API: photos and videos of the provider's own profile and of listings.
+
+Uploads are multipart (`file`, optional `caption`); what a file is comes from its bytes.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+# One component for the shared error shape in the schema.
+from accounts.api import ErrorSerializer
+from api.permissions import IsProvider
+from catalog.media import selectors, services
+from catalog.models import MediaItem
+from config.errors import InvalidInput
+
+# Serializers
+
+
+class MediaItemSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnails = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MediaItem
+        fields = [
+            "id",
+            "kind",
+            "content_type",
+            "size_bytes",
+            "width",
+            "height",
+            "caption",
+            "position",
+            "is_primary",
+            "url",
+            "thumbnails",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def _absolute(self, name: str) -> str:
+        # The storage gives /media/<schema>/... on disk or a full S3 URL; both pass through.
+        url = MediaItem._meta.get_field("file").storage.url(name)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_url(self, item: MediaItem) -> str:
+        return self._absolute(item.file.name)
+
+    def get_thumbnails(self, item: MediaItem) -> dict[str, str]:
+        """URLs by size name (`small`, `medium`, `large`); empty for videos."""
+        return {size: self._absolute(name) for size, name in item.thumbnails.items()}
+
+
+class MediaUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG, PNG, WebP or GIF image; MP4, MOV or WebM video.")
+    caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class MediaOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=True,
+        help_text="Every media item id of this owner, in the new order.",
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description="`unsupported_media`, `file_too_large`, `corrupt_image`, "
+        "`image_too_large_dimensions`, `invalid_order`, `invalid`.",
+        examples=[
+            OpenApiExample(
+                "Too large",
+                value={
+                    "error": "file_too_large",
+                    "message": "This image is larger than the limit of 10 MB.",
+                    "details": {"kind": "image", "max_bytes": 10485760},
+                },
+            )
+        ],
+    ),
+    403: OpenApiResponse(ErrorSerializer, description="Not the owner of this profile/listing."),
+    404: OpenApiResponse(ErrorSerializer, description="No such listing or media item here."),
+    422: OpenApiResponse(ErrorSerializer, description="`too_many_media`."),
+}
+
+
+def _media_response(request, items, status_code=status.HTTP_200_OK):
+    many = not isinstance(items, MediaItem)
+    data = MediaItemSerializer(items, many=many, context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class _MediaCollection(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_owner(self, request, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get(self, request, **kwargs):
+        owner = self.get_owner(request, **kwargs)
+        return _media_response(request, list(selectors.media_list(owner=owner)))
+
+    def post(self, request, **kwargs):
+        owner = self.get_owner(request, **kwargs)
+        upload = MediaUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        item = services.media_add(
+            owner=owner,
+            upload=upload.validated_data["file"],
+            actor=request.user,
+            caption=upload.validated_data["caption"],
+        )
+        return _media_response(request, item, status.HTTP_201_CREATED)
+
+    def patch(self, request, **kwargs):
+        owner = self.get_owner(request, **kwargs)
+        order = MediaOrderSerializer(data=request.data)
+        if not order.is_valid():
+            raise InvalidInput('Send {"ids": [...]}.', details=order.errors)
+        items = services.media_reorder(
+            owner=owner, ordered_ids=order.validated_data["ids"], actor=request.user
+        )
+        return _media_response(request, items)
+
+
+class _MediaItemBase(APIView):
+    def get_owner(self, request, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_item(self, request, media_id, **kwargs) -> MediaItem:
+        return selectors.media_get(owner=self.get_owner(request, **kwargs), media_id=media_id)
+
+
+class _MediaItemView(_MediaItemBase):
+    def delete(self, request, media_id, **kwargs):
+        services.media_delete(item=self.get_item(request, media_id, **kwargs), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _MediaPrimaryView(_MediaItemBase):
+    def post(self, request, media_id, **kwargs):
+        item = services.media_set_primary(
+            item=self.get_item(request, media_id, **kwargs), actor=request.user
+        )
+        return _media_response(request, item)
+
+
+# The provider's own profile
+
+
+class _OwnProfile:
+    permission_classes = [IsProvider]
+
+    def get_owner(self, request, **kwargs):
+        return selectors.own_profile(user=request.user)
+
+
+TAG_PROFILE = ["provider profile media"]
+TAG_LISTING = ["listing media"]
+
+
+@extend_schema(tags=TAG_PROFILE)
+class ProfileMediaView(_OwnProfile, _MediaCollection):
+    @extend_schema(summary="My profile's media", responses={200: MediaItemSerializer(many=True)})
+    def get(self, request):
+        return super().get(request)
+
+    @extend_schema(
+        summary="Upload a photo or video to my profile",
+        request={"multipart/form-data": MediaUploadSerializer},
+        responses={201: MediaItemSerializer, **ERRORS},
+    )
+    def post(self, request):
+        return super().post(request)
+
+    @extend_schema(
+        summary="Reorder my profile's media",
+        request=MediaOrderSerializer,
+        responses={200: MediaItemSerializer(many=True), **ERRORS},
+        examples=[OpenApiExample("New order", value={"ids": [12, 9, 10]}, request_only=True)],
+    )
+    def patch(self, request):
+        return super().patch(request)
+
+
+@extend_schema(tags=TAG_PROFILE)
+class ProfileMediaItemView(_OwnProfile, _MediaItemView):
+    @extend_schema(summary="Delete one of my profile's media", responses={204: None, **ERRORS})
+    def delete(self, request, media_id):
+        return super().delete(request, media_id)
+
+
+@extend_schema(tags=TAG_PROFILE)
+class ProfileMediaPrimaryView(_OwnProfile, _MediaPrimaryView):
+    @extend_schema(
+        summary="Make this my profile's primary photo",
+        request=None,
+        responses={200: MediaItemSerializer, **ERRORS},
+    )
+    def post(self, request, media_id):
+        return super().post(request, media_id)
+
+
+# Listings
+
+
+class _ListingOwner:
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_owner(self, request, listing_id, **kwargs):
+        return selectors.listing_for_media(listing_id=listing_id, viewer=request.user)
+
+
+@extend_schema(tags=TAG_LISTING)
+class ListingMediaView(_ListingOwner, _MediaCollection):
+    @extend_schema(
+        summary="A listing's media",
+        description="Anyone for published listings; the owner and staff for the others.",
+        responses={200: MediaItemSerializer(many=True), 404: ERRORS[404]},
+    )
+    def get(self, request, listing_id):
+        return super().get(request, listing_id=listing_id)
+
+    @extend_schema(
+        summary="Upload a photo or video to my listing",
+        request={"multipart/form-data": MediaUploadSerializer},
+        responses={201: MediaItemSerializer, **ERRORS},
+    )
+    def post(self, request, listing_id):
+        return super().post(request, listing_id=listing_id)
+
+    @extend_schema(
+        summary="Reorder my listing's media",
+        request=MediaOrderSerializer,
+        responses={200: MediaItemSerializer(many=True), **ERRORS},
+    )
+    def patch(self, request, listing_id):
+        return super().patch(request, listing_id=listing_id)
+
+
+@extend_schema(tags=TAG_LISTING)
+class ListingMediaItemView(_ListingOwner, _MediaItemView):
+    @extend_schema(summary="Delete one of my listing's media", responses={204: None, **ERRORS})
+    def delete(self, request, listing_id, media_id):
+        return super().delete(request, media_id, listing_id=listing_id)
+
+
+@extend_schema(tags=TAG_LISTING)
+class ListingMediaPrimaryView(_ListingOwner, _MediaPrimaryView):
+    @extend_schema(
+        summary="Make this my listing's primary photo",
+        request=None,
+        responses={200: MediaItemSerializer, **ERRORS},
+    )
+    def post(self, request, listing_id, media_id):
+        return super().post(request, media_id, listing_id=listing_id)

@@ -1,0 +1,99 @@
+"""Checks shared by the catalog services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from django.db import connection
+
+from config.errors import InvalidInput, NotAllowed
+
+MAX_TAGS = 30
+MAX_TAG_LENGTH = 40
+COORDINATE_STEP = Decimal("0.000001")
+
+
+def clean_tags(tags: Iterable[str], *, field: str = "tags") -> list[str]:
+    """Lower-cased, stripped, de-duplicated tags in their first-seen order."""
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = " ".join(str(raw).split()).lower()
+        if not tag or tag in cleaned:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise InvalidInput(
+                f"A tag may have at most {MAX_TAG_LENGTH} characters.",
+                details={field: [f"Too long: {tag[:20]}…"]},
+            )
+        cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise InvalidInput(
+            f"At most {MAX_TAGS} tags.", details={field: [f"At most {MAX_TAGS} tags."]}
+        )
+    return cleaned
+
+
+def clean_coordinates(
+    latitude: Decimal | None, longitude: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """Both or neither, within WGS 84 ranges, rounded to the six decimals the columns hold."""
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise InvalidInput(
+            "Give both latitude and longitude, or neither.",
+            code="invalid_coordinates",
+            details={"latitude" if latitude is None else "longitude": ["Required with the other."]},
+        )
+    try:
+        latitude = Decimal(latitude).quantize(COORDINATE_STEP, rounding=ROUND_HALF_EVEN)
+        longitude = Decimal(longitude).quantize(COORDINATE_STEP, rounding=ROUND_HALF_EVEN)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput("Coordinates must be numbers.", code="invalid_coordinates") from exc
+    errors = {}
+    if not Decimal(-90) <= latitude <= Decimal(90):
+        errors["latitude"] = ["Must be between -90 and 90."]
+    if not Decimal(-180) <= longitude <= Decimal(180):
+        errors["longitude"] = ["Must be between -180 and 180."]
+    if errors:
+        raise InvalidInput(
+            "The coordinates are out of range.", code="invalid_coordinates", details=errors
+        )
+    return latitude, longitude
+
+
+def clean_amount(value: int | None, *, field: str, allow_none: bool = True) -> int | None:
+    """An amount in minor units: a non-negative integer (never a float or a bool)."""
+    if value is None:
+        if allow_none:
+            return None
+        raise InvalidInput(f"{field} is required.", details={field: ["Required."]})
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            "Amounts are whole numbers of minor units.", details={field: ["Must be an integer."]}
+        )
+    if value < 0:
+        raise InvalidInput(
+            "Amounts may not be negative.",
+            code="negative_amount",
+            details={field: ["Must be ≥ 0."]},
+        )
+    return value
+
+
+def marketplace():
+    return connection.tenant
+
+
+def is_staff(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (getattr(user, "role", None) == "staff" or user.is_superuser)
+    )
+
+
+def require_staff(user) -> None:
+    if not is_staff(user):
+        raise NotAllowed("Only this marketplace's staff may do this.")

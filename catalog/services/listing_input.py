@@ -1,0 +1,224 @@
+"""Parsing and checking of listing input against its listing type's pricing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TypedDict
+
+from catalog.models import Category, Listing, ListingType
+from catalog.services._common import (
+    clean_amount,
+    clean_coordinates,
+    clean_tags,
+    marketplace,
+)
+from catalog.services.html import sanitise_html
+from catalog.services.listing_types import PACKAGE_TIERS
+from config.errors import InvalidInput
+
+Pricing = ListingType.Pricing
+MAX_PACKAGES = 3
+
+
+class PackageInput(TypedDict, total=False):
+    tier: str
+    name: str
+    description: str
+    price_minor: int
+    delivery_days: int
+    revisions: int
+
+
+class TicketTierInput(TypedDict, total=False):
+    name: str
+    description: str
+    price_minor: int
+    capacity: int
+    sales_start: datetime | None
+    sales_end: datetime | None
+
+
+class ListingChanges(TypedDict, total=False):
+    title: str
+    description: str
+    category_id: int
+    tags: list[str]
+    price_minor: int
+    currency: str
+    stock: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    location_name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    packages: list[PackageInput]
+    ticket_tiers: list[TicketTierInput]
+
+
+# Which optional inputs each pricing understands; anything else is refused, not ignored.
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    Pricing.DATE_SLOT: frozenset({"price_minor"}),
+    Pricing.PER_MINUTE: frozenset({"price_minor"}),
+    Pricing.QUOTE: frozenset({"price_minor"}),
+    Pricing.PACKAGES: frozenset({"packages"}),
+    Pricing.TICKETS: frozenset({"ticket_tiers", "starts_at", "ends_at"}),
+    Pricing.PRODUCT: frozenset({"price_minor", "stock"}),
+}
+TYPE_SPECIFIC = frozenset(
+    {"price_minor", "packages", "ticket_tiers", "starts_at", "ends_at", "stock"}
+)
+
+
+# Validation
+
+
+def _check_fields_fit_type(listing_type: ListingType, changes: ListingChanges) -> None:
+    allowed = TYPE_FIELDS[listing_type.pricing]
+    foreign = sorted(f for f in changes if f in TYPE_SPECIFIC and f not in allowed)
+    if foreign:
+        raise InvalidInput(
+            f"A “{listing_type.name}” listing does not take these fields.",
+            code="field_not_for_type",
+            details={field: [f"Not used by {listing_type.pricing} pricing."] for field in foreign},
+        )
+
+
+def _clean_currency(currency: str) -> str:
+    tenant = marketplace()
+    currency = currency.strip().upper()
+    accepted = list(tenant.accepted_currencies or [tenant.default_currency])
+    if currency not in accepted:
+        raise InvalidInput(
+            "This marketplace does not accept this currency.",
+            code="currency_not_accepted",
+            details={"currency": [f"One of {accepted}."]},
+        )
+    return currency
+
+
+def _clean_category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise InvalidInput(
+            "The category does not exist.",
+            code="unknown_category",
+            details={"category": [f"No category {category_id}."]},
+        )
+    return category
+
+
+def clean_packages(listing_type: ListingType, packages: list[PackageInput]) -> list[PackageInput]:
+    allowed = list(listing_type.config.get("tiers") or PACKAGE_TIERS)
+    if len(packages) > min(MAX_PACKAGES, len(allowed)):
+        raise InvalidInput(
+            f"At most {min(MAX_PACKAGES, len(allowed))} packages.",
+            code="too_many_packages",
+            details={"packages": [f"One per tier: {allowed}."]},
+        )
+    seen: set[str] = set()
+    cleaned = []
+    for index, package in enumerate(packages):
+        tier = package.get("tier", "")
+        where = f"packages[{index}]"
+        if tier not in allowed or tier in seen:
+            raise InvalidInput(
+                "Each package needs its own tier.",
+                details={where: [f"tier must be one of {allowed}, each once."]},
+            )
+        seen.add(tier)
+        days = package.get("delivery_days", 0)
+        if not isinstance(days, int) or days < 1:
+            raise InvalidInput(
+                "Delivery takes at least a day.", details={where: ["delivery_days ≥ 1."]}
+            )
+        revisions = package.get("revisions", 0)
+        if not isinstance(revisions, int) or revisions < 0:
+            raise InvalidInput(
+                "Revisions may not be negative.", details={where: ["revisions ≥ 0."]}
+            )
+        cleaned.append(
+            PackageInput(
+                tier=tier,
+                name=(package.get("name") or tier.title()).strip(),
+                description=sanitise_html(package.get("description", "")),
+                price_minor=clean_amount(
+                    package.get("price_minor"), field=f"{where}.price_minor", allow_none=False
+                ),
+                delivery_days=days,
+                revisions=revisions,
+            )
+        )
+    return cleaned
+
+
+def clean_ticket_tiers(tiers: list[TicketTierInput]) -> list[TicketTierInput]:
+    names: set[str] = set()
+    cleaned = []
+    for index, tier in enumerate(tiers):
+        where = f"ticket_tiers[{index}]"
+        name = (tier.get("name") or "").strip()
+        if not name or name.lower() in names:
+            raise InvalidInput("Each ticket tier needs its own name.", details={where: ["name."]})
+        names.add(name.lower())
+        capacity = tier.get("capacity", 0)
+        if not isinstance(capacity, int) or capacity < 1:
+            raise InvalidInput(
+                "A tier holds at least one ticket.", details={where: ["capacity ≥ 1."]}
+            )
+        start, end = tier.get("sales_start"), tier.get("sales_end")
+        if start and end and end <= start:
+            raise InvalidInput("Sales must end after they start.", details={where: ["sales_end."]})
+        cleaned.append(
+            TicketTierInput(
+                name=name,
+                description=(tier.get("description") or "").strip(),
+                price_minor=clean_amount(
+                    tier.get("price_minor"), field=f"{where}.price_minor", allow_none=False
+                ),
+                capacity=capacity,
+                sales_start=start,
+                sales_end=end,
+            )
+        )
+    return cleaned
+
+
+def apply_changes(listing: Listing, listing_type: ListingType, changes: ListingChanges) -> None:
+    _check_fields_fit_type(listing_type, changes)
+    if "title" in changes:
+        title = changes["title"].strip()
+        if not title:
+            raise InvalidInput("A title is required.", details={"title": ["Required."]})
+        listing.title = title
+    if "description" in changes:
+        listing.description = sanitise_html(changes["description"])
+    if "category_id" in changes:
+        listing.category = _clean_category(changes["category_id"])
+    if "tags" in changes:
+        listing.tags = clean_tags(changes["tags"])
+    if "currency" in changes:
+        listing.currency = _clean_currency(changes["currency"])
+    if "price_minor" in changes:
+        listing.price_minor = clean_amount(
+            changes["price_minor"], field="price_minor", allow_none=False
+        )
+    if "stock" in changes:
+        stock = clean_amount(changes["stock"], field="stock")
+        if stock is not None and listing_type.config.get("stock") is False:
+            raise InvalidInput(
+                "This product type has no stock (digital goods are unlimited).",
+                details={"stock": ["Must be null."]},
+            )
+        listing.stock = stock
+    for field in ("starts_at", "ends_at", "location_name"):
+        if field in changes:
+            setattr(listing, field, changes[field])
+    if listing.starts_at and listing.ends_at and listing.ends_at <= listing.starts_at:
+        raise InvalidInput(
+            "The event must end after it starts.", details={"ends_at": ["After starts_at."]}
+        )
+    if "latitude" in changes or "longitude" in changes:
+        listing.latitude, listing.longitude = clean_coordinates(
+            changes.get("latitude", listing.latitude), changes.get("longitude", listing.longitude)
+        )
