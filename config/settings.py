@@ -284,3 +284,8 @@ SOUK_THUMBNAIL_SIZES = {
 }
 SOUK_THUMBNAIL_FORMAT = env("SOUK_THUMBNAIL_FORMAT", "WEBP").upper()  # WEBP or JPEG
 # --- End of media uploads ---------------------------------------------------------------------
+FILE_UPLOAD_HANDLERS = [
+    "catalog.media.upload.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -66,6 +66,11 @@ def test_bad_uploads_give_error_codes_and_store_nothing(fire, fire_provider, med
     big = post_file(client, url, "big.png", image_bytes("PNG", size=(900, 900)) + b"\0" * 2000)
     assert (big.status_code, big.json()["error"]) == (400, "file_too_large")
 
+    # Past the largest limit of any kind the request body is not even read to the end.
+    settings.SOUK_MAX_VIDEO_BYTES = 2000
+    huge = post_file(client, url, "huge.mp4", minimal_mp4() + b"\0" * 50_000)
+    assert (huge.status_code, huge.json()["error"]) == (400, "invalid")
+
     missing = client.post(url, {"caption": "no file"})
     assert (missing.status_code, missing.json()["error"]) == (400, "invalid")
 
