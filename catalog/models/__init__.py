@@ -1,6 +1,6 @@
 from catalog.models.availability import AvailabilityEntry, WeeklyHours
 from catalog.models.favorites import Favorite
-from catalog.models.listings import Listing, ListingPackage, TicketTier
+from catalog.models.listings import Listing, ListingEvent, ListingPackage, TicketTier
 from catalog.models.media import MediaItem
 from catalog.models.providers import Badge, ProviderProfile, Vouch
 from catalog.models.taxonomy import Category, ListingType
@@ -11,6 +11,7 @@ __all__ = [
     "Category",
     "Favorite",
     "Listing",
+    "ListingEvent",
     "ListingPackage",
     "ListingType",
     "MediaItem",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -133,3 +134,21 @@ class TicketTier(models.Model):
     @property
     def remaining(self) -> int:
         return self.capacity - self.sold
+
+
+class ListingEvent(models.Model):
+    """Audit row of a listing's status change: who moved it, from what, to what, when."""
+
+    listing = models.ForeignKey(Listing, related_name="events", on_delete=models.CASCADE)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.listing_id}: {self.from_status} → {self.to_status}"

@@ -6,7 +6,6 @@ marketplace staff may pause, archive and feature.
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils.text import slugify
 
 from catalog.models import (
     Listing,
+    ListingEvent,
     ListingPackage,
     ListingType,
     TicketTier,
@@ -41,8 +41,6 @@ from config.errors import (
     NotFound,
     StateConflict,
 )
-
-logger = logging.getLogger("souk.catalog")
 
 Status = Listing.Status
 Pricing = ListingType.Pricing
@@ -266,13 +264,11 @@ def listing_transition(*, actor, listing_id: int, to_status: str) -> Listing:
             listing.published_at = timezone.now()
     listing.status = to_status
     listing.save(update_fields=["status", "published_at", "updated_at"])
-    # TODO(events): write a ListingEvent row once the model exists (see report); log meanwhile.
-    logger.info(
-        "listing %s: %s → %s by user %s",
-        listing.pk,
-        from_status,
-        to_status,
-        getattr(actor, "pk", None),
+    ListingEvent.objects.create(
+        listing=listing,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
     )
     return listing
 

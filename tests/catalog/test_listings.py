@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Listing, TicketTier
+from catalog.models import Listing, ListingEvent, TicketTier
 from tests.catalog.conftest import (
     api,
     assert_error,
@@ -194,6 +194,16 @@ def test_state_machine(fire):
     body = assert_error(client.post(f"{url}/publish/"), 409, "invalid_transition")
     assert body["details"] == {"from": "archived", "to": "published"}
     assert_error(client.patch(f"{url}/", {"title": "New"}), 409, "listing_archived")
+    with tenant_context(fire):
+        events = ListingEvent.objects.filter(listing_id=listing["id"])
+        moves = [(e.from_status, e.to_status, e.actor_id) for e in events]
+    uid = owner.user.pk
+    assert moves == [
+        ("draft", "published", uid),
+        ("published", "paused", uid),
+        ("paused", "published", uid),
+        ("published", "archived", uid),
+    ]
 
 
 def test_a_published_listing_must_stay_complete(fire):

@@ -1,0 +1,63 @@
+"""The marketplace's category tree, read in one query, for descendant filters and facet rollups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalog.models import Category
+from config.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    parent_id: int | None
+    slug: str
+    name: str
+    names: dict
+
+
+class CategoryTree:
+    def __init__(self, nodes: list[CategoryNode]):
+        self.by_id = {node.id: node for node in nodes}
+        self.by_slug = {node.slug: node for node in nodes}
+        self.children: dict[int | None, list[int]] = {}
+        for node in nodes:
+            self.children.setdefault(node.parent_id, []).append(node.id)
+
+    @classmethod
+    def load(cls) -> CategoryTree:
+        rows = Category.objects.order_by("position", "name").values_list(
+            "id", "parent_id", "slug", "name", "names"
+        )
+        return cls([CategoryNode(*row) for row in rows])
+
+    def resolve(self, ref: str) -> CategoryNode:
+        """A category by slug or id; unknown ones are a 400, not an empty page."""
+        node = self.by_slug.get(ref)
+        if node is None and ref.isdigit():
+            node = self.by_id.get(int(ref))
+        if node is None:
+            raise InvalidInput(
+                "There is no such category.", details={"category": [f"Unknown category: {ref}."]}
+            )
+        return node
+
+    def subtree_ids(self, root_id: int) -> list[int]:
+        ids, stack = [], [root_id]
+        while stack:
+            current = stack.pop()
+            ids.append(current)
+            stack.extend(self.children.get(current, []))
+        return sorted(ids)
+
+    def top_level(self) -> list[CategoryNode]:
+        return [self.by_id[i] for i in self.children.get(None, [])]
+
+    def top_of(self, category_id: int) -> int:
+        node = self.by_id[category_id]
+        seen = 0
+        while node.parent_id is not None and seen < 50:  # guard against a cycle in bad data
+            node = self.by_id[node.parent_id]
+            seen += 1
+        return node.id

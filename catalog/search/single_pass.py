@@ -1,0 +1,135 @@
+"""Listing search in one pass: page keys and facet counts from one scan of the matching rows.
+
+The filtered set (text match, geo, provider filters...) is the expensive part: a bitmap scan
+visiting thousands of heap pages. Running it once for the page and again for the facets
+doubled the cost, so the ORM builds the narrow filtered projection (id, category, price, sort
+key) and this wraps it in a MATERIALIZED CTE that feeds both the keyset page and the grouped
+facet counts. The full rows of the page are then read by primary key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from catalog.search.facets import price_bands
+from catalog.search.filters import SortKey
+
+
+@dataclass(frozen=True)
+class PassResult:
+    # (id, sort key value, distance_km or None), in page order, at most page_size + 1
+    page: list[list[Any]]
+    # per category: (category_id, rows passing the price filter, [rows per band passing the
+    # category filter]); None when facets were not asked for
+    facet_rows: list[tuple[int, int, list[int]]] | None
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _keyset_sql(keys: list[SortKey], values: list[Any]) -> tuple[str, list[Any]]:
+    """Rows after ``values``; both keys run the same direction so a row comparison works.
+
+    DESC sorts put NULLs first (PostgreSQL's default); a NULL in the row comparison yields
+    NULL, which correctly drops the null-keyed rows that came before a non-null cursor.
+    """
+    first, tie = keys
+    col, tie_col = _quote(first.name), _quote(tie.name)
+    op = "<" if first.descending else ">"
+    if values[0] is None:
+        return f"(({col} IS NULL AND {tie_col} {op} %s) OR {col} IS NOT NULL)", [values[1]]
+    return f"(({col}, {tie_col}) {op} (%s, %s))", list(values)
+
+
+def run_single_pass(
+    parts: list[QuerySet],
+    *,
+    keys: list[SortKey],
+    after: list[Any] | None,
+    page_size: int,
+    category_ids: list[int] | None,
+    min_price: int | None,
+    max_price: int | None,
+    currency: str,
+    with_distance: bool,
+    with_facets: bool,
+) -> PassResult:
+    columns = ["id", "category_id", "price_minor"]
+    for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
+        if extra not in columns:
+            columns.append(extra)
+    # Disjoint parts (text matches, typo matches) are concatenated with UNION ALL.
+    params: list[Any] = []
+    inner = []
+    for part in parts:
+        part_sql, part_params = part.order_by().values(*columns).query.sql_with_params()
+        inner.append(f"({part_sql})")
+        params.extend(part_params)
+    inner_sql = " UNION ALL ".join(inner)
+
+    category_sql, category_params = "TRUE", []
+    if category_ids is not None:
+        category_sql, category_params = "category_id = ANY(%s)", [category_ids]
+    price_parts, price_params = [], []
+    if min_price is not None:
+        price_parts.append("price_minor >= %s")
+        price_params.append(min_price)
+    if max_price is not None:
+        price_parts.append("price_minor <= %s")
+        price_params.append(max_price)
+    price_sql = " AND ".join(price_parts) or "TRUE"
+
+    page_where = [category_sql, price_sql]
+    page_params: list[Any] = [*category_params, *price_params]
+    if after is not None:
+        keyset, keyset_params = _keyset_sql(keys, after)
+        page_where.append(keyset)
+        page_params.extend(keyset_params)
+    direction = "DESC" if keys[0].descending else "ASC"
+    order = f"{_quote(keys[0].name)} {direction}, {_quote(keys[1].name)} {direction}"
+    distance_col = _quote("distance_km") if with_distance else "NULL::float8"
+
+    sql = (
+        f"WITH m AS MATERIALIZED ({inner_sql}), "
+        f"page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
+        f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s)"
+    )
+    params.extend(page_params)
+    params.append(page_size + 1)
+    select = [
+        f"(SELECT json_agg(json_build_array(id, k, d) ORDER BY k {direction}, id {direction}) "
+        "FROM page)"
+    ]
+    if with_facets:
+        band_cols = []
+        for lo, hi in price_bands(currency):
+            cond = f"price_minor >= {int(lo)}" + (
+                f" AND price_minor < {int(hi)}" if hi is not None else ""
+            )
+            band_cols.append(f"count(*) FILTER (WHERE {category_sql} AND {cond})")
+        sql += (
+            ", facet AS (SELECT category_id, "
+            f"count(*) FILTER (WHERE {price_sql}) AS in_price, "
+            f"ARRAY[{', '.join(band_cols)}] AS bands FROM m GROUP BY category_id)"
+        )
+        params.extend(price_params)
+        for _ in band_cols:
+            params.extend(category_params)
+        select.append(
+            "(SELECT json_agg(json_build_array(category_id, in_price, bands)) FROM facet)"
+        )
+    sql += " SELECT " + ", ".join(select)
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    page = row[0] or []
+    facet_rows = None
+    if with_facets:
+        facet_rows = [(cat, in_price, bands) for cat, in_price, bands in (row[1] or [])]
+    return PassResult(page=page, facet_rows=facet_rows)

@@ -1,0 +1,387 @@
+"""Search endpoints: parse the query string, call one selector, shape the page."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from catalog.search import (
+    listing_search,
+    parse_search_params,
+    provider_search,
+    search_suggest,
+)
+from catalog.search.params import MAX_PAGE_SIZE, MAX_RADIUS_KM
+from config.errors import InvalidInput
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class MediaOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    thumbnails = serializers.DictField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+    def get_url(self, item) -> str:
+        return item.file.url
+
+
+def _primary_media(obj):
+    found = getattr(obj, "primary_media", None) or []
+    return MediaOutSerializer(found[0]).data if found else None
+
+
+class CategoryOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    names = serializers.DictField()
+
+
+class ProviderBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2)
+    rating_count = serializers.IntegerField()
+    badges = serializers.ListField(child=serializers.CharField())
+    is_online = serializers.BooleanField()
+
+
+class PackageOutSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    name = serializers.CharField()
+    price_minor = serializers.IntegerField()
+    delivery_days = serializers.IntegerField()
+    revisions = serializers.IntegerField()
+
+
+class TicketTierOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    price_minor = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class ListingHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    price_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    location_name = serializers.CharField()
+    starts_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    listing_type = serializers.SerializerMethodField()
+    category = CategoryOutSerializer()
+    provider = ProviderBriefSerializer()
+    primary_media = serializers.SerializerMethodField()
+    packages = PackageOutSerializer(many=True, source="package_list")
+    ticket_tiers = TicketTierOutSerializer(many=True, source="ticket_tier_list")
+    distance_km = serializers.SerializerMethodField()
+
+    def get_listing_type(self, listing) -> dict:
+        return {"slug": listing.listing_type.slug, "pricing": listing.listing_type.pricing}
+
+    def get_primary_media(self, listing) -> dict | None:
+        return _primary_media(listing)
+
+    def get_distance_km(self, listing) -> float | None:
+        value = getattr(listing, "distance_km", None)
+        return None if value is None or value >= 40_000 else round(value, 2)
+
+
+class ProviderHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    tagline = serializers.CharField()
+    location_name = serializers.CharField()
+    travel_radius_km = serializers.IntegerField()
+    tags = serializers.ListField(child=serializers.CharField())
+    badges = serializers.ListField(child=serializers.CharField())
+    rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2)
+    rating_count = serializers.IntegerField()
+    minimum_rate_minor = serializers.IntegerField(allow_null=True)
+    is_online = serializers.BooleanField()
+    categories = CategoryOutSerializer(many=True, source="category_list")
+    primary_media = serializers.SerializerMethodField()
+    distance_km = serializers.SerializerMethodField()
+
+    def get_primary_media(self, provider) -> dict | None:
+        return _primary_media(provider)
+
+    def get_distance_km(self, provider) -> float | None:
+        value = getattr(provider, "distance_km", None)
+        return None if value is None or value >= 40_000 else round(value, 2)
+
+
+_FACETS = inline_serializer(
+    "SearchFacets",
+    {
+        "categories": inline_serializer(
+            "CategoryFacet",
+            {
+                "id": serializers.IntegerField(),
+                "slug": serializers.CharField(),
+                "name": serializers.CharField(),
+                "names": serializers.DictField(),
+                "count": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "price_bands": inline_serializer(
+            "PriceBandFacet",
+            {
+                "min_price": serializers.IntegerField(),
+                "max_price": serializers.IntegerField(allow_null=True),
+                "count": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "currency": serializers.CharField(),
+    },
+    allow_null=True,
+)
+
+
+def _page_serializer(name, hit):
+    return inline_serializer(
+        name,
+        {
+            "results": hit(many=True),
+            "next_cursor": serializers.CharField(allow_null=True),
+            "sort": serializers.CharField(),
+            "facets": _FACETS,
+        },
+    )
+
+
+ERROR = inline_serializer(
+    "SearchError",
+    {
+        "error": serializers.CharField(),
+        "message": serializers.CharField(),
+        "details": serializers.DictField(),
+    },
+)
+
+# --- parameters -----------------------------------------------------------------------------
+
+_P = OpenApiParameter
+_COMMON_PARAMETERS = [
+    _P(
+        "q",
+        str,
+        description='Text: web-search syntax ("quoted phrase", or, -exclude); '
+        "typos in the title are tolerated.",
+        examples=[OpenApiExample("text", value="fire breathing")],
+    ),
+    _P("category", str, description="Category slug or id; includes its sub-categories."),
+    _P(
+        "tags",
+        str,
+        description="Comma-separated tags.",
+        examples=[OpenApiExample("tags", value="wedding,festival")],
+    ),
+    _P("tags_mode", str, enum=["all", "any"], description="Match all tags (default) or any."),
+    _P("min_price", int, description="Lowest price in minor units (≥ 0)."),
+    _P("max_price", int, description="Highest price in minor units (≥ 0)."),
+    _P("rating", float, description="Provider's average rating at least this (0–5)."),
+    _P(
+        "badges",
+        str,
+        description="Comma-separated badges the provider must all hold "
+        "(insurance, dbs, id, licensed).",
+    ),
+    _P("lat", float, description="Latitude of the search point (−90…90)."),
+    _P("lon", float, description="Longitude of the search point (−180…180)."),
+    _P(
+        "radius_km",
+        float,
+        description=f"Only within this many km of the point (0 < r ≤ {MAX_RADIUS_KM}).",
+    ),
+    _P("available_on", OpenApiTypes.DATE, description="Provider works that day."),
+    _P("online", bool, description="Only providers online now."),
+    _P("cursor", str, description="next_cursor of the previous page."),
+    _P("page_size", int, description=f"1–{MAX_PAGE_SIZE}, default 20."),
+    _P("facets", bool, description="Include facet counts (default true)."),
+]
+_LISTING_PARAMETERS = [
+    *_COMMON_PARAMETERS,
+    _P("type", str, description="Listing type slug."),
+    _P(
+        "pricing",
+        str,
+        enum=["date_slot", "per_minute", "quote", "packages", "tickets", "product"],
+        description="How the listing is priced.",
+    ),
+    _P("currency", str, description="Only listings priced in this currency; price bands use it."),
+    _P(
+        "sort",
+        str,
+        enum=["relevance", "price_asc", "price_desc", "rating", "distance", "newest"],
+        description="Default: relevance with q, else newest. distance needs lat/lon.",
+    ),
+]
+_PROVIDER_PARAMETERS = [
+    *_COMMON_PARAMETERS,
+    _P(
+        "within_travel_radius",
+        bool,
+        description="Only providers whose travel radius reaches the point (needs lat/lon).",
+    ),
+    _P(
+        "sort",
+        str,
+        enum=["relevance", "price_asc", "price_desc", "rating", "distance", "newest"],
+        description="Default: relevance with q, else newest.",
+    ),
+]
+_BAD_INPUT_EXAMPLE = OpenApiExample(
+    "Unknown filter",
+    value={
+        "error": "unknown_filter",
+        "message": "Unknown filter: colour.",
+        "details": {"unknown": ["colour"]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def _page_response(page, serializer_class) -> Response:
+    return Response(
+        {
+            "results": serializer_class(page.items, many=True).data,
+            "next_cursor": page.next_cursor,
+            "sort": page.sort,
+            "facets": page.facets,
+        }
+    )
+
+
+@extend_schema(
+    summary="Search published listings.",
+    parameters=_LISTING_PARAMETERS,
+    responses={
+        200: _page_serializer("ListingSearchPage", ListingHitSerializer),
+        400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+    },
+    examples=[
+        OpenApiExample(
+            "Fire breathers near London under £500",
+            value={"results": [], "next_cursor": None, "sort": "distance", "facets": None},
+            description="?q=fire%20breathing&lat=51.5&lon=-0.12&radius_km=50&max_price=50000"
+            "&sort=distance",
+            response_only=True,
+        )
+    ],
+    tags=["search"],
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def listings_search_view(request):
+    params = parse_search_params(request.query_params, kind="listings")
+    page = listing_search(params=params, viewer=request.user)
+    return _page_response(page, ListingHitSerializer)
+
+
+@extend_schema(
+    summary="Search provider profiles.",
+    parameters=_PROVIDER_PARAMETERS,
+    responses={
+        200: _page_serializer("ProviderSearchPage", ProviderHitSerializer),
+        400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+    },
+    examples=[
+        OpenApiExample(
+            "Insured performers who travel to Leeds",
+            value={"results": [], "next_cursor": None, "sort": "rating", "facets": None},
+            description="?lat=53.8&lon=-1.55&within_travel_radius=true&badges=insurance"
+            "&sort=rating",
+            response_only=True,
+        )
+    ],
+    tags=["search"],
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def providers_search_view(request):
+    params = parse_search_params(request.query_params, kind="providers")
+    page = provider_search(params=params, viewer=request.user)
+    return _page_response(page, ProviderHitSerializer)
+
+
+@extend_schema(
+    summary="Autocomplete: up to 10 listing titles, categories and provider names.",
+    parameters=[
+        _P(
+            "q",
+            str,
+            required=True,
+            description="What the user has typed (≥ 2 characters).",
+            examples=[OpenApiExample("typed", value="fier")],
+        ),
+    ],
+    responses={
+        200: inline_serializer(
+            "SearchSuggestions",
+            {
+                "suggestions": inline_serializer(
+                    "Suggestion",
+                    {
+                        "kind": serializers.ChoiceField(["listing", "category", "provider"]),
+                        "text": serializers.CharField(),
+                        "score": serializers.FloatField(),
+                        "slug": serializers.CharField(required=False),
+                        "id": serializers.IntegerField(required=False),
+                    },
+                    many=True,
+                )
+            },
+        ),
+        400: ERROR,
+    },
+    examples=[
+        OpenApiExample(
+            "Typo",
+            value={
+                "suggestions": [
+                    {
+                        "kind": "category",
+                        "text": "Fire breathing",
+                        "slug": "fire-breathing",
+                        "score": 1.8,
+                    }
+                ]
+            },
+            response_only=True,
+        )
+    ],
+    tags=["search"],
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def suggest_view(request):
+    unknown = sorted(set(request.query_params.keys()) - {"q", "format"})
+    if unknown:
+        raise InvalidInput(
+            "Unknown filter: " + ", ".join(unknown) + ".",
+            code="unknown_filter",
+            details={"unknown": unknown, "allowed": ["q"]},
+        )
+    return Response({"suggestions": search_suggest(q=request.query_params.get("q", ""))})

@@ -1,0 +1,85 @@
+import pytest
+
+from tests.search.conftest import get
+
+
+@pytest.mark.parametrize("path", ["listings", "providers"])
+def test_unknown_filters_are_listed(fire, path):
+    status, body = get(fire, path, colour="red", q="fire", sizes="xl")
+
+    assert status == 400
+    assert body["error"] == "unknown_filter"
+    assert body["details"]["unknown"] == ["colour", "sizes"]
+    assert set(body) == {"error", "message", "details"}
+
+
+def test_within_travel_radius_is_not_a_listing_filter(fire):
+    status, body = get(fire, "listings", within_travel_radius="true", lat=1, lon=1)
+
+    assert (status, body["error"]) == (400, "unknown_filter")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"lat": "north", "lon": "0"}, "lat"),
+        ({"lat": "91", "lon": "0"}, "lat"),
+        ({"lat": "-90.5", "lon": "0"}, "lat"),
+        ({"lat": "10", "lon": "181"}, "lon"),
+        ({"lat": "10"}, "lon"),
+        ({"radius_km": "5"}, "radius_km"),
+        ({"lat": "10", "lon": "10", "radius_km": "0"}, "radius_km"),
+        ({"lat": "10", "lon": "10", "radius_km": "-3"}, "radius_km"),
+        ({"lat": "nan", "lon": "10"}, "lat"),
+        ({"min_price": "-1"}, "min_price"),
+        ({"max_price": "-500"}, "max_price"),
+        ({"min_price": "12.5"}, "min_price"),
+        ({"min_price": "500", "max_price": "100"}, "max_price"),
+        ({"rating": "6"}, "rating"),
+        ({"badges": "insurance,astronaut"}, "badges"),
+        ({"available_on": "next tuesday"}, "available_on"),
+        ({"sort": "random"}, "sort"),
+        ({"sort": "distance"}, "sort"),
+        ({"sort": "relevance"}, "sort"),
+        ({"page_size": "51"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"tags_mode": "some"}, "tags_mode"),
+        ({"online": "perhaps"}, "online"),
+        ({"category": "no-such-category"}, "category"),
+        ({"pricing": "barter"}, "pricing"),
+    ],
+)
+def test_malformed_values_are_400_with_the_field(fire, params, field):
+    status, body = get(fire, "listings", **params)
+
+    assert status == 400
+    assert body["error"] == "invalid"
+    assert field in body["details"]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "eyJrIjpbMV19", "x" * 300, "e30:1u2v3w:abcdefghijklmnopqrstuvwx"]
+)
+def test_bad_cursor(fire, cursor):
+    status, body = get(fire, "listings", cursor=cursor)
+
+    assert (status, body["error"]) == (400, "invalid_cursor")
+
+
+def test_cursor_of_another_sort_is_rejected(fire, in_fire):
+    provider = in_fire.provider("P")
+    for i in range(3):
+        in_fire.listing(provider, f"Act {i}", category="fire")
+    _, body = get(fire, "listings", sort="price_asc", page_size=1)
+
+    status, error = get(fire, "listings", sort="newest", cursor=body["next_cursor"])
+
+    assert (status, error["error"]) == (400, "invalid_cursor")
+
+
+def test_suggest_bad_input(fire):
+    short_status, short = get(fire, "suggest", q="f")
+    unknown_status, unknown = get(fire, "suggest", q="fire", limit="50")
+
+    assert (short_status, short["error"]) == (400, "invalid")
+    assert (unknown_status, unknown["error"]) == (400, "unknown_filter")

@@ -1,0 +1,352 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import AvailabilityEntry, ListingPackage, ListingType, TicketTier, WeeklyHours
+from tests.search.conftest import get, titles
+
+LONDON = (51.5074, -0.1278)
+BRIGHTON = (50.8225, -0.1372)  # ~76 km south of London
+MANCHESTER = (53.4808, -2.2426)  # ~262 km from London
+
+
+@pytest.fixture
+def performer(in_fire):
+    return in_fire.provider("Blaze Collective", lat=LONDON[0], lon=LONDON[1])
+
+
+def test_text_ranks_title_hits_above_description_hits(fire, in_fire, performer):
+    in_fire.listing(
+        performer,
+        "Juggling and clowning",
+        category="juggling",
+        description="<p>Ends with a short bit of fire breathing.</p>",
+    )
+    in_fire.listing(performer, "Fire breathing spectacular", category="fire-breathing")
+    in_fire.listing(performer, "LED hula hoop glow show", category="led-hula-hoop")
+    in_fire.reindex()
+
+    status, body = get(fire, "listings", q="fire breathing")
+
+    assert status == 200
+    assert titles(body) == ["Fire breathing spectacular", "Juggling and clowning"]
+    assert body["sort"] == "relevance"
+
+
+def test_english_stemming_and_websearch_syntax(fire, in_fire, performer):
+    in_fire.listing(performer, "Stilt walkers for parades", category="stilt-walking")
+    in_fire.listing(performer, "Stilt walking with fire", category="stilt-walking")
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", q="stilt walker -fire")
+
+    assert titles(body) == ["Stilt walkers for parades"]
+
+
+def test_typo_finds_title_by_trigram(fire, in_fire, performer):
+    in_fire.listing(performer, "Fire breathing at your wedding", category="fire-breathing")
+    in_fire.listing(performer, "Juggling workshop", category="juggling")
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", q="fier breathing")
+    _, misspelt = get(fire, "listings", q="jugglign")
+
+    assert titles(body) == ["Fire breathing at your wedding"]
+    assert titles(misspelt) == ["Juggling workshop"]
+
+
+def test_typo_matches_follow_text_matches_while_text_finds_few(fire, in_fire, performer):
+    in_fire.listing(performer, "Fire breathing duo", category="fire-breathing")
+    in_fire.listing(performer, "Fire breathng solo", category="fire-breathing")  # misspelt
+    in_fire.listing(performer, "LED poi", category="led-poi")
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", q="fire breathing")
+
+    assert titles(body) == ["Fire breathing duo", "Fire breathng solo"]
+
+
+def test_arabic_text_in_talent_marketplace(talent, in_talent):
+    oud = in_talent.provider("فرقة بغداد")
+    in_talent.listing(oud, "عازف عود لحفلات الزفاف", category="oud", currency="IQD", price=150_000)
+    in_talent.listing(oud, "تصوير حفلات", category="photography", currency="IQD", price=90_000)
+    in_talent.reindex()
+
+    _, body = get(talent, "listings", q="عود")
+    _, english = get(talent, "listings", q="Baghdad")
+
+    assert titles(body) == ["عازف عود لحفلات الزفاف"]
+    assert english["results"] == []
+    assert body["facets"]["currency"] == "IQD"
+
+
+def test_only_published_listings_of_active_providers(fire, in_fire, performer):
+    gone = in_fire.provider("Deactivated Dan", active=False)
+    in_fire.listing(performer, "Fire poi duo", category="fire-poi")
+    in_fire.listing(performer, "Fire poi draft", category="fire-poi", status="draft")
+    in_fire.listing(performer, "Fire poi paused", category="fire-poi", status="paused")
+    in_fire.listing(gone, "Fire poi by a gone provider", category="fire-poi")
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", q="poi")
+
+    assert titles(body) == ["Fire poi duo"]
+
+
+def test_category_includes_descendants(fire, in_fire, performer):
+    in_fire.listing(performer, "Breather", category="fire-breathing")
+    in_fire.listing(performer, "Staff spinner", category="fire-staff")
+    in_fire.listing(performer, "Top-level fire act", category="fire")
+    in_fire.listing(performer, "LED poi", category="led-poi")
+    in_fire.reindex()
+
+    _, parent = get(fire, "listings", category="fire", sort="price_asc")
+    _, child = get(fire, "listings", category="fire-staff")
+
+    assert sorted(titles(parent)) == ["Breather", "Staff spinner", "Top-level fire act"]
+    assert titles(child) == ["Staff spinner"]
+
+
+def test_tags_all_and_any(fire, in_fire, performer):
+    in_fire.listing(performer, "Both", category="fire-poi", tags=["wedding", "festival"])
+    in_fire.listing(performer, "Wedding only", category="fire-poi", tags=["wedding"])
+    in_fire.listing(performer, "Neither", category="fire-poi", tags=["corporate"])
+    in_fire.reindex()
+
+    _, every = get(fire, "listings", tags="wedding,festival")
+    _, some = get(fire, "listings", tags="wedding,festival", tags_mode="any")
+
+    assert titles(every) == ["Both"]
+    assert sorted(titles(some)) == ["Both", "Wedding only"]
+
+
+def test_price_range_and_price_sorts(fire, in_fire, performer):
+    for title, price in [("Cheap", 5_000), ("Middle", 20_000), ("Dear", 90_000)]:
+        in_fire.listing(performer, title, category="juggling", price=price)
+    in_fire.reindex()
+
+    _, ranged = get(fire, "listings", min_price=5_000, max_price=20_000, sort="price_desc")
+    _, ascending = get(fire, "listings", sort="price_asc")
+
+    assert titles(ranged) == ["Middle", "Cheap"]
+    assert titles(ascending) == ["Cheap", "Middle", "Dear"]
+
+
+def test_rating_badges_online_filters_and_rating_sort(fire, in_fire):
+    star = in_fire.provider("Star", rating="4.80", badges=["insurance", "dbs"], online=True)
+    good = in_fire.provider("Good", rating="4.20", badges=["insurance"])
+    new = in_fire.provider("New", rating="0")
+    for provider in (star, good, new):
+        in_fire.listing(provider, f"{provider.display_name} juggling", category="juggling")
+    in_fire.reindex()
+
+    _, rated = get(fire, "listings", rating="4")
+    _, by_rating = get(fire, "listings", sort="rating")
+    _, badged = get(fire, "listings", badges="insurance,dbs")
+    _, online = get(fire, "listings", online="true")
+
+    assert sorted(titles(rated)) == ["Good juggling", "Star juggling"]
+    assert titles(by_rating) == ["Star juggling", "Good juggling", "New juggling"]
+    assert titles(badged) == ["Star juggling"]
+    assert titles(online) == ["Star juggling"]
+
+
+def test_listing_type_and_pricing(fire, in_fire, performer):
+    tickets = ListingType.objects.create(
+        slug="fire-show-tickets", name="Show tickets", pricing="tickets", process="tickets"
+    )
+    in_fire.listing(performer, "Booked act", category="fire")
+    show = in_fire.listing(performer, "Ticketed show", category="fire", listing_type=tickets)
+    TicketTier.objects.create(listing=show, name="Front row", price_minor=3_000, capacity=10)
+    in_fire.reindex()
+
+    _, by_type = get(fire, "listings", type="fire-show-tickets")
+    _, by_pricing = get(fire, "listings", pricing="date_slot")
+
+    assert titles(by_type) == ["Ticketed show"]
+    assert by_type["results"][0]["ticket_tiers"] == [
+        {"name": "Front row", "price_minor": 3_000, "remaining": 10}
+    ]
+    assert by_type["results"][0]["listing_type"] == {
+        "slug": "fire-show-tickets",
+        "pricing": "tickets",
+    }
+    assert titles(by_pricing) == ["Booked act"]
+
+
+def test_newest_is_default_without_text(fire, in_fire, performer):
+    in_fire.listing(performer, "Old", category="fire", age_days=20)
+    in_fire.listing(performer, "Fresh", category="fire", age_days=1)
+    in_fire.listing(performer, "Middle", category="fire", age_days=5)
+    in_fire.reindex()
+
+    _, body = get(fire, "listings")
+
+    assert body["sort"] == "newest"
+    assert titles(body) == ["Fresh", "Middle", "Old"]
+
+
+def test_geo_radius_uses_listing_or_provider_location_and_sorts_by_distance(fire, in_fire):
+    london = in_fire.provider("London act", lat=LONDON[0], lon=LONDON[1])
+    nowhere = in_fire.provider("No location")
+    in_fire.listing(london, "At home in London", category="fire")
+    in_fire.listing(london, "Gig in Brighton", category="fire", lat=BRIGHTON[0], lon=BRIGHTON[1])
+    in_fire.listing(
+        london, "Gig in Manchester", category="fire", lat=MANCHESTER[0], lon=MANCHESTER[1]
+    )
+    in_fire.listing(nowhere, "Somewhere", category="fire")
+    in_fire.reindex()
+
+    _, near = get(fire, "listings", lat=LONDON[0], lon=LONDON[1], radius_km=100, sort="distance")
+    _, everything = get(fire, "listings", lat=BRIGHTON[0], lon=BRIGHTON[1], sort="distance")
+
+    assert titles(near) == ["At home in London", "Gig in Brighton"]
+    assert near["results"][0]["distance_km"] == 0
+    assert 70 < near["results"][1]["distance_km"] < 80
+    assert titles(everything) == [
+        "Gig in Brighton",
+        "At home in London",
+        "Gig in Manchester",
+        "Somewhere",
+    ]
+    assert everything["results"][-1]["distance_km"] is None
+
+
+def test_available_on_date(fire, in_fire):
+    monday = dt.date(2031, 6, 2)
+    assert monday.weekday() == 0
+    weekly = in_fire.provider("Works Mondays")
+    WeeklyHours.objects.create(
+        provider=weekly, weekday=0, start_time=dt.time(18), end_time=dt.time(23)
+    )
+    blocked = in_fire.provider("Mondays but blocked")
+    WeeklyHours.objects.create(
+        provider=blocked, weekday=0, start_time=dt.time(18), end_time=dt.time(23)
+    )
+    AvailabilityEntry.objects.create(provider=blocked, date=monday, status="blocked")
+    extra = in_fire.provider("Extra day")
+    AvailabilityEntry.objects.create(provider=extra, date=monday, status="available")
+    in_fire.provider("Never")
+    for provider in in_fire_providers():
+        in_fire.listing(provider, provider.display_name, category="fire")
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", available_on=monday.isoformat())
+    _, tuesday = get(fire, "listings", available_on="2031-06-03")
+
+    assert sorted(titles(body)) == ["Extra day", "Works Mondays"]
+    assert titles(tuesday) == []
+
+
+def in_fire_providers():
+    from catalog.models import ProviderProfile
+
+    return list(ProviderProfile.objects.all())
+
+
+def test_facets_count_without_their_own_filter(fire, in_fire, performer):
+    in_fire.listing(performer, "Breather cheap", category="fire-breathing", price=3_000)
+    in_fire.listing(performer, "Breather dear", category="fire-breathing", price=70_000)
+    in_fire.listing(performer, "Staff mid", category="fire-staff", price=20_000)
+    in_fire.listing(performer, "LED mid", category="led-poi", price=20_000)
+    in_fire.listing(performer, "Juggler cheap", category="juggling", price=4_000)
+    in_fire.reindex()
+
+    _, body = get(fire, "listings", category="fire", max_price=30_000)
+
+    assert sorted(titles(body)) == ["Breather cheap", "Staff mid"]
+    categories = {c["slug"]: c["count"] for c in body["facets"]["categories"]}
+    # Category facet: the price filter applies, the category filter does not.
+    assert categories == {"fire": 2, "led": 1, "circus": 1}
+    bands = [(b["min_price"], b["max_price"], b["count"]) for b in body["facets"]["price_bands"]]
+    # Price facet: the category filter applies, the price filter does not.
+    assert bands == [
+        (0, 5_000, 1),
+        (5_000, 15_000, 0),
+        (15_000, 30_000, 1),
+        (30_000, 60_000, 0),
+        (60_000, None, 1),
+    ]
+    assert body["facets"]["currency"] == "GBP"
+
+
+def test_cursor_pages_have_no_duplicates_or_gaps_and_survive_inserts(fire, in_fire, performer):
+    # Equal prices make the id tie-breaker do the work.
+    made = [
+        in_fire.listing(performer, f"Act {i:02d}", category="fire", price=1_000 * (i % 4))
+        for i in range(23)
+    ]
+    in_fire.reindex()
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"sort": "price_asc", "page_size": 5, "facets": "false"}
+        if cursor:
+            params["cursor"] = cursor
+        status, body = get(fire, "listings", **params)
+        assert status == 200
+        assert body["facets"] is None
+        seen.extend(hit["id"] for hit in body["results"])
+        pages += 1
+        if pages == 2:
+            # A cheap listing added mid-way sorts before the cursor: it must not shift pages.
+            in_fire.listing(performer, "Late cheap", category="fire", price=0)
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+
+    expected = sorted(made, key=lambda listing: (listing.price_minor, listing.id))
+    assert seen == [listing.id for listing in expected]
+    assert pages == 5
+
+
+def test_relevance_cursor_paginates(fire, in_fire, performer):
+    for i in range(7):
+        in_fire.listing(
+            performer,
+            "Fire show " + "fire " * (i % 3),
+            category="fire",
+            description=f"number {i}",
+        )
+    in_fire.reindex()
+
+    _, first = get(fire, "listings", q="fire", page_size=4)
+    _, second = get(fire, "listings", q="fire", page_size=4, cursor=first["next_cursor"])
+
+    ids = [hit["id"] for hit in first["results"] + second["results"]]
+    assert len(ids) == len(set(ids)) == 7
+    assert second["next_cursor"] is None
+
+
+def test_query_count_is_the_same_at_page_sizes_2_and_20(fire, in_fire):
+    tickets = ListingType.objects.create(
+        slug="qc-tickets", name="Tickets", pricing="tickets", process="tickets"
+    )
+    for i in range(25):
+        provider = in_fire.provider(f"Performer {i}", lat=LONDON[0], lon=LONDON[1])
+        listing = in_fire.listing(
+            provider, f"Fire act {i}", category="fire-poi", listing_type=tickets
+        )
+        TicketTier.objects.create(listing=listing, name="Standard", price_minor=10, capacity=5)
+        ListingPackage.objects.create(
+            listing=listing, tier="basic", name="Basic", price_minor=10, delivery_days=1
+        )
+    in_fire.reindex()
+
+    get(fire, "listings")  # warm the host routing cache
+    counts = {}
+    for size in (2, 20):
+        with CaptureQueriesContext(connection) as captured:
+            status, body = get(
+                fire, "listings", q="fire", page_size=size, lat=LONDON[0], lon=LONDON[1]
+            )
+        assert status == 200 and len(body["results"]) == size
+        assert body["results"][0]["packages"][0]["name"] == "Basic"
+        counts[size] = len(captured)
+
+    assert counts[2] == counts[20]
+    # categories, page, media, packages, ticket tiers, facets (+ the host's routing lookups)
+    search_queries = [q for q in captured.captured_queries if "catalog_" in q["sql"]]
+    assert len(search_queries) == 6
