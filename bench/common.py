@@ -1,0 +1,64 @@
+"""What both benchmarks share: the environment they run Django in, and small statistics."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Figures are taken as production runs: DEBUG off (DEBUG records every query, which is slower),
+# whatever the shell says (`make bench` exports DJANGO_DEBUG=1 for the dev server).
+BENCH_ENV = {
+    "DJANGO_DEBUG": "0",
+    "LOG_LEVEL": "ERROR",
+}
+# Used only where the shell sets nothing: a benchmark needs a key, not a secret one.
+BENCH_DEFAULTS = {
+    "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+    # Tasks queued by provisioning (owner welcome, spare refill) stay in this process: no
+    # worker of another checkout on the same Redis picks up a task for a schema it lacks.
+    "CELERY_BROKER_URL": "memory://",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def bench_environ(base: dict[str, str] | None = None) -> dict[str, str]:
+    environ = dict(os.environ if base is None else base)
+    for name, value in BENCH_DEFAULTS.items():
+        environ.setdefault(name, value)
+    environ.update(BENCH_ENV)
+    return environ
+
+
+def setup_django(settings_module: str = "config.settings", **extra_env: str) -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.update(bench_environ())
+    os.environ.update(extra_env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit(
+            "bench: set DATABASE_URL (see scripts/devenv.py) to a database of your own; "
+            "the benchmarks create and drop schemas."
+        )
+    import django
+
+    django.setup()
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: list[float]) -> str:
+    """min / median / max, for the progress log."""
+    if not values:
+        return "not measured"
+    return f"min {min(values):.3f} med {median(values):.3f} max {max(values):.3f} (n={len(values)})"

@@ -1,0 +1,473 @@
+"""Catalog search latency: the search selector and API against the naive icontains way.
+
+    eval "$(.venv/bin/python scripts/devenv.py up)"
+    export DATABASE_URL=${DATABASE_URL%/souk}/souk_search      # a database of your own
+    .venv/bin/python bench/search.py [--listings 100000] [--providers 2000] [--queries 200]
+
+Creates (or reuses) the marketplace "bench-search" (fire-performers preset), seeds listings
+and providers with bulk_create, runs listings_reindex once and ANALYZE, then runs the same
+mix of query shapes three ways, each evaluating one page of 20 plus the facets:
+
+* search: ``parse_search_params`` + ``listing_search`` in process;
+* api: GET /api/v1/search/listings/ through ``django.test.Client`` with the Host header (the
+  whole Django stack: tenant middleware, DRF, serializers, JSON), in process, no network;
+* naive: the same filters with ``icontains`` over title, description, category name and
+  provider name (joins), no full-text index, no bounding box; facets by plain GROUP BY.
+
+Progress goes to stderr; the last line on stdout is the machine-readable result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import log, setup_django  # noqa: E402
+
+SLUG = "bench-search"
+DOMAIN = "bench-search.localhost"
+CITIES = {
+    "london": (51.5074, -0.1278),
+    "manchester": (53.4808, -2.2426),
+    "birmingham": (52.4862, -1.8904),
+    "leeds": (53.8008, -1.5491),
+    "glasgow": (55.8642, -4.2518),
+    "bristol": (51.4545, -2.5879),
+}
+ADJECTIVES = "spectacular breathtaking mesmerising dazzling elegant fiery glowing bold magical "
+ADJECTIVES += "hypnotic theatrical family-friendly daring award-winning intimate"
+OCCASIONS = "weddings festivals corporate parties birthdays galas launches christmas nightclubs "
+OCCASIONS += "carnivals parades fireworks proms"
+SETTINGS = "garden beach castle warehouse ballroom marquee rooftop barn stage street"
+ACT_WORDS = {
+    "fire-breathing": ["fire breathing", "fire breather", "flame breathing"],
+    "fire-poi": ["fire poi", "poi spinning", "fire spinning"],
+    "fire-staff": ["fire staff", "contact staff", "dragon staff"],
+    "fire-eating": ["fire eating", "fire eater", "torch eating"],
+    "led-poi": ["led poi", "pixel poi", "glow poi"],
+    "led-hula-hoop": ["led hula hoop", "glow hoop", "hoop dance"],
+    "pixel-wings": ["pixel wings", "led wings", "isis wings"],
+    "stilt-walking": ["stilt walking", "stilt walker", "giant stilts"],
+    "juggling": ["juggling", "juggler", "knife juggling"],
+    "fire": ["fire show", "fire performance", "pyro act"],
+    "led": ["led show", "glow show", "light performance"],
+    "circus": ["circus act", "cabaret circus", "roving circus"],
+}
+TAGS = "wedding festival corporate party kids outdoor indoor night roving stage duo solo "
+TAGS += "troupe insured budget luxury"
+FIRST = "amber blaze cinder ember flare nova phoenix spark solar vega luna astra ignis kai rio"
+LAST = "collective troupe arts circus company crew performers entertainment studio fx"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--providers", type=int, default=2_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--naive-queries", type=int, default=None, help="default: --queries")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reseed", action="store_true", help="delete and seed again")
+    return parser.parse_args()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, math.ceil(pct / 100 * len(ordered)) - 1)
+    return ordered[rank]
+
+
+def ensure_marketplace():
+    from django.db import connection
+
+    from tenants.models import Marketplace
+    from tenants.services import marketplace_create
+
+    connection.set_schema_to_public()
+    existing = Marketplace.objects.filter(slug=SLUG).first()
+    if existing:
+        return existing
+    log("provisioning marketplace bench-search")
+    return marketplace_create(
+        preset="fire-performers",
+        name="Bench Search",
+        slug=SLUG,
+        domain=DOMAIN,
+        owner_email="bench-search@example.com",
+    )
+
+
+def seed(n_listings: int, n_providers: int, rng: random.Random) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from catalog.models import (
+        Category,
+        Listing,
+        ListingType,
+        ProviderProfile,
+        WeeklyHours,
+    )
+    from catalog.search_index import listings_reindex, profiles_reindex
+
+    categories = {c.slug: c for c in Category.objects.all()}
+    listing_type = ListingType.objects.order_by("position").first()
+    adjectives, occasions, places = ADJECTIVES.split(), OCCASIONS.split(), SETTINGS.split()
+    tags, first, last = TAGS.split(), FIRST.split(), LAST.split()
+    badges = ["insurance", "dbs", "id", "licensed"]
+    now = timezone.now()
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            [
+                User(email=f"bench-provider-{i}@example.com", role="provider", password="!")
+                for i in range(n_providers)
+            ],
+            batch_size=2000,
+        )
+        profiles = []
+        for i, user in enumerate(users):
+            city, (lat, lon) = rng.choice(list(CITIES.items()))
+            rating_count = rng.randint(0, 80)
+            profiles.append(
+                ProviderProfile(
+                    user=user,
+                    display_name=f"{rng.choice(first).title()} {rng.choice(last).title()} {i}",
+                    tagline=f"{rng.choice(adjectives)} {rng.choice(list(ACT_WORDS.values()))[0]}",
+                    bio=f"Based in {city.title()}, performing at {rng.choice(occasions)}.",
+                    location_name=city.title(),
+                    latitude=Decimal(f"{lat + rng.gauss(0, 0.25):.6f}"),
+                    longitude=Decimal(f"{lon + rng.gauss(0, 0.35):.6f}"),
+                    travel_radius_km=rng.choice([10, 25, 50, 100, 200, 400]),
+                    tags=rng.sample(tags, 3),
+                    badges=[b for b in badges if rng.random() < 0.35],
+                    is_online=rng.random() < 0.1,
+                    rating_count=rating_count,
+                    rating_avg=Decimal(f"{rng.uniform(3.0, 5.0):.2f}") if rating_count else 0,
+                    minimum_rate_minor=rng.randrange(5_000, 80_000, 500),
+                )
+            )
+        profiles = ProviderProfile.objects.bulk_create(profiles, batch_size=2000)
+        through = ProviderProfile.categories.through
+        slugs = list(ACT_WORDS)
+        through.objects.bulk_create(
+            [
+                through(providerprofile_id=p.id, category_id=categories[slug].id)
+                for p in profiles
+                for slug in rng.sample(slugs, 2)
+            ],
+            batch_size=5000,
+        )
+        WeeklyHours.objects.bulk_create(
+            [
+                WeeklyHours(provider=p, weekday=day, start_time=dt.time(12), end_time=dt.time(23))
+                for p in profiles
+                for day in rng.sample(range(7), 3)
+            ],
+            batch_size=5000,
+        )
+    log(f"{n_providers} providers in {time.perf_counter() - started:.1f}s")
+
+    batch = 5_000
+    for start in range(0, n_listings, batch):
+        rows = []
+        for i in range(start, min(n_listings, start + batch)):
+            slug = rng.choice(slugs)
+            act = rng.choice(ACT_WORDS[slug])
+            provider = rng.choice(profiles)
+            occasion = rng.choice(occasions)
+            title = f"{rng.choice(adjectives).title()} {act} for {occasion}"
+            if rng.random() < 0.3:
+                title += f" in {provider.location_name}"
+            description = (
+                f"<p>A {rng.choice(adjectives)} {act} act for {occasion} and "
+                f"{rng.choice(occasions)}. We perform at any {rng.choice(places)} or "
+                f"{rng.choice(places)}, with {rng.choice(list(ACT_WORDS.values()))[1]} "
+                f"as an encore.</p><p>Fully {rng.choice(['insured', 'rehearsed', 'costumed'])}"
+                f", {rng.randint(1, 12)} performers.</p>"
+            )
+            own_location = rng.random() < 0.3
+            published = rng.random() < 0.9
+            rows.append(
+                Listing(
+                    provider=provider,
+                    category=categories[slug],
+                    listing_type=listing_type,
+                    title=title[:140],
+                    slug=f"bench-{i}",
+                    description=description,
+                    tags=rng.sample(tags, rng.randint(2, 4)),
+                    price_minor=int(math.exp(rng.uniform(math.log(3_000), math.log(150_000)))),
+                    currency="GBP",
+                    location_name=provider.location_name,
+                    latitude=(
+                        Decimal(f"{float(provider.latitude) + rng.gauss(0, 0.05):.6f}")
+                        if own_location
+                        else None
+                    ),
+                    longitude=(
+                        Decimal(f"{float(provider.longitude) + rng.gauss(0, 0.05):.6f}")
+                        if own_location
+                        else None
+                    ),
+                    status="published" if published else rng.choice(["draft", "paused"]),
+                    published_at=(
+                        now - dt.timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
+                        if published
+                        else None
+                    ),
+                )
+            )
+        Listing.objects.bulk_create(rows)
+        log(f"listings {start + len(rows)}/{n_listings}")
+    started = time.perf_counter()
+    listings_reindex()
+    profiles_reindex()
+    log(f"reindex in {time.perf_counter() - started:.1f}s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE catalog_listing")
+        cursor.execute("VACUUM ANALYZE catalog_providerprofile")
+        cursor.execute("ANALYZE")
+
+
+def query_mix(n: int, rng: random.Random) -> list[dict]:
+    texts = [
+        "fire breathing",
+        "led poi wedding",
+        "stilt walker",
+        "juggling",
+        "fier breathing",
+        "fire show corporate",
+        "glow hoop",
+        "pixel wings festival",
+        "knife juggler",
+        "dragon staff",
+        "torch eating christmas",
+        '"fire eater"',
+    ]
+    categories = ["fire", "led", "circus", "fire-poi", "juggling", "led-hula-hoop"]
+    shapes = [
+        lambda: {"q": rng.choice(texts)},
+        lambda: {
+            "q": rng.choice(texts),
+            "category": rng.choice(categories),
+            "max_price": rng.choice([20_000, 50_000, 100_000]),
+        },
+        lambda: {**_near(rng, 30), "sort": "distance"},
+        lambda: {"q": rng.choice(texts), **_near(rng, 50)},
+        lambda: {"category": rng.choice(categories), "sort": "price_asc", "rating": "4"},
+        lambda: {"tags": "wedding,festival", "tags_mode": "any"},
+        lambda: {
+            "q": rng.choice(texts),
+            "badges": "insurance",
+            "available_on": (
+                dt.date(2030, 1, 6) + dt.timedelta(days=rng.randint(0, 6))
+            ).isoformat(),
+        },
+        lambda: {"q": rng.choice(texts), "sort": "newest", "min_price": 10_000},
+        lambda: {"sort": "rating", "online": "true", **_near(rng, 100)},
+    ]
+    return [shapes[i % len(shapes)]() for i in range(n)]
+
+
+def _near(rng: random.Random, radius: int) -> dict:
+    lat, lon = rng.choice(list(CITIES.values()))
+    return {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}", "radius_km": str(radius)}
+
+
+def run_selector(query: dict) -> int:
+    from django.http import QueryDict
+
+    from catalog.search import listing_search, parse_search_params
+
+    data = QueryDict(mutable=True)
+    data.update({key: str(value) for key, value in query.items()})
+    params = parse_search_params(data, kind="listings")
+    page = listing_search(params=params)
+    return len(page.items)
+
+
+def run_naive(query: dict) -> int:
+    """The obvious ORM code: icontains across joined columns, Python-free filters."""
+    from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+    from django.db.models.functions import ACos, Cast, Cos, Least, Radians, Sin
+
+    from catalog.models import AvailabilityEntry, Category, Listing, WeeklyHours
+    from catalog.search.facets import band_q, price_bands
+
+    qs = Listing.objects.filter(status="published", provider__user__is_active=True)
+    for word in query.get("q", "").replace('"', "").split():
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(category__name__icontains=word)
+            | Q(provider__display_name__icontains=word)
+        )
+    if "tags" in query:
+        qs = qs.filter(tags__overlap=query["tags"].split(","))
+    if "rating" in query:
+        qs = qs.filter(provider__rating_avg__gte=query["rating"])
+    if "badges" in query:
+        qs = qs.filter(provider__badges__contains=query["badges"].split(","))
+    if query.get("online"):
+        qs = qs.filter(provider__is_online=True)
+    if "available_on" in query:
+        day = dt.date.fromisoformat(query["available_on"])
+        qs = qs.filter(
+            Exists(WeeklyHours.objects.filter(provider=OuterRef("provider"), weekday=day.weekday()))
+            | Exists(
+                AvailabilityEntry.objects.filter(
+                    provider=OuterRef("provider"), date=day, status="available"
+                )
+            )
+        )
+    if "lat" in query:
+        lat, lon = float(query["lat"]), float(query["lon"])
+        row_lat = Radians(Cast(F("provider__latitude"), FloatField()))
+        row_lon = Radians(Cast(F("provider__longitude"), FloatField()))
+        distance = Value(6371.0) * ACos(
+            Least(
+                Value(1.0),
+                Value(math.sin(math.radians(lat))) * Sin(row_lat)
+                + Value(math.cos(math.radians(lat)))
+                * Cos(row_lat)
+                * Cos(row_lon - Value(math.radians(lon))),
+            )
+        )
+        qs = qs.annotate(distance=distance).filter(distance__lte=float(query["radius_km"]))
+    base = qs
+    category_filter = Q()
+    if "category" in query:
+        root = Category.objects.get(slug=query["category"])
+        category_filter = Q(category=root) | Q(category__parent=root)
+    price_filter = Q()
+    if "min_price" in query:
+        price_filter &= Q(price_minor__gte=query["min_price"])
+    if "max_price" in query:
+        price_filter &= Q(price_minor__lte=query["max_price"])
+    qs = qs.filter(category_filter & price_filter)
+    order = {
+        "price_asc": ["price_minor", "id"],
+        "rating": ["-provider__rating_avg", "-id"],
+        "distance": ["distance", "id"],
+    }.get(query.get("sort", ""), ["-published_at", "-id"])
+    page = list(
+        qs.select_related("provider", "category", "listing_type")
+        .prefetch_related("media", "packages", "ticket_tiers")
+        .order_by(*order)[:20]
+    )
+    list(
+        base.filter(price_filter)
+        .values("category__parent__slug", "category__slug")
+        .annotate(n=Count("id"))
+    )
+    base.filter(category_filter).aggregate(
+        **{
+            f"b{i}": Count("id", filter=band_q("price_minor", lo, hi))
+            for i, (lo, hi) in enumerate(price_bands("GBP"))
+        }
+    )
+    return len(page)
+
+
+def timed(fn, queries: list[dict]) -> list[float]:
+    fn(queries[0])  # warm caches and connections
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        fn(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> None:
+    args = parse_args()
+    setup_django(SOUK_SPARE_SCHEMAS="0")
+
+    from django.db import connection
+    from django.test import Client
+
+    from catalog.models import Listing
+
+    marketplace = ensure_marketplace()
+    connection.set_tenant(marketplace)
+    have = Listing.objects.count()
+    if args.reseed and have:
+        from accounts.models import User
+
+        log("deleting the previous seed")
+        Listing.objects.all().delete()
+        User.objects.filter(email__startswith="bench-provider-").delete()
+        have = 0
+    if have < args.listings:
+        if have:
+            raise SystemExit(f"bench: {have} listings exist, fewer than asked; use --reseed")
+        seed(args.listings, args.providers, random.Random(args.seed))
+    else:
+        log(f"reusing {have} listings")
+
+    rng = random.Random(args.seed + 1)
+    queries = query_mix(args.queries, rng)
+    hits = [run_selector(q) for q in queries[:20]]
+    log(f"first 20 queries return {hits} results")
+
+    search_ms = timed(run_selector, queries)
+    log(f"selector: p50 {statistics.median(search_ms):.1f} ms")
+
+    client = Client(HTTP_HOST=DOMAIN)
+
+    def run_api(query: dict) -> int:
+        response = client.get("/api/v1/search/listings/", query)
+        assert response.status_code == 200, response.content[:300]
+        return len(response.json()["results"])
+
+    api_ms = timed(run_api, queries)
+    connection.set_tenant(marketplace)
+    log(f"api: p50 {statistics.median(api_ms):.1f} ms")
+
+    naive_queries = queries[: args.naive_queries or args.queries]
+    naive_ms = timed(run_naive, naive_queries)
+    log(f"naive: p50 {statistics.median(naive_ms):.1f} ms")
+
+    from catalog.search import search_suggest
+
+    typed = ["fi", "fire", "fier br", "jugg", "stilt", "led h", "glow", "pixel w", "blaze", "ember"]
+    suggest_ms = timed(lambda q: search_suggest(q=q), [typed[i % len(typed)] for i in range(50)])
+
+    for name, values in (
+        ("search", search_ms),
+        ("api", api_ms),
+        ("naive", naive_ms),
+        ("suggest", suggest_ms),
+    ):
+        print(
+            f"{name}: n={len(values)} p50={percentile(values, 50):.1f} "
+            f"p95={percentile(values, 95):.1f} p99={percentile(values, 99):.1f} ms"
+        )
+    shapes = {}
+    for query, ms in zip(queries, search_ms, strict=True):
+        shapes.setdefault(tuple(sorted(query)), []).append(ms)
+    for shape, values in shapes.items():
+        print(
+            f"  shape {','.join(shape)}: p50={percentile(values, 50):.1f} "
+            f"p95={percentile(values, 95):.1f} ms"
+        )
+    p95, api_p95, naive_p95 = (percentile(v, 95) for v in (search_ms, api_ms, naive_ms))
+    print(
+        f"search p95_ms={p95:.1f} api_p95_ms={api_p95:.1f} naive_p95_ms={naive_p95:.1f} "
+        f"speedup={naive_p95 / p95:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
