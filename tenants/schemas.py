@@ -60,20 +60,19 @@ def check_template() -> None:
         )
 
 
-_clone_function_ready_for: int | None = None
-
-
-def _ensure_clone_function() -> None:
-    """Install django-tenants' clone_schema() once per connection, not once per clone."""
-    global _clone_function_ready_for
-    connection.ensure_connection()
-    marker = id(connection.connection)
-    if _clone_function_ready_for == marker:
-        return
+def install_clone_function() -> None:
+    """(Re)install django-tenants' clone_schema(); migrate_schemas calls it on every run."""
     db_user = settings.DATABASES["default"].get("USER") or "postgres"
     with connection.cursor() as cursor:
         cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
-    _clone_function_ready_for = marker
+
+
+def _ensure_clone_function() -> None:
+    # Installing takes tens of milliseconds and DDL on shared types; only do it if missing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'clone_schema'")
+        if cursor.fetchone() is None:
+            install_clone_function()
 
 
 def clone_template(new_schema: str) -> None:

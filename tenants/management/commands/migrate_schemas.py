@@ -24,6 +24,7 @@ class Command(BaseMigrateSchemasCommand):
         if not schema_exists(template):
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE SCHEMA {quote_schema_name(template)}")
+        schemas.install_clone_function()
         extra = [template, *schemas.spare_schema_names()]
         executor = get_executor(codename=self.executor)(self.args, self.options)
         executor.run_migrations(tenants=extra)
