@@ -36,7 +36,7 @@ format: $(VENV_STAMP)
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 bench: migrate
-	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py
+	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py
 
 stop:
 	$(PY) scripts/devenv.py down
