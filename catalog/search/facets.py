@@ -22,8 +22,8 @@ PRICE_BOUNDARIES: dict[str, tuple[int, ...]] = {
     "GBP": (5_000, 15_000, 30_000, 60_000),
     "USD": (5_000, 15_000, 30_000, 60_000),
     "EUR": (5_000, 15_000, 30_000, 60_000),
-    # Iraqi dinar amounts are whole dinars in practice: 50k, 150k, 400k, 1M IQD
-    "IQD": (50_000, 150_000, 400_000, 1_000_000),
+    # In fils (ISO 4217 exponent 3): 50k, 150k, 400k, 1M IQD
+    "IQD": (50_000_000, 150_000_000, 400_000_000, 1_000_000_000),
 }
 DEFAULT_BOUNDARIES = PRICE_BOUNDARIES["GBP"]
 
