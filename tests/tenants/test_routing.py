@@ -92,13 +92,27 @@ def test_connection_counts_the_schemas_it_served(fire, talent):
     assert len(connection.schemas_served) >= len(before)
 
 
-def test_connection_is_recycled_after_many_schemas(fire, talent, settings):
-    """Outside a transaction, a connection that crossed too many schemas is closed."""
+def test_connection_is_recycled_after_many_schemas(marketplaces, django_db_blocker, settings):
+    """Outside a transaction (as in production), a connection that crossed more schemas
+    than SOUK_CONNECTION_MAX_SCHEMAS is closed at the end of the request."""
     from django.db import connection
 
     settings.SOUK_CONNECTION_MAX_SCHEMAS = 1
-    client = host_client(fire)
-    client.get("/api/v1/marketplace/")
+    fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
+    with django_db_blocker.unblock():  # read-only requests, no test transaction around them
+        connection.close()
+        assert host_client(fire).get("/api/v1/marketplace/").status_code == 200
+        assert connection.connection is not None  # one schema so far: kept
+        assert host_client(talent).get("/api/v1/marketplace/").status_code == 200
+        assert connection.connection is None  # two schemas: recycled
+        assert connection.schemas_served == set()
+
+
+def test_connection_is_kept_inside_a_transaction(fire, talent, settings):
+    from django.db import connection
+
+    settings.SOUK_CONNECTION_MAX_SCHEMAS = 1
+    host_client(fire).get("/api/v1/marketplace/")
     host_client(talent).get("/api/v1/marketplace/")
-    # Inside the test's transaction the connection must survive (closing would lose it).
+    # Closing inside the test's transaction would lose it; the middleware leaves it open.
     assert connection.connection is not None
