@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from bookings.processes import ProcessError, all_processes
 from catalog.models import ListingType
 from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotFound, StateConflict
@@ -35,6 +36,27 @@ def _clean_config(pricing: str, config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def _check_process(process: str, config: dict[str, Any]) -> None:
+    """The process must exist, and the config must hold what its timers read."""
+    try:
+        definition = all_processes()[process]
+    except (KeyError, ProcessError):
+        raise InvalidInput(
+            "Unknown transaction process.",
+            details={"process": [f"One of {sorted(all_processes())}."]},
+        ) from None
+    missing = sorted(
+        timer.delay_config_key
+        for timer in definition.timers
+        if timer.delay_config_key and timer.delay_config_key not in config
+    )
+    if missing:
+        raise InvalidInput(
+            f"The {process} process needs {', '.join(missing)} in the config.",
+            details={"config": [f"Missing {key}." for key in missing]},
+        )
+
+
 @transaction.atomic
 def listing_type_create(
     *,
@@ -57,6 +79,7 @@ def listing_type_create(
         raise InvalidInput("The slug may not be empty.", details={"slug": ["Required."]})
     if ListingType.objects.filter(slug=slug).exists():
         raise StateConflict("Another listing type uses this slug.", code="slug_taken")
+    _check_process(process, config or {})
     return ListingType.objects.create(
         name=name.strip(),
         slug=slug,
@@ -100,5 +123,6 @@ def listing_type_update(
     if config is not None:
         listing_type.config = config
     listing_type.config = _clean_config(listing_type.pricing, listing_type.config)
+    _check_process(listing_type.process, listing_type.config)
     listing_type.save()
     return listing_type

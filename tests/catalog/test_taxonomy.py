@@ -110,6 +110,14 @@ def test_listing_types_public_list_and_staff_writes(fire, talent):
         {"name": "Bad", "pricing": "per_minute", "process": "x", "config": {"channels": ["fax"]}},
     )
     assert_error(bad, 400)
+    unknown_process = staff.post(
+        "/api/v1/listing-types/", {"name": "Barter", "pricing": "quote", "process": "barter"}
+    )
+    assert "process" in assert_error(unknown_process, 400)["details"]
+    no_hold = staff.post(
+        "/api/v1/listing-types/", {"name": "Gala", "pricing": "tickets", "process": "tickets"}
+    )
+    assert assert_error(no_hold, 400)["details"] == {"config": ["Missing hold_minutes."]}
     assert_error(api(fire, user_in(fire)).post("/api/v1/listing-types/", {"name": "x"}), 403)
     type_id = created.json()["id"]
     assert (
