@@ -54,8 +54,21 @@ def _run(sql: str, alias: str, ids: Iterable[int] | None) -> None:
 
 
 def listings_reindex(ids: Iterable[int] | None = None) -> None:
-    """Recompute the vectors of these listings (all of them when ``ids`` is None)."""
+    """Recompute the vectors of these listings (all of them when ``ids`` is None), and add
+    their title words to the typo-correction dictionary."""
+    ids = None if ids is None else [int(i) for i in ids]
     _run(_LISTING_SQL, "l", ids)
+    titles = "SELECT to_tsvector('simple', title) FROM catalog_listing"
+    if ids is not None:
+        if not ids:
+            return
+        titles += " WHERE id IN (" + ",".join(str(i) for i in ids) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO catalog_searchword (word) SELECT word FROM ts_stat(%s) "
+            "WHERE length(word) BETWEEN 3 AND 100 ON CONFLICT DO NOTHING",
+            [titles],
+        )
 
 
 def profiles_reindex(ids: Iterable[int] | None = None) -> None:

@@ -3,6 +3,7 @@ from catalog.models.favorites import Favorite
 from catalog.models.listings import Listing, ListingEvent, ListingPackage, TicketTier
 from catalog.models.media import MediaItem
 from catalog.models.providers import Badge, ProviderProfile, Vouch
+from catalog.models.search import SearchWord
 from catalog.models.taxonomy import Category, ListingType
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ListingType",
     "MediaItem",
     "ProviderProfile",
+    "SearchWord",
     "TicketTier",
     "Vouch",
     "WeeklyHours",

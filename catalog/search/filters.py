@@ -17,6 +17,7 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    TextField,
     Value,
     When,
 )
@@ -80,27 +81,67 @@ def text_match(q: str, *, trigram_field: str) -> Q:
 TYPO_FALLBACK_BELOW = 20
 
 
-def listing_text_parts(q: str) -> tuple[Q, Q]:
-    """The two halves of the listing text match: full-text rows, and title-typo rows.
+# A misspelt word is replaced by the nearest dictionary word at least this similar.
+CORRECTION_MIN_SIMILARITY = 0.2
 
-    Typo rows join only while the full-text search finds fewer than TYPO_FALLBACK_BELOW
-    published listings. A multi-word query's trigrams are shared by a large share of titles,
-    and checking word_similarity on all of them costs 5–10x the text search (EXPLAIN on 100k
-    listings: 177 ms vs 17 ms for "fire show corporate"); typo tolerance matters when the
-    words as typed find (almost) nothing. The gate is an uncorrelated sub-select, so
-    PostgreSQL evaluates it once and skips the whole trigram branch when it is false.
-    """
-    query = text_query(q)
-    gate = RawSQL(
+_CORRECTED_TEXT = r"""(
+    SELECT string_agg(coalesce((
+        SELECT CASE WHEN similarity(nearest.word, t.tok) >= %s THEN nearest.word END
+        FROM (
+            SELECT w.word FROM catalog_searchword AS w ORDER BY w.word <-> t.tok LIMIT 1
+        ) AS nearest
+    ), t.tok), ' ' ORDER BY t.n)
+    FROM regexp_split_to_table(lower(%s), '\s+') WITH ORDINALITY AS t(tok, n)
+    WHERE t.tok <> ''
+)"""
+
+
+def corrected_query(q: str) -> SearchQuery:
+    """``q`` with each word replaced by the nearest word of listing titles (catalog_searchword,
+    trigram GiST, K-nearest-neighbour): "fier breathing" → "fire breathing". Known words are
+    their own nearest neighbour, so they stay."""
+    text = RawSQL(_CORRECTED_TEXT, [CORRECTION_MIN_SIMILARITY, q], output_field=TextField())
+    return SearchQuery(text, search_type="websearch", config=search_config())
+
+
+def _fewer_than(query_sql: str, params: list) -> RawSQL:
+    """True while fewer than TYPO_FALLBACK_BELOW published listings match; an uncorrelated
+    sub-select, so PostgreSQL evaluates it once and skips a branch it gates when false."""
+    return RawSQL(
         "(SELECT count(*) < %s FROM (SELECT 1 FROM catalog_listing AS g "
-        "WHERE g.status = 'published' "
-        "AND g.search_vector @@ websearch_to_tsquery(%s::regconfig, %s) LIMIT %s) AS gate)",
-        [TYPO_FALLBACK_BELOW, search_config(), q, TYPO_FALLBACK_BELOW],
+        f"WHERE g.status = 'published' AND g.search_vector @@ {query_sql} LIMIT %s) AS gate)",
+        [TYPO_FALLBACK_BELOW, *params, TYPO_FALLBACK_BELOW],
         output_field=BooleanField(),
     )
+
+
+def listing_text_parts(q: str) -> tuple[Q, Q, Q]:
+    """Three disjoint parts of the listing text match.
+
+    1. Full-text rows for ``q`` as typed.
+    2. While (1) finds fewer than TYPO_FALLBACK_BELOW: full-text rows for the corrected query
+       (each word swapped for the nearest title word) — a typo in the query.
+    3. While the corrected query also finds few: titles word-similar to ``q`` (pg_trgm
+       ``<%``) — a typo in the title. Checking word_similarity on every title costs ~10x the
+       text search on 100k listings, so it runs only when the cheaper parts found little.
+    """
+    query = text_query(q)
+    corrected = corrected_query(q)
+    config = search_config()
+    typed_gate = _fewer_than("websearch_to_tsquery(%s::regconfig, %s)", [config, q])
+    corrected_gate = _fewer_than(
+        f"websearch_to_tsquery(%s::regconfig, {_CORRECTED_TEXT})",
+        [config, CORRECTION_MIN_SIMILARITY, q],
+    )
     fts = Q(search_vector=query)
-    typo = ~Q(search_vector=query) & Q(WordSimilar(q, "title")) & Q(gate)
-    return fts, typo
+    typo_in_query = ~Q(search_vector=query) & Q(typed_gate) & Q(search_vector=corrected)
+    typo_in_title = (
+        ~Q(search_vector=query)
+        & ~Q(search_vector=corrected)
+        & Q(corrected_gate)
+        & Q(WordSimilar(q, "title"))
+    )
+    return fts, typo_in_query, typo_in_title
 
 
 def text_rank(q: str, *, trigram_field: str) -> Expression:
@@ -110,6 +151,20 @@ def text_rank(q: str, *, trigram_field: str) -> Expression:
     rank = SearchRank(F("search_vector"), text_query(q), cover_density=True)
     typo_score = TrigramWordSimilarity(q, trigram_field) * Value(TRIGRAM_RANK_WEIGHT)
     return Coalesce(NullIf(rank, Value(0.0)), typo_score, output_field=FloatField())
+
+
+def listing_text_rank(q: str) -> Expression:
+    """As text_rank, with rows found through the corrected query ranked by it, after every
+    row that matched as typed (halved) and before title-typo rows."""
+    rank = SearchRank(F("search_vector"), text_query(q), cover_density=True)
+    corrected = SearchRank(F("search_vector"), corrected_query(q), cover_density=True)
+    typo_score = TrigramWordSimilarity(q, "title") * Value(TRIGRAM_RANK_WEIGHT)
+    return Coalesce(
+        NullIf(rank, Value(0.0)),
+        NullIf(corrected * Value(0.5), Value(0.0)),
+        typo_score,
+        output_field=FloatField(),
+    )
 
 
 def _float(expr) -> Expression:

@@ -35,6 +35,7 @@ from catalog.search.filters import (
     distance_km,
     keyset_after,
     listing_text_parts,
+    listing_text_rank,
     text_match,
     text_rank,
 )
@@ -169,14 +170,13 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
             filters &= Q(distance_km__lte=params.point.radius_km)
     base = base.filter(filters)
     if params.sort == "relevance":
-        base = base.annotate(rank=text_rank(params.q, trigram_field="title"))
+        base = base.annotate(rank=listing_text_rank(params.q))
     elif params.sort == "rating":
         base = base.annotate(rating=F("provider__rating_avg"))
 
     parts = [base]
     if params.q:
-        fts, typo = listing_text_parts(params.q)
-        parts = [base.filter(fts), base.filter(typo)]
+        parts = [base.filter(part) for part in listing_text_parts(params.q)]
 
     keys = _listing_sort(params)
     currency = params.currency or _marketplace_currency()
