@@ -2,14 +2,16 @@
 
 Matching: ``websearch_to_tsquery`` with the marketplace's text search configuration against
 the weighted vector that ``catalog.search_index`` maintains (A title, B tags/category/provider,
-C description/place), OR pg_trgm word similarity of the query to the title / display name
-(``q <% title``, threshold pg_trgm.word_similarity_threshold = 0.6) for typos. For listings
-the typo half joins only while the text half finds fewer than 20 published listings (see
-``filters.listing_text_parts``: trigram checks of a common multi-word query cost ~10x the text
-search); providers (a few thousand rows) always use the plain OR.
+C description/place). For listings, while the query as typed finds fewer than 20 published
+listings, its words are corrected against the dictionary of title words (catalog_searchword,
+nearest neighbour by trigram distance) and the corrected query is searched too; only while
+that also finds few are titles compared by pg_trgm word similarity (``q <% title``), which
+costs ~10x the text search (see ``filters.listing_text_parts``). Providers (a few thousand
+rows) always use text OR word similarity of the display name.
 
-Ranking: ``ts_rank_cd`` (cover density) over that vector; rows matched only through a typo
-score 0.05 × word_similarity instead, so they follow the text matches in similarity order.
+Ranking: ``ts_rank_cd`` (cover density) over that vector; rows found through the corrected
+query rank by it, halved, after every row that matched as typed; rows matched only through
+a title typo score 0.05 × word_similarity, so they come last in similarity order.
 
 Listing search reads the filtered set once (``single_pass``): the page's keys and the facet
 counts come from one MATERIALIZED CTE, then the page's rows by primary key with prefetches.
