@@ -100,10 +100,9 @@ def _media_response(request, items, status_code=status.HTTP_200_OK):
 
 
 class _MediaCollection(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    """Media of one owner; subclasses define ``get_owner(request, **kwargs)``."""
 
-    def get_owner(self, request, **kwargs):  # pragma: no cover - abstract
-        raise NotImplementedError
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
@@ -133,8 +132,7 @@ class _MediaCollection(APIView):
 
 
 class _MediaItemBase(APIView):
-    def get_owner(self, request, **kwargs):  # pragma: no cover - abstract
-        raise NotImplementedError
+    """One media item of one owner; subclasses define ``get_owner(request, **kwargs)``."""
 
     def get_item(self, request, media_id, **kwargs) -> MediaItem:
         return selectors.media_get(owner=self.get_owner(request, **kwargs), media_id=media_id)
