@@ -9,9 +9,9 @@ that also finds few are titles compared by pg_trgm word similarity (``q <% title
 costs ~10x the text search (see ``filters.listing_text_parts``). Providers (a few thousand
 rows) always use text OR word similarity of the display name.
 
-Ranking: ``ts_rank_cd`` (cover density) over that vector; rows found through the corrected
-query rank by it, halved, after every row that matched as typed; rows matched only through
-a title typo score 0.05 × word_similarity, so they come last in similarity order.
+Ranking: ``ts_rank`` over that vector for listings (``ts_rank_cd`` for providers); rows
+found through the corrected query rank by it, halved, after every row that matched as typed;
+rows matched only through a title typo score 0.05 × word_similarity, so they come last.
 
 Listing search reads the filtered set once (``single_pass``): the page's keys and the facet
 counts come from one MATERIALIZED CTE, then the page's rows by primary key with prefetches.
