@@ -32,12 +32,6 @@ def _current_marketplace():
     return Marketplace.objects.filter(schema_name=connection.schema_name).first()
 
 
-def _primary_host() -> str | None:
-    marketplace = _current_marketplace()
-    domain = marketplace.get_primary_domain() if marketplace else None
-    return domain.domain if domain else None
-
-
 def marketplace_url(path: str) -> str:
     """An absolute URL on the current marketplace's primary domain.
 
@@ -75,6 +69,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def _site(self) -> MarketplaceSite:
         marketplace = _current_marketplace()
         if marketplace is not None:
-            return MarketplaceSite(name=marketplace.name, domain=_primary_host() or "")
+            domain = marketplace.get_primary_domain()
+            return MarketplaceSite(name=marketplace.name, domain=domain.domain if domain else "")
         request = allauth_context.request
         return MarketplaceSite(name="Souk", domain=request.get_host() if request else "")

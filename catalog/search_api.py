@@ -15,33 +15,30 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from catalog.media_api import MediaItemSerializer
 from catalog.search import (
     listing_search,
     parse_search_params,
     provider_search,
     search_suggest,
 )
+from catalog.search.filters import NO_LOCATION_KM
 from catalog.search.params import MAX_PAGE_SIZE, MAX_RADIUS_KM
 from config.errors import InvalidInput
 
 # --- output ---------------------------------------------------------------------------------
 
 
-class MediaOutSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    url = serializers.SerializerMethodField()
-    thumbnails = serializers.DictField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-
-    def get_url(self, item) -> str:
-        return item.file.url
-
-
-def _primary_media(obj):
+def _primary_media(obj, context):
+    """The primary photo or video, shaped like the media API's items (URLs, not file names)."""
     found = getattr(obj, "primary_media", None) or []
-    return MediaOutSerializer(found[0]).data if found else None
+    return MediaItemSerializer(found[0], context=context).data if found else None
+
+
+def _distance_km(obj) -> float | None:
+    # Rows without coordinates carry NO_LOCATION_KM so they sort last; they have no distance.
+    value = getattr(obj, "distance_km", None)
+    return None if value is None or value >= NO_LOCATION_KM else round(value, 2)
 
 
 class CategoryOutSerializer(serializers.Serializer):
@@ -96,11 +93,10 @@ class ListingHitSerializer(serializers.Serializer):
         return {"slug": listing.listing_type.slug, "pricing": listing.listing_type.pricing}
 
     def get_primary_media(self, listing) -> dict | None:
-        return _primary_media(listing)
+        return _primary_media(listing, self.context)
 
     def get_distance_km(self, listing) -> float | None:
-        value = getattr(listing, "distance_km", None)
-        return None if value is None or value >= 40_000 else round(value, 2)
+        return _distance_km(listing)
 
 
 class ProviderHitSerializer(serializers.Serializer):
@@ -120,11 +116,10 @@ class ProviderHitSerializer(serializers.Serializer):
     distance_km = serializers.SerializerMethodField()
 
     def get_primary_media(self, provider) -> dict | None:
-        return _primary_media(provider)
+        return _primary_media(provider, self.context)
 
     def get_distance_km(self, provider) -> float | None:
-        value = getattr(provider, "distance_km", None)
-        return None if value is None or value >= 40_000 else round(value, 2)
+        return _distance_km(provider)
 
 
 _FACETS = inline_serializer(
@@ -263,10 +258,10 @@ _BAD_INPUT_EXAMPLE = OpenApiExample(
 # --- views ----------------------------------------------------------------------------------
 
 
-def _page_response(page, serializer_class) -> Response:
+def _page_response(request, page, serializer_class) -> Response:
     return Response(
         {
-            "results": serializer_class(page.items, many=True).data,
+            "results": serializer_class(page.items, many=True, context={"request": request}).data,
             "next_cursor": page.next_cursor,
             "sort": page.sort,
             "facets": page.facets,
@@ -297,7 +292,7 @@ def _page_response(page, serializer_class) -> Response:
 def listings_search_view(request):
     params = parse_search_params(request.query_params, kind="listings")
     page = listing_search(params=params, viewer=request.user)
-    return _page_response(page, ListingHitSerializer)
+    return _page_response(request, page, ListingHitSerializer)
 
 
 @extend_schema(
@@ -323,7 +318,7 @@ def listings_search_view(request):
 def providers_search_view(request):
     params = parse_search_params(request.query_params, kind="providers")
     page = provider_search(params=params, viewer=request.user)
-    return _page_response(page, ProviderHitSerializer)
+    return _page_response(request, page, ProviderHitSerializer)
 
 
 @extend_schema(

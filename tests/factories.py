@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 import factory
-from django.db import connection
+from django_tenants.utils import tenant_context  # noqa: F401  (re-exported for tests)
 
 from accounts.models import User
 
@@ -16,20 +16,6 @@ class MarketplaceSpec:
     @property
     def slug(self) -> str:
         return self.schema.replace("_", "-")
-
-
-class tenant_context:  # noqa: N801  (used like django-tenants' context managers)
-    """Run the block inside ``marketplace``'s schema, then return to public."""
-
-    def __init__(self, marketplace):
-        self.marketplace = marketplace
-
-    def __enter__(self):
-        connection.set_tenant(self.marketplace)
-        return self.marketplace
-
-    def __exit__(self, *exc):
-        connection.set_schema_to_public()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,6 @@ PostgreSQL's per-backend catalog caches grow without bound.
 """
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
-from django_tenants.postgresql_backend.base import FakeTenant  # noqa: F401
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
