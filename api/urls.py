@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("catalog.api_urls")),
     path("", include("catalog.search_urls")),
     path("", include("catalog.media_urls")),
+    path("", include("bookings.api_urls")),
 ]

@@ -159,6 +159,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
+    # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.
+    "booking-timers": {"task": "bookings.tasks.run_due_timers_everywhere", "schedule": 60.0},
 }
 
 CHANNEL_LAYERS = {

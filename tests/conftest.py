@@ -5,6 +5,7 @@ each test then runs in a transaction that is rolled back.
 """
 
 import os
+import secrets
 
 import pytest
 import redis
@@ -51,6 +52,18 @@ def marketplaces(django_db_setup, django_db_blocker, _settings_for_tests):
                 owner_email="owner@example.com",
             )
     return made
+
+
+@pytest.fixture
+def make_marketplace(marketplaces, db):
+    """Provision a marketplace of another preset inside the test's transaction (rolled back)."""
+    from tenants.services import marketplace_create
+
+    def make(preset: str):
+        name = f"{preset} {secrets.token_hex(3)}"
+        return marketplace_create(preset=preset, name=name, owner_email="owner@example.com")
+
+    return make
 
 
 @pytest.fixture

@@ -1,5 +1,3 @@
-import secrets
-
 import pytest
 from django.test import Client
 
@@ -78,18 +76,6 @@ def assert_error(response, status, code=None):
     if code:
         assert body["error"] == code, body
     return body
-
-
-@pytest.fixture
-def make_marketplace(marketplaces, db):
-    """Provision a marketplace of another preset inside the test's transaction (rolled back)."""
-    from tenants.services import marketplace_create
-
-    def make(preset: str):
-        name = f"{preset} {secrets.token_hex(3)}"
-        return marketplace_create(preset=preset, name=name, owner_email="owner@example.com")
-
-    return make
 
 
 @pytest.fixture

@@ -1,0 +1,159 @@
+"""Bookings: make one, list and read yours, take a step of its process."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import selectors, services
+from bookings.api.serializers import (
+    BookingCreateSerializer,
+    BookingEventSerializer,
+    BookingSerializer,
+    TransitionInputSerializer,
+)
+from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, CatalogPagination, error, validated
+from config.errors import StateConflict
+
+TAGS = ["bookings"]
+CONFLICT = error("`wrong_state`, `slot_taken`, `sold_out`, `out_of_stock`, …: 409.")
+FORBIDDEN = error("`wrong_actor`: your side may not take this step.")
+RULE = error("`no_revisions_left`, `insufficient_balance`, `own_listing`, …: 422.")
+# Steps with their own endpoint, because they carry files or open a case.
+DEDICATED = {
+    "deliver": "/api/v1/bookings/{id}/deliveries/",
+    "dispute": "/api/v1/bookings/{id}/dispute/",
+    "resolve": "/api/v1/bookings/{id}/dispute/resolve/",
+}
+
+
+def _detail(request, booking) -> dict:
+    return BookingSerializer(booking, context={"request": request}).data
+
+
+class BookingListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Your bookings, newest first (staff: all of the marketplace's).",
+        parameters=[
+            OpenApiParameter("role", str, enum=["customer", "provider"]),
+            OpenApiParameter("state", str),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: BookingSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        queryset = selectors.booking_list(
+            viewer=request.user,
+            role=request.query_params.get("role") or None,
+            state=request.query_params.get("state") or None,
+        )
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = BookingSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Book a published listing: a date, a quote request, a package, tickets, a "
+        "live session or a product, as its listing type says.",
+        request=BookingCreateSerializer,
+        responses={
+            201: BookingSerializer,
+            400: error("Bad input."),
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: RULE,
+        },
+        examples=[
+            OpenApiExample(
+                "A performer for an evening",
+                value={
+                    "listing_id": 12,
+                    "starts_at": "2027-06-12T19:00:00+01:00",
+                    "ends_at": "2027-06-12T21:00:00+01:00",
+                    "note": "Garden party, 80 guests.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Two tickets",
+                value={"listing_id": 40, "ticket_tier_id": 3, "quantity": 2},
+                request_only=True,
+            ),
+        ],
+    )
+    def post(self, request):
+        data = validated(BookingCreateSerializer, request.data).validated_data
+        booking = services.booking_create(
+            actor=request.user, request=services.BookingRequest(**data)
+        )
+        booking, _ = services.booking_for(request.user, booking.pk)
+        return Response(_detail(request, booking), status=status.HTTP_201_CREATED)
+
+
+class BookingDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="One booking, with the steps your side may take now.",
+        responses={200: BookingSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        booking, _ = services.booking_for(request.user, booking_id)
+        return Response(_detail(request, booking))
+
+
+class BookingTransitionView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Take a step of the booking's process (accept, decline, quote, cancel, …).",
+        description="The steps your side may take now are in the booking's "
+        "`available_transitions`. A quote carries `price_minor`; a decline or cancellation "
+        "may carry a `reason`; a revision request a `message`.",
+        request=TransitionInputSerializer,
+        responses={
+            200: BookingSerializer,
+            400: error("Bad input."),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: RULE,
+        },
+    )
+    def post(self, request, booking_id: int, transition: str):
+        data = validated(TransitionInputSerializer, request.data).validated_data
+        if transition in DEDICATED:
+            services.booking_for(request.user, booking_id)  # 404 first for strangers
+            raise StateConflict(
+                f"Use {DEDICATED[transition].format(id=booking_id)} for this step.",
+                code="use_dedicated_endpoint",
+            )
+        services.booking_transition(
+            booking_id=booking_id, transition=transition, actor=request.user, data=data
+        )
+        booking, _ = services.booking_for(request.user, booking_id)
+        return Response(_detail(request, booking))
+
+
+class BookingEventListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The booking's history: every step, who took it and when.",
+        responses={200: BookingEventSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        booking, _ = services.booking_for(request.user, booking_id)
+        events = selectors.booking_events(booking=booking)
+        return Response(BookingEventSerializer(events, many=True).data)

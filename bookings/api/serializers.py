@@ -1,0 +1,144 @@
+from rest_framework import serializers
+
+from bookings.models import Booking, BookingEvent
+from bookings.processes import get_process
+from bookings.services import role_of
+
+
+class ListingRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class PartySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class MoneySerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    priced = serializers.BooleanField()
+    price_minor = serializers.IntegerField()
+    commission_minor = serializers.IntegerField()
+    buyer_fee_minor = serializers.IntegerField()
+    buyer_total_minor = serializers.IntegerField()
+    provider_payout_minor = serializers.IntegerField()
+    platform_total_minor = serializers.IntegerField()
+    deposit_minor = serializers.IntegerField()
+    balance_minor = serializers.IntegerField()
+    paid_minor = serializers.IntegerField()
+    due_minor = serializers.SerializerMethodField()
+    cancellation_refund_minor = serializers.IntegerField()
+
+    def get_due_minor(self, booking) -> int:
+        return max(booking.buyer_total_minor - booking.paid_minor, 0) if booking.priced else 0
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    listing = ListingRefSerializer()
+    provider = PartySerializer()
+    customer = serializers.SerializerMethodField()
+    package = serializers.SerializerMethodField()
+    ticket_tier = serializers.SerializerMethodField()
+    money = serializers.SerializerMethodField()
+    your_role = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "number",
+            "process",
+            "state",
+            "state_entered_at",
+            "timer_due_at",
+            "timer_transition",
+            "listing",
+            "provider",
+            "customer",
+            "package",
+            "ticket_tier",
+            "quantity",
+            "starts_at",
+            "ends_at",
+            "note",
+            "money",
+            "paid_at",
+            "revisions_allowed",
+            "revisions_used",
+            "due_at",
+            "late_at",
+            "cancelled_by",
+            "your_role",
+            "available_transitions",
+            "created_at",
+        ]
+
+    def _role(self, booking) -> str | None:
+        request = self.context.get("request")
+        return role_of(booking, request.user) if request else None
+
+    def get_customer(self, booking) -> dict:
+        customer = booking.customer
+        return {"id": customer.pk, "display_name": customer.display_name or "Customer"}
+
+    def get_package(self, booking) -> dict | None:
+        package = booking.package
+        if package is None:
+            return None
+        return {
+            "id": package.pk,
+            "tier": package.tier,
+            "name": package.name,
+            "delivery_days": package.delivery_days,
+            "revisions": package.revisions,
+        }
+
+    def get_ticket_tier(self, booking) -> dict | None:
+        tier = booking.ticket_tier
+        return None if tier is None else {"id": tier.pk, "name": tier.name}
+
+    def get_money(self, booking) -> dict:
+        return MoneySerializer(booking).data
+
+    def get_your_role(self, booking) -> str | None:
+        return self._role(booking)
+
+    def get_available_transitions(self, booking) -> list[str]:
+        role = self._role(booking)
+        if role is None:
+            return []
+        return get_process(booking.process).available(state=booking.state, actor=role)
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    listing_id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    package_id = serializers.IntegerField(required=False, allow_null=True)
+    ticket_tier_id = serializers.IntegerField(required=False, allow_null=True)
+    quantity = serializers.IntegerField(required=False, default=1)
+    channel = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    attendees = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        required=False,
+        default=list,
+    )
+    inquiry = serializers.BooleanField(required=False, default=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """What a transition may carry: a quote's price, a reason, a message."""
+
+    price_minor = serializers.IntegerField(required=False, min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BookingEvent
+        fields = ["id", "transition", "from_state", "to_state", "actor_role", "data", "created_at"]

@@ -1,1 +1,0 @@
-# Bookings, orders, tickets and metered sessions arrive with the bookings engine.

@@ -1,0 +1,23 @@
+from bookings.models.booking import RELEASED_STATES, Actor, Booking, BookingEvent
+from bookings.models.conversation import Message, Notification, Thread, ThreadReadMark
+from bookings.models.fulfilment import Attendee, Delivery, DeliveryFile, LiveSession
+from bookings.models.trust import Dispute, DisputeEvidence, Review, ReviewReport
+
+__all__ = [
+    "RELEASED_STATES",
+    "Actor",
+    "Attendee",
+    "Booking",
+    "BookingEvent",
+    "Delivery",
+    "DeliveryFile",
+    "Dispute",
+    "DisputeEvidence",
+    "LiveSession",
+    "Message",
+    "Notification",
+    "Review",
+    "ReviewReport",
+    "Thread",
+    "ThreadReadMark",
+]

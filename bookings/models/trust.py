@@ -1,0 +1,155 @@
+"""Reviews (with report and appeal) and disputes."""
+
+from django.conf import settings
+from django.db import models
+
+from bookings.models.booking import Booking
+from catalog.models import ProviderProfile
+
+
+class Review(models.Model):
+    class Side(models.TextChoices):
+        CUSTOMER = "customer", "By the customer"
+        PROVIDER = "provider", "By the provider"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        REMOVED = "removed", "Removed by staff"
+
+    booking = models.ForeignKey(Booking, related_name="reviews", on_delete=models.CASCADE)
+    side = models.CharField(max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="reviews_written", on_delete=models.CASCADE
+    )
+    # The provider a customer's review is about (it feeds their rating aggregates).
+    provider = models.ForeignKey(ProviderProfile, related_name="reviews", on_delete=models.CASCADE)
+    rating = models.PositiveSmallIntegerField()
+    professionalism = models.PositiveSmallIntegerField(null=True, blank=True)
+    communication = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "side"], name="review_one_per_side"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_range"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(professionalism__isnull=True)
+                    | models.Q(professionalism__gte=1, professionalism__lte=5)
+                )
+                & (
+                    models.Q(communication__isnull=True)
+                    | models.Q(communication__gte=1, communication__lte=5)
+                )
+                & (models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5)),
+                name="review_sub_ratings_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "status", "-created_at"], name="review_feed")]
+
+    def __str__(self):
+        return f"review {self.pk} ({self.rating})"
+
+
+class ReviewReport(models.Model):
+    """A report of a review, decided by staff; a removed review's author may appeal once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld: review removed"
+        DISMISSED = "dismissed", "Dismissed: review stays"
+        APPEALED = "appealed", "Removal appealed"
+        REINSTATED = "reinstated", "Appeal granted: review restored"
+        APPEAL_REJECTED = "appeal_rejected", "Appeal rejected"
+
+    review = models.ForeignKey(Review, related_name="reports", on_delete=models.CASCADE)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    appeal_text = models.TextField(blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reporter"], name="review_report_once_per_reporter"
+            )
+        ]
+
+    def __str__(self):
+        return f"report {self.pk} of review {self.review_id}"
+
+
+class Dispute(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    class Resolution(models.TextChoices):
+        RELEASE = "release", "Release to the provider"
+        PARTIAL_REFUND = "partial_refund", "Partial refund"
+        FULL_REFUND = "full_refund", "Full refund"
+
+    booking = models.OneToOneField(Booking, related_name="dispute", on_delete=models.CASCADE)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT
+    )
+    opened_by_side = models.CharField(max_length=10)
+    # The state the booking was in when the dispute opened.
+    from_state = models.CharField(max_length=30)
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    refund_minor = models.BigIntegerField(default=0)
+    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refund_minor__gte=0), name="dispute_refund_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return f"dispute {self.pk} on {self.booking_id}"
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    return f"disputes/{instance.dispute_id}/{filename}"
+
+
+class DisputeEvidence(models.Model):
+    dispute = models.ForeignKey(Dispute, related_name="evidence", on_delete=models.CASCADE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    file_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"evidence {self.pk} in dispute {self.dispute_id}"

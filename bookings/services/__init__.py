@@ -1,0 +1,18 @@
+"""Every write of the bookings engine. Importing this package registers the guards and
+effects of the transitions (bookings.services.effects)."""
+
+from bookings.services import effects  # noqa: F401  (registers guards and effects)
+from bookings.services.creation import BookingRequest, booking_create
+from bookings.services.payments import booking_mark_paid
+from bookings.services.timers import bookings_run_due_timers
+from bookings.services.transitions import booking_for, booking_transition, role_of
+
+__all__ = [
+    "BookingRequest",
+    "booking_create",
+    "booking_for",
+    "booking_mark_paid",
+    "booking_transition",
+    "bookings_run_due_timers",
+    "role_of",
+]

@@ -1,0 +1,230 @@
+"""Making a booking: check the listing can be bought this way, take what it holds (time,
+tickets, stock) under a lock or constraint, price it, and enter its process."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from billing.money import Money
+from bookings.models import Actor, Attendee, Booking, LiveSession, Thread
+from bookings.processes import get_process
+from bookings.services.inventory import take_stock, take_tickets
+from bookings.services.pricing import freeze_price, slot_price
+from bookings.services.transitions import apply_transition, arm_timer, record_event, save_holding
+from catalog.models import AvailabilityEntry, Listing, ListingType, TicketTier
+from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
+
+Pricing = ListingType.Pricing
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAX_TICKETS_PER_ORDER = 20
+MAX_PRODUCTS_PER_ORDER = 100
+MAX_SLOT = timedelta(days=3)
+MIN_SLOT = timedelta(minutes=15)
+
+
+@dataclass
+class BookingRequest:
+    listing_id: int
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    package_id: int | None = None
+    ticket_tier_id: int | None = None
+    quantity: int = 1
+    channel: str | None = None
+    note: str = ""
+    attendees: list[dict[str, str]] = field(default_factory=list)
+    # Date bookings: stay an inquiry (a question, holding nothing) instead of a request.
+    inquiry: bool = False
+
+
+def new_number() -> str:
+    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(10))
+
+
+def _bad(message: str, field_name: str, code: str = "invalid") -> InvalidInput:
+    return InvalidInput(message, code=code, details={field_name: [message]})
+
+
+def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
+    if starts_at is None or ends_at is None:
+        raise InvalidInput(
+            "A date booking needs a start and an end.",
+            code="slot_required",
+            details={"starts_at": ["Required."], "ends_at": ["Required."]},
+        )
+    if ends_at <= starts_at:
+        raise _bad("The end must come after the start.", "ends_at", "invalid_slot")
+    if not MIN_SLOT <= ends_at - starts_at <= MAX_SLOT:
+        raise _bad("A booking lasts from 15 minutes to 3 days.", "ends_at", "invalid_slot")
+    if starts_at <= now:
+        raise _bad("The start must be in the future.", "starts_at", "slot_in_past")
+    zone = ZoneInfo(connection.tenant.time_zone)
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    entries = AvailabilityEntry.objects.filter(
+        provider_id=listing.provider_id,
+        status=AvailabilityEntry.Status.BLOCKED,
+        date__gte=local_start.date(),
+        date__lte=local_end.date(),
+    )
+    for entry in entries:
+        if entry.start_time is None:
+            blocked = True
+        else:
+            block_start = datetime.combine(entry.date, entry.start_time, zone)
+            block_end = datetime.combine(entry.date, entry.end_time, zone)
+            blocked = block_start < local_end and local_start < block_end
+        if blocked:
+            raise StateConflict(
+                "The provider is not available then.",
+                code="provider_unavailable",
+                details={"date": entry.date.isoformat()},
+            )
+
+
+def _listing(listing_id: int) -> Listing:
+    listing = (
+        Listing.objects.select_related("listing_type", "provider")
+        .filter(pk=listing_id, status=Listing.Status.PUBLISHED)
+        .first()
+    )
+    if listing is None:
+        raise NotFound("No such listing on sale.", code="listing_not_found")
+    return listing
+
+
+def _attendees(request: BookingRequest, customer) -> list[dict[str, str]]:
+    given = request.attendees or []
+    if given and len(given) != request.quantity:
+        raise _bad("Name one attendee per ticket, or none.", "attendees")
+    if not given:
+        holder = {"name": customer.display_name or customer.email, "email": customer.email}
+        return [holder] * request.quantity
+    cleaned = []
+    for item in given:
+        name = str(item.get("name", "")).strip()[:120]
+        if not name:
+            raise _bad("Every attendee needs a name.", "attendees")
+        cleaned.append({"name": name, "email": str(item.get("email", "")).strip()[:254]})
+    return cleaned
+
+
+def booking_create(*, actor, request: BookingRequest) -> Booking:
+    """Make a booking of a published listing as its customer; see BookingRequest."""
+    if not actor.is_authenticated:
+        raise NotFound("No such listing on sale.", code="listing_not_found")
+    now = timezone.now()
+    with transaction.atomic():
+        listing = _listing(request.listing_id)
+        if listing.provider.user_id == actor.pk:
+            raise BusinessRuleViolation("You cannot book your own listing.", code="own_listing")
+        listing_type = listing.listing_type
+        process = get_process(listing_type.process)
+        booking = Booking(
+            number=new_number(),
+            process=process.name,
+            state=process.initial,
+            state_entered_at=now,
+            listing=listing,
+            provider=listing.provider,
+            customer=actor,
+            currency=listing.currency,
+            note=request.note.strip()[:4000],
+        )
+        pricing = listing_type.pricing
+        if (
+            not 1
+            <= request.quantity
+            <= (MAX_TICKETS_PER_ORDER if pricing == Pricing.TICKETS else MAX_PRODUCTS_PER_ORDER)
+        ):
+            raise _bad("That quantity cannot be ordered.", "quantity", "invalid_quantity")
+        if pricing not in (Pricing.TICKETS, Pricing.PRODUCT) and request.quantity != 1:
+            raise _bad("This listing is booked one at a time.", "quantity", "invalid_quantity")
+
+        session = None
+        attendees: list[dict[str, str]] = []
+        if pricing == Pricing.DATE_SLOT:
+            _check_slot(listing, request.starts_at, request.ends_at, now)
+            booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
+            freeze_price(booking, slot_price(listing, request.starts_at, request.ends_at))
+        elif pricing == Pricing.QUOTE:
+            # Priced by the provider's quote; an event date is optional context.
+            if request.starts_at and request.ends_at:
+                _check_slot(listing, request.starts_at, request.ends_at, now)
+                booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
+        elif pricing == Pricing.PACKAGES:
+            package = listing.packages.filter(pk=request.package_id).first()
+            if package is None:
+                raise _bad("Choose one of this gig's packages.", "package_id", "invalid_package")
+            booking.package = package
+            booking.revisions_allowed = package.revisions
+            freeze_price(booking, Money(package.price_minor, listing.currency))
+        elif pricing == Pricing.TICKETS:
+            tier = (
+                TicketTier.objects.select_for_update()
+                .filter(pk=request.ticket_tier_id, listing=listing)
+                .first()
+            )
+            if tier is None:
+                raise _bad("Choose one of this event's ticket tiers.", "ticket_tier_id")
+            if (tier.sales_start and now < tier.sales_start) or (
+                tier.sales_end and now > tier.sales_end
+            ):
+                raise StateConflict("Sales for this tier are closed.", code="sales_closed")
+            if listing.starts_at and listing.starts_at <= now:
+                raise StateConflict("This event has started.", code="event_started")
+            attendees = _attendees(request, actor)
+            take_tickets(tier, request.quantity)
+            booking.ticket_tier, booking.quantity = tier, request.quantity
+            freeze_price(booking, Money(tier.price_minor, listing.currency).times(request.quantity))
+        elif pricing == Pricing.PER_MINUTE:
+            channels = listing_type.config.get("channels", [])
+            if request.channel not in channels:
+                raise _bad(
+                    f"Choose a channel: {', '.join(channels)}.", "channel", "invalid_channel"
+                )
+            rate = listing.provider.per_minute_rates.get(request.channel) or listing.price_minor
+            if not rate:
+                raise BusinessRuleViolation(
+                    "This reader has no rate for that channel.", code="no_rate"
+                )
+            session = LiveSession(channel=request.channel, rate_minor=int(rate))
+        elif pricing == Pricing.PRODUCT:
+            locked = Listing.objects.select_for_update().get(pk=listing.pk)
+            take_stock(locked, request.quantity)
+            booking.quantity = request.quantity
+            freeze_price(
+                booking, Money(listing.price_minor, listing.currency).times(request.quantity)
+            )
+        else:  # pragma: no cover - the listing type's choices are closed
+            raise BusinessRuleViolation("This listing cannot be booked.", code="not_bookable")
+
+        arm_timer(booking, process, now)
+        save_holding(booking)
+        record_event(
+            booking, name="create", from_state="", role=Actor.CUSTOMER, actor=actor, data={}
+        )
+        if session is not None:
+            session.booking = booking
+            session.save()
+        if attendees:
+            # Codes exist from the start; a ticket is valid only once its booking is issued.
+            Attendee.objects.bulk_create(
+                Attendee(
+                    booking=booking,
+                    tier=booking.ticket_tier,
+                    code=secrets.token_urlsafe(12),
+                    name=item["name"],
+                    email=item["email"],
+                )
+                for item in attendees
+            )
+        Thread.objects.create(booking=booking, provider=listing.provider, customer=actor)
+        if pricing == Pricing.DATE_SLOT and not request.inquiry:
+            apply_transition(booking, name="request", role=Actor.CUSTOMER, actor=actor, now=now)
+    return booking

@@ -1,0 +1,104 @@
+"""Guards and effects of the transitions the processes use, registered by name.
+
+A guard refuses a move (422 for a business rule); an effect changes the locked booking's
+fields or related rows as part of the move. Both run inside the transition's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from billing import balances
+from billing.money import Money
+from bookings.models import RELEASED_STATES, Actor
+from bookings.services.inventory import give_back
+from bookings.services.pricing import freeze_price, quoted_price
+from bookings.services.transitions import Move, effect, guard
+from config.errors import BusinessRuleViolation, StateConflict
+
+# Cancellation rules when a listing type's config has no "cancellation" entry: a customer
+# who cancels at least 14 days ahead gets everything back, at least 72 hours ahead half,
+# later nothing; a provider or staff cancellation refunds everything.
+DEFAULT_CANCELLATION = {"full_refund_hours": 336, "partial_refund_hours": 72, "partial_bps": 5000}
+
+
+@guard("revisions_left")
+def _revisions_left(move: Move) -> None:
+    booking = move.booking
+    if booking.revisions_used >= booking.revisions_allowed:
+        raise BusinessRuleViolation(
+            "This order has no revisions left.",
+            code="no_revisions_left",
+            details={"allowed": booking.revisions_allowed, "used": booking.revisions_used},
+        )
+
+
+@guard("balance_covers_a_minute")
+def _balance_covers_a_minute(move: Move) -> None:
+    session = move.booking.live_session
+    rate = Money(session.rate_minor, move.booking.currency)
+    balance = balances.prepaid_balance(customer=move.booking.customer, currency=rate.currency)
+    if balance < rate:
+        raise BusinessRuleViolation(
+            "The customer's balance does not cover a minute.",
+            code="insufficient_balance",
+            details={"balance_minor": balance.amount_minor, "rate_minor": rate.amount_minor},
+        )
+
+
+@effect("quote")
+def _set_quote(move: Move) -> None:
+    price = quoted_price(move.data.get("price_minor"), move.booking.currency)
+    move.changed |= freeze_price(move.booking, price)
+    move.record["price_minor"] = price.amount_minor
+    if move.data.get("message"):
+        move.record["message"] = str(move.data["message"])[:2000]
+
+
+@effect("decline", "cancel", "expire", "release")
+def _release(move: Move) -> None:
+    """Give back held tickets or stock; the freed time follows from the state itself."""
+    if move.booking.state in RELEASED_STATES:
+        give_back(move.booking)
+    if move.data.get("reason"):
+        move.record["reason"] = str(move.data["reason"])[:1000]
+
+
+@effect("cancel")
+def _cancellation_rules(move: Move) -> None:
+    booking = move.booking
+    paid = booking.paid_minor
+    refund = paid
+    if move.role == Actor.CUSTOMER and paid and booking.starts_at:
+        rules = {
+            **DEFAULT_CANCELLATION,
+            **booking.listing.listing_type.config.get("cancellation", {}),
+        }
+        notice = booking.starts_at - move.now
+        if notice >= timedelta(hours=rules["full_refund_hours"]):
+            refund = paid
+        elif notice >= timedelta(hours=rules["partial_refund_hours"]):
+            refund = Money(paid, booking.currency).share_bps(rules["partial_bps"]).amount_minor
+        else:
+            refund = 0
+    move.set(cancelled_by=move.role, cancellation_refund_minor=refund)
+    move.record.update(refund_minor=refund, paid_minor=paid)
+
+
+@effect("complete", processes=("date_booking",))
+def _performed_first(move: Move) -> None:
+    ends_at = move.booking.ends_at
+    if move.role != Actor.STAFF and ends_at and move.now < ends_at:
+        raise StateConflict(
+            "A booking is completed after it has taken place.",
+            code="not_yet_performed",
+            details={"ends_at": ends_at},
+        )
+
+
+@effect("request_revision")
+def _count_revision(move: Move) -> None:
+    move.set(revisions_used=move.booking.revisions_used + 1)
+    move.record["revision"] = move.booking.revisions_used
+    if move.data.get("message"):
+        move.record["message"] = str(move.data["message"])[:4000]

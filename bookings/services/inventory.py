@@ -1,0 +1,46 @@
+"""Held capacity: ticket tiers and product stock are taken under a row lock when a booking
+is made and given back when it is released. The tier's CHECK (sold <= capacity) backs it."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from bookings.models import Booking
+from catalog.models import Listing, TicketTier
+from config.errors import StateConflict
+
+
+def take_tickets(tier: TicketTier, quantity: int) -> None:
+    """``tier`` must be locked by the caller."""
+    if tier.capacity - tier.sold < quantity:
+        raise StateConflict(
+            "Not enough tickets left in this tier.",
+            code="sold_out",
+            details={"remaining": tier.capacity - tier.sold, "requested": quantity},
+        )
+    tier.sold += quantity
+    tier.save(update_fields=["sold"])
+
+
+def take_stock(listing: Listing, quantity: int) -> None:
+    """``listing`` must be locked by the caller; no stock figure means unlimited."""
+    if listing.stock is None:
+        return
+    if listing.stock < quantity:
+        raise StateConflict(
+            "Not enough stock left.",
+            code="out_of_stock",
+            details={"remaining": listing.stock, "requested": quantity},
+        )
+    listing.stock -= quantity
+    listing.save(update_fields=["stock"])
+
+
+def give_back(booking: Booking) -> None:
+    """Return what the booking held. Called once, on the move into a released state."""
+    if booking.ticket_tier_id:
+        TicketTier.objects.filter(pk=booking.ticket_tier_id).update(
+            sold=F("sold") - booking.quantity
+        )
+    elif booking.listing.stock is not None and booking.process == "product_order":
+        Listing.objects.filter(pk=booking.listing_id).update(stock=F("stock") + booking.quantity)

@@ -1,0 +1,105 @@
+"""The call billing makes when money for a booking has arrived: ``booking_mark_paid``.
+
+Payments add up on the booking. Each "pay" step of the process is taken once what has been
+paid covers it: the deposit step (date bookings) once the deposit is covered, the final or
+only step once the buyer's total is. With no deposit, one payment takes both steps.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.models import Actor, Booking, BookingEvent
+from bookings.processes import get_process
+from bookings.services.transitions import apply_transition
+from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
+
+# Pay steps in the order they are taken, and what each needs paid.
+PAY_STEPS = ("pay_deposit", "pay_final", "pay")
+# Steps the system takes right after payment.
+AFTER_PAYMENT = ("issue",)
+
+
+def _threshold(booking: Booking, step: str) -> int:
+    return booking.deposit_minor if step == "pay_deposit" else booking.buyer_total_minor
+
+
+def booking_mark_paid(
+    *, booking_id: int, amount_minor: int, currency: str, reference: str
+) -> Booking:
+    """Record a payment of ``amount_minor`` for the booking and move it on.
+
+    ``reference`` is the payment's id at billing: the same reference twice is a no-op, so a
+    webhook delivered twice never counts twice. Paying more than is due is refused (422).
+    """
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise InvalidInput("A payment must be a positive whole amount.", code="invalid_amount")
+    if not reference:
+        raise InvalidInput("A payment needs its billing reference.", code="invalid_reference")
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("provider", "listing__listing_type")
+            .filter(pk=booking_id)
+            .first()
+        )
+        if booking is None:
+            raise NotFound("No such booking.", code="booking_not_found")
+        if BookingEvent.objects.filter(booking=booking, data__payment_reference=reference).exists():
+            return booking
+        if currency != booking.currency:
+            raise InvalidInput(
+                f"This booking is paid in {booking.currency}.", code="currency_mismatch"
+            )
+        process = get_process(booking.process)
+        steps = [s for s in PAY_STEPS if s in process.transitions]
+        if not booking.priced or not any(
+            booking.state in process.transition(s).sources for s in steps
+        ):
+            raise StateConflict(
+                f"A booking that is {booking.state.replace('_', ' ')} is not awaiting payment.",
+                code="not_awaiting_payment",
+            )
+        if booking.paid_minor + amount_minor > booking.buyer_total_minor:
+            raise BusinessRuleViolation(
+                "That is more than is due.",
+                code="overpayment",
+                details={"due_minor": booking.buyer_total_minor - booking.paid_minor},
+            )
+        now = timezone.now()
+        booking.paid_minor += amount_minor
+        booking.paid_at = now
+        record = {"payment_reference": reference, "amount_minor": amount_minor}
+        took_any = False
+        for step in steps:
+            move = process.transitions[step]
+            if booking.state in move.sources and booking.paid_minor >= _threshold(booking, step):
+                if step in ("pay", "pay_final") and booking.package_id:
+                    booking.due_at = now + timedelta(days=booking.package.delivery_days)
+                apply_transition(
+                    booking,
+                    name=step,
+                    role=Actor.SYSTEM,
+                    now=now,
+                    record=record,
+                    also_save=("paid_minor", "paid_at", "due_at"),
+                )
+                took_any = True
+        if not took_any:
+            # A part payment that completes no step is still recorded on the booking.
+            booking.save(update_fields=["paid_minor", "paid_at", "updated_at"])
+            BookingEvent.objects.create(
+                booking=booking,
+                transition="part_payment",
+                from_state=booking.state,
+                to_state=booking.state,
+                actor_role=Actor.SYSTEM,
+                data=record,
+            )
+        for step in AFTER_PAYMENT:
+            if process.can(state=booking.state, transition=step, actor=Actor.SYSTEM):
+                apply_transition(booking, name=step, role=Actor.SYSTEM, now=now)
+    return booking

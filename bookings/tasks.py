@@ -1,0 +1,33 @@
+from celery import shared_task
+from django.db import connection
+
+from bookings.services.timers import bookings_run_due_timers
+
+
+@shared_task(ignore_result=True)
+def run_due_timers() -> dict[str, int]:
+    """One marketplace's due timers; runs in the schema it was sent for."""
+    return bookings_run_due_timers()
+
+
+@shared_task(ignore_result=True)
+def run_due_timers_everywhere() -> int:
+    """Beat entry (public schema): send each active marketplace its timers task."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Marketplace
+
+    sent = 0
+    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
+        with tenant_context(marketplace):
+            run_due_timers.delay()
+        sent += 1
+    connection.set_schema_to_public()
+    return sent
+
+
+@shared_task(ignore_result=True)
+def booking_event_notify(event_id: int) -> None:
+    from bookings.services.notifications import booking_event_notifications_send
+
+    booking_event_notifications_send(event_id=event_id)

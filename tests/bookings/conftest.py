@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.catalog.conftest import api, assert_error, user_in  # noqa: F401
+from tests.catalog.factories import ProviderUserFactory, StaffUserFactory
+from tests.factories import tenant_context
+
+
+class Party:
+    """A user of one marketplace with an API client logged in as them."""
+
+    def __init__(self, marketplace, user):
+        self.marketplace, self.user = marketplace, user
+        self.api = api(marketplace, user)
+
+
+def party(marketplace, factory=None, **fields) -> Party:
+    from tests.factories import VerifiedUserFactory
+
+    return Party(marketplace, user_in(marketplace, factory or VerifiedUserFactory, **fields))
+
+
+def provider_party(marketplace, **profile_fields):
+    from tests.catalog.factories import ProviderProfileFactory
+
+    someone = party(marketplace, ProviderUserFactory)
+    with tenant_context(marketplace):
+        profile = ProviderProfileFactory(user=someone.user, **profile_fields)
+    return someone, profile
+
+
+def staff_party(marketplace):
+    return party(marketplace, StaffUserFactory)
+
+
+def evening(days: int = 30, hours: int = 2):
+    start = (timezone.now() + timedelta(days=days)).replace(
+        hour=19, minute=0, second=0, microsecond=0
+    )
+    return start, start + timedelta(hours=hours)
+
+
+@pytest.fixture
+def gigs(make_marketplace):
+    return make_marketplace("freelancers")
+
+
+@pytest.fixture
+def events(make_marketplace):
+    return make_marketplace("events")
+
+
+@pytest.fixture
+def psychic(make_marketplace):
+    return make_marketplace("psychic-readers")

@@ -1,0 +1,59 @@
+"""Published listings of each kind, straight in the tables (the catalog API is tested in
+tests/catalog); bookings are then made through the bookings API and services."""
+
+from __future__ import annotations
+
+import factory
+from django.db import connection
+from django.utils import timezone
+
+from catalog.models import Category, Listing, ListingPackage, ListingType, TicketTier
+from tests.catalog.factories import ProviderProfileFactory
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Listing
+
+    provider = factory.SubFactory(ProviderProfileFactory)
+    category = factory.LazyFunction(lambda: Category.objects.order_by("pk").first())
+    listing_type = factory.LazyFunction(lambda: ListingType.objects.order_by("pk").first())
+    title = factory.Sequence(lambda n: f"Listing {n}")
+    slug = factory.Sequence(lambda n: f"listing-{n}")
+    price_minor = 10000
+    currency = factory.LazyFunction(lambda: connection.tenant.default_currency)
+    status = Listing.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def listing_of(type_slug: str, **fields) -> Listing:
+    return ListingFactory(listing_type=ListingType.objects.get(slug=type_slug), **fields)
+
+
+def gig(**fields) -> Listing:
+    listing = listing_of("gig", **fields)
+    for tier, price, days, revisions in (
+        ("basic", 5000, 3, 1),
+        ("standard", 9000, 5, 2),
+        ("premium", 15000, 7, 3),
+    ):
+        ListingPackage.objects.create(
+            listing=listing,
+            tier=tier,
+            name=tier.title(),
+            price_minor=price,
+            delivery_days=days,
+            revisions=revisions,
+        )
+    return listing
+
+
+def event(*, capacity: int = 100, price_minor: int = 2500, **fields) -> Listing:
+    start = timezone.now() + timezone.timedelta(days=30)
+    listing = listing_of(
+        "ticketed-event", starts_at=start, ends_at=start + timezone.timedelta(hours=4), **fields
+    )
+    TicketTier.objects.create(
+        listing=listing, name="General", price_minor=price_minor, capacity=capacity
+    )
+    return listing
