@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("bookings.api.fulfilment_urls")),
     path("", include("bookings.api.conversation_urls")),
     path("", include("bookings.api.trust_urls")),
+    path("", include("bookings.api.sessions_urls")),
 ]

@@ -45,3 +45,8 @@ class BusinessRuleViolation(ServiceError):
 class AuthenticationFailed(ServiceError):
     status = 401
     code = "authentication_failed"
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"

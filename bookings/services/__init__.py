@@ -1,7 +1,16 @@
 """Every write of the bookings engine. Importing this package registers the guards and
 effects of the transitions (bookings.services.effects)."""
 
-from bookings.services import effects  # noqa: F401  (registers guards and effects)
+# Importing these registers their guards and effects with the transition service.
+from bookings.services import (  # noqa: F401
+    deliveries,
+    disputes,
+    effects,
+    messages,
+    reviews,
+    sessions,
+    tickets,
+)
 from bookings.services.creation import BookingRequest, booking_create
 from bookings.services.payments import booking_mark_paid
 from bookings.services.timers import bookings_run_due_timers

@@ -1,0 +1,1 @@
+"""deliveries of the bookings engine."""

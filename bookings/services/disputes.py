@@ -1,0 +1,1 @@
+"""disputes of the bookings engine."""

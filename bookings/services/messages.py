@@ -1,0 +1,1 @@
+"""messages of the bookings engine."""

@@ -1,0 +1,1 @@
+"""reviews of the bookings engine."""

@@ -1,0 +1,1 @@
+"""tickets of the bookings engine."""
