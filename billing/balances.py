@@ -23,6 +23,12 @@ def prepaid_balance(*, customer, currency: str) -> Money:
     return Money(amount or 0, currency)
 
 
+def prepaid_balances(*, customer) -> list[Money]:
+    """Every currency the customer holds a balance in, by currency code."""
+    rows = PrepaidBalance.objects.filter(customer=customer).order_by("currency")
+    return [Money(row.amount_minor, row.currency) for row in rows]
+
+
 def prepaid_balance_credit(*, customer, amount: Money) -> Money:
     """Add money to the balance (a top-up, or a refund of unused minutes)."""
     if amount.amount_minor <= 0:

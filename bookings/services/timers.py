@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Actor, Booking
+from bookings.services.sessions import sessions_end_silent
 from bookings.services.transitions import apply_transition, record_event
 from config.errors import ServiceError
 
@@ -50,7 +51,12 @@ def bookings_run_due_timers(*, now: datetime | None = None) -> dict[str, int]:
                 # A guard refused: disarm so the timer does not fire every minute.
                 Booking.objects.filter(pk=booking.pk).update(timer_due_at=None)
                 skipped += 1
-    return {"fired": fired, "skipped": skipped, "late": _flag_late(now)}
+    return {
+        "fired": fired,
+        "skipped": skipped,
+        "late": _flag_late(now),
+        "silent_sessions_ended": sessions_end_silent(now=now),
+    }
 
 
 def _flag_late(now: datetime) -> int:
