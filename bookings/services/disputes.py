@@ -1,1 +1,358 @@
-"""disputes of the bookings engine."""
+"""Disputes: either party opens one on a paid booking within a window, both sides and staff add
+evidence, staff decide (release to the provider, partial or full refund).
+
+Opening takes the process's ``dispute`` step and deciding its ``resolve`` step, each in the
+transaction that writes the Dispute row, under the booking's row lock (booking, then dispute).
+The money part of a decision belongs to billing: ``billing.refunds.dispute_decision_apply`` is
+called after the commit with the amount to give back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from io import BytesIO
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from billing import refunds
+from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
+from bookings.processes import get_process
+from bookings.services.transitions import apply_transition, booking_for
+from catalog.media.validation import check_upload, sniff_kind
+from catalog.services._common import require_staff
+from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
+
+DEFAULT_DISPUTE_WINDOW_DAYS = 14
+# Steps after which the window counts from the step instead of from the payment.
+WINDOW_RESTARTING_STEPS = ("deliver", "complete")
+MAX_REASON = 4000
+MAX_EVIDENCE_TEXT = 4000
+MAX_NOTE = 4000
+PDF_MAGIC = b"%PDF-"
+PDF_TAIL_BYTES = 1024
+ACCEPTED_FILES = ["image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"]
+
+Resolution = Dispute.Resolution
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"{field.title()} is required.", details={field: ["Required."]})
+    if len(text) > limit:
+        raise InvalidInput(
+            f"At most {limit} characters.", details={field: [f"At most {limit} characters."]}
+        )
+    return text
+
+
+def window_opened_at(booking: Booking) -> datetime | None:
+    """Whence the dispute window counts: the latest delivery or completion, else the payment."""
+    step = (
+        BookingEvent.objects.filter(booking=booking, transition__in=WINDOW_RESTARTING_STEPS)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return step or booking.paid_at
+
+
+def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = None) -> Dispute:
+    """Open the dispute of a paid booking as its customer or provider and take its ``dispute``
+    step. 409 ``already_disputed``, ``not_disputable``, ``wrong_state``, ``not_paid``,
+    ``dispute_window_closed``; 403 ``wrong_actor``."""
+    reason = _text(reason, "reason", MAX_REASON, required=True)
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking, role = booking_for(actor, booking_id, lock=True)
+        move = get_process(booking.process).transitions.get("dispute")
+        if move is None:
+            raise StateConflict("This kind of booking has no disputes.", code="not_disputable")
+        if Dispute.objects.filter(booking=booking).exists():
+            raise StateConflict("This booking is already disputed.", code="already_disputed")
+        if role not in move.actors:
+            raise NotAllowed(
+                "Only the customer or the provider opens a dispute.", code="wrong_actor"
+            )
+        if booking.state not in move.sources:
+            raise StateConflict(
+                f"A booking that is {booking.state.replace('_', ' ')} cannot be disputed.",
+                code="wrong_state",
+                details={"state": booking.state},
+            )
+        opened_at = window_opened_at(booking)
+        if opened_at is None or booking.paid_minor <= 0:
+            raise StateConflict("Only a paid booking can be disputed.", code="not_paid")
+        days = int(
+            booking.listing.listing_type.config.get(
+                "dispute_window_days", DEFAULT_DISPUTE_WINDOW_DAYS
+            )
+        )
+        closes_at = opened_at + timedelta(days=days)
+        if now > closes_at:
+            raise StateConflict(
+                f"Disputes are opened within {days} days.",
+                code="dispute_window_closed",
+                details={"closed_at": closes_at},
+            )
+        try:
+            with transaction.atomic():
+                dispute = Dispute.objects.create(
+                    booking=booking,
+                    opened_by=actor,
+                    opened_by_side=role,
+                    from_state=booking.state,
+                    reason=reason,
+                )
+        except IntegrityError as exc:
+            raise StateConflict(
+                "This booking is already disputed.", code="already_disputed"
+            ) from exc
+        apply_transition(
+            booking,
+            name="dispute",
+            role=role,
+            actor=actor,
+            now=now,
+            record={"dispute_id": dispute.pk, "reason": reason[:1000]},
+        )
+    return dispute
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+
+def _unsupported_file() -> InvalidInput:
+    return InvalidInput(
+        "Evidence files are images (JPEG, PNG, WebP, GIF) or PDF documents.",
+        code="unsupported_file",
+        details={"accepted": ACCEPTED_FILES},
+    )
+
+
+def _pdf_limit() -> int:
+    # A document gets the image limit: evidence is a scan or a statement, not a video.
+    return settings.SOUK_MAX_IMAGE_BYTES
+
+
+def _check_pdf(upload) -> tuple[IO[bytes], int]:
+    limit = _pdf_limit()
+    if (getattr(upload, "size", None) or 0) > limit:
+        raise InvalidInput(
+            "This file is larger than the limit.",
+            code="file_too_large",
+            details={"max_bytes": limit},
+        )
+    # Chunks are counted as they come, so a lying size stops one chunk past the limit.
+    data, size = bytearray(), 0
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > limit:
+            raise InvalidInput(
+                "This file is larger than the limit.",
+                code="file_too_large",
+                details={"max_bytes": limit},
+            )
+        data += chunk
+    if not data.startswith(PDF_MAGIC) or b"%%EOF" not in data[-PDF_TAIL_BYTES:]:
+        raise InvalidInput("This PDF is damaged or incomplete.", code="corrupt_file")
+    return BytesIO(bytes(data)), size
+
+
+def check_evidence_file(upload) -> tuple[IO[bytes], int, str, str]:
+    """(content, size, content type, extension) of an evidence upload judged by its bytes:
+    images through the catalog's media validation (re-encoded, metadata dropped), PDFs by
+    their header and trailer. 400 ``unsupported_file``, ``file_too_large``, ``corrupt_*``."""
+    head = upload.read(64)
+    upload.seek(0)
+    if sniff_kind(head) == "image":
+        checked = check_upload(upload)
+        return checked.content, checked.size_bytes, checked.content_type, checked.extension
+    if head.startswith(PDF_MAGIC):
+        content, size = _check_pdf(upload)
+        return content, size, "application/pdf", "pdf"
+    raise _unsupported_file()
+
+
+def _open_dispute_of(booking: Booking) -> Dispute:
+    dispute = Dispute.objects.select_for_update().filter(booking=booking).first()
+    if dispute is None:
+        raise NotFound("This booking has no dispute.", code="dispute_not_found")
+    return dispute
+
+
+def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None) -> DisputeEvidence:
+    """Add a party's or staff's evidence (text and/or one file) to an open dispute.
+
+    The file is checked before anything is written and removed again if the row is not."""
+    text = _text(text, "text", MAX_EVIDENCE_TEXT, required=False)
+    if not text and upload is None:
+        raise InvalidInput(
+            "Send a text, a file or both.",
+            code="evidence_empty",
+            details={"text": ["Required without a file."], "file": ["Required without text."]},
+        )
+    booking, _ = booking_for(actor, booking_id)  # 404 for strangers before reading any file
+    checked = check_evidence_file(upload) if upload is not None else None
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            dispute = _open_dispute_of(booking)
+            if dispute.status != Dispute.Status.OPEN:
+                raise StateConflict("This dispute has been decided.", code="dispute_closed")
+            evidence = DisputeEvidence(dispute=dispute, author=actor, text=text)
+            if checked is not None:
+                content, size, content_type, extension = checked
+                evidence.file.save(f"{uuid.uuid4().hex}.{extension}", File(content), save=False)
+                stored.append(evidence.file.name)
+                evidence.file_name = (getattr(upload, "name", "") or "")[-200:]
+                evidence.file_size, evidence.file_type = size, content_type
+            evidence.save()
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    finally:
+        if checked is not None:
+            checked[0].close()
+    return evidence
+
+
+# --- Decision -------------------------------------------------------------------------------
+
+
+def _refund_for(resolution: str, refund_minor: int | None, paid_minor: int) -> int:
+    if resolution not in Resolution.values:
+        raise InvalidInput(
+            "Unknown resolution.",
+            details={"resolution": [f"One of {', '.join(Resolution.values)}."]},
+        )
+    if resolution != Resolution.PARTIAL_REFUND:
+        if refund_minor is not None:
+            raise InvalidInput(
+                "Only a partial refund names an amount.",
+                code="invalid_refund",
+                details={"refund_minor": ["Only with partial_refund."]},
+            )
+        return paid_minor if resolution == Resolution.FULL_REFUND else 0
+    if (
+        isinstance(refund_minor, bool)
+        or not isinstance(refund_minor, int)
+        or not 0 < refund_minor < paid_minor
+    ):
+        raise InvalidInput(
+            "A partial refund is more than nothing and less than what was paid.",
+            code="invalid_refund",
+            details={"refund_minor": [f"Between 1 and {paid_minor - 1}."]},
+        )
+    return refund_minor
+
+
+def dispute_resolve(
+    *,
+    actor,
+    booking_id: int,
+    resolution: str,
+    refund_minor: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Dispute:
+    """Staff decide the dispute: record it, take the booking's ``resolve`` step, and hand the
+    refund (0 for a release, all that was paid for a full refund) to billing after commit."""
+    note = _text(note, "note", MAX_NOTE, required=False)
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking, role = booking_for(actor, booking_id, lock=True)
+        if role != Actor.STAFF:
+            raise NotAllowed("Only staff decide a dispute.", code="wrong_actor")
+        dispute = _open_dispute_of(booking)
+        if dispute.status != Dispute.Status.OPEN:
+            raise StateConflict("This dispute has been decided.", code="dispute_closed")
+        refund = _refund_for(resolution, refund_minor, booking.paid_minor)
+        dispute.status, dispute.resolution, dispute.refund_minor = (
+            Dispute.Status.RESOLVED,
+            resolution,
+            refund,
+        )
+        dispute.decision_note, dispute.decided_by, dispute.decided_at = note, actor, now
+        dispute.save(
+            update_fields=[
+                "status",
+                "resolution",
+                "refund_minor",
+                "decision_note",
+                "decided_by",
+                "decided_at",
+            ]
+        )
+        apply_transition(
+            booking,
+            name="resolve",
+            role=Actor.STAFF,
+            actor=actor,
+            now=now,
+            record={
+                "dispute_id": dispute.pk,
+                "resolution": resolution,
+                "refund_minor": refund,
+                "paid_minor": booking.paid_minor,
+                "note": note[:1000],
+            },
+        )
+        decision = {
+            "booking_id": booking.pk,
+            "refund_minor": refund,
+            "currency": booking.currency,
+            "reference": f"dispute-{dispute.pk}",
+        }
+        transaction.on_commit(lambda: refunds.dispute_decision_apply(**decision))
+    return dispute
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def booking_dispute(*, actor, booking_id: int) -> Dispute:
+    """The booking's dispute with its evidence, for its parties and staff."""
+    booking, _ = booking_for(actor, booking_id)
+    dispute = (
+        Dispute.objects.select_related("opened_by", "decided_by")
+        .prefetch_related("evidence__author")
+        .filter(booking=booking)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound("This booking has no dispute.", code="dispute_not_found")
+    return dispute
+
+
+def dispute_evidence_get(*, actor, booking_id: int, evidence_id: int) -> DisputeEvidence:
+    booking, _ = booking_for(actor, booking_id)
+    evidence = DisputeEvidence.objects.filter(pk=evidence_id, dispute__booking=booking).first()
+    if evidence is None or not evidence.file:
+        raise NotFound("No such evidence file.", code="evidence_not_found")
+    return evidence
+
+
+def dispute_list(*, actor, status: str | None = None) -> QuerySet:
+    """Staff's queue of disputes, oldest first."""
+    require_staff(actor)
+    queryset = Dispute.objects.select_related(
+        "booking__listing", "booking__provider", "booking__customer", "opened_by", "decided_by"
+    ).annotate(evidence_count=Count("evidence"))
+    if status:
+        if status not in Dispute.Status.values:
+            raise InvalidInput(
+                "Unknown status.",
+                code="invalid_filter",
+                details={"status": [f"One of {', '.join(Dispute.Status.values)}."]},
+            )
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("created_at", "id")

@@ -1,0 +1,1 @@
+"""Reviews (with report and appeal) and disputes: the trust endpoints of the bookings API."""

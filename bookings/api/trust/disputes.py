@@ -1,0 +1,203 @@
+"""Disputes of bookings: open, add evidence, read, decide; staff's queue."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings.api.trust.serializers import (
+    DisputeOpenInputSerializer,
+    DisputeQueueSerializer,
+    DisputeSerializer,
+    EvidenceInputSerializer,
+    EvidenceSerializer,
+    ResolveInputSerializer,
+)
+from bookings.models import Dispute
+from bookings.services import disputes
+from catalog.api.common import (
+    INVALID,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    UNAUTHENTICATED,
+    CatalogPagination,
+    error,
+    validated,
+)
+
+TAGS = ["disputes"]
+WRONG_ACTOR = error("`wrong_actor`: your side may not take this step.")
+
+
+def _dispute_response(request, booking_id: int, status_code=status.HTTP_200_OK) -> Response:
+    dispute = disputes.booking_dispute(actor=request.user, booking_id=booking_id)
+    return Response(DisputeSerializer(dispute, context={"request": request}).data, status_code)
+
+
+class BookingDisputeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The booking's dispute with its evidence, for its parties and staff.",
+        responses={
+            200: DisputeSerializer,
+            401: UNAUTHENTICATED,
+            404: error("`booking_not_found`, `dispute_not_found`."),
+        },
+    )
+    def get(self, request, booking_id: int):
+        return _dispute_response(request, booking_id)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Open a dispute on a paid booking (customer or provider), within the window.",
+        description="Takes the booking's `dispute` step. The window is the listing type's "
+        "`dispute_window_days` (default 14), counted from the payment or, once the work is "
+        "delivered or completed, from the latest delivery or completion.",
+        request=DisputeOpenInputSerializer,
+        responses={
+            201: DisputeSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: WRONG_ACTOR,
+            404: NOT_FOUND,
+            409: error(
+                "`already_disputed`, `wrong_state`, `not_disputable`, `not_paid`, "
+                "`dispute_window_closed`."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Not as ordered",
+                value={"reason": "The logo delivered is not the one we agreed on."},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, booking_id: int):
+        data = validated(DisputeOpenInputSerializer, request.data).validated_data
+        disputes.dispute_open(actor=request.user, booking_id=booking_id, reason=data["reason"])
+        return _dispute_response(request, booking_id, status.HTTP_201_CREATED)
+
+
+class DisputeEvidenceView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add evidence to an open dispute: a text, one file (image or PDF), or both.",
+        description="Multipart (`text`, `file`) or JSON (`text` only). What a file is comes "
+        "from its bytes: images are re-encoded without their metadata, PDFs are checked by "
+        "header and trailer; the image size limit applies to both.",
+        request={"multipart/form-data": EvidenceInputSerializer},
+        responses={
+            201: EvidenceSerializer,
+            400: error(
+                "`evidence_empty`, `unsupported_file`, `file_too_large`, `corrupt_file`, "
+                "`corrupt_image`."
+            ),
+            401: UNAUTHENTICATED,
+            404: error("`booking_not_found`, `dispute_not_found`."),
+            409: error("`dispute_closed`."),
+        },
+    )
+    def post(self, request, booking_id: int):
+        data = validated(EvidenceInputSerializer, request.data).validated_data
+        evidence = disputes.dispute_evidence_add(
+            actor=request.user, booking_id=booking_id, text=data["text"], upload=data.get("file")
+        )
+        context = {"request": request, "booking_id": booking_id}
+        return Response(EvidenceSerializer(evidence, context=context).data, status=201)
+
+
+class DisputeEvidenceFileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Download an evidence file (the booking's parties and staff only).",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            401: UNAUTHENTICATED,
+            404: error("`booking_not_found`, `evidence_not_found`."),
+        },
+    )
+    def get(self, request, booking_id: int, evidence_id: int):
+        evidence = disputes.dispute_evidence_get(
+            actor=request.user, booking_id=booking_id, evidence_id=evidence_id
+        )
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
+            content_type=evidence.file_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class DisputeResolveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Staff: decide the dispute (release, partial or full refund).",
+        description="Records the decision, takes the booking's `resolve` step and hands the "
+        "refund to billing after commit: `release` refunds nothing, `full_refund` all that "
+        "was paid, `partial_refund` `refund_minor` (more than 0, less than what was paid).",
+        request=ResolveInputSerializer,
+        responses={
+            200: DisputeSerializer,
+            400: error("`invalid`, `invalid_refund`."),
+            401: UNAUTHENTICATED,
+            403: WRONG_ACTOR,
+            404: error("`booking_not_found`, `dispute_not_found`."),
+            409: error("`dispute_closed`, `wrong_state`."),
+        },
+        examples=[
+            OpenApiExample(
+                "Half back",
+                value={
+                    "resolution": "partial_refund",
+                    "refund_minor": 2750,
+                    "note": "Delivered late and only partly to brief.",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, booking_id: int):
+        data = validated(ResolveInputSerializer, request.data).validated_data
+        disputes.dispute_resolve(actor=request.user, booking_id=booking_id, **data)
+        return _dispute_response(request, booking_id)
+
+
+class DisputeListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Staff: the marketplace's disputes, oldest first.",
+        parameters=[OpenApiParameter("status", str, enum=Dispute.Status.values), *PAGE_PARAMETERS],
+        responses={
+            200: DisputeQueueSerializer(many=True),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: error("`forbidden`: only this marketplace's staff."),
+        },
+    )
+    def get(self, request):
+        found = disputes.dispute_list(
+            actor=request.user, status=request.query_params.get("status") or None
+        )
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(DisputeQueueSerializer(page, many=True).data)

@@ -1,0 +1,246 @@
+"""Reviews of bookings, their public feed per provider, and the report and appeal flow."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings.api.trust.serializers import (
+    AppealInputSerializer,
+    DecideAppealInputSerializer,
+    DecideInputSerializer,
+    ProviderReviewPageSerializer,
+    ReportInputSerializer,
+    ReviewInputSerializer,
+    ReviewReportSerializer,
+    ReviewSerializer,
+)
+from bookings.models import Review, ReviewReport
+from bookings.services import reviews
+from catalog.api.common import (
+    INVALID,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    UNAUTHENTICATED,
+    CatalogPagination,
+    error,
+    validated,
+)
+
+TAGS = ["reviews"]
+STAFF_ONLY = error("`forbidden`: only this marketplace's staff.")
+WRONG_ACTOR = error("`wrong_actor`: not your step.")
+WRONG_STATE = error("`wrong_state`: the report is not in the state this step needs.")
+
+
+def _review(review_id: int) -> Review:
+    return Review.objects.select_related("author", "booking__listing").get(pk=review_id)
+
+
+def _report(report_id: int) -> ReviewReport:
+    return ReviewReport.objects.select_related(
+        "review__author", "review__booking__listing", "reporter"
+    ).get(pk=report_id)
+
+
+class BookingReviewsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The booking's reviews (both sides, removed ones included), for its parties.",
+        responses={200: ReviewSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        found = reviews.booking_reviews(actor=request.user, booking_id=booking_id)
+        return Response(ReviewSerializer(found, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Review the other side of a completed booking (once per side).",
+        description="The customer rates the provider (this feeds the provider's rating), the "
+        "provider rates the customer. Allowed once the booking is completed (a live session "
+        "that billed a minute, a delivered product) and within the listing type's "
+        "`review_window_days` (default 30) of completion.",
+        request=ReviewInputSerializer,
+        responses={
+            201: ReviewSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: WRONG_ACTOR,
+            404: NOT_FOUND,
+            409: error("`not_completed`, `already_reviewed`, `review_window_closed`."),
+        },
+        examples=[
+            OpenApiExample(
+                "A glowing review",
+                value={
+                    "rating": 5,
+                    "professionalism": 5,
+                    "communication": 4,
+                    "value": 5,
+                    "text": "Spectacular fire show, guests loved it.",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, booking_id: int):
+        data = validated(ReviewInputSerializer, request.data).validated_data
+        review = reviews.review_create(actor=request.user, booking_id=booking_id, **data)
+        return Response(ReviewSerializer(_review(review.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ProviderReviewsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="A provider's published reviews by customers, newest first, with a summary.",
+        description="`summary` holds the number of reviews and the averages (2 decimals) of "
+        "the rating and of each sub-rating, over all published reviews, not just this page.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: ProviderReviewPageSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, provider_id: int):
+        feed, summary = reviews.provider_review_feed(provider_id=provider_id)
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(feed, request, view=self)
+        response = paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
+        response.data["summary"] = summary
+        return response
+
+
+class ReviewReportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Report a published review to the marketplace's staff (once per reporter).",
+        request=ReportInputSerializer,
+        responses={
+            201: ReviewReportSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: error("`own_review`: you wrote it."),
+            404: NOT_FOUND,
+            409: error("`already_reported`, `wrong_state` (the review is removed)."),
+        },
+        examples=[
+            OpenApiExample(
+                "Abusive text",
+                value={"reason": "Contains a phone number and insults."},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, review_id: int):
+        data = validated(ReportInputSerializer, request.data).validated_data
+        report = reviews.review_report_create(
+            actor=request.user, review_id=review_id, reason=data["reason"]
+        )
+        return Response(
+            ReviewReportSerializer(_report(report.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ReviewReportListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Staff: reports of reviews, oldest first.",
+        parameters=[
+            OpenApiParameter("status", str, enum=ReviewReport.Status.values),
+            *PAGE_PARAMETERS,
+        ],
+        responses={
+            200: ReviewReportSerializer(many=True),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: STAFF_ONLY,
+        },
+    )
+    def get(self, request):
+        found = reviews.review_reports(
+            actor=request.user, status=request.query_params.get("status") or None
+        )
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(ReviewReportSerializer(page, many=True).data)
+
+
+class ReviewReportDecideView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Staff: decide an open report; `uphold` removes the review, `dismiss` keeps it.",
+        request=DecideInputSerializer,
+        responses={
+            200: ReviewReportSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: STAFF_ONLY,
+            404: NOT_FOUND,
+            409: WRONG_STATE,
+        },
+        examples=[
+            OpenApiExample(
+                "Remove it",
+                value={"decision": "uphold", "note": "Personal data in the text."},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, report_id: int):
+        data = validated(DecideInputSerializer, request.data).validated_data
+        reviews.review_report_decide(actor=request.user, report_id=report_id, **data)
+        return Response(ReviewReportSerializer(_report(report_id)).data)
+
+
+class ReviewReportAppealView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The removed review's author appeals the upheld report (once).",
+        request=AppealInputSerializer,
+        responses={
+            200: ReviewReportSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: WRONG_ACTOR,
+            404: NOT_FOUND,
+            409: WRONG_STATE,
+        },
+    )
+    def post(self, request, report_id: int):
+        data = validated(AppealInputSerializer, request.data).validated_data
+        reviews.review_report_appeal(actor=request.user, report_id=report_id, text=data["text"])
+        return Response(ReviewReportSerializer(_report(report_id)).data)
+
+
+class ReviewReportDecideAppealView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Staff: decide an appeal; `reinstate` publishes the review again.",
+        request=DecideAppealInputSerializer,
+        responses={
+            200: ReviewReportSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: STAFF_ONLY,
+            404: NOT_FOUND,
+            409: WRONG_STATE,
+        },
+    )
+    def post(self, request, report_id: int):
+        data = validated(DecideAppealInputSerializer, request.data).validated_data
+        reviews.review_report_decide_appeal(actor=request.user, report_id=report_id, **data)
+        return Response(ReviewReportSerializer(_report(report_id)).data)
