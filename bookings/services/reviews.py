@@ -34,6 +34,8 @@ REVIEWABLE_STATES = {
     "metered_session": ("ended",),
     "product_order": ("delivered",),
 }
+# Days after completion in which reviews are written, unless the listing type's config sets
+# ``review_window_days`` (0 or null there: no window).
 DEFAULT_REVIEW_WINDOW_DAYS = 30
 SUB_RATINGS = ("professionalism", "communication", "value")
 MAX_REVIEW_TEXT = 5000

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from bookings.models import Booking, BookingEvent, Dispute, DisputeEvidence
@@ -262,7 +264,7 @@ def test_unpaid_or_finished_orders_cannot_be_disputed(gigs):
 
 def test_full_refund_and_release_amounts(gigs):
     staff = staff_party(gigs)
-    decided = {}
+    decided, queue_queries = {}, []
     for resolution in ("full_refund", "release"):
         customer, provider, booking_id = _paid_gig_order(gigs)
         customer.api.post(f"/api/v1/bookings/{booking_id}/dispute/", {"reason": "Bad work"})
@@ -275,6 +277,56 @@ def test_full_refund_and_release_amounts(gigs):
                 answer.json()["refund_minor"],
                 Booking.objects.get(pk=booking_id).paid_minor,
             )
+        with CaptureQueriesContext(connection) as queries:
+            queue = staff.api.get("/api/v1/disputes/")
+        assert queue.status_code == 200
+        queue_queries.append((len(queue.json()["results"]), len(queries)))
+    # The staff queue costs the same with one dispute or two.
+    assert [n for n, _ in queue_queries] == [1, 2]
+    assert len({q for _, q in queue_queries}) == 1, queue_queries
     refund, paid = decided["full_refund"]
     assert refund == paid > 0
     assert decided["release"][0] == 0
+
+
+def test_a_talent_quote_is_disputed_by_the_provider_and_released(
+    talent, caplog, django_capture_on_commit_callbacks
+):
+    from tests.bookings.factories import listing_of
+
+    provider, profile = provider_party(talent)
+    with tenant_context(talent):
+        listing = listing_of("quoted-service", provider=profile, price_minor=0)
+    customer = party(talent)
+    booking_id = customer.api.post(
+        "/api/v1/bookings/", {"listing_id": listing.pk, "note": "حفل زفاف"}
+    ).json()["id"]
+    quoted = provider.api.post(
+        f"/api/v1/bookings/{booking_id}/transitions/quote/", {"price_minor": 50_000_000}
+    )
+    assert quoted.status_code == 200, quoted.content
+    customer.api.post(f"/api/v1/bookings/{booking_id}/transitions/accept/")
+    with tenant_context(talent):
+        booking = Booking.objects.get(pk=booking_id)
+        booking_mark_paid(
+            booking_id=booking_id,
+            amount_minor=booking.buyer_total_minor,
+            currency="IQD",
+            reference="fib-1",
+        )
+    opened = provider.api.post(
+        f"/api/v1/bookings/{booking_id}/dispute/", {"reason": "العميل لا يرد"}
+    )
+    assert opened.status_code == 201, opened.content
+    assert opened.json()["from_state"] == "paid"
+    caplog.set_level(logging.INFO, logger="billing.refunds")
+    with django_capture_on_commit_callbacks(execute=True):
+        released = staff_party(talent).api.post(
+            f"/api/v1/bookings/{booking_id}/dispute/resolve/", {"resolution": "release"}
+        )
+    assert released.status_code == 200, released.content
+    assert (released.json()["resolution"], released.json()["refund_minor"]) == ("release", 0)
+    handed = [r.getMessage() for r in caplog.records if r.name == "billing.refunds"]
+    assert len(handed) == 1 and "refund_minor=0 IQD" in handed[0]
+    with tenant_context(talent):
+        assert Booking.objects.get(pk=booking_id).state == "resolved"

@@ -7,8 +7,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bookings.api.trust.serializers import ReviewSerializer
 from bookings.models import Booking, BookingEvent, Review, ReviewReport
 from bookings.services import booking_mark_paid, bookings_run_due_timers
+from bookings.services.reviews import provider_review_feed
 from catalog.models import ProviderProfile
 from tests.bookings.conftest import assert_error, evening, party, provider_party, staff_party
 from tests.bookings.factories import listing_of
@@ -161,7 +163,7 @@ def test_no_review_before_completion_or_after_the_window(fire):
     assert _aggregates(fire, profile) == (1, 4, Decimal("4.00"))
 
 
-def test_public_feed_summary_and_constant_queries(fire, talent):
+def test_public_feed_summary_and_constant_queries(fire, talent, django_assert_num_queries):
     provider, profile, listing = _performer(fire)
     visitor = party(fire)
     ratings = [(5, 5, None), (4, 3, 4), (4, None, 5)]
@@ -200,6 +202,10 @@ def test_public_feed_summary_and_constant_queries(fire, talent):
         "value": 4.5,
     }
     assert _aggregates(fire, profile) == (3, 13, Decimal("4.33"))
+    # Pinned: the provider check, the summary and the page, whatever the page holds.
+    with tenant_context(fire), django_assert_num_queries(3):
+        reviews, summary = provider_review_feed(provider_id=profile.pk)
+        assert len(ReviewSerializer(list(reviews[:20]), many=True).data) == 3
     paged = visitor.api.get(f"/api/v1/providers/{profile.pk}/reviews/", {"page_size": 1})
     assert len(paged.json()["results"]) == 1 and paged.json()["next"]
     # Anonymous visitors read it too; another marketplace knows no such provider.
@@ -328,3 +334,24 @@ def test_dismissed_report_keeps_the_review_and_rejected_appeal_keeps_it_removed(
     assert rejected.json()["status"] == "appeal_rejected"
     assert rejected.json()["review"]["status"] == "removed"
     assert _aggregates(fire, profile) == (0, 0, Decimal("0.00"))
+
+
+def test_a_product_order_is_reviewed_once_delivered(psychic):
+    from bookings.services import booking_transition
+
+    provider, profile = provider_party(psychic)
+    with tenant_context(psychic):
+        listing = listing_of("digital-product", provider=profile, price_minor=1500, stock=5)
+    customer = party(psychic)
+    booking_id = customer.api.post("/api/v1/bookings/", {"listing_id": listing.pk}).json()["id"]
+    _pay(psychic, booking_id, 1500, "pi_review")
+    reviews = f"/api/v1/bookings/{booking_id}/reviews/"
+    assert_error(customer.api.post(reviews, {"rating": 5}), 409, "not_completed")
+    with tenant_context(psychic):
+        booking_transition(booking_id=booking_id, transition="deliver", actor=provider.user)
+    written = customer.api.post(reviews, {"rating": 4, "value": 5, "text": "Clear guide."})
+    assert written.status_code == 201, written.content
+    with tenant_context(psychic):
+        # A product order has no review step: it stays delivered.
+        assert Booking.objects.get(pk=booking_id).state == "delivered"
+    assert _aggregates(psychic, profile) == (1, 4, Decimal("4.00"))
