@@ -7,9 +7,11 @@ number of queries whatever the page size.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from catalog.models import (
@@ -194,13 +196,38 @@ def _subtract(intervals: list[tuple[int, int]], cut: tuple[int, int]) -> list[tu
     return result
 
 
+def _booked_minutes(provider, start: date, end: date) -> dict[date, list[tuple[int, int]]]:
+    """Per local day, the minutes held by the provider's bookings (cut at midnight)."""
+    from bookings.models import RELEASED_STATES, Booking
+
+    zone = ZoneInfo(connection.tenant.time_zone)
+    window_start = datetime.combine(start, time.min, zone)
+    window_end = datetime.combine(end + timedelta(days=1), time.min, zone)
+    held = Booking.objects.filter(
+        provider=provider, starts_at__lt=window_end, ends_at__gt=window_start
+    ).exclude(state__in=RELEASED_STATES)
+    booked: dict[date, list[tuple[int, int]]] = defaultdict(list)
+    for starts_at, ends_at in held.values_list("starts_at", "ends_at"):
+        local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+        day = local_start.date()
+        while day <= local_end.date() and day <= end:
+            day_start = datetime.combine(day, time.min, zone)
+            first = max(0, int((local_start - day_start).total_seconds() // 60))
+            last = min(DAY_MINUTES, -(-int((local_end - day_start).total_seconds()) // 60))
+            if last > first:
+                booked[day].append((first, last))
+            day += timedelta(days=1)
+    return booked
+
+
 def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> list[dict[str, Any]]:
     """Each day from ``start`` to ``end`` (inclusive): its status and free time ranges.
 
     A day's free time is its weekday's hours, plus timed AVAILABLE entries, minus timed BLOCKED
     entries; a whole-day AVAILABLE entry opens the whole day, a whole-day BLOCKED entry closes
     it. Status: ``available`` (some free time), ``unavailable`` (none) or ``blocked`` (closed by
-    a whole-day block). Two queries whatever the range.
+    a whole-day block). Time held by bookings (requested, accepted, paid…) is not free either.
+    Three queries whatever the range.
     """
     check_date_range(start, end)
     weekly: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -211,6 +238,7 @@ def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> l
         provider=provider, date__gte=start, date__lte=end
     ).order_by("date", "start_time"):
         entries[entry.date].append(entry)
+    booked = _booked_minutes(provider, start, end)
 
     days = []
     for offset in range((end - start).days + 1):
@@ -229,6 +257,8 @@ def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> l
         for entry in timed:
             if entry.status == AvailabilityEntry.Status.BLOCKED:
                 free = _subtract(free, (_minutes(entry.start_time), _minutes(entry.end_time)))
+        for cut in booked.get(day, ()):
+            free = _subtract(free, cut)
         days.append(
             {
                 "date": day,

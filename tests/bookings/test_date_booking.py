@@ -200,3 +200,31 @@ def test_unanswered_request_expires_on_the_timer(fire):
     # Expired requests hold nothing: the date can be booked again.
     assert _request(party(fire), listing, start, end).status_code == 201
     assert staff_party(fire).api.get(f"/api/v1/bookings/{booking_id}/").status_code == 200
+
+
+def test_held_time_leaves_the_providers_calendar(fire):
+    from zoneinfo import ZoneInfo
+
+    from catalog.models import AvailabilityEntry
+
+    provider, listing = _performance(fire)
+    start, end = evening()
+    zone = ZoneInfo(fire.time_zone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    with tenant_context(fire):
+        AvailabilityEntry.objects.create(
+            provider=listing.provider, date=local_start.date(), status="available"
+        )
+    day = local_start.date().isoformat()
+    path = f"/api/v1/providers/{listing.provider_id}/availability/?from={day}&to={day}"
+    viewer = party(fire)
+    assert viewer.api.get(path).json()["days"][0]["slots"] == [{"start": "00:00", "end": "24:00"}]
+    booking_id = _request(party(fire), listing, start, end).json()["id"]
+    slots = viewer.api.get(path).json()["days"][0]["slots"]
+    assert slots == [
+        {"start": "00:00", "end": local_start.strftime("%H:%M")},
+        {"start": local_end.strftime("%H:%M"), "end": "24:00"},
+    ]
+    # Declined, the evening is free again.
+    provider.api.post(f"/api/v1/bookings/{booking_id}/transitions/decline/")
+    assert viewer.api.get(path).json()["days"][0]["slots"] == [{"start": "00:00", "end": "24:00"}]
