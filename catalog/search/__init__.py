@@ -13,8 +13,10 @@ Ranking: ``ts_rank`` over that vector for listings (``ts_rank_cd`` for providers
 found through the corrected query rank by it, halved, after every row that matched as typed;
 rows matched only through a title typo score 0.05 × word_similarity, so they come last.
 
-Listing search reads the filtered set once (``single_pass``): the page's keys and the facet
-counts come from one MATERIALIZED CTE, then the page's rows by primary key with prefetches.
+Listing search reads the filtered set in one statement (``single_pass``): the page's keys and
+the facet counts come from one CTE (materialized when text or a point make the rows costly to
+find), then the page's rows by primary key with prefetches. Near a point without text, listings
+at their own coordinates and listings at their provider's are two parts, one index each.
 """
 
 from catalog.search.params import SearchParams, parse_search_params

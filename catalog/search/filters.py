@@ -27,13 +27,14 @@ from django.db.models.functions import (
     Cast,
     Coalesce,
     Cos,
+    Least,
     NullIf,
     Power,
     Radians,
     Sin,
     Sqrt,
 )
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import IsNull
 
 from catalog.search.params import GeoPoint
 from catalog.search_index import search_config
@@ -184,9 +185,15 @@ def distance_km(point: GeoPoint, lat: Any, lon: Any) -> Expression:
     inner = Power(Sin(half_dlat), 2) + Value(math.cos(p_lat)) * Cos(lat_r) * Power(
         Sin(half_dlon), 2
     )
-    # Rounding can push the haversine term a hair over 1 (asin would fail). LEAST() skips NULLs,
-    # so clamp with CASE: a row without coordinates must stay NULL.
-    clamped = Case(When(GreaterThan(inner, Value(1.0)), then=Value(1.0)), default=inner)
+    # Rounding can push the haversine term a hair over 1 (asin would fail): clamp with LEAST,
+    # which evaluates the term once (a CASE comparing it with 1 computed it twice, the bulk of
+    # the cost over thousands of rows near a point). LEAST skips NULLs, so a row without
+    # coordinates is kept NULL by testing the latitude first.
+    clamped = Case(
+        When(IsNull(F(lat) if isinstance(lat, str) else lat, True), then=Value(None)),
+        default=Least(inner, Value(1.0)),
+        output_field=FloatField(),
+    )
     return Value(EARTH_DIAMETER_KM) * ASin(Sqrt(clamped))
 
 

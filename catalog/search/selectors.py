@@ -39,7 +39,7 @@ from catalog.search.filters import (
     text_match,
     text_rank,
 )
-from catalog.search.params import SearchParams
+from catalog.search.params import GeoPoint, SearchParams
 from catalog.search.single_pass import run_single_pass
 from config.errors import InvalidInput
 
@@ -121,9 +121,14 @@ def _tags_q(params: SearchParams) -> Q:
 
 
 def _listing_base() -> QuerySet:
-    active_providers = ProviderProfile.objects.filter(user__is_active=True).order_by().values("id")
-    return Listing.objects.filter(
-        status=Listing.Status.PUBLISHED, provider_id__in=Subquery(active_providers)
+    # NOT IN the (few) deactivated providers: PostgreSQL hashes that small set once and probes
+    # it per row, where IN the active ones built a hash of every provider and user per query,
+    # or probed two primary keys per listing when it misjudged the row count.
+    inactive_providers = (
+        ProviderProfile.objects.filter(user__is_active=False).order_by().values("id")
+    )
+    return Listing.objects.filter(status=Listing.Status.PUBLISHED).exclude(
+        provider_id__in=Subquery(inactive_providers)
     )
 
 
@@ -148,35 +153,21 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         filters &= Q(listing_type__pricing=params.pricing)
     if params.available_on:
         filters &= available_on_q(params.available_on, provider_ref="provider_id")
-    if params.point:
-        lat = Coalesce("latitude", "provider__latitude")
-        lon = Coalesce("longitude", "provider__longitude")
-        distance = distance_km(params.point, lat, lon)
-        if params.point.radius_km:
-            r = params.point.radius_km
-            # Own coordinates (events, venues) or, lacking them, the provider's. The providers
-            # in the box are a hashed sub-select: probing it is far cheaper than comparing
-            # each listing's joined provider coordinates (numeric) inside the OR.
-            providers_in_box = (
-                ProviderProfile.objects.filter(bounding_box(params.point, r))
-                .order_by()
-                .values("id")
-            )
-            filters &= bounding_box(params.point, r) | Q(
-                latitude__isnull=True, provider_id__in=Subquery(providers_in_box)
-            )
-        base = base.annotate(distance_km=Coalesce(distance, Value(NO_LOCATION_KM)))
-        if params.point.radius_km:
-            filters &= Q(distance_km__lte=params.point.radius_km)
     base = base.filter(filters)
     if params.sort == "relevance":
         base = base.annotate(rank=listing_text_rank(params.q))
     elif params.sort == "rating":
         base = base.annotate(rating=F("provider__rating_avg"))
 
-    parts = [base]
+    variants = [base]
+    if params.point and params.q:
+        variants = [_geo_near(base, params.point)]
+    elif params.point:
+        variants = _geo_variants(base, params.point)
+    parts = variants
     if params.q:
-        parts = [base.filter(part) for part in listing_text_parts(params.q)]
+        text_parts = listing_text_parts(params.q)
+        parts = [variant.filter(part) for variant in variants for part in text_parts]
 
     keys = _listing_sort(params)
     currency = params.currency or _marketplace_currency()
@@ -191,6 +182,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         currency=currency,
         with_distance=params.point is not None,
         with_facets=params.facets,
+        materialize=bool(params.q or params.point),
     )
     next_cursor = None
     page = found.page
@@ -224,6 +216,50 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if found.facet_rows is not None:
         facets = listing_facets(found.facet_rows, tree=tree, currency=currency)
     return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
+
+
+def _geo_near(base: QuerySet, point: GeoPoint) -> QuerySet:
+    """Distance from the listing's own coordinates (events, venues) or, lacking them, its
+    provider's: one part, for a text search, whose matches (the bitmap of the text index) are
+    few enough to check one by one."""
+    lat = Coalesce("latitude", "provider__latitude")
+    lon = Coalesce("longitude", "provider__longitude")
+    base = base.annotate(distance_km=Coalesce(distance_km(point, lat, lon), Value(NO_LOCATION_KM)))
+    if not point.radius_km:
+        return base
+    r = point.radius_km
+    # The providers in the box are a hashed sub-select: probing it is far cheaper than
+    # comparing each listing's joined provider coordinates (numeric) inside the OR.
+    providers_in_box = (
+        ProviderProfile.objects.filter(bounding_box(point, r)).order_by().values("id")
+    )
+    return base.filter(
+        bounding_box(point, r)
+        | Q(latitude__isnull=True, provider_id__in=Subquery(providers_in_box)),
+        distance_km__lte=r,
+    )
+
+
+def _geo_variants(base: QuerySet, point: GeoPoint) -> list[QuerySet]:
+    """Without text, two disjoint parts: listings with their own coordinates and listings
+    placed at their provider's. Apart, each is served by its own partial index (0007): the
+    first by the listings' coordinates, the second by the provider's coordinates and the
+    listings' provider_id. As one OR over COALESCE(own, provider's), no index applied and every
+    published listing was read."""
+    own = base.filter(latitude__isnull=False)
+    placed = base.filter(latitude__isnull=True)
+    own_distance = distance_km(point, "latitude", "longitude")
+    placed_distance = distance_km(point, "provider__latitude", "provider__longitude")
+    if point.radius_km:
+        own = own.filter(bounding_box(point, point.radius_km))
+        placed = placed.filter(bounding_box(point, point.radius_km, prefix="provider__"))
+    variants = []
+    for part, distance in ((own, own_distance), (placed, placed_distance)):
+        part = part.annotate(distance_km=Coalesce(distance, Value(NO_LOCATION_KM)))
+        if point.radius_km:
+            part = part.filter(distance_km__lte=point.radius_km)
+        variants.append(part)
+    return variants
 
 
 def _json_key(key: SortKey, value):

@@ -1,10 +1,21 @@
-"""Listing search in one pass: page keys and facet counts from one scan of the matching rows.
+"""Listing search in one statement: page keys and facet counts of the matching rows.
 
-The filtered set (text match, geo, provider filters...) is the expensive part: a bitmap scan
-visiting thousands of heap pages. Running it once for the page and again for the facets
-doubled the cost, so the ORM builds the narrow filtered projection (id, category, price, sort
-key) and this wraps it in a MATERIALIZED CTE that feeds both the keyset page and the grouped
-facet counts. The full rows of the page are then read by primary key.
+The ORM builds the narrow filtered projection (id, category, price, sort key) and this wraps
+it in a CTE that feeds both the keyset page and the grouped facet counts; the full rows of the
+page are then read by primary key.
+
+With text or a point (``materialize``), finding the rows is the expensive part (a bitmap scan
+visiting thousands of heap pages for the tsvector; a distance computed per row), so they are
+read once, MATERIALIZED, for the page and the facets. Otherwise the CTE is NOT MATERIALIZED
+and PostgreSQL plans the two uses apart: the page walks an index already in the sort order
+(price, newest) and stops after a page instead of sorting tens of thousands of rows, while the
+facets count over a covering index.
+
+The statement runs with JIT and parallel workers off (``SET LOCAL`` in the same implicit
+transaction): both pay off for analytics, not for a 20 ms request. The search's many
+sub-plans push its estimated cost past ``jit_above_cost``, and JIT compilation alone then took
+~95 ms; the typo fallback's branch was planned as a parallel Gather whose workers started
+(~15 ms on two cores) even when its one-time gate was false.
 """
 
 from __future__ import annotations
@@ -58,6 +69,7 @@ def run_single_pass(
     currency: str,
     with_distance: bool,
     with_facets: bool,
+    materialize: bool = True,
 ) -> PassResult:
     columns = ["id", "category_id", "price_minor"]
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
@@ -95,7 +107,7 @@ def run_single_pass(
     distance_col = _quote("distance_km") if with_distance else "NULL::float8"
 
     sql = (
-        f"WITH m AS MATERIALIZED ({inner_sql}), "
+        f"WITH m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
         f"page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
         f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s)"
     )
@@ -126,10 +138,23 @@ def run_single_pass(
     sql += " SELECT " + ", ".join(select)
 
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+        row = _fetch_one_planned_for_latency(cursor, sql, params)
     page = row[0] or []
     facet_rows = None
     if with_facets:
         facet_rows = [(cat, in_price, bands) for cat, in_price, bands in (row[1] or [])]
     return PassResult(page=page, facet_rows=facet_rows)
+
+
+# Multiple statements in one execute() need client-side binding, Django's default with psycopg
+# (OPTIONS "server_side_binding" off). In autocommit they form one implicit transaction, so the
+# SET LOCALs end with the statement; inside an atomic block they last until it ends.
+_LATENCY_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+
+
+def _fetch_one_planned_for_latency(cursor, sql: str, params: list[Any]):
+    cursor.execute(_LATENCY_SETTINGS + sql, params)
+    while cursor.description is None:  # the SETs' empty results come first
+        if not cursor.nextset():
+            raise RuntimeError("search statement returned no rows")
+    return cursor.fetchone()
