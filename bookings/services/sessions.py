@@ -37,6 +37,9 @@ PROCESS = "metered_session"
 DEFAULT_BILLING_UNIT_SECONDS = 60
 DEFAULT_SILENCE_SECONDS = 120
 SWEEP_BATCH = 500
+# Re-reads of the balance when a concurrent spend beat us to it, before giving up (which
+# ends the session at what was paid, as an empty balance would).
+CHARGE_ATTEMPTS = 5
 EndReason = LiveSession.EndReason
 
 
@@ -67,8 +70,10 @@ def _charge_minutes(booking: Booking, session: LiveSession, count: int) -> int:
     The charge itself is conditional on the balance (all or nothing), so a concurrent spend
     by another session of the same customer makes us read the balance again, never overdraw.
     """
+    if count <= 0:
+        return 0
     rate = _rate(booking, session)
-    while count > 0:
+    for _attempt in range(CHARGE_ATTEMPTS):
         balance = balances.prepaid_balance(customer=booking.customer, currency=rate.currency)
         affordable = min(count, balance.amount_minor // rate.amount_minor)
         if affordable <= 0:
