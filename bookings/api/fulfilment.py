@@ -1,0 +1,375 @@
+"""What bookings produce, over the API: gig deliveries (files and messages) and event tickets
+(holders, printable page, QR images, check-in, organiser figures).
+
+Delivery files are private to the booking's parties: they are streamed through
+``/api/v1/bookings/{id}/deliveries/files/{file_id}/`` after the party check, never linked by a
+media URL. A ticket's page and QR image are open to whoever knows its code (a random bearer
+secret of 96 bits that the buyer receives by e-mail), so a forwarded ticket works without an
+account; they are sent with ``no-store`` and ``no-referrer``.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings.models import Attendee, Delivery, DeliveryFile
+from bookings.services import deliveries, tickets
+from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error
+
+TICKET_TAGS = ["tickets"]
+DELIVERY_TAGS = ["deliveries"]
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+# Lets content negotiation accept the file, image or page a raw view returns itself.
+class _AnyMediaType(BaseRenderer):
+    media_type = "*/*"
+    format = "raw"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+# A view that answers with a file, an image or a page; its errors are JSON all the same.
+class _RawView(APIView):
+    renderer_classes = [_AnyMediaType]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in PRIVATE_HEADERS.items():
+            response[name] = value
+        return response
+
+
+# --- Serializers --------------------------------------------------------------------------
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TicketLinksSerializer(serializers.Serializer):
+    page = serializers.URLField()
+    qr_png = serializers.URLField()
+    qr_svg = serializers.URLField()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    tier = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attendee
+        fields = ["id", "name", "email", "code", "tier", "checked_in_at", "links"]
+
+    def get_tier(self, attendee) -> RefSerializer:
+        return {"id": attendee.tier_id, "name": attendee.tier.name}
+
+    def get_links(self, attendee) -> TicketLinksSerializer:
+        request = self.context["request"]
+        return {
+            name: request.build_absolute_uri(path)
+            for name, path in tickets.ticket_paths(attendee.code).items()
+        }
+
+
+class BookingTicketsSerializer(serializers.Serializer):
+    booking_id = serializers.IntegerField()
+    state = serializers.CharField()
+    valid = serializers.BooleanField(help_text="Whether the tickets are issued (valid).")
+    tickets = TicketSerializer(many=True)
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64, help_text="The code the QR image encodes.")
+
+
+class CheckedInSerializer(serializers.ModelSerializer):
+    tier = serializers.SerializerMethodField()
+    booking_number = serializers.CharField(source="booking.number")
+    event = serializers.CharField(source="booking.listing.title")
+
+    class Meta:
+        model = Attendee
+        fields = ["id", "name", "code", "tier", "booking_number", "event", "checked_in_at"]
+
+    def get_tier(self, attendee) -> RefSerializer:
+        return {"id": attendee.tier_id, "name": attendee.tier.name}
+
+
+class TierFiguresSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False)
+    name = serializers.CharField(required=False)
+    price_minor = serializers.IntegerField(required=False)
+    capacity = serializers.IntegerField()
+    held = serializers.IntegerField(help_text="Reserved, awaiting payment.")
+    sold = serializers.IntegerField(help_text="Paid for (issued) tickets.")
+    remaining = serializers.IntegerField()
+    orders = serializers.IntegerField()
+    gross_minor = serializers.IntegerField(help_text="Ticket prices of sold tickets.")
+    buyer_fees_minor = serializers.IntegerField()
+    buyer_total_minor = serializers.IntegerField(help_text="What buyers paid, fees included.")
+    organiser_payout_minor = serializers.IntegerField()
+    checked_in = serializers.IntegerField()
+
+
+class TicketMetricsSerializer(serializers.Serializer):
+    listing_id = serializers.IntegerField()
+    currency = serializers.CharField()
+    tiers = TierFiguresSerializer(many=True)
+    totals = TierFiguresSerializer()
+
+
+class DeliveryFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliveryFile
+        fields = ["id", "name", "size", "content_type", "download_url"]
+
+    def get_download_url(self, row) -> str:
+        request = self.context["request"]
+        booking_id = self.context["booking_id"]
+        path = reverse(
+            "api:booking-delivery-file", kwargs={"booking_id": booking_id, "file_id": row.pk}
+        )
+        return request.build_absolute_uri(path)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    files = DeliveryFileSerializer(many=True)
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "number", "message", "late", "created_at", "files"]
+
+
+class DeliveryCreateSerializer(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Up to SOUK_DELIVERY_MAX_FILES files (default 10) of at most "
+        f"SOUK_DELIVERY_MAX_BYTES each (default 100 MB): {deliveries.ACCEPTED}.",
+    )
+
+
+# --- Tickets ------------------------------------------------------------------------------
+
+
+class BookingTicketsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TICKET_TAGS,
+        summary="A ticket booking's tickets: holders, codes, page and QR links (once issued).",
+        responses={200: BookingTicketsSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        booking, holders = tickets.booking_tickets(actor=request.user, booking_id=booking_id)
+        return Response(
+            {
+                "booking_id": booking.pk,
+                "state": booking.state,
+                "valid": booking.state == tickets.VALID_STATE,
+                "tickets": TicketSerializer(holders, many=True, context={"request": request}).data,
+            }
+        )
+
+
+class TicketPageView(_RawView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=TICKET_TAGS,
+        summary="The printable ticket page (HTML, QR code inline); the code is the key.",
+        description="No login: the code is a random bearer secret e-mailed to the buyer. "
+        "Only issued tickets are shown; anything else is 404 (JSON error).",
+        responses={(200, "text/html"): OpenApiTypes.STR, 404: NOT_FOUND},
+    )
+    def get(self, request, code: str):
+        attendee = tickets.ticket_by_code(code=code)
+        qr = tickets.ticket_qr(attendee.code, kind="svg", scale=6).decode()
+        page = render_to_string(
+            "bookings/tickets/page.html",
+            # The SVG is segno's output for a code of URL-safe characters only.
+            {"ticket": tickets.ticket_view(attendee), "qr_svg": mark_safe(qr)},  # noqa: S308
+            request=request,
+        )
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
+class TicketQRView(_RawView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=TICKET_TAGS,
+        summary="The ticket's QR image (PNG or SVG), encoding its code.",
+        operation_id="tickets_qr_retrieve",
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/svg+xml"): OpenApiTypes.STR,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, code: str, kind: str):
+        attendee = tickets.ticket_by_code(code=code)
+        return HttpResponse(
+            tickets.ticket_qr(attendee.code, kind=kind), content_type=tickets.QR_KINDS[kind]
+        )
+
+
+class CheckInView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TICKET_TAGS,
+        summary="Check a ticket in at the door (the event's organiser or staff); once only.",
+        request=CheckInSerializer,
+        responses={
+            200: CheckedInSerializer,
+            400: error("`invalid`: no code."),
+            401: UNAUTHENTICATED,
+            404: error("`ticket_not_found`: unknown, or another organiser's event."),
+            409: OpenApiResponse(
+                CheckedInSerializer,
+                description="`ticket_not_valid` (not issued: reserved, released, cancelled) "
+                "or `already_checked_in` (details carry the first scan's time).",
+                examples=[
+                    OpenApiExample(
+                        "Second scan",
+                        value={
+                            "error": "already_checked_in",
+                            "message": "This ticket has already been checked in.",
+                            "details": {
+                                "checked_in_at": "2027-06-12T19:04:11+00:00",
+                                "checked_in_by": 12,
+                            },
+                        },
+                    )
+                ],
+            ),
+        },
+    )
+    def post(self, request):
+        data = CheckInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attendee = tickets.ticket_check_in(actor=request.user, code=data.validated_data["code"])
+        return Response(CheckedInSerializer(attendee).data)
+
+
+class TicketMetricsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TICKET_TAGS,
+        summary="An event's figures per tier: capacity, held, sold, remaining, revenue, "
+        "checked in (the organiser or staff).",
+        responses={
+            200: TicketMetricsSerializer,
+            401: UNAUTHENTICATED,
+            403: error("`forbidden`: not the organiser."),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, listing_id: int):
+        return Response(tickets.ticket_metrics(actor=request.user, listing_id=listing_id))
+
+
+# --- Deliveries ---------------------------------------------------------------------------
+
+
+class DeliveryListView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        tags=DELIVERY_TAGS,
+        summary="An order's deliveries, with their files (the parties and staff).",
+        responses={200: DeliverySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        booking, rows = deliveries.delivery_list(actor=request.user, booking_id=booking_id)
+        context = {"request": request, "booking_id": booking.pk}
+        return Response(DeliverySerializer(rows, many=True, context=context).data)
+
+    @extend_schema(
+        tags=DELIVERY_TAGS,
+        summary="Deliver the order (its provider): a message and files; takes the `deliver` step.",
+        description="Multipart: `message` and `files` (repeat the field for each file). "
+        "Files are judged by their bytes. A delivery after the order's due time is marked "
+        "`late`. Nothing is stored when anything is refused.",
+        request={"multipart/form-data": DeliveryCreateSerializer},
+        responses={
+            201: DeliverySerializer,
+            400: error(
+                "`unsupported_file`, `corrupt_file`, `file_too_large`, `too_many_files`, "
+                "`empty_delivery`, `invalid`."
+            ),
+            401: UNAUTHENTICATED,
+            403: error("`wrong_actor`: only the provider delivers."),
+            404: NOT_FOUND,
+            409: error("`wrong_state`: not awaiting a delivery (e.g. not started)."),
+        },
+    )
+    def post(self, request, booking_id: int):
+        message = request.data.get("message", "")
+        if not isinstance(message, str):
+            message = ""
+        delivery = deliveries.delivery_create(
+            actor=request.user,
+            booking_id=booking_id,
+            message=message,
+            uploads=request.FILES.getlist("files"),
+        )
+        delivery = Delivery.objects.prefetch_related("files").get(pk=delivery.pk)
+        context = {"request": request, "booking_id": booking_id}
+        return Response(
+            DeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DeliveryFileView(_RawView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=DELIVERY_TAGS,
+        summary="Download a delivered file (the parties and staff).",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, booking_id: int, file_id: int):
+        row = deliveries.delivery_file_for(
+            actor=request.user, booking_id=booking_id, file_id=file_id
+        )
+        return FileResponse(
+            row.file.open("rb"),
+            as_attachment=True,
+            filename=row.name,
+            content_type=row.content_type,
+        )
