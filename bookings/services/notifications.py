@@ -1,6 +1,273 @@
-"""Notifications of booking events (in-app feed and e-mail)."""
+"""Notifications of booking events and new messages: the in-app feed and e-mail.
+
+Every BookingEvent queues ``booking_event_notify`` on commit (see transitions.record_event);
+the task runs ``booking_event_notifications_send`` in the marketplace's schema. Who hears of
+what is decided by the transition's name (and who took it), so a new process built of known
+names needs no code here. Texts are in bookings.notification_texts, in the recipient's language
+(their own, else the marketplace's).
+
+Idempotent: a feed entry carries its event's id, and an event never makes a second entry for
+the same user; each entry's e-mail is claimed (``emailed_at``) before it is sent, so a task
+run twice, or twice at once, sends each e-mail once. Mail goes out after the rows are
+committed, never inside the event's row lock.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.models import Actor, Booking, BookingEvent, Notification
+from bookings.notification_texts import direction, email_footer, language_for, render_text
+from bookings.processes import get_process
+from config.errors import InvalidInput, NotFound
+
+CUSTOMER, PROVIDER, STAFF, OTHER, BOTH = "customer", "provider", "staff", "other", "both"
+# Transition name -> (kind, who hears of it). "other" is the party that did not take the step
+# (both parties when the system or staff took it). Transitions not named here notify nobody.
+PLAIN_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "request": (("new_request", (PROVIDER,)),),
+    "quote": (("quote_received", (CUSTOMER,)),),
+    "pay_deposit": (("deposit_paid", (BOTH,)),),
+    "pay_final": (("booking_paid", (BOTH,)),),
+    "issue": (("tickets_issued", (CUSTOMER,)),),
+    "deliver": (("delivered", (CUSTOMER,)),),
+    "request_revision": (("revision_requested", (PROVIDER,)),),
+    "complete": (("completed", (BOTH,)),),
+    "dispute": (("dispute_opened", (OTHER, STAFF)),),
+    "resolve": (("dispute_resolved", (BOTH,)),),
+    "cancel": (("booking_cancelled", (BOTH,)),),
+    "expire": (("booking_expired", (BOTH,)),),
+    "refund": (("refunded", (CUSTOMER,)),),
+}
+MESSAGE_KIND = "new_message"
+
+
+@dataclass(frozen=True)
+class Planned:
+    user: User
+    kind: str
+
+
+def notification_rules(event: BookingEvent) -> list[tuple[str, tuple[str, ...]]]:
+    """What one event announces and to whom, as (kind, recipient roles) pairs."""
+    name, by_customer = event.transition, event.actor_role == Actor.CUSTOMER
+    if name == "create":
+        initial = {"requested": "new_request", "inquiry": "new_inquiry"}.get(event.to_state)
+        return [(initial, (PROVIDER,))] if initial else []
+    if name == "accept":
+        return [("quote_accepted", (PROVIDER,)) if by_customer else ("request_accepted", (OTHER,))]
+    if name == "decline":
+        return [("quote_declined", (PROVIDER,)) if by_customer else ("request_declined", (OTHER,))]
+    if name == "pay":
+        # Tickets are announced to the buyer when issued, right after payment.
+        issued_next = "issue" in get_process(event.booking.process).transitions
+        return [("booking_paid", (PROVIDER,) if issued_next else (BOTH,))]
+    return list(PLAIN_RULES.get(name, ()))
+
+
+def _users_for(role: str, event: BookingEvent) -> list[User]:
+    booking = event.booking
+    customer, provider = booking.customer, booking.provider.user
+    if role == CUSTOMER:
+        return [customer]
+    if role == PROVIDER:
+        return [provider]
+    if role == BOTH:
+        return [customer, provider]
+    if role == OTHER:
+        if event.actor_role == Actor.CUSTOMER:
+            return [provider]
+        if event.actor_role == Actor.PROVIDER:
+            return [customer]
+        return [customer, provider]
+    return list(User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk"))
+
+
+def _plan(event: BookingEvent) -> list[Planned]:
+    planned: dict[int, Planned] = {}
+    for kind, roles in notification_rules(event):
+        for role in roles:
+            for user in _users_for(role, event):
+                planned.setdefault(user.pk, Planned(user, kind))
+    return list(planned.values())
+
+
+def _text_values(booking: Booking) -> dict[str, str]:
+    return {"number": booking.number, "listing": booking.listing.title}
+
+
+def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
+    """Write the feed entries and send the e-mails for one booking event; returns the entries
+    this call created (none when the event was already notified)."""
+    marketplace = connection.tenant
+    with transaction.atomic():
+        event = (
+            BookingEvent.objects.select_for_update(of=("self",))
+            .select_related("booking__listing", "booking__provider__user", "booking__customer")
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None:
+            return []
+        already = set(
+            Notification.objects.filter(
+                booking_id=event.booking_id, data__event_id=event.pk
+            ).values_list("user_id", flat=True)
+        )
+        values = _text_values(event.booking)
+        created = []
+        for planned in _plan(event):
+            if planned.user.pk in already or not planned.user.is_active:
+                continue
+            title, body = render_text(
+                planned.kind, language_for(planned.user, marketplace), **values
+            )
+            created.append(
+                Notification(
+                    user=planned.user,
+                    kind=planned.kind,
+                    booking=event.booking,
+                    title=title,
+                    body=body,
+                    data={
+                        "event_id": event.pk,
+                        "transition": event.transition,
+                        "booking_number": event.booking.number,
+                        "state": event.to_state,
+                    },
+                )
+            )
+        Notification.objects.bulk_create(created)
+    pending = Notification.objects.filter(
+        booking_id=event.booking_id, data__event_id=event_id, emailed_at__isnull=True
+    ).select_related("user")
+    for notification in pending:
+        notification_email_send(notification=notification)
+    return created
+
+
+def notification_email_send(*, notification: Notification) -> bool:
+    """Send one entry's e-mail unless it went already; claims it first so it goes once."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    if not claimed or not notification.user.email:
+        return False
+    try:
+        _email(notification).send()
+    except Exception:
+        # Unclaim, so a retry of the task sends it.
+        Notification.objects.filter(pk=notification.pk, emailed_at=now).update(emailed_at=None)
+        raise
+    notification.emailed_at = now
+    return True
+
+
+def _email(notification: Notification) -> EmailMultiAlternatives:
+    marketplace = connection.tenant
+    user = notification.user
+    language = language_for(user, marketplace)
+    url = marketplace.absolute_url("/")
+    context = {
+        "title": notification.title,
+        "body": notification.body,
+        "footer": email_footer(language, marketplace=marketplace.name, url=url),
+        "url": url,
+        "marketplace_name": marketplace.name,
+        "language": language,
+        "direction": direction(language),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{marketplace.name}] {notification.title}",
+        body=render_to_string("bookings/email/notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Content-Language": language},
+    )
+    message.attach_alternative(
+        render_to_string("bookings/email/notification.html", context), "text/html"
+    )
+    # Read by anymail backends (ESP tags and metadata); ignored by Django's own backends.
+    message.tags = ["booking", notification.kind]  # type: ignore[attr-defined]
+    message.metadata = {  # type: ignore[attr-defined]
+        "marketplace": connection.schema_name,
+        "notification_id": notification.pk,
+    }
+    return message
+
+
+def notification_new_message(*, thread, recipient: User, sender_name: str) -> Notification:
+    """The in-app entry for unread messages in a thread: one per thread while unread, its
+    count raised by each new message (no e-mail). Call inside the message's transaction."""
+    marketplace = connection.tenant
+    listing = thread.listing or (thread.booking.listing if thread.booking_id else None)
+    entry = (
+        Notification.objects.select_for_update()
+        .filter(user=recipient, kind=MESSAGE_KIND, read_at__isnull=True, data__thread_id=thread.pk)
+        .first()
+    )
+    count = (entry.data.get("count", 0) if entry else 0) + 1
+    title, body = render_text(
+        MESSAGE_KIND,
+        language_for(recipient, marketplace),
+        sender=sender_name,
+        count=count,
+        listing=listing.title if listing else thread.provider.display_name,
+    )
+    data = {"thread_id": thread.pk, "count": count}
+    if entry is None:
+        return Notification.objects.create(
+            user=recipient,
+            kind=MESSAGE_KIND,
+            booking_id=thread.booking_id,
+            title=title,
+            body=body,
+            data=data,
+        )
+    entry.title, entry.body, entry.data, entry.created_at = title, body, data, timezone.now()
+    entry.save(update_fields=["title", "body", "data", "created_at"])
+    return entry
+
+
+def notifications_of_thread_read(*, thread_id: int, user: User) -> int:
+    """Mark the unread-messages entry of a thread read, once its reader caught up."""
+    return Notification.objects.filter(
+        user=user, kind=MESSAGE_KIND, read_at__isnull=True, data__thread_id=thread_id
+    ).update(read_at=timezone.now())
+
+
+def notifications_mark_read(
+    *, actor: User, ids: list[int] | None = None, everything: bool = False
+) -> int:
+    """Mark the actor's entries read: the listed ones (404 if any is not theirs) or all."""
+    if everything == (ids is not None):
+        raise InvalidInput(
+            "Send either a list of ids or all: true.",
+            code="invalid_selection",
+            details={"ids": ["Give ids or all, not both or neither."]},
+        )
+    mine = Notification.objects.filter(user=actor)
+    now = timezone.now()
+    if everything:
+        return mine.filter(read_at__isnull=True).update(read_at=now)
+    wanted = set(ids or [])
+    with transaction.atomic():
+        found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
+        if found != wanted:
+            raise NotFound(
+                "Some of these notifications do not exist.",
+                code="notification_not_found",
+                details={"ids": sorted(wanted - found)},
+            )
+        return mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
 
 
 def notify_booking_event(*, event_id: int) -> None:
@@ -8,8 +275,3 @@ def notify_booking_event(*, event_id: int) -> None:
     from bookings.tasks import booking_event_notify
 
     booking_event_notify.delay(event_id)
-
-
-def booking_event_notifications_send(*, event_id: int) -> None:
-    """Write the feed entries and send the e-mails for one booking event."""
-    return None

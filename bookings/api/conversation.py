@@ -1,0 +1,331 @@
+"""Threads and messages between the two parties of a booking or an inquiry, and the in-app
+notification feed. Only the two parties see a thread (staff: read-only); anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import conversation_selectors as selectors
+from bookings.api.conversation_serializers import (
+    InquiryStartedSerializer,
+    InquiryStartSerializer,
+    MessageInputSerializer,
+    MessagePageSerializer,
+    MessageSerializer,
+    NotificationReadResultSerializer,
+    NotificationReadSerializer,
+    NotificationSerializer,
+    ReadInputSerializer,
+    ReadResultSerializer,
+    ThreadSerializer,
+    UnreadTotalSerializer,
+    masking_of,
+)
+from bookings.models import Message
+from bookings.services import booking_for
+from bookings.services import messages as message_services
+from bookings.services import notifications as notification_services
+from catalog.api.common import (
+    INVALID,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    UNAUTHENTICATED,
+    CatalogPagination,
+    error,
+    validated,
+)
+from config.errors import NotFound
+
+TAGS = ["messages"]
+NOTIFICATION_TAGS = ["notifications"]
+STAFF_READ_ONLY = error("`staff_read_only`: staff may read a thread but not write in it.")
+RATE_LIMITED = error(
+    "`message_rate_limited`: too many messages; `details.retry_after` is the wait in seconds."
+)
+SELF = error("`own_listing`: you cannot message yourself.")
+
+
+def _thread_data(request, thread) -> dict:
+    selectors.attach_last_messages([thread])
+    return ThreadSerializer(thread, context={"request": request}).data
+
+
+def _message_data(request, thread, message) -> dict:
+    return MessageSerializer(message, context={"request": request, "thread": thread}).data
+
+
+class ThreadListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Your conversations, most recent activity first, with unread counts.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: ThreadSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(
+            selectors.thread_list(viewer=request.user), request, view=self
+        )
+        selectors.attach_last_messages(page)
+        data = ThreadSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Ask a provider about a listing (or about themselves) before booking.",
+        description="Starts your inquiry thread with that provider about that listing, or "
+        "adds to it if you already have one (then 200 and `created: false`).",
+        request=InquiryStartSerializer,
+        responses={
+            201: InquiryStartedSerializer,
+            200: InquiryStartedSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            422: SELF,
+            429: RATE_LIMITED,
+        },
+        examples=[
+            OpenApiExample(
+                "About a listing",
+                value={"listing_id": 12, "body": "Are you free on 12 June?"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        data = validated(InquiryStartSerializer, request.data).validated_data
+        thread, message, created = message_services.thread_inquiry_start(
+            actor=request.user,
+            listing_id=data.get("listing_id"),
+            provider_id=data.get("provider_id"),
+            body=data["body"],
+        )
+        thread, _ = selectors.thread_for(request.user, thread.pk)
+        body = {
+            "thread": _thread_data(request, thread),
+            "message": _message_data(request, thread, message),
+            "created": created,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ThreadUnreadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="How many messages you have not read, in all your conversations.",
+        responses={200: UnreadTotalSerializer, 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        return Response({"unread": selectors.thread_unread_total(viewer=request.user)})
+
+
+class ThreadDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="One conversation.",
+        responses={200: ThreadSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, thread_id: int):
+        thread, _ = selectors.thread_for(request.user, thread_id)
+        return Response(_thread_data(request, thread))
+
+
+class BookingThreadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The conversation of a booking.",
+        responses={200: ThreadSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, booking_id: int):
+        booking, _ = booking_for(request.user, booking_id)
+        thread_id = selectors.thread_id_of_booking(booking.pk)
+        if thread_id is None:
+            raise NotFound("This booking has no conversation.", code="thread_not_found")
+        thread, _ = selectors.thread_for(request.user, thread_id)
+        return Response(_thread_data(request, thread))
+
+
+class ThreadMessagesView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Messages of a conversation, a page at a time (oldest to newest in a page).",
+        description="Without a cursor: the newest `limit` messages. `before=<id>` pages back "
+        "to older messages, `after=<id>` fetches newer ones. Contact details are hidden in "
+        "bodies (for both sides) while the marketplace masks them and the booking is unpaid.",
+        parameters=[
+            OpenApiParameter("before", int, description="Messages older than this id."),
+            OpenApiParameter("after", int, description="Messages newer than this id."),
+            OpenApiParameter("limit", int, description="Page size, at most 100 (default 50)."),
+        ],
+        responses={200: MessagePageSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def get(self, request, thread_id: int):
+        thread, _ = selectors.thread_for(request.user, thread_id)
+        page = selectors.message_page(
+            thread=thread,
+            before=request.query_params.get("before"),
+            after=request.query_params.get("after"),
+            limit=request.query_params.get("limit"),
+        )
+        context = {"request": request, "thread": thread}
+        return Response(
+            {
+                "results": MessageSerializer(page.messages, many=True, context=context).data,
+                "has_older": page.has_older,
+                "has_newer": page.has_newer,
+                "read_by_other_up_to": thread.read_by_other_up_to,
+                "contact_details_hidden": masking_of(thread, request.user) is not None,
+            }
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Write in a conversation: JSON {body}, or multipart with an attachment.",
+        request={
+            "application/json": MessageInputSerializer,
+            "multipart/form-data": MessageInputSerializer,
+        },
+        responses={
+            201: MessageSerializer,
+            400: INVALID,
+            403: STAFF_READ_ONLY,
+            404: NOT_FOUND,
+            429: RATE_LIMITED,
+        },
+    )
+    def post(self, request, thread_id: int):
+        data = validated(MessageInputSerializer, request.data).validated_data
+        message = message_services.message_send(
+            actor=request.user,
+            thread_id=thread_id,
+            body=data.get("body"),
+            upload=data.get("attachment"),
+        )
+        thread, _ = selectors.thread_for(request.user, thread_id)
+        return Response(_message_data(request, thread, message), status=status.HTTP_201_CREATED)
+
+
+class MessageAttachmentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Download a message's attachment (the thread's parties and staff only).",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, thread_id: int, message_id: int):
+        thread, _ = selectors.thread_for(request.user, thread_id)
+        message = Message.objects.filter(pk=message_id, thread=thread).first()
+        if message is None or not message.attachment:
+            raise NotFound("No such attachment.", code="attachment_not_found")
+        response = FileResponse(
+            message.attachment.open("rb"),
+            as_attachment=True,
+            filename=message.attachment_name,
+            content_type=message.attachment_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ThreadReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Read receipt: you have read the conversation up to a message (default: all).",
+        request=ReadInputSerializer,
+        responses={
+            200: ReadResultSerializer,
+            400: INVALID,
+            403: STAFF_READ_ONLY,
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request, thread_id: int):
+        data = validated(ReadInputSerializer, request.data).validated_data
+        mark = message_services.thread_mark_read(
+            actor=request.user, thread_id=thread_id, up_to=data.get("up_to")
+        )
+        return Response(
+            {
+                "last_read_message_id": mark.last_read_message_id,
+                "unread_total": selectors.thread_unread_total(viewer=request.user),
+            }
+        )
+
+
+class NotificationListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=NOTIFICATION_TAGS,
+        summary="Your notifications, newest first.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        paginator = CatalogPagination()
+        page = paginator.paginate_queryset(
+            selectors.notification_feed(viewer=request.user), request, view=self
+        )
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class NotificationUnreadCountView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=NOTIFICATION_TAGS,
+        summary="How many of your notifications are unread.",
+        responses={200: UnreadTotalSerializer, 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        return Response({"unread": selectors.notification_unread_count(viewer=request.user)})
+
+
+class NotificationReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=NOTIFICATION_TAGS,
+        summary="Mark notifications read: {ids: [...]} or {all: true}.",
+        request=NotificationReadSerializer,
+        responses={200: NotificationReadResultSerializer, 400: INVALID, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample("Some", value={"ids": [31, 32]}, request_only=True),
+            OpenApiExample("All", value={"all": True}, request_only=True),
+        ],
+    )
+    def post(self, request):
+        data = validated(NotificationReadSerializer, request.data).validated_data
+        marked = notification_services.notifications_mark_read(
+            actor=request.user, ids=data.get("ids"), everything=data["all"]
+        )
+        return Response(
+            {
+                "marked": marked,
+                "unread": selectors.notification_unread_count(viewer=request.user),
+            }
+        )

@@ -1,0 +1,231 @@
+"""Shapes of threads, messages and notifications; bodies are masked here, when read.
+
+Context: ``request`` (its user is the viewer) and, for messages, ``thread`` (annotated by
+bookings.conversation_selectors with the viewer's read state).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bookings.models import Notification, Thread
+from bookings.notification_texts import language_for
+from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
+from bookings.services.messages.masking import mask_text_for
+
+
+def masking_of(thread: Thread, viewer) -> str | None:
+    """The text that replaces contact details for this viewer, or None when nothing is hidden."""
+    cache = getattr(thread, "_mask_text", False)
+    if cache is False:
+        hidden = thread_masks_contacts(thread)
+        language = language_for(viewer, connection.tenant)
+        cache = mask_text_for(language) if hidden else None
+        thread._mask_text = cache  # type: ignore[attr-defined]
+    return cache
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    content_type = serializers.CharField()
+    url = serializers.URLField(help_text="Download link; only the thread's parties and staff.")
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    thread_id = serializers.IntegerField()
+    sender_id = serializers.IntegerField()
+    from_you = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField(
+        help_text="As written, except that e-mail addresses and phone numbers are replaced "
+        "while the marketplace masks contact details and the booking is not paid."
+    )
+    masked = serializers.SerializerMethodField(help_text="Whether anything was hidden.")
+    attachment = serializers.SerializerMethodField()
+    read = serializers.SerializerMethodField(
+        help_text="Your messages: whether the other side has read it. Theirs: whether you have."
+    )
+    created_at = serializers.DateTimeField()
+
+    def _thread(self, message) -> Thread:
+        return self.context["thread"]
+
+    def _viewer(self):
+        return self.context["request"].user
+
+    def _masked_body(self, message) -> tuple[str, bool]:
+        replacement = masking_of(self._thread(message), self._viewer())
+        if replacement is None:
+            return message.body, False
+        return mask_contact_details(message.body, replacement=replacement)
+
+    def get_from_you(self, message) -> bool:
+        return message.sender_id == self._viewer().pk
+
+    def get_body(self, message) -> str:
+        return self._masked_body(message)[0]
+
+    def get_masked(self, message) -> bool:
+        return self._masked_body(message)[1]
+
+    @extend_schema_field(AttachmentSerializer(allow_null=True))
+    def get_attachment(self, message) -> dict | None:
+        if not message.attachment:
+            return None
+        path = reverse(
+            "api:thread-message-attachment",
+            kwargs={"thread_id": message.thread_id, "message_id": message.pk},
+        )
+        return {
+            "name": message.attachment_name,
+            "size_bytes": message.attachment_size,
+            "content_type": message.attachment_type,
+            "url": self.context["request"].build_absolute_uri(path),
+        }
+
+    def get_read(self, message) -> bool:
+        thread = self._thread(message)
+        if message.sender_id == self._viewer().pk:
+            return message.pk <= thread.read_by_other_up_to
+        return message.pk <= thread.my_read_up_to
+
+
+class ThreadListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ThreadBookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+
+
+class ThreadPartySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="User id.")
+    display_name = serializers.CharField()
+
+
+class ThreadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    booking = serializers.SerializerMethodField()
+    listing = serializers.SerializerMethodField()
+    provider = serializers.SerializerMethodField()
+    customer = serializers.SerializerMethodField()
+    your_role = serializers.SerializerMethodField()
+    unread_count = serializers.IntegerField(help_text="Messages from the other side unread.")
+    read_by_other_up_to = serializers.IntegerField(
+        help_text="Id of the newest message the other side has read (0: none)."
+    )
+    contact_details_hidden = serializers.SerializerMethodField()
+    last_message = serializers.SerializerMethodField()
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(ThreadBookingSerializer(allow_null=True))
+    def get_booking(self, thread) -> dict | None:
+        booking = thread.booking if thread.booking_id else None
+        if booking is None:
+            return None
+        return {"id": booking.pk, "number": booking.number, "state": booking.state}
+
+    @extend_schema_field(ThreadListingSerializer(allow_null=True))
+    def get_listing(self, thread) -> dict | None:
+        listing = thread.listing or (thread.booking.listing if thread.booking_id else None)
+        return None if listing is None else {"id": listing.pk, "title": listing.title}
+
+    @extend_schema_field(ThreadPartySerializer)
+    def get_provider(self, thread) -> dict | None:
+        return {"id": thread.provider.user_id, "display_name": thread.provider.display_name}
+
+    @extend_schema_field(ThreadPartySerializer)
+    def get_customer(self, thread) -> dict | None:
+        customer = thread.customer
+        return {"id": customer.pk, "display_name": customer.display_name or "Customer"}
+
+    def get_your_role(self, thread) -> str:
+        viewer = self.context["request"].user
+        if viewer.pk == thread.customer_id:
+            return "customer"
+        return "provider" if viewer.pk == thread.provider.user_id else "staff"
+
+    def get_contact_details_hidden(self, thread) -> bool:
+        return masking_of(thread, self.context["request"].user) is not None
+
+    @extend_schema_field(MessageSerializer(allow_null=True))
+    def get_last_message(self, thread) -> dict | None:
+        message = getattr(thread, "last_message", None)
+        if message is None:
+            return None
+        return MessageSerializer(message, context={**self.context, "thread": thread}).data
+
+
+class InquiryStartSerializer(serializers.Serializer):
+    listing_id = serializers.IntegerField(required=False, allow_null=True)
+    provider_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A provider profile id (no listing)."
+    )
+    body = serializers.CharField(max_length=MAX_BODY, allow_blank=False, trim_whitespace=True)
+
+
+class InquiryStartedSerializer(serializers.Serializer):
+    thread = ThreadSerializer()
+    message = MessageSerializer()
+    created = serializers.BooleanField(help_text="False when your existing inquiry was reused.")
+
+
+class MessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_BODY, required=False, allow_blank=True, default="")
+    attachment = serializers.FileField(
+        required=False, help_text="Multipart only: an image (JPEG, PNG, WebP, GIF) or a PDF."
+    )
+
+
+class MessagePageSerializer(serializers.Serializer):
+    results = MessageSerializer(many=True)
+    has_older = serializers.BooleanField()
+    has_newer = serializers.BooleanField()
+    read_by_other_up_to = serializers.IntegerField()
+    contact_details_hidden = serializers.BooleanField()
+
+
+class ReadInputSerializer(serializers.Serializer):
+    up_to = serializers.IntegerField(
+        required=False, min_value=0, help_text="A message id; default: the newest message."
+    )
+
+
+class ReadResultSerializer(serializers.Serializer):
+    last_read_message_id = serializers.IntegerField()
+    unread_total = serializers.IntegerField(help_text="Your unread messages in all threads.")
+
+
+class UnreadTotalSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "booking_id", "data", "read", "created_at"]
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+    )
+    all = serializers.BooleanField(required=False, default=False)
+
+
+class NotificationReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread and are now read.")
+    unread = serializers.IntegerField()

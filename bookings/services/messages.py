@@ -1,1 +1,0 @@
-"""messages of the bookings engine."""

@@ -1,0 +1,203 @@
+"""Messages between a customer and a provider: per booking (the thread booking_create makes)
+or per pre-booking inquiry about a listing or a provider.
+
+Only the two parties write; staff may read (bookings.conversation_selectors). Every message
+counts against the sender's rate limit (rate_limit), attachments are judged by their bytes
+(attachments), bodies are stored as written and masked when read (masking). A new message
+raises the other party's unread-messages entry in the notification feed (in-app only).
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from bookings.conversation_selectors import thread_for
+from bookings.models import Actor, Message, Thread, ThreadReadMark
+from bookings.services.messages.attachments import CheckedAttachment, check_attachment
+from bookings.services.messages.masking import mask_contact_details, thread_masks_contacts
+from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
+from bookings.services.notifications import notification_new_message, notifications_of_thread_read
+from catalog.models import Listing, ProviderProfile
+from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, NotFound
+
+__all__ = [
+    "MAX_BODY",
+    "mask_contact_details",
+    "message_rate_keys",
+    "message_send",
+    "thread_inquiry_start",
+    "thread_mark_read",
+    "thread_masks_contacts",
+]
+
+MAX_BODY = 5000
+
+
+def _clean_body(body: str | None, *, has_attachment: bool) -> str:
+    body = (body or "").strip()
+    if not body and not has_attachment:
+        raise InvalidInput(
+            "Write a message or attach a file.",
+            code="empty_message",
+            details={"body": ["Required without an attachment."]},
+        )
+    if len(body) > MAX_BODY:
+        raise InvalidInput(
+            f"A message has at most {MAX_BODY} characters.",
+            code="message_too_long",
+            details={"body": [f"At most {MAX_BODY} characters."]},
+        )
+    return body
+
+
+def _require_party(role: str) -> None:
+    if role == Actor.STAFF:
+        raise NotAllowed(
+            "Staff may read this conversation but not write in it.", code="staff_read_only"
+        )
+
+
+def _sender_name(thread: Thread, sender) -> str:
+    if sender.pk == thread.provider.user_id:
+        return thread.provider.display_name
+    return sender.display_name or sender.email.split("@")[0]
+
+
+def _advance_mark(thread_id: int, user, up_to: int) -> ThreadReadMark:
+    """Move the user's read mark forward to ``up_to`` (never back)."""
+    now = timezone.now()
+    mark, created = ThreadReadMark.objects.get_or_create(
+        thread_id=thread_id, user=user, defaults={"last_read_message_id": up_to, "read_at": now}
+    )
+    if not created and mark.last_read_message_id < up_to:
+        ThreadReadMark.objects.filter(pk=mark.pk).update(
+            last_read_message_id=Greatest("last_read_message_id", up_to), read_at=now
+        )
+        mark.refresh_from_db()
+    return mark
+
+
+def _post(thread: Thread, *, sender, body: str, attachment: CheckedAttachment | None) -> Message:
+    """Write the message inside the caller's transaction."""
+    message = Message(thread=thread, sender=sender, body=body)
+    if attachment is not None:
+        message.attachment_name = attachment.original_name
+        message.attachment_size = attachment.size_bytes
+        message.attachment_type = attachment.content_type
+        message.attachment.save(
+            f"{uuid.uuid4().hex}.{attachment.extension}", File(attachment.content), save=False
+        )
+        attachment.stored_name = message.attachment.name
+    message.save()
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
+    thread.last_message_at = message.created_at
+    # Writing a message means having read the thread up to it.
+    _advance_mark(thread.pk, sender, message.pk)
+    recipient = thread.provider.user if sender.pk == thread.customer_id else thread.customer
+    notification_new_message(
+        thread=thread, recipient=recipient, sender_name=_sender_name(thread, sender)
+    )
+    return message
+
+
+@contextmanager
+def _checked(sender, *, body: str | None, upload):
+    """Clean the body, count the message against the sender's limits, judge the attachment;
+    yield (body, attachment). If the block fails, a file it stored is removed again."""
+    body = _clean_body(body, has_attachment=upload is not None)
+    message_rate_check(user_id=sender.pk)
+    attachment = check_attachment(upload) if upload is not None else None
+    schema = connection.schema_name
+    try:
+        yield body, attachment
+    except BaseException:
+        if attachment is not None and attachment.stored_name:
+            with schema_context(schema):
+                default_storage.delete(attachment.stored_name)
+        raise
+    finally:
+        if attachment is not None:
+            attachment.close()
+
+
+def message_send(*, actor, thread_id: int, body: str | None = None, upload=None) -> Message:
+    """Post a message (text, an attachment, or both) in a thread the actor is a party to."""
+    thread, role = thread_for(actor, thread_id)
+    _require_party(role)
+    with (
+        _checked(actor, body=body, upload=upload) as (clean_body, attachment),
+        transaction.atomic(),
+    ):
+        return _post(thread, sender=actor, body=clean_body, attachment=attachment)
+
+
+def thread_inquiry_start(
+    *,
+    actor,
+    body: str | None,
+    listing_id: int | None = None,
+    provider_id: int | None = None,
+    upload=None,
+) -> tuple[Thread, Message, bool]:
+    """Ask a provider about a listing (or about themselves) before booking: the first message
+    of the actor's inquiry thread with that provider and listing, made if it does not exist
+    yet. Returns (thread, message, whether the thread is new)."""
+    if not actor or not actor.is_authenticated:
+        raise NotFound("No such listing.", code="listing_not_found")
+    if (listing_id is None) == (provider_id is None):
+        raise InvalidInput(
+            "Name a listing or a provider.",
+            code="invalid_subject",
+            details={"listing_id": ["Give listing_id or provider_id, one of them."]},
+        )
+    listing = None
+    if listing_id is not None:
+        listing = (
+            Listing.objects.select_related("provider__user")
+            .filter(pk=listing_id, status=Listing.Status.PUBLISHED)
+            .first()
+        )
+        if listing is None:
+            raise NotFound("No such listing.", code="listing_not_found")
+        provider = listing.provider
+    else:
+        provider = ProviderProfile.objects.select_related("user").filter(pk=provider_id).first()
+        if provider is None or not provider.user.is_active:
+            raise NotFound("No such provider.", code="provider_not_found")
+    if provider.user_id == actor.pk:
+        raise BusinessRuleViolation("You cannot message yourself.", code="own_listing")
+    with (
+        _checked(actor, body=body, upload=upload) as (clean_body, attachment),
+        transaction.atomic(),
+    ):
+        thread, created = Thread.objects.get_or_create(
+            booking=None, customer=actor, provider=provider, listing=listing
+        )
+        message = _post(thread, sender=actor, body=clean_body, attachment=attachment)
+    return thread, message, created
+
+
+def thread_mark_read(*, actor, thread_id: int, up_to: int | None = None) -> ThreadReadMark:
+    """Read receipt: the actor has read the thread up to message ``up_to`` (default: the
+    newest). Marks only move forward; an id past the newest message counts as the newest."""
+    thread, role = thread_for(actor, thread_id)
+    _require_party(role)
+    if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0):
+        raise InvalidInput(
+            "up_to must be a message id.", code="invalid", details={"up_to": ["Not an id."]}
+        )
+    newest = thread.last_message_id or 0
+    target = newest if up_to is None else min(up_to, newest)
+    with transaction.atomic():
+        mark = _advance_mark(thread.pk, actor, target)
+        if mark.last_read_message_id >= newest:
+            notifications_of_thread_read(thread_id=thread.pk, user=actor)
+    return mark

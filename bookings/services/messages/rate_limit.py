@@ -1,0 +1,76 @@
+"""Anti-spam: how many messages one sender may send per minute and per day.
+
+Counted in Redis through the default cache, whose key function prefixes every key with the
+marketplace's schema, in fixed windows (the current minute, the current UTC day). A refused
+message still counts, so hammering the endpoint does not shorten the wait.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from config.errors import RateLimited
+
+DEFAULT_PER_MINUTE = 10
+DEFAULT_PER_DAY = 200
+
+
+@dataclass(frozen=True)
+class Window:
+    name: str
+    seconds: int
+    setting: str
+    default: int
+
+    @property
+    def limit(self) -> int:
+        return int(getattr(settings, self.setting, self.default))
+
+    def key(self, user_id: int, now: float) -> str:
+        return f"message-rate:{self.name}:{user_id}:{int(now // self.seconds)}"
+
+    def retry_after(self, now: float) -> int:
+        return max(1, self.seconds - int(now % self.seconds))
+
+
+WINDOWS = (
+    Window("minute", 60, "SOUK_MESSAGE_RATE_PER_MINUTE", DEFAULT_PER_MINUTE),
+    Window("day", 86400, "SOUK_MESSAGE_RATE_PER_DAY", DEFAULT_PER_DAY),
+)
+
+
+def message_rate_keys(*, user_id: int, now: float | None = None) -> list[str]:
+    """The cache keys counting this sender's messages now (tests clear them)."""
+    now = time.time() if now is None else now
+    return [window.key(user_id, now) for window in WINDOWS]
+
+
+def message_rate_check(*, user_id: int) -> None:
+    """Count one message of ``user_id``; raise RateLimited (429) past either limit."""
+    now = time.time()
+    # Every window counts the message before any refuses it, so each count is of attempts.
+    counts = [(window, _count(window.key(user_id, now), window.seconds + 60)) for window in WINDOWS]
+    exceeded = [window for window, count in counts if count > window.limit]
+    if exceeded:
+        # The longest wait is the one that matters.
+        window = max(exceeded, key=lambda w: w.retry_after(now))
+        retry_after = window.retry_after(now)
+        raise RateLimited(
+            f"You have sent too many messages; try again in {retry_after} seconds.",
+            code="message_rate_limited",
+            details={"window": window.name, "limit": window.limit, "retry_after": retry_after},
+        )
+
+
+def _count(key: str, timeout: int) -> int:
+    # add() creates the counter with its expiry only if missing; incr() is atomic in Redis.
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=timeout)
+        return 1
