@@ -10,6 +10,7 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from bookings.models import Booking, Message, Notification, Thread
@@ -291,9 +292,10 @@ def test_senders_are_rate_limited_per_minute_and_per_day(fire, settings, clear_r
     settings.SOUK_MESSAGE_RATE_PER_DAY = 5
     provider, _, listing = _listing(fire, "performance")
     customer = party(fire)
-    start = time.time() - (time.time() % 60) + 1  # early in a minute, so the test stays in it
+    # Early in a minute at noon UTC: the test's minutes and day are the windows it means.
+    start = timezone.now().replace(hour=12, minute=0, second=1, microsecond=0).timestamp()
     with time_machine.travel(start, tick=False):
-        clear_rates(fire, customer.user)
+        clear_rates(fire, customer.user, provider.user)
         thread_id = _ask(customer, listing).json()["thread"]["id"]
         url = f"/api/v1/threads/{thread_id}/messages/"
         assert customer.api.post(url, {"body": "two"}).status_code == 201
@@ -305,12 +307,12 @@ def test_senders_are_rate_limited_per_minute_and_per_day(fire, settings, clear_r
         assert 0 < refused["details"]["retry_after"] <= 60
         # Another sender has their own count.
         assert provider.api.post(url, {"body": "reply"}).status_code == 201
-    clear_rates(fire, provider.user)
     with time_machine.travel(start + 61, tick=False):
         assert customer.api.post(url, {"body": "five"}).status_code == 201
         # The refused message counted too: 3 + 1 refused + 1 = 5 today.
         refused = assert_error(customer.api.post(url, {"body": "six"}), 429)
         assert refused["details"]["window"] == "day"
+        _drop(fire, [customer.user, provider.user])
     with tenant_context(fire):
         assert Message.objects.filter(thread_id=thread_id, sender=customer.user).count() == 4
 
