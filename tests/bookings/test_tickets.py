@@ -2,6 +2,8 @@
 image, check in at the door once, and read the organiser's figures; holds expire."""
 
 import io
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,13 +14,21 @@ from django.utils import timezone
 from PIL import Image
 
 from bookings.models import Attendee, Booking
-from bookings.services import booking_mark_paid, bookings_run_due_timers
-from bookings.services.tickets import ticket_metrics
+from bookings.services import (
+    BookingRequest,
+    booking_create,
+    booking_mark_paid,
+    bookings_run_due_timers,
+)
+from bookings.services.tickets import ticket_check_in, ticket_metrics
 from catalog.models import TicketTier
+from config.errors import ServiceError
 from tests.bookings.conftest import assert_error, party, provider_party, staff_party
 from tests.bookings.factories import event
+from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401
 from tests.catalog.conftest import api
-from tests.factories import tenant_context
+from tests.catalog.factories import ProviderProfileFactory
+from tests.factories import UserFactory, tenant_context
 
 
 def _event(marketplace, **fields):
@@ -261,3 +271,49 @@ def test_another_marketplace_gets_404(events, fire, path, django_capture_on_comm
     assert_error(outsider.api.get(f"/api/v1/listings/{listing.pk}/ticket-metrics/"), 404)
     assert_error(api(fire).get(f"/api/v1/tickets/{code}/page/"), 404)
     assert_error(api(fire).get(f"/api/v1/tickets/{code}/qr.svg"), 404)
+
+
+def test_two_scans_at_once_admit_the_ticket_once(committed_marketplace):  # noqa: F811
+    events = committed_marketplace("events")
+
+    def issued_ticket():
+        with tenant_context(events):
+            profile = ProviderProfileFactory()
+            listing = event(provider=profile)
+            buyer = UserFactory()
+            booking = booking_create(
+                actor=buyer,
+                request=BookingRequest(
+                    listing_id=listing.pk, ticket_tier_id=listing.ticket_tiers.get().pk
+                ),
+            )
+            booking_mark_paid(
+                booking_id=booking.pk,
+                amount_minor=booking.buyer_total_minor,
+                currency=booking.currency,
+                reference="door-race",
+            )
+            return profile.user, booking.attendees.get().code
+
+    organiser, code = on_own_connection(issued_ticket)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def scan():
+        try:
+            connection.set_tenant(events)
+            barrier.wait(timeout=30)
+            try:
+                ticket_check_in(actor=organiser, code=code)
+                outcomes.append("admitted")
+            except ServiceError as exc:
+                outcomes.append(f"{exc.status} {exc.code}")
+        finally:
+            connection.close()
+
+    scanners = [threading.Thread(target=scan) for _ in range(2)]
+    for scanner in scanners:
+        scanner.start()
+    for scanner in scanners:
+        scanner.join(timeout=60)
+    assert Counter(outcomes) == Counter({"admitted": 1, "409 already_checked_in": 1})
