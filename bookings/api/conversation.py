@@ -4,7 +4,6 @@ notification feed. Only the two parties see a thread (staff: read-only); anyone 
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -28,6 +27,7 @@ from bookings.api.conversation_serializers import (
     UnreadTotalSerializer,
     masking_of,
 )
+from bookings.files import file_download
 from bookings.models import Message
 from bookings.services import booking_for
 from bookings.services import messages as message_services
@@ -239,14 +239,9 @@ class MessageAttachmentView(APIView):
         message = Message.objects.filter(pk=message_id, thread=thread).first()
         if message is None or not message.attachment:
             raise NotFound("No such attachment.", code="attachment_not_found")
-        response = FileResponse(
-            message.attachment.open("rb"),
-            as_attachment=True,
-            filename=message.attachment_name,
-            content_type=message.attachment_type,
+        return file_download(
+            message.attachment, name=message.attachment_name, content_type=message.attachment_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class ThreadReadView(APIView):

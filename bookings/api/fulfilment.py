@@ -10,7 +10,7 @@ account; they are sent with ``no-store`` and ``no-referrer``.
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -23,6 +23,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.files import file_download
 from bookings.models import Attendee, Delivery, DeliveryFile
 from bookings.services import deliveries, tickets
 from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error
@@ -367,9 +368,4 @@ class DeliveryFileView(_RawView):
         row = deliveries.delivery_file_for(
             actor=request.user, booking_id=booking_id, file_id=file_id
         )
-        return FileResponse(
-            row.file.open("rb"),
-            as_attachment=True,
-            filename=row.name,
-            content_type=row.content_type,
-        )
+        return file_download(row.file, name=row.name, content_type=row.content_type)

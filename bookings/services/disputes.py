@@ -9,23 +9,19 @@ called after the commit with the amount to give back.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
-from io import BytesIO
-from typing import IO
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from billing import refunds
+from bookings import files
+from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.processes import get_process
 from bookings.services.transitions import apply_transition, booking_for
-from catalog.media.validation import check_upload, sniff_kind
 from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
@@ -35,8 +31,7 @@ WINDOW_RESTARTING_STEPS = ("deliver", "complete")
 MAX_REASON = 4000
 MAX_EVIDENCE_TEXT = 4000
 MAX_NOTE = 4000
-PDF_MAGIC = b"%PDF-"
-PDF_TAIL_BYTES = 1024
+EVIDENCE_KINDS = (files.IMAGE, files.PDF)
 ACCEPTED_FILES = ["image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"]
 
 Resolution = Dispute.Resolution
@@ -129,56 +124,38 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
 # --- Evidence -------------------------------------------------------------------------------
 
 
-def _unsupported_file() -> InvalidInput:
-    return InvalidInput(
-        "Evidence files are images (JPEG, PNG, WebP, GIF) or PDF documents.",
-        code="unsupported_file",
-        details={"accepted": ACCEPTED_FILES},
-    )
+class _EvidenceRefusals:
+    def unsupported(self) -> InvalidInput:
+        return InvalidInput(
+            "Evidence files are images (JPEG, PNG, WebP, GIF) or PDF documents.",
+            code="unsupported_file",
+            details={"accepted": ACCEPTED_FILES},
+        )
 
-
-def _pdf_limit() -> int:
-    # A document gets the image limit: evidence is a scan or a statement, not a video.
-    return settings.SOUK_MAX_IMAGE_BYTES
-
-
-def _check_pdf(upload) -> tuple[IO[bytes], int]:
-    limit = _pdf_limit()
-    if (getattr(upload, "size", None) or 0) > limit:
-        raise InvalidInput(
+    def too_large(self, limit: int) -> InvalidInput:
+        return InvalidInput(
             "This file is larger than the limit.",
             code="file_too_large",
             details={"max_bytes": limit},
         )
-    # Chunks are counted as they come, so a lying size stops one chunk past the limit.
-    data, size = bytearray(), 0
-    for chunk in upload.chunks():
-        size += len(chunk)
-        if size > limit:
-            raise InvalidInput(
-                "This file is larger than the limit.",
-                code="file_too_large",
-                details={"max_bytes": limit},
-            )
-        data += chunk
-    if not data.startswith(PDF_MAGIC) or b"%%EOF" not in data[-PDF_TAIL_BYTES:]:
-        raise InvalidInput("This PDF is damaged or incomplete.", code="corrupt_file")
-    return BytesIO(bytes(data)), size
+
+    def damaged(self, kind: str, reason: str) -> InvalidInput:
+        # Only a PDF gets here: images are judged (and refused) by the catalog's checks.
+        return InvalidInput("This PDF is damaged or incomplete.", code="corrupt_file")
 
 
-def check_evidence_file(upload) -> tuple[IO[bytes], int, str, str]:
-    """(content, size, content type, extension) of an evidence upload judged by its bytes:
-    images through the catalog's media validation (re-encoded, metadata dropped), PDFs by
-    their header and trailer. 400 ``unsupported_file``, ``file_too_large``, ``corrupt_*``."""
-    head = upload.read(64)
-    upload.seek(0)
-    if sniff_kind(head) == "image":
-        checked = check_upload(upload)
-        return checked.content, checked.size_bytes, checked.content_type, checked.extension
-    if head.startswith(PDF_MAGIC):
-        content, size = _check_pdf(upload)
-        return content, size, "application/pdf", "pdf"
-    raise _unsupported_file()
+def check_evidence_file(upload) -> CheckedFile:
+    """An evidence upload judged by its bytes: images through the catalog's media validation
+    (re-encoded, metadata dropped), PDFs by their header and trailer. 400
+    ``unsupported_file``, ``file_too_large``, ``corrupt_*``."""
+    return files.file_check(
+        upload,
+        kinds=EVIDENCE_KINDS,
+        # A document gets the image limit: evidence is a scan or a statement, not a video.
+        max_bytes=settings.SOUK_MAX_IMAGE_BYTES,
+        refusals=_EvidenceRefusals(),
+        reencode_images=True,
+    )
 
 
 def _open_dispute_of(booking: Booking) -> Dispute:
@@ -201,27 +178,16 @@ def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None)
         )
     booking, _ = booking_for(actor, booking_id)  # 404 for strangers before reading any file
     checked = check_evidence_file(upload) if upload is not None else None
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            dispute = _open_dispute_of(booking)
-            if dispute.status != Dispute.Status.OPEN:
-                raise StateConflict("This dispute has been decided.", code="dispute_closed")
-            evidence = DisputeEvidence(dispute=dispute, author=actor, text=text)
-            if checked is not None:
-                content, size, content_type, extension = checked
-                evidence.file.save(f"{uuid.uuid4().hex}.{extension}", File(content), save=False)
-                stored.append(evidence.file.name)
-                evidence.file_name = (getattr(upload, "name", "") or "")[-200:]
-                evidence.file_size, evidence.file_type = size, content_type
-            evidence.save()
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
-    finally:
+    with files.removed_on_failure([checked]), transaction.atomic():
+        dispute = _open_dispute_of(booking)
+        if dispute.status != Dispute.Status.OPEN:
+            raise StateConflict("This dispute has been decided.", code="dispute_closed")
+        evidence = DisputeEvidence(dispute=dispute, author=actor, text=text)
         if checked is not None:
-            checked[0].close()
+            files.file_store(evidence.file, checked)
+            evidence.file_name = checked.name
+            evidence.file_size, evidence.file_type = checked.size, checked.content_type
+        evidence.save()
     return evidence
 
 

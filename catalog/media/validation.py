@@ -169,7 +169,7 @@ def check_upload(upload) -> CheckedUpload:
     try:
         if kind == "image":
             return _check_image(content, size)
-        return _check_video(content, size)
+        return check_video(content, size)
     except BaseException:
         content.close()
         raise
@@ -291,7 +291,7 @@ def _reencode(image: Image.Image, image_format: str, *, animated: bool):
 # --- Videos ---------------------------------------------------------------------------------
 
 
-def _check_video(content: IO[bytes], size: int) -> CheckedUpload:
+def check_video(content: IO[bytes], size: int) -> CheckedUpload:
     head = content.read(4096)
     content.seek(0)
     if head[4:8] == b"ftyp":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,6 +18,7 @@ from bookings.api.trust.serializers import (
     EvidenceSerializer,
     ResolveInputSerializer,
 )
+from bookings.files import file_download
 from bookings.models import Dispute
 from bookings.services import disputes
 from catalog.api.common import (
@@ -134,14 +134,9 @@ class DisputeEvidenceFileView(APIView):
         evidence = disputes.dispute_evidence_get(
             actor=request.user, booking_id=booking_id, evidence_id=evidence_id
         )
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
-            content_type=evidence.file_type or "application/octet-stream",
+        return file_download(
+            evidence.file, name=evidence.file_name, content_type=evidence.file_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class DisputeResolveView(APIView):

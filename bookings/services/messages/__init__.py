@@ -9,19 +9,17 @@ raises the other party's unread-messages entry in the notification feed (in-app 
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 
-from django.core.files import File
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
+from bookings import files
 from bookings.conversation_selectors import thread_for
+from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
-from bookings.services.messages.attachments import CheckedAttachment, check_attachment
+from bookings.services.messages.attachments import check_attachment
 from bookings.services.messages.masking import mask_contact_details, thread_masks_contacts
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
 from bookings.services.notifications import notification_new_message, notifications_of_thread_read
@@ -85,17 +83,14 @@ def _advance_mark(thread_id: int, user, up_to: int) -> ThreadReadMark:
     return mark
 
 
-def _post(thread: Thread, *, sender, body: str, attachment: CheckedAttachment | None) -> Message:
+def _post(thread: Thread, *, sender, body: str, attachment: CheckedFile | None) -> Message:
     """Write the message inside the caller's transaction."""
     message = Message(thread=thread, sender=sender, body=body)
     if attachment is not None:
-        message.attachment_name = attachment.original_name
-        message.attachment_size = attachment.size_bytes
+        message.attachment_name = attachment.name
+        message.attachment_size = attachment.size
         message.attachment_type = attachment.content_type
-        message.attachment.save(
-            f"{uuid.uuid4().hex}.{attachment.extension}", File(attachment.content), save=False
-        )
-        attachment.stored_name = message.attachment.name
+        files.file_store(message.attachment, attachment)
     message.save()
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
     thread.last_message_at = message.created_at
@@ -115,17 +110,8 @@ def _checked(sender, *, body: str | None, upload):
     body = _clean_body(body, has_attachment=upload is not None)
     message_rate_check(user_id=sender.pk)
     attachment = check_attachment(upload) if upload is not None else None
-    schema = connection.schema_name
-    try:
+    with files.removed_on_failure([attachment]):
         yield body, attachment
-    except BaseException:
-        if attachment is not None and attachment.stored_name:
-            with schema_context(schema):
-                default_storage.delete(attachment.stored_name)
-        raise
-    finally:
-        if attachment is not None:
-            attachment.close()
 
 
 def message_send(*, actor, thread_id: int, body: str | None = None, upload=None) -> Message:
