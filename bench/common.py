@@ -44,9 +44,31 @@ def setup_django(settings_module: str = "config.settings", **extra_env: str) -> 
             "bench: set DATABASE_URL (see scripts/devenv.py) to a database of your own; "
             "the benchmarks create and drop schemas."
         )
+    _create_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
+    if settings_module == "config.settings":
+        # Bring the bench database (public schema, template, existing marketplaces) up to
+        # the code: a no-op when nothing is new, so a bench never runs against old tables.
+        from django.core.management import call_command
+
+        log("migrating the bench database (no-op when up to date)…")
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    """CREATE DATABASE for the bench's own database if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    base, _, name = url.rpartition("/")
+    name = name.split("?", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            log(f"creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def log(message: str) -> None:

@@ -31,3 +31,11 @@ def booking_event_notify(event_id: int) -> None:
     from bookings.services.notifications import booking_event_notifications_send
 
     booking_event_notifications_send(event_id=event_id)
+
+
+@shared_task(ignore_result=True)
+def tickets_email(booking_id: int) -> int:
+    """E-mail an issued booking's tickets; runs in the schema it was sent for."""
+    from bookings.services.tickets import tickets_email_send
+
+    return tickets_email_send(booking_id=booking_id)

@@ -59,6 +59,9 @@ class Process:
     final: frozenset[str]
     transitions: dict[str, Transition]
     timers: tuple[Timer, ...]
+    # States in which the booking has been fulfilled and may be reviewed; the first is the
+    # one entered on completion, which starts the review window.
+    reviewable: tuple[str, ...] = ()
 
     def transition(self, name: str) -> Transition:
         try:
@@ -106,6 +109,8 @@ def _check(process: Process) -> None:
             )
         if move.sources & process.final:
             raise ProcessError(f"{name}.{move.name}: leaves a final state")
+    if not set(process.reviewable) <= process.states:
+        raise ProcessError(f"{name}: reviewable states must be states")
     for timer in process.timers:
         if not process.can(state=timer.state, transition=timer.transition, actor="system"):
             raise ProcessError(
@@ -150,6 +155,7 @@ def _parse(data: dict[str, Any]) -> Process:
         final=frozenset(data["final"]),
         transitions=transitions,
         timers=tuple(_timer(item) for item in data.get("timers", ())),
+        reviewable=tuple(data.get("reviewable", ())),
     )
     _check(process)
     return process

@@ -26,6 +26,8 @@ def describe(process: Process) -> str:
         + ", ".join(f"`{s}`" for s in sorted(process.final))
         + ".",
         "",
+        "Reviewable in: " + (", ".join(f"`{s}`" for s in process.reviewable) or "–") + ".",
+        "",
         "| transition | from | to | actors | guards |",
         "|---|---|---|---|---|",
     ]

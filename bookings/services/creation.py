@@ -218,7 +218,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 Attendee(
                     booking=booking,
                     tier=booking.ticket_tier,
-                    code=secrets.token_urlsafe(12),
+                    code=secrets.token_urlsafe(16),
                     name=item["name"],
                     email=item["email"],
                 )

@@ -25,15 +25,6 @@ from catalog.models import ProviderProfile
 from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
-# The states in which each process's booking has been fulfilled and may be reviewed; the first
-# is the one entered on completion, which starts the review window.
-REVIEWABLE_STATES = {
-    "date_booking": ("completed", "reviewed"),
-    "quote": ("completed",),
-    "package_order": ("completed",),
-    "metered_session": ("ended",),
-    "product_order": ("delivered",),
-}
 # Days after completion in which reviews are written, unless the listing type's config sets
 # ``review_window_days`` (0 or null there: no window).
 DEFAULT_REVIEW_WINDOW_DAYS = 30
@@ -71,7 +62,7 @@ def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
 
 def completed_at(booking: Booking) -> datetime:
     """When the booking was fulfilled; 409 ``not_completed`` when it has not been."""
-    states = REVIEWABLE_STATES.get(booking.process, ())
+    states = get_process(booking.process).reviewable
     if booking.state not in states:
         raise StateConflict(
             "A booking is reviewed once it is completed.",

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from bookings.models import Attendee, Booking
 from bookings.services.transitions import Move, booking_for, effect
-from bookings.ticket_tasks import tickets_email
 from catalog.models import Listing, TicketTier
 from catalog.services._common import is_staff
 from config.errors import NotAllowed, NotFound, StateConflict
@@ -252,7 +251,13 @@ def ticket_check_in(*, actor, code: str, now: datetime | None = None) -> Attende
 @effect("issue", processes=("tickets",))
 def _email_tickets_after_issue(move: Move) -> None:
     booking_id = move.booking.pk
-    move.after_commit.append(lambda: tickets_email.delay(booking_id))
+    move.after_commit.append(lambda: _queue_tickets_email(booking_id))
+
+
+def _queue_tickets_email(booking_id: int) -> None:
+    from bookings.tasks import tickets_email  # the tasks module imports the services
+
+    tickets_email.delay(booking_id)
 
 
 def tickets_email_send(*, booking_id: int) -> int:

@@ -8,6 +8,7 @@ them; every demo account shares one password, printed by the command.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -207,8 +208,15 @@ def _populate(demo: DemoMarketplace) -> DemoCatalogCounts:
         for slug in item.categories
     )
     preset = get_preset(demo.preset)
-    return demo_catalog_populate(
+    counts = demo_catalog_populate(
         preset=preset,
         people=[(profile, item) for profile, (_, item) in zip(profiles, providers, strict=True)],
         currency=preset.default_currency,
     )
+    if customers:
+        from tenants.demo.bookings import demo_bookings_populate
+
+        counts.bookings = demo_bookings_populate(
+            customers=customers, rng=random.Random(f"bookings-{demo.slug}")
+        )
+    return counts

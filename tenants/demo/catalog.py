@@ -37,6 +37,7 @@ class DemoCatalogCounts:
     weekly_hours: int = 0
     blocked_dates: int = 0
     media: int = 0
+    bookings: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
 
 

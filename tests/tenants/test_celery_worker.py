@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery.result import allow_join_result
 from django.db import connection
 
 from catalog.models import Category
@@ -58,6 +59,10 @@ def worker(marketplaces, django_db_blocker):
         process.wait(timeout=20)
 
 
+# Celery's "inside a task" flag is process-wide: eager tasks run from parallel threads (the
+# concurrency tests) can leave it set, and this test waits from outside any task.
+
+
 def test_task_writes_into_its_own_marketplace_only(marketplaces, worker, django_db_blocker):
     fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
     with django_db_blocker.unblock():
@@ -68,7 +73,9 @@ def test_task_writes_into_its_own_marketplace_only(marketplaces, worker, django_
             Category.objects.filter(slug="fire-staff").delete()
             result = sync_preset.apply_async(args=[fire.pk], queue=worker)
         # Sent from inside fire's schema: the message carries it.
-        assert result.get(timeout=60) == {"categories": 1, "listing_types": 0, "theme": 0}
+        with allow_join_result():
+            outcome = result.get(timeout=60)
+        assert outcome == {"categories": 1, "listing_types": 0, "theme": 0}
 
         deadline = time.monotonic() + 10
         with tenant_context(fire):
@@ -84,5 +91,5 @@ def test_task_refuses_a_schema_it_was_not_sent_for(marketplaces, worker, django_
     fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
     with django_db_blocker.unblock(), tenant_context(talent):
         result = sync_preset.apply_async(args=[fire.pk], queue=worker)
-        with pytest.raises(ValueError, match="another marketplace"):
+        with pytest.raises(ValueError, match="another marketplace"), allow_join_result():
             result.get(timeout=60)

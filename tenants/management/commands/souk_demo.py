@@ -47,7 +47,8 @@ class Command(BaseCommand):
                 f"{len(demo.customers)} customers, {catalog.listings} listings ({by_type}), "
                 f"{catalog.packages} packages, {catalog.ticket_tiers} ticket tiers, "
                 f"{catalog.weekly_hours} weekly hours, {catalog.blocked_dates} blocked dates, "
-                f"{catalog.media} photos in {time.monotonic() - one_started:.1f} s"
+                f"{catalog.media} photos, {catalog.bookings} bookings "
+                f"in {time.monotonic() - one_started:.1f} s"
             )
         if created:
             self.stdout.write(f"Provisioned {created} in {time.monotonic() - started:.1f} s.")
