@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import get_process
-from bookings.services.transitions import apply_transition
-from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
+from bookings.services.transitions import apply_transition, locked_booking
+from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
 
 # Pay steps in the order they are taken, and what each needs paid.
 PAY_STEPS = ("pay_deposit", "pay_final", "pay")
@@ -40,14 +40,7 @@ def booking_mark_paid(
     if not reference:
         raise InvalidInput("A payment needs its billing reference.", code="invalid_reference")
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("provider", "listing__listing_type")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None:
-            raise NotFound("No such booking.", code="booking_not_found")
+        booking = locked_booking(booking_id)
         if BookingEvent.objects.filter(booking=booking, data__payment_reference=reference).exists():
             return booking
         if currency != booking.currency:

@@ -101,6 +101,19 @@ def booking_for(actor, booking_id: int, *, lock: bool = False) -> tuple[Booking,
     return booking, role
 
 
+def locked_booking(booking_id: int) -> Booking:
+    """The booking, row-locked in the caller's transaction, for the system's own moves."""
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("provider", "listing__listing_type")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise NotFound("No such booking.", code="booking_not_found")
+    return booking
+
+
 def arm_timer(booking: Booking, process: Process, now: datetime) -> set[str]:
     timer = next((t for t in process.timers if t.state == booking.state), None)
     if timer is None:
@@ -221,15 +234,7 @@ def booking_transition(
     """Take ``transition`` on the booking as ``actor`` (or as the system when ``system``)."""
     with transaction.atomic():
         if system:
-            booking = (
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("provider", "listing__listing_type")
-                .filter(pk=booking_id)
-                .first()
-            )
-            if booking is None:
-                raise NotFound("No such booking.", code="booking_not_found")
-            role = Actor.SYSTEM
+            booking, role = locked_booking(booking_id), Actor.SYSTEM
         else:
             booking, role = booking_for(actor, booking_id, lock=True)
         apply_transition(booking, name=transition, role=role, actor=actor, data=data)
