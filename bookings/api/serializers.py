@@ -17,6 +17,9 @@ class PartySerializer(serializers.Serializer):
 
 
 class MoneySerializer(serializers.Serializer):
+    """The booking's frozen split; the fields a viewer's side does not see are left out
+    (see HIDDEN_MONEY)."""
+
     currency = serializers.CharField()
     priced = serializers.BooleanField()
     price_minor = serializers.IntegerField()
@@ -33,6 +36,14 @@ class MoneySerializer(serializers.Serializer):
 
     def get_due_minor(self, booking) -> int:
         return max(booking.buyer_total_minor - booking.paid_minor, 0) if booking.priced else 0
+
+
+# What each side does not see of a booking's money: a customer sees what they pay, a provider
+# what they earn; staff see the whole split.
+HIDDEN_MONEY = {
+    "customer": ("commission_minor", "provider_payout_minor", "platform_total_minor"),
+    "provider": ("buyer_fee_minor", "platform_total_minor"),
+}
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -101,7 +112,9 @@ class BookingSerializer(serializers.ModelSerializer):
         return None if tier is None else {"id": tier.pk, "name": tier.name}
 
     def get_money(self, booking) -> dict:
-        return MoneySerializer(booking).data
+        money = MoneySerializer(booking).data
+        hidden = HIDDEN_MONEY.get(self._role(booking) or "customer", ())
+        return {name: value for name, value in money.items() if name not in hidden}
 
     def get_your_role(self, booking) -> str | None:
         return self._role(booking)

@@ -97,7 +97,8 @@ def test_gig_order_with_deliveries_and_revisions(gigs, media_root):
         900,
         9900,
     )
-    assert money["commission_minor"] == 1800
+    earned = provider.api.get(f"/api/v1/bookings/{booking_id}/").json()["money"]
+    assert (earned["commission_minor"], earned["provider_payout_minor"]) == (1800, 7200)
     assert order["revisions_allowed"] == 2
 
     paid = _pay(gigs, booking_id)
