@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import IO, Protocol
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
@@ -65,6 +65,7 @@ class CheckedFile:
     content: IO[bytes]
     # Set by ``file_store``, so a failed transaction can remove the file again.
     stored_name: str = ""
+    storage: Storage | None = None
 
     def close(self) -> None:
         self.content.close()
@@ -251,7 +252,7 @@ def file_store(field: FieldFile, checked: CheckedFile) -> None:
     """Save ``checked`` into a model's file field under a random name (the field's folder,
     below the marketplace's prefix that the storage adds); the row is saved by the caller."""
     field.save(f"{uuid.uuid4().hex}.{checked.extension}", File(checked.content), save=False)
-    checked.stored_name = field.name
+    checked.stored_name, checked.storage = field.name, field.storage
 
 
 @contextmanager
@@ -267,8 +268,8 @@ def removed_on_failure(files: Iterable[CheckedFile | None]) -> Iterator[None]:
     except BaseException:
         with schema_context(schema):
             for checked in files:
-                if checked is not None and checked.stored_name:
-                    default_storage.delete(checked.stored_name)
+                if checked is not None and checked.stored_name and checked.storage:
+                    checked.storage.delete(checked.stored_name)
         raise
     finally:
         for checked in files:

@@ -254,8 +254,20 @@ if env("SOUK_MEDIA_STORAGE", "filesystem") == "s3":
 else:
     DEFAULT_FILE_STORAGE_BACKEND = "django_tenants.files.storage.TenantFileSystemStorage"
 WHITENOISE_USE_FINDERS = True
+# Private files (deliverables, message attachments, dispute evidence) are never served by URL;
+# the API streams them to the booking's parties. On S3 they sit under "private/" with a
+# private ACL; on disk outside MEDIA_ROOT.
+SOUK_PRIVATE_MEDIA_ROOT = Path(env("SOUK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".local" / "private")))
+if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
+    PRIVATE_STORAGE = {
+        "BACKEND": "tenants.storage.TenantS3Storage",
+        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+    }
+else:
+    PRIVATE_STORAGE = {"BACKEND": "bookings.storage.TenantPrivateFileSystemStorage"}
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

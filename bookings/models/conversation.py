@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from bookings.models.booking import Booking
+from bookings.storage import private_storage
 from catalog.models import Listing, ProviderProfile
 
 
@@ -49,7 +50,9 @@ class Message(models.Model):
     # Stored as written; contact details are masked when read while the thread's masking
     # rule applies (see bookings.services.messages).
     body = models.TextField(blank=True)
-    attachment = models.FileField(upload_to=attachment_upload_to, max_length=300, blank=True)
+    attachment = models.FileField(
+        upload_to=attachment_upload_to, max_length=300, blank=True, storage=private_storage
+    )
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_size = models.PositiveBigIntegerField(default=0)
     attachment_type = models.CharField(max_length=100, blank=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from bookings.models.booking import Booking
+from bookings.storage import private_storage
 from catalog.models import TicketTier
 
 
@@ -55,7 +56,7 @@ class Delivery(models.Model):
 
 class DeliveryFile(models.Model):
     delivery = models.ForeignKey(Delivery, related_name="files", on_delete=models.CASCADE)
-    file = models.FileField(upload_to=delivery_upload_to, max_length=300)
+    file = models.FileField(upload_to=delivery_upload_to, max_length=300, storage=private_storage)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)

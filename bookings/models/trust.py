@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from bookings.models.booking import Booking
+from bookings.storage import private_storage
 from catalog.models import ProviderProfile
 
 
@@ -142,7 +143,9 @@ class DisputeEvidence(models.Model):
     dispute = models.ForeignKey(Dispute, related_name="evidence", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
     text = models.TextField(blank=True)
-    file = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
+    file = models.FileField(
+        upload_to=evidence_upload_to, max_length=300, blank=True, storage=private_storage
+    )
     file_name = models.CharField(max_length=200, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)
     file_type = models.CharField(max_length=100, blank=True)

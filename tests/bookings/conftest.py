@@ -42,6 +42,17 @@ def evening(days: int = 30, hours: int = 2):
     return start, start + timedelta(hours=hours)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test's uploads go to its own folder: public media below it, private files (what
+    only the API serves) in its ``private/``."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    # django-tenants caches MEDIA_ROOT + the schema pattern; re-setting the pattern clears it.
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+    settings.SOUK_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return tmp_path
+
+
 @pytest.fixture
 def gigs(make_marketplace):
     return make_marketplace("freelancers")

@@ -4,7 +4,6 @@ import io
 import logging
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -16,14 +15,6 @@ from bookings.services import booking_mark_paid, booking_transition
 from tests.bookings.conftest import assert_error, party, provider_party, staff_party
 from tests.bookings.factories import gig
 from tests.factories import tenant_context
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    # django-tenants caches MEDIA_ROOT + the schema pattern; re-setting the pattern clears it.
-    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-    return tmp_path
 
 
 def _png() -> bytes:

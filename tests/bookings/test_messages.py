@@ -192,9 +192,6 @@ def test_bad_input_writes_nothing(fire, clear_rates):
 def test_attachments_are_judged_by_content_and_served_to_the_parties_only(
     fire, settings, tmp_path, clear_rates
 ):
-    settings.MEDIA_ROOT = str(tmp_path)
-    # django-tenants caches MEDIA_ROOT + the schema pattern; re-setting the pattern clears it.
-    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
     provider, _, listing = _listing(fire, "performance")
     customer = party(fire)
     clear_rates(fire, customer.user)
@@ -208,7 +205,8 @@ def test_attachments_are_judged_by_content_and_served_to_the_parties_only(
     with tenant_context(fire):
         stored = Message.objects.get(pk=sent.json()["id"]).attachment.name
     assert stored.startswith(f"messages/{thread_id}/") and stored.endswith(".png")
-    assert (tmp_path / fire.schema_name / stored).exists()  # under the marketplace's prefix
+    # Private: outside MEDIA_ROOT, under the marketplace's prefix.
+    assert (tmp_path / "private" / fire.schema_name / stored).exists()
 
     download = provider.api.client.get(attachment["url"])
     assert download.status_code == 200

@@ -22,14 +22,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(range(256))
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    # django-tenants caches MEDIA_ROOT + the schema pattern; re-setting the pattern clears it.
-    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-    return tmp_path
-
-
 def stored(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
@@ -127,11 +119,13 @@ def test_gig_order_with_deliveries_and_revisions(gigs, media_root):
         ("logo.png", "image/png", len(png)),
         ("brief.pdf", "application/pdf", len(PDF)),
     ]
-    # Kept byte for byte, under a random name below the marketplace's prefix.
+    # Kept byte for byte, under a random name below the marketplace's prefix, in the private
+    # storage (outside MEDIA_ROOT's public tree, no URL).
     files = stored(media_root)
     assert len(files) == 2
     assert all(
-        f.relative_to(media_root).parts[:3] == (gigs.schema_name, "deliveries", str(booking_id))
+        f.relative_to(media_root).parts[:4]
+        == ("private", gigs.schema_name, "deliveries", str(booking_id))
         for f in files
     )
     assert "logo" not in " ".join(f.name for f in files)
