@@ -206,8 +206,16 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
 
         arm_timer(booking, process, now)
         save_holding(booking)
+        requests_now = pricing == Pricing.DATE_SLOT and not request.inquiry
+        # A date request is created as an inquiry and requested at once: the event says so,
+        # so the provider hears of one request, not of an inquiry too.
         record_event(
-            booking, name="create", from_state="", role=Actor.CUSTOMER, actor=actor, data={}
+            booking,
+            name="create",
+            from_state="",
+            role=Actor.CUSTOMER,
+            actor=actor,
+            data={"then": "request"} if requests_now else {},
         )
         if session is not None:
             session.booking = booking
@@ -225,6 +233,6 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 for item in attendees
             )
         Thread.objects.create(booking=booking, provider=listing.provider, customer=actor)
-        if pricing == Pricing.DATE_SLOT and not request.inquiry:
+        if requests_now:
             apply_transition(booking, name="request", role=Actor.CUSTOMER, actor=actor, now=now)
     return booking

@@ -59,6 +59,8 @@ def notification_rules(event: BookingEvent) -> list[tuple[str, tuple[str, ...]]]
     """What one event announces and to whom, as (kind, recipient roles) pairs."""
     name, by_customer = event.transition, event.actor_role == Actor.CUSTOMER
     if name == "create":
+        if event.data.get("then"):  # the next step, in the same transaction, announces it
+            return []
         initial = {"requested": "new_request", "inquiry": "new_inquiry"}.get(event.to_state)
         return [(initial, (PROVIDER,))] if initial else []
     if name == "accept":

@@ -231,3 +231,23 @@ def test_held_time_leaves_the_providers_calendar(fire):
     # Declined, the evening is free again.
     provider.api.post(f"/api/v1/bookings/{booking_id}/transitions/decline/")
     assert viewer.api.get(path).json()["days"][0]["slots"] == [{"start": "00:00", "end": "24:00"}]
+
+
+def test_provider_hears_of_a_request_once(fire, django_capture_on_commit_callbacks):
+    from bookings.models import Notification
+
+    provider, listing = _performance(fire)
+    start, end = evening()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _request(party(fire), listing, start, end).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        later = start + timedelta(days=1)
+        inquiry = _request(party(fire), listing, later, later + timedelta(hours=2), inquiry=True)
+        assert inquiry.status_code == 201
+    with tenant_context(fire):
+        kinds = list(
+            Notification.objects.filter(user=provider.user)
+            .order_by("id")
+            .values_list("kind", flat=True)
+        )
+    assert kinds == ["new_request", "new_inquiry"]
