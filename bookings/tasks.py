@@ -26,14 +26,19 @@ def run_due_timers_everywhere() -> int:
     return sent
 
 
-@shared_task(ignore_result=True)
+# E-mail is sent by these two; a mail server that is down (OSError, SMTPException) is
+# retried with backoff. Both are safe to run again: nothing is sent twice.
+MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 6}
+
+
+@shared_task(ignore_result=True, **MAIL_RETRY)
 def booking_event_notify(event_id: int) -> None:
     from bookings.services.notifications import booking_event_notifications_send
 
     booking_event_notifications_send(event_id=event_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **MAIL_RETRY)
 def tickets_email(booking_id: int) -> int:
     """E-mail an issued booking's tickets; runs in the schema it was sent for."""
     from bookings.services.tickets import tickets_email_send
