@@ -105,15 +105,41 @@ def corrected_query(q: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=search_config())
 
 
-def _fewer_than(query_sql: str, params: list) -> RawSQL:
-    """True while fewer than TYPO_FALLBACK_BELOW published listings match; an uncorrelated
-    sub-select, so PostgreSQL evaluates it once and skips a branch it gates when false."""
-    return RawSQL(
+# single_pass names the first part's rows (the full-text matches as typed, every filter
+# applied) with this CTE, so the typo gates can look there first.
+TYPED_MATCHES_CTE = "search_typed"
+
+
+def _fewer_than(query_sql: str, params: list) -> tuple[str, list]:
+    """True while fewer than TYPO_FALLBACK_BELOW published listings match."""
+    return (
         "(SELECT count(*) < %s FROM (SELECT 1 FROM catalog_listing AS g "
         f"WHERE g.status = 'published' AND g.search_vector @@ {query_sql} LIMIT %s) AS gate)",
         [TYPO_FALLBACK_BELOW, *params, TYPO_FALLBACK_BELOW],
-        output_field=BooleanField(),
     )
+
+
+def _typo_gate(*conditions: tuple[str, list]) -> RawSQL:
+    """True while every condition holds; uncorrelated sub-selects, so PostgreSQL evaluates
+    the gate once and skips the branch it gates when false.
+
+    The filtered typed matches (TYPED_MATCHES_CTE, already read for the page) are a subset of
+    what the conditions count, so when they reach the threshold the gate is false without
+    another scan of the text index (~2 ms each). CASE evaluates a branch's sub-select only
+    when it reaches it, so the conditions are checked in order and only as far as needed.
+    """
+    sql = (
+        f"(CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM {TYPED_MATCHES_CTE} LIMIT %s) "
+        "AS typed) >= %s THEN FALSE"
+    )
+    params: list = [TYPO_FALLBACK_BELOW, TYPO_FALLBACK_BELOW]
+    *first, last = conditions
+    for condition_sql, condition_params in first:
+        sql += f" WHEN NOT {condition_sql} THEN FALSE"
+        params.extend(condition_params)
+    sql += f" ELSE {last[0]} END)"
+    params.extend(last[1])
+    return RawSQL(sql, params, output_field=BooleanField())
 
 
 def listing_text_parts(q: str) -> tuple[Q, Q, Q]:
@@ -122,18 +148,22 @@ def listing_text_parts(q: str) -> tuple[Q, Q, Q]:
     1. Full-text rows for ``q`` as typed.
     2. While (1) finds fewer than TYPO_FALLBACK_BELOW: full-text rows for the corrected query
        (each word swapped for the nearest title word) — a typo in the query.
-    3. While the corrected query also finds few: titles word-similar to ``q`` (pg_trgm
+    3. While (1) and the corrected query both find few: titles word-similar to ``q`` (pg_trgm
        ``<%``) — a typo in the title. Checking word_similarity on every title costs ~10x the
        text search on 100k listings, so it runs only when the cheaper parts found little.
+
+    The gates read TYPED_MATCHES_CTE: the parts only run inside ``single_pass``.
     """
     query = text_query(q)
     corrected = corrected_query(q)
     config = search_config()
-    typed_gate = _fewer_than("websearch_to_tsquery(%s::regconfig, %s)", [config, q])
-    corrected_gate = _fewer_than(
+    typed_few = _fewer_than("websearch_to_tsquery(%s::regconfig, %s)", [config, q])
+    corrected_few = _fewer_than(
         f"websearch_to_tsquery(%s::regconfig, {_CORRECTED_TEXT})",
         [config, CORRECTION_MIN_SIMILARITY, q],
     )
+    typed_gate = _typo_gate(typed_few)
+    corrected_gate = _typo_gate(typed_few, corrected_few)
     fts = Q(search_vector=query)
     typo_in_query = ~Q(search_vector=query) & Q(typed_gate) & Q(search_vector=corrected)
     typo_in_title = (

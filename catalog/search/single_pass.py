@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from catalog.search.facets import price_bands
-from catalog.search.filters import SortKey
+from catalog.search.filters import TYPED_MATCHES_CTE, SortKey
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,19 @@ def run_single_pass(
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
         if extra not in columns:
             columns.append(extra)
-    # Disjoint parts (text matches, typo matches) are concatenated with UNION ALL.
+    # Disjoint parts (text matches, typo matches) are concatenated with UNION ALL. The first
+    # is also a CTE of its own, which the typo parts' gates read (filters.TYPED_MATCHES_CTE).
     params: list[Any] = []
-    inner = []
+    compiled = []
     for part in parts:
         part_sql, part_params = part.order_by().values(*columns).query.sql_with_params()
-        inner.append(f"({part_sql})")
+        compiled.append(f"({part_sql})")
         params.extend(part_params)
-    inner_sql = " UNION ALL ".join(inner)
+    prefix = ""
+    if len(compiled) > 1:
+        prefix = f"{TYPED_MATCHES_CTE} AS MATERIALIZED {compiled[0]}, "
+        compiled[0] = f"(SELECT * FROM {TYPED_MATCHES_CTE})"
+    inner_sql = " UNION ALL ".join(compiled)
 
     category_sql, category_params = "TRUE", []
     if category_ids is not None:
@@ -107,7 +112,7 @@ def run_single_pass(
     distance_col = _quote("distance_km") if with_distance else "NULL::float8"
 
     sql = (
-        f"WITH m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
+        f"WITH {prefix}m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
         f"page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
         f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s)"
     )
@@ -118,22 +123,20 @@ def run_single_pass(
         "FROM page)"
     ]
     if with_facets:
-        band_cols = []
-        for lo, hi in price_bands(currency):
-            cond = f"price_minor >= {int(lo)}" + (
-                f" AND price_minor < {int(hi)}" if hi is not None else ""
-            )
-            band_cols.append(f"count(*) FILTER (WHERE {category_sql} AND {cond})")
+        # One group per (category, price band, passes the price filter): hashing three small
+        # keys per row costs a third of six FILTERed counts, each testing the category list
+        # and the band's bounds. Python rolls the groups up (_facet_rows).
+        bands = price_bands(currency)
+        band_of = " ".join(
+            f"WHEN price_minor < {int(hi)} THEN {i}" for i, (_, hi) in enumerate(bands[:-1])
+        )
         sql += (
-            ", facet AS (SELECT category_id, "
-            f"count(*) FILTER (WHERE {price_sql}) AS in_price, "
-            f"ARRAY[{', '.join(band_cols)}] AS bands FROM m GROUP BY category_id)"
+            f", facet AS (SELECT category_id, CASE {band_of} ELSE {len(bands) - 1} END AS band, "
+            f"({price_sql}) AS in_price, count(*) AS n FROM m GROUP BY 1, 2, 3)"
         )
         params.extend(price_params)
-        for _ in band_cols:
-            params.extend(category_params)
         select.append(
-            "(SELECT json_agg(json_build_array(category_id, in_price, bands)) FROM facet)"
+            "(SELECT json_agg(json_build_array(category_id, band, in_price, n)) FROM facet)"
         )
     sql += " SELECT " + ", ".join(select)
 
@@ -142,8 +145,24 @@ def run_single_pass(
     page = row[0] or []
     facet_rows = None
     if with_facets:
-        facet_rows = [(cat, in_price, bands) for cat, in_price, bands in (row[1] or [])]
+        facet_rows = _facet_rows(row[1] or [], category_ids, len(price_bands(currency)))
     return PassResult(page=page, facet_rows=facet_rows)
+
+
+def _facet_rows(
+    groups: list[list[Any]], category_ids: list[int] | None, band_count: int
+) -> list[tuple[int, int, list[int]]]:
+    """Per category: rows passing the price filter, and per band the rows passing the
+    category filter (each facet ignores its own filter)."""
+    in_category = None if category_ids is None else set(category_ids)
+    by_category: dict[int, tuple[list[int], list[int]]] = {}
+    for category_id, band, in_price, count in groups:
+        in_price_count, bands = by_category.setdefault(category_id, ([0], [0] * band_count))
+        if in_price:
+            in_price_count[0] += count
+        if in_category is None or category_id in in_category:
+            bands[band] += count
+    return [(cat, total[0], bands) for cat, (total, bands) in by_category.items()]
 
 
 # Multiple statements in one execute() need client-side binding, Django's default with psycopg
