@@ -20,10 +20,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
-from catalog.models import Category, Listing, MediaItem, ProviderProfile
+from catalog.models import Category, Listing, ListingType, MediaItem, ProviderProfile
 from catalog.search.categories import CategoryTree
 from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
@@ -192,20 +193,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         next_cursor = cursor_encode(
             sort=params.sort, q=params.q, key=[_json_key(keys[0], last_key), last_id]
         )
-    by_id = {
-        listing.id: listing
-        for listing in Listing.objects.filter(id__in=[row[0] for row in page])
-        .select_related("provider", "category", "listing_type")
-        .prefetch_related(
-            Prefetch(
-                "media",
-                queryset=MediaItem.objects.filter(is_primary=True),
-                to_attr="primary_media",
-            ),
-            Prefetch("packages", to_attr="package_list"),
-            Prefetch("ticket_tiers", to_attr="ticket_tier_list"),
-        )
-    }
+    by_id = {listing.id: listing for listing in _page_listings([row[0] for row in page])}
     items = []
     for listing_id, _, distance in page:
         listing = by_id.get(listing_id)
@@ -216,6 +204,34 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if found.facet_rows is not None:
         facets = listing_facets(found.facet_rows, tree=tree, currency=currency)
     return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
+
+
+def _page_listings(ids: list[int]) -> list[Listing]:
+    """The page's listings with what a hit shows: provider, category, type, primary photo and,
+    only for the kinds that have them, packages and ticket tiers (a page of performances
+    asks for neither). Search vectors stay in the database."""
+    listings = list(
+        Listing.objects.filter(id__in=ids)
+        .select_related("provider", "category", "listing_type")
+        .defer("search_vector", "provider__search_vector")
+    )
+    pricings = {listing.listing_type.pricing for listing in listings}
+    lookups: list[Prefetch] = [
+        Prefetch(
+            "media", queryset=MediaItem.objects.filter(is_primary=True), to_attr="primary_media"
+        )
+    ]
+    for pricing, relation, attr in (
+        (ListingType.Pricing.PACKAGES, "packages", "package_list"),
+        (ListingType.Pricing.TICKETS, "ticket_tiers", "ticket_tier_list"),
+    ):
+        if pricing in pricings:
+            lookups.append(Prefetch(relation, to_attr=attr))
+        else:
+            for listing in listings:
+                setattr(listing, attr, [])
+    prefetch_related_objects(listings, *lookups)
+    return listings
 
 
 def _geo_near(base: QuerySet, point: GeoPoint) -> QuerySet:

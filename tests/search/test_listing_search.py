@@ -324,15 +324,21 @@ def test_query_count_is_the_same_at_page_sizes_2_and_20(fire, in_fire):
     tickets = ListingType.objects.create(
         slug="qc-tickets", name="Tickets", pricing="tickets", process="tickets"
     )
+    gigs = ListingType.objects.create(
+        slug="qc-gigs", name="Gigs", pricing="packages", process="package_order"
+    )
     for i in range(25):
         provider = in_fire.provider(f"Performer {i}", lat=LONDON[0], lon=LONDON[1])
+        # Alternating kinds, so every page of 2 or more holds both.
         listing = in_fire.listing(
-            provider, f"Fire act {i}", category="fire-poi", listing_type=tickets
+            provider, f"Fire act {i}", category="fire-poi", listing_type=(tickets, gigs)[i % 2]
         )
-        TicketTier.objects.create(listing=listing, name="Standard", price_minor=10, capacity=5)
-        ListingPackage.objects.create(
-            listing=listing, tier="basic", name="Basic", price_minor=10, delivery_days=1
-        )
+        if i % 2:
+            ListingPackage.objects.create(
+                listing=listing, tier="basic", name="Basic", price_minor=10, delivery_days=1
+            )
+        else:
+            TicketTier.objects.create(listing=listing, name="Standard", price_minor=10, capacity=5)
     in_fire.reindex()
 
     get(fire, "listings")  # warm the host routing cache
@@ -343,10 +349,28 @@ def test_query_count_is_the_same_at_page_sizes_2_and_20(fire, in_fire):
                 fire, "listings", q="fire", page_size=size, lat=LONDON[0], lon=LONDON[1]
             )
         assert status == 200 and len(body["results"]) == size
-        assert body["results"][0]["packages"][0]["name"] == "Basic"
+        kinds = {bool(hit["packages"]) for hit in body["results"]}
+        assert kinds == {True, False}, "a page holds both kinds"
+        assert {hit["packages"][0]["name"] for hit in body["results"] if hit["packages"]} == {
+            "Basic"
+        }
         counts[size] = len(captured)
 
     assert counts[2] == counts[20]
     # categories, page, media, packages, ticket tiers, facets (+ the host's routing lookups)
     search_queries = [q for q in captured.captured_queries if "catalog_" in q["sql"]]
     assert len(search_queries) == 6
+
+
+def test_a_page_without_packages_or_tiers_does_not_ask_for_them(fire, in_fire):
+    for i in range(3):
+        provider = in_fire.provider(f"Performer {i}", lat=LONDON[0], lon=LONDON[1])
+        in_fire.listing(provider, f"Fire act {i}", category="fire-poi")
+    in_fire.reindex()
+    get(fire, "listings")  # warm the host routing cache
+    with CaptureQueriesContext(connection) as captured:
+        status, body = get(fire, "listings", q="fire")
+    assert status == 200 and len(body["results"]) == 3
+    assert all(hit["packages"] == [] and hit["ticket_tiers"] == [] for hit in body["results"])
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "catalog_listingpackage" not in sql and "catalog_tickettier" not in sql
