@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Attendee, Booking
+from bookings.notification_texts import language_for, render_text
 from bookings.services.transitions import Move, booking_for, effect
 from catalog.models import Listing, TicketTier
 from catalog.services._common import is_staff
@@ -285,7 +286,12 @@ def tickets_email_send(*, booking_id: int) -> int:
     buyer = booking.customer.email
     others = sorted({a.email for a in attendees if a.email and a.email.lower() != buyer.lower()})
     message = EmailMultiAlternatives(
-        subject=f"Your tickets: {booking.listing.title}",
+        subject=render_text(
+            "tickets_issued",
+            language_for(booking.customer, marketplace),
+            listing=booking.listing.title,
+            number=booking.number,
+        )[0],
         body=render_to_string("bookings/tickets/email.txt", context),
         to=[buyer],
         bcc=others,
