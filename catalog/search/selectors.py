@@ -206,14 +206,26 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
 
 
+# What a search hit shows (catalog.search_api.ListingHitSerializer); the rest of the rows
+# (descriptions, search vectors, biographies) stays in the database.
+HIT_FIELDS = (
+    *("id", "slug", "title", "price_minor", "currency", "tags", "location_name"),
+    *("starts_at", "published_at", "listing_type", "category", "provider"),
+    *("listing_type__slug", "listing_type__pricing"),
+    *("category__slug", "category__name", "category__names"),
+    *("provider__display_name", "provider__rating_avg", "provider__rating_count"),
+    *("provider__badges", "provider__is_online"),
+)
+
+
 def _page_listings(ids: list[int]) -> list[Listing]:
     """The page's listings with what a hit shows: provider, category, type, primary photo and,
     only for the kinds that have them, packages and ticket tiers (a page of performances
-    asks for neither). Search vectors stay in the database."""
+    asks for neither)."""
     listings = list(
         Listing.objects.filter(id__in=ids)
         .select_related("provider", "category", "listing_type")
-        .defer("search_vector", "provider__search_vector")
+        .only(*HIT_FIELDS)
     )
     pricings = {listing.listing_type.pricing for listing in listings}
     lookups: list[Prefetch] = [
