@@ -21,7 +21,7 @@ from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.processes import get_process
-from bookings.services.transitions import apply_transition, booking_for
+from bookings.services.transitions import apply_transition, booking_for, on_commit_in_tenant
 from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
@@ -278,7 +278,7 @@ def dispute_resolve(
             "currency": booking.currency,
             "reference": f"dispute-{dispute.pk}",
         }
-        transaction.on_commit(lambda: refunds.dispute_decision_apply(**decision))
+        on_commit_in_tenant(lambda: refunds.dispute_decision_apply(**decision))
     return dispute
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import Process, get_process
@@ -124,6 +125,19 @@ def arm_timer(booking: Booking, process: Process, now: datetime) -> set[str]:
     return {"timer_due_at", "timer_transition"}
 
 
+def on_commit_in_tenant(callback: Callable[[], None]) -> None:
+    """``transaction.on_commit`` in the marketplace active now. The transaction may commit
+    after the caller switched schemas (a command provisioning several marketplaces), and a
+    task sent then would carry the wrong schema."""
+    tenant = connection.tenant
+
+    def run() -> None:
+        with tenant_context(tenant):
+            callback()
+
+    transaction.on_commit(run)
+
+
 def save_holding(booking: Booking, *, fields: set[str] | None = None) -> None:
     """Save; a clash with another booking of the provider's time becomes a 409."""
     try:
@@ -154,7 +168,7 @@ def record_event(
     from bookings.services.notifications import notify_booking_event
 
     event_id = event.pk
-    transaction.on_commit(lambda: notify_booking_event(event_id=event_id))
+    on_commit_in_tenant(lambda: notify_booking_event(event_id=event_id))
     return event
 
 
@@ -219,7 +233,7 @@ def apply_transition(
         booking, name=name, from_state=from_state, role=role, actor=actor, data=move.record
     )
     for callback in move.after_commit:
-        transaction.on_commit(callback)
+        on_commit_in_tenant(callback)
     return event
 
 

@@ -251,3 +251,26 @@ def test_provider_hears_of_a_request_once(fire, django_capture_on_commit_callbac
             .values_list("kind", flat=True)
         )
     assert kinds == ["new_request", "new_inquiry"]
+
+
+def test_side_effects_run_in_the_bookings_marketplace_whatever_the_schema_at_commit(
+    fire, django_capture_on_commit_callbacks
+):
+    """A command that provisions several marketplaces commits after leaving each schema
+    (make demo does): the queued notification still goes to the booking's marketplace."""
+    from bookings.models import Notification
+    from bookings.services import BookingRequest, booking_create
+    from tests.factories import UserFactory
+
+    provider, listing = _performance(fire)
+    start, end = evening()
+    # The callbacks run when the first context exits, after the second restored the public
+    # schema.
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(fire):
+        customer = UserFactory()
+        booking_create(
+            actor=customer,
+            request=BookingRequest(listing_id=listing.pk, starts_at=start, ends_at=end),
+        )
+    with tenant_context(fire):
+        assert Notification.objects.filter(user=provider.user, kind="new_request").exists()
