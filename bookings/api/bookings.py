@@ -15,7 +15,7 @@ from bookings.api.serializers import (
     BookingSerializer,
     TransitionInputSerializer,
 )
-from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, CatalogPagination, error, validated
+from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error, paginated, validated
 from config.errors import StateConflict
 
 TAGS = ["bookings"]
@@ -54,10 +54,7 @@ class BookingListView(APIView):
             role=request.query_params.get("role") or None,
             state=request.query_params.get("state") or None,
         )
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = BookingSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return paginated(self, request, queryset, BookingSerializer, context={"request": request})
 
     @extend_schema(
         tags=TAGS,

@@ -37,8 +37,8 @@ from catalog.api.common import (
     NOT_FOUND,
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
-    CatalogPagination,
     error,
+    paginated,
     validated,
 )
 from config.errors import NotFound
@@ -71,13 +71,14 @@ class ThreadListView(APIView):
         responses={200: ThreadSerializer(many=True), 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(
-            selectors.thread_list(viewer=request.user), request, view=self
+        return paginated(
+            self,
+            request,
+            selectors.thread_list(viewer=request.user),
+            ThreadSerializer,
+            prepare=selectors.attach_last_messages,
+            context={"request": request},
         )
-        selectors.attach_last_messages(page)
-        data = ThreadSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
 
     @extend_schema(
         tags=TAGS,
@@ -281,11 +282,9 @@ class NotificationListView(APIView):
         responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(
-            selectors.notification_feed(viewer=request.user), request, view=self
+        return paginated(
+            self, request, selectors.notification_feed(viewer=request.user), NotificationSerializer
         )
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
 class NotificationUnreadCountView(APIView):

@@ -18,6 +18,17 @@ class CatalogPagination(PageNumberPagination):
     max_page_size = 100
 
 
+def paginated(view, request, queryset, serializer_class, *, prepare=None, **serializer_kwargs):
+    """One page of ``queryset`` through ``serializer_class``, in the paginated envelope.
+    ``prepare`` sees the page's rows before they are serialised (e.g. to attach extras)."""
+    paginator = CatalogPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    if prepare is not None:
+        prepare(page)
+    data = serializer_class(page, many=True, **serializer_kwargs).data
+    return paginator.get_paginated_response(data)
+
+
 def error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors, services
-from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, CatalogPagination
+from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, paginated
 from catalog.serializers import FavoriteSerializer
 
 TAGS = ["catalog: favorites"]
@@ -25,11 +25,9 @@ class FavoriteListView(APIView):
         responses={200: FavoriteSerializer(many=True), 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(
-            selectors.favorite_list(user=request.user), request, view=self
+        return paginated(
+            self, request, selectors.favorite_list(user=request.user), FavoriteSerializer
         )
-        return paginator.get_paginated_response(FavoriteSerializer(page, many=True).data)
 
 
 def _favorite_view(target: str):

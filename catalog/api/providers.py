@@ -21,8 +21,8 @@ from catalog.api.common import (
     NOT_FOUND,
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
-    CatalogPagination,
     error,
+    paginated,
     parse_day,
     validated,
 )
@@ -161,9 +161,7 @@ class OwnListingsView(APIView):
         queryset = selectors.own_listings(
             user=request.user, status=request.query_params.get("status") or None
         )
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ListingSerializer(page, many=True).data)
+        return paginated(self, request, queryset, ListingSerializer)
 
 
 class OwnWeeklyHoursView(APIView):
@@ -328,11 +326,9 @@ class ProviderVouchesView(APIView):
         responses={200: VouchSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(
-            selectors.vouch_list(provider_id=provider_id), request, view=self
+        return paginated(
+            self, request, selectors.vouch_list(provider_id=provider_id), VouchSerializer
         )
-        return paginator.get_paginated_response(VouchSerializer(page, many=True).data)
 
     @extend_schema(
         tags=TAGS,
@@ -370,9 +366,7 @@ class ProviderListingsView(APIView):
     )
     def get(self, request, provider_id: int):
         queryset = selectors.provider_listings(provider_id=provider_id, viewer=request.user)
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ListingSerializer(page, many=True).data)
+        return paginated(self, request, queryset, ListingSerializer)
 
 
 class ProviderAvailabilityView(APIView):

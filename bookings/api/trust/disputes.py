@@ -26,8 +26,8 @@ from catalog.api.common import (
     NOT_FOUND,
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
-    CatalogPagination,
     error,
+    paginated,
     validated,
 )
 
@@ -193,6 +193,4 @@ class DisputeListView(APIView):
         found = disputes.dispute_list(
             actor=request.user, status=request.query_params.get("status") or None
         )
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(DisputeQueueSerializer(page, many=True).data)
+        return paginated(self, request, found, DisputeQueueSerializer)

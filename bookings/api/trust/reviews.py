@@ -25,8 +25,8 @@ from catalog.api.common import (
     NOT_FOUND,
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
-    CatalogPagination,
     error,
+    paginated,
     validated,
 )
 
@@ -107,9 +107,7 @@ class ProviderReviewsView(APIView):
     )
     def get(self, request, provider_id: int):
         feed, summary = reviews.provider_review_feed(provider_id=provider_id)
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(feed, request, view=self)
-        response = paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
+        response = paginated(self, request, feed, ReviewSerializer)
         response.data["summary"] = summary
         return response
 
@@ -168,9 +166,7 @@ class ReviewReportListView(APIView):
         found = reviews.review_reports(
             actor=request.user, status=request.query_params.get("status") or None
         )
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(ReviewReportSerializer(page, many=True).data)
+        return paginated(self, request, found, ReviewReportSerializer)
 
 
 class ReviewReportDecideView(APIView):
