@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from bookings.models import Actor, Message, Notification, Thread, ThreadReadMark
-from catalog.services._common import is_staff
+from bookings.models import Message, Notification, Thread, ThreadReadMark
+from bookings.roles import party_role
 from config.errors import InvalidInput, NotFound
 
 THREAD_JOINS = ("booking__listing", "listing", "provider__user", "customer")
@@ -83,15 +83,9 @@ def attach_last_messages(threads) -> None:
 
 
 def role_in_thread(thread: Thread, viewer) -> str | None:
-    if not viewer or not viewer.is_authenticated:
-        return None
-    if viewer.pk == thread.customer_id:
-        return Actor.CUSTOMER
-    if viewer.pk == thread.provider.user_id:
-        return Actor.PROVIDER
-    if is_staff(viewer):
-        return Actor.STAFF
-    return None
+    return party_role(
+        viewer, customer_id=thread.customer_id, provider_user_id=thread.provider.user_id
+    )
 
 
 def thread_for(viewer, thread_id: int) -> tuple[Thread, str]:

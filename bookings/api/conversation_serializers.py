@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bookings.conversation_selectors import role_in_thread
 from bookings.models import Notification, Thread
 from bookings.notification_texts import language_for
 from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
@@ -147,11 +148,8 @@ class ThreadSerializer(serializers.Serializer):
         customer = thread.customer
         return {"id": customer.pk, "display_name": customer.display_name or "Customer"}
 
-    def get_your_role(self, thread) -> str:
-        viewer = self.context["request"].user
-        if viewer.pk == thread.customer_id:
-            return "customer"
-        return "provider" if viewer.pk == thread.provider.user_id else "staff"
+    def get_your_role(self, thread) -> str | None:
+        return role_in_thread(thread, self.context["request"].user)
 
     def get_contact_details_hidden(self, thread) -> bool:
         return masking_of(thread, self.context["request"].user) is not None

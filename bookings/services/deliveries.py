@@ -29,8 +29,6 @@ from bookings.services.transitions import apply_transition, booking_for
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 MAX_MESSAGE = 4000
-DEFAULT_MAX_FILES = 10
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DELIVERABLE_KINDS = (files.IMAGE, files.VIDEO, files.PDF, files.ZIP, files.TEXT)
 # Names a downloaded file may keep, by what its bytes are; anything else gets the kind's own.
 KEPT_EXTENSIONS = {
@@ -54,11 +52,11 @@ DAMAGED = {
 
 
 def max_files() -> int:
-    return getattr(settings, "SOUK_DELIVERY_MAX_FILES", DEFAULT_MAX_FILES)
+    return settings.SOUK_DELIVERY_MAX_FILES
 
 
 def max_bytes() -> int:
-    return getattr(settings, "SOUK_DELIVERY_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.SOUK_DELIVERY_MAX_BYTES
 
 
 def _refused(name: str, message: str, code: str = "unsupported_file", **details) -> InvalidInput:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import get_process
-from bookings.services.transitions import apply_transition, locked_booking
+from bookings.services.transitions import apply_transition, locked_booking, record_event
 from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
 
 # Pay steps in the order they are taken, and what each needs paid.
@@ -84,12 +84,12 @@ def booking_mark_paid(
         if not took_any:
             # A part payment that completes no step is still recorded on the booking.
             booking.save(update_fields=["paid_minor", "paid_at", "updated_at"])
-            BookingEvent.objects.create(
-                booking=booking,
-                transition="part_payment",
+            record_event(
+                booking,
+                name="part_payment",
                 from_state=booking.state,
-                to_state=booking.state,
-                actor_role=Actor.SYSTEM,
+                role=Actor.SYSTEM,
+                actor=None,
                 data=record,
             )
         for step in AFTER_PAYMENT:

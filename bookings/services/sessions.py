@@ -35,7 +35,6 @@ from config.errors import BusinessRuleViolation, NotAllowed, NotFound, StateConf
 
 PROCESS = "metered_session"
 DEFAULT_BILLING_UNIT_SECONDS = 60
-DEFAULT_SILENCE_SECONDS = 120
 SWEEP_BATCH = 500
 # Re-reads of the balance when a concurrent spend beat us to it, before giving up (which
 # ends the session at what was paid, as an empty balance would).
@@ -44,7 +43,7 @@ EndReason = LiveSession.EndReason
 
 
 def silence_seconds() -> int:
-    return int(getattr(settings, "SOUK_SESSION_SILENCE_SECONDS", DEFAULT_SILENCE_SECONDS))
+    return settings.SOUK_SESSION_SILENCE_SECONDS
 
 
 def billing_unit(booking: Booking) -> timedelta:

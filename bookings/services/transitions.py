@@ -23,7 +23,7 @@ from django_tenants.utils import tenant_context
 
 from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import Process, get_process
-from catalog.services._common import is_staff
+from bookings.roles import party_role
 from config.errors import NotAllowed, NotFound, StateConflict
 
 
@@ -79,15 +79,9 @@ def effect(*names: str, processes: tuple[str, ...] | None = None):
 
 def role_of(booking: Booking, actor) -> str | None:
     """The actor's part in this booking, or None when it is none of their business."""
-    if actor is None:
-        return None
-    if actor.is_authenticated and actor.pk == booking.customer_id:
-        return Actor.CUSTOMER
-    if actor.is_authenticated and actor.pk == booking.provider.user_id:
-        return Actor.PROVIDER
-    if is_staff(actor):
-        return Actor.STAFF
-    return None
+    return party_role(
+        actor, customer_id=booking.customer_id, provider_user_id=booking.provider.user_id
+    )
 
 
 def booking_for(actor, booking_id: int, *, lock: bool = False) -> tuple[Booking, str]:

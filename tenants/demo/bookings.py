@@ -82,7 +82,7 @@ def demo_bookings_populate(*, customers: list, rng: random.Random) -> int:
             if index >= 2:
                 booking_mark_paid(
                     booking_id=booking.pk,
-                    amount_minor=Booking.objects.get(pk=booking.pk).deposit_minor,
+                    amount_minor=booking.deposit_minor,
                     currency=booking.currency,
                     reference=f"demo-deposit-{booking.pk}",
                 )

@@ -17,12 +17,11 @@ from bookings.files import CheckedFile
 from catalog.media.validation import IMAGE_FORMATS
 from config.errors import InvalidInput
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = (files.IMAGE, files.PDF)
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "SOUK_MESSAGE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.SOUK_MESSAGE_ATTACHMENT_MAX_BYTES
 
 
 class _AttachmentRefusals:

@@ -15,20 +15,16 @@ from django.core.cache import cache
 
 from config.errors import RateLimited
 
-DEFAULT_PER_MINUTE = 10
-DEFAULT_PER_DAY = 200
-
 
 @dataclass(frozen=True)
 class Window:
     name: str
     seconds: int
     setting: str
-    default: int
 
     @property
     def limit(self) -> int:
-        return int(getattr(settings, self.setting, self.default))
+        return getattr(settings, self.setting)
 
     def key(self, user_id: int, now: float) -> str:
         return f"message-rate:{self.name}:{user_id}:{int(now // self.seconds)}"
@@ -38,8 +34,8 @@ class Window:
 
 
 WINDOWS = (
-    Window("minute", 60, "SOUK_MESSAGE_RATE_PER_MINUTE", DEFAULT_PER_MINUTE),
-    Window("day", 86400, "SOUK_MESSAGE_RATE_PER_DAY", DEFAULT_PER_DAY),
+    Window("minute", 60, "SOUK_MESSAGE_RATE_PER_MINUTE"),
+    Window("day", 86400, "SOUK_MESSAGE_RATE_PER_DAY"),
 )
 
 
