@@ -1,7 +1,10 @@
 """Search reads: listings, provider profiles and autocomplete suggestions.
 
-Query budget per call (whatever the page size): categories (1), the page (1), one query per
-prefetch, facets (1). Listings: 6 queries; providers: 5. Suggestions (catalog.search.suggest): 1.
+Query budget per call (whatever the page size). Listings: categories (1) and one statement
+for the page, its hits and the facets (catalog.search.single_pass); a text search that finds
+fewer than TYPO_FALLBACK_BELOW as typed runs that statement again with the typo parts (3).
+Providers: categories, page, one query per prefetch, facets (5). Suggestions
+(catalog.search.suggest): 1.
 """
 
 from __future__ import annotations
@@ -20,16 +23,16 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
-from catalog.models import Category, Listing, ListingType, MediaItem, ProviderProfile
+from catalog.models import Category, Listing, MediaItem, ProviderProfile
 from catalog.search.categories import CategoryTree
 from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     NO_LOCATION_KM,
+    TYPO_FALLBACK_BELOW,
     SortKey,
     available_on_q,
     bounding_box,
@@ -40,6 +43,7 @@ from catalog.search.filters import (
     text_match,
     text_rank,
 )
+from catalog.search.hits import listing_hit
 from catalog.search.params import GeoPoint, SearchParams
 from catalog.search.single_pass import run_single_pass
 from config.errors import InvalidInput
@@ -136,8 +140,9 @@ def _listing_base() -> QuerySet:
 def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     """Published listings of active providers matching ``params``, one keyset page.
 
-    Items carry ``primary_media`` (list of 0–1), ``package_list``, ``ticket_tier_list`` and,
-    with a point, ``distance_km``. ``viewer`` is accepted for per-user scoping to come.
+    Items are ``catalog.search.hits.ListingHit``: what a hit shows, with ``primary_media``
+    (list of 0–1), ``package_list``, ``ticket_tier_list`` and, with a point, ``distance_km``.
+    ``viewer`` is accepted for per-user scoping to come.
     """
     tree = CategoryTree.load()
     category_ids = None
@@ -165,85 +170,51 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         variants = [_geo_near(base, params.point)]
     elif params.point:
         variants = _geo_variants(base, params.point)
-    parts = variants
-    if params.q:
-        text_parts = listing_text_parts(params.q)
-        parts = [variant.filter(part) for variant in variants for part in text_parts]
 
     keys = _listing_sort(params)
     currency = params.currency or _marketplace_currency()
-    found = run_single_pass(
-        parts,
-        keys=keys,
-        after=_cursor_values(params, keys),
-        page_size=params.page_size,
-        category_ids=category_ids,
-        min_price=params.min_price,
-        max_price=params.max_price,
-        currency=currency,
-        with_distance=params.point is not None,
-        with_facets=params.facets,
-        materialize=bool(params.q or params.point),
-    )
+
+    def run(parts: list[QuerySet], count_up_to: int | None = None):
+        return run_single_pass(
+            parts,
+            keys=keys,
+            after=_cursor_values(params, keys),
+            page_size=params.page_size,
+            category_ids=category_ids,
+            min_price=params.min_price,
+            max_price=params.max_price,
+            currency=currency,
+            with_distance=params.point is not None,
+            with_facets=params.facets,
+            materialize=bool(params.q or params.point),
+            count_up_to=count_up_to,
+        )
+
+    if params.q:
+        # The text as typed first; the typo parts only when it finds fewer than
+        # TYPO_FALLBACK_BELOW. Planning their gated branches alone cost more than the whole
+        # typed search of a narrow query, for the many queries that never need them.
+        typed, *typo_parts = listing_text_parts(params.q)
+        found = run([v.filter(typed) for v in variants], count_up_to=TYPO_FALLBACK_BELOW)
+        if found.matched < TYPO_FALLBACK_BELOW:
+            text_parts = (typed, *typo_parts)
+            found = run([v.filter(part) for v in variants for part in text_parts])
+    else:
+        found = run(variants)
+
     next_cursor = None
     page = found.page
     if len(page) > params.page_size:
         page = page[: params.page_size]
-        last_id, last_key, _ = page[-1]
+        last_id, last_key, _, _ = page[-1]
         next_cursor = cursor_encode(
             sort=params.sort, q=params.q, key=[_json_key(keys[0], last_key), last_id]
         )
-    by_id = {listing.id: listing for listing in _page_listings([row[0] for row in page])}
-    items = []
-    for listing_id, _, distance in page:
-        listing = by_id.get(listing_id)
-        if listing is not None:  # deleted between the two reads
-            listing.distance_km = distance
-            items.append(listing)
+    items = [listing_hit(hit, distance) for _, _, distance, hit in page]
     facets = None
     if found.facet_rows is not None:
         facets = listing_facets(found.facet_rows, tree=tree, currency=currency)
     return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
-
-
-# What a search hit shows (catalog.search_api.ListingHitSerializer); the rest of the rows
-# (descriptions, search vectors, biographies) stays in the database.
-HIT_FIELDS = (
-    *("id", "slug", "title", "price_minor", "currency", "tags", "location_name"),
-    *("starts_at", "published_at", "listing_type", "category", "provider"),
-    *("listing_type__slug", "listing_type__pricing"),
-    *("category__slug", "category__name", "category__names"),
-    *("provider__display_name", "provider__rating_avg", "provider__rating_count"),
-    *("provider__badges", "provider__is_online"),
-)
-
-
-def _page_listings(ids: list[int]) -> list[Listing]:
-    """The page's listings with what a hit shows: provider, category, type, primary photo and,
-    only for the kinds that have them, packages and ticket tiers (a page of performances
-    asks for neither)."""
-    listings = list(
-        Listing.objects.filter(id__in=ids)
-        .select_related("provider", "category", "listing_type")
-        .only(*HIT_FIELDS)
-    )
-    pricings = {listing.listing_type.pricing for listing in listings}
-    lookups: list[Prefetch] = [
-        Prefetch(
-            "media", queryset=MediaItem.objects.filter(is_primary=True), to_attr="primary_media"
-        )
-    ]
-    for pricing, relation, attr in (
-        (ListingType.Pricing.PACKAGES, "packages", "package_list"),
-        (ListingType.Pricing.TICKETS, "ticket_tiers", "ticket_tier_list"),
-    ):
-        if pricing in pricings:
-            lookups.append(Prefetch(relation, to_attr=attr))
-        else:
-            for listing in listings:
-                setattr(listing, attr, [])
-    prefetch_related_objects(listings, *lookups)
-    return listings
 
 
 def _geo_near(base: QuerySet, point: GeoPoint) -> QuerySet:

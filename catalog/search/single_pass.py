@@ -28,15 +28,19 @@ from django.db.models import QuerySet
 
 from catalog.search.facets import price_bands
 from catalog.search.filters import TYPED_MATCHES_CTE, SortKey
+from catalog.search.hits import HIT_JOINS_SQL, HIT_JSON_SQL
 
 
 @dataclass(frozen=True)
 class PassResult:
-    # (id, sort key value, distance_km or None), in page order, at most page_size + 1
+    # (id, sort key value, distance_km or None, hit), in page order, at most page_size + 1;
+    # hit is catalog.search.hits.HIT_JSON_SQL's array
     page: list[list[Any]]
     # per category: (category_id, rows passing the price filter, [rows per band passing the
     # category filter]); None when facets were not asked for
     facet_rows: list[tuple[int, int, list[int]]] | None
+    # how many rows matched, counted up to ``count_up_to`` (None when not asked)
+    matched: int | None = None
 
 
 def _quote(name: str) -> str:
@@ -70,6 +74,7 @@ def run_single_pass(
     with_distance: bool,
     with_facets: bool,
     materialize: bool = True,
+    count_up_to: int | None = None,
 ) -> PassResult:
     columns = ["id", "category_id", "price_minor"]
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
@@ -119,8 +124,8 @@ def run_single_pass(
     params.extend(page_params)
     params.append(page_size + 1)
     select = [
-        f"(SELECT json_agg(json_build_array(id, k, d) ORDER BY k {direction}, id {direction}) "
-        "FROM page)"
+        f"(SELECT json_agg(json_build_array(page.id, page.k, page.d, {HIT_JSON_SQL}) "
+        f"ORDER BY page.k {direction}, page.id {direction}) FROM page {HIT_JOINS_SQL})"
     ]
     if with_facets:
         # One group per (category, price band, passes the price filter): hashing three small
@@ -138,15 +143,20 @@ def run_single_pass(
         select.append(
             "(SELECT json_agg(json_build_array(category_id, band, in_price, n)) FROM facet)"
         )
+    if count_up_to is not None:
+        select.append("(SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) AS enough)")
+        params.append(count_up_to)
     sql += " SELECT " + ", ".join(select)
 
     with connection.cursor() as cursor:
         row = _fetch_one_planned_for_latency(cursor, sql, params)
-    page = row[0] or []
+    values = iter(row)
+    page = next(values) or []
     facet_rows = None
     if with_facets:
-        facet_rows = _facet_rows(row[1] or [], category_ids, len(price_bands(currency)))
-    return PassResult(page=page, facet_rows=facet_rows)
+        facet_rows = _facet_rows(next(values) or [], category_ids, len(price_bands(currency)))
+    matched = next(values) if count_up_to is not None else None
+    return PassResult(page=page, facet_rows=facet_rows, matched=matched)
 
 
 def _facet_rows(

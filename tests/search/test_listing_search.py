@@ -357,20 +357,130 @@ def test_query_count_is_the_same_at_page_sizes_2_and_20(fire, in_fire):
         counts[size] = len(captured)
 
     assert counts[2] == counts[20]
-    # categories, page, media, packages, ticket tiers, facets (+ the host's routing lookups)
+    # categories, then one statement for the page, its hits (media, packages, tiers) and the
+    # facets (+ the host's routing lookups)
     search_queries = [q for q in captured.captured_queries if "catalog_" in q["sql"]]
-    assert len(search_queries) == 6
+    assert len(search_queries) == 2
 
 
-def test_a_page_without_packages_or_tiers_does_not_ask_for_them(fire, in_fire):
+def test_a_text_search_that_finds_few_adds_the_typo_parts_in_one_more_statement(
+    fire, in_fire, performer
+):
+    in_fire.listing(performer, "Fire breathing", category="fire-breathing")
+    in_fire.reindex()
+    get(fire, "listings")  # warm the host routing cache
+    with CaptureQueriesContext(connection) as captured:
+        status, body = get(fire, "listings", q="fire breathing")
+    assert status == 200 and len(body["results"]) == 1
+    search_queries = [q["sql"] for q in captured.captured_queries if "catalog_" in q["sql"]]
+    # categories, the typed search (1 match < TYPO_FALLBACK_BELOW), then with the typo parts
+    assert len(search_queries) == 3
+    assert "<%" not in search_queries[1] and "<%" in search_queries[2]
+
+
+def test_hits_of_kinds_without_packages_or_tiers_show_none(fire, in_fire):
     for i in range(3):
         provider = in_fire.provider(f"Performer {i}", lat=LONDON[0], lon=LONDON[1])
         in_fire.listing(provider, f"Fire act {i}", category="fire-poi")
     in_fire.reindex()
-    get(fire, "listings")  # warm the host routing cache
-    with CaptureQueriesContext(connection) as captured:
-        status, body = get(fire, "listings", q="fire")
+    status, body = get(fire, "listings", q="fire")
     assert status == 200 and len(body["results"]) == 3
     assert all(hit["packages"] == [] and hit["ticket_tiers"] == [] for hit in body["results"])
-    sql = " ".join(q["sql"] for q in captured.captured_queries)
-    assert "catalog_listingpackage" not in sql and "catalog_tickettier" not in sql
+
+
+def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_fire):
+    """The hit is shaped by PostgreSQL in the search statement; it must read exactly as the
+    models do through the API's own serializers (media URLs, decimals, datetimes)."""
+    from rest_framework.fields import DateTimeField
+
+    from catalog.media_api import MediaItemSerializer
+    from catalog.models import MediaItem
+
+    provider = in_fire.provider(
+        "Blaze Collective", lat=LONDON[0], lon=LONDON[1], rating="4.5", badges=["dbs"]
+    )
+    gigs = ListingType.objects.create(
+        slug="hit-gigs", name="Gigs", pricing="packages", process="package_order"
+    )
+    gig = in_fire.listing(provider, "Fire poi gig", category="fire-poi", listing_type=gigs)
+    gig.tags = ["wedding", "night"]
+    gig.save(update_fields=["tags"])
+    for tier, price in (("premium", 30_000), ("basic", 10_000)):
+        ListingPackage.objects.create(
+            listing=gig, tier=tier, name=tier.title(), price_minor=price, delivery_days=3
+        )
+    photo = MediaItem.objects.create(
+        listing=gig,
+        kind="image",
+        file=f"media/listings/{gig.id}/poi.jpg",
+        content_type="image/jpeg",
+        size_bytes=1234,
+        width=800,
+        height=600,
+        thumbnails={"small": f"media/listings/{gig.id}/poi-small.jpg"},
+        is_primary=True,
+    )
+    MediaItem.objects.create(
+        listing=gig, kind="image", file="media/other.jpg", content_type="image/jpeg", size_bytes=1
+    )
+    tickets = ListingType.objects.create(
+        slug="hit-tickets", name="Tickets", pricing="tickets", process="tickets"
+    )
+    show = in_fire.listing(provider, "Fire poi show", category="fire-poi", listing_type=tickets)
+    TicketTier.objects.create(listing=show, name="VIP", price_minor=5_000, capacity=10, sold=4)
+    TicketTier.objects.create(listing=show, name="Standard", price_minor=2_000, capacity=50)
+    in_fire.reindex()
+
+    status, body = get(fire, "listings", q="fire poi", lat=LONDON[0], lon=LONDON[1])
+    assert status == 200
+    hits = {hit["slug"]: hit for hit in body["results"]}
+    hit = hits[gig.slug]
+    photo_out = dict(MediaItemSerializer(photo).data)
+    assert hit["primary_media"]["url"].endswith(photo_out["url"])
+    assert hit["primary_media"]["thumbnails"]["small"].endswith(photo_out["thumbnails"]["small"])
+    assert {k: v for k, v in hit["primary_media"].items() if k not in {"url", "thumbnails"}} == {
+        k: v for k, v in photo_out.items() if k not in {"url", "thumbnails"}
+    }
+    assert hit == {
+        **hit,
+        "id": gig.id,
+        "title": "Fire poi gig",
+        "price_minor": 10_000,
+        "currency": "GBP",
+        "tags": ["wedding", "night"],
+        "starts_at": None,
+        "published_at": DateTimeField().to_representation(gig.published_at),
+        "listing_type": {"slug": gigs.slug, "pricing": "packages"},
+        "category": {**hit["category"], "id": gig.category_id, "slug": "fire-poi"},
+        "provider": {
+            "id": provider.id,
+            "display_name": "Blaze Collective",
+            "rating_avg": "4.50",
+            "rating_count": 0,
+            "badges": ["dbs"],
+            "is_online": False,
+        },
+        "packages": [
+            {
+                "tier": "basic",
+                "name": "Basic",
+                "price_minor": 10_000,
+                "delivery_days": 3,
+                "revisions": 0,
+            },
+            {
+                "tier": "premium",
+                "name": "Premium",
+                "price_minor": 30_000,
+                "delivery_days": 3,
+                "revisions": 0,
+            },
+        ],
+        "ticket_tiers": [],
+        "distance_km": 0.0,
+    }
+    assert hits[show.slug]["ticket_tiers"] == [  # by position, then price
+        {"name": "Standard", "price_minor": 2_000, "remaining": 50},
+        {"name": "VIP", "price_minor": 5_000, "remaining": 6},
+    ]
+    assert hits[show.slug]["primary_media"] is None and hits[show.slug]["packages"] == []
