@@ -72,7 +72,6 @@ class Listing(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="listing_status_newest"),
             models.Index(fields=["status", "price_minor", "id"], name="listing_status_price"),
             models.Index(fields=["category", "status"], name="listing_category_status"),
-            models.Index(fields=["latitude", "longitude"], name="listing_lat_lon"),
         ]
 
     def __str__(self):

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
+
 from catalog.models import Category
 from config.errors import InvalidInput
+
+_TREE_SQL = (
+    # names as json, which psycopg decodes (Django reads jsonb as text for JSONField)
+    f"SELECT id, parent_id, slug, name, names::json FROM {Category._meta.db_table} "
+    "ORDER BY position, name"
+)
 
 
 @dataclass(frozen=True)
@@ -27,10 +35,11 @@ class CategoryTree:
 
     @classmethod
     def load(cls) -> CategoryTree:
-        rows = Category.objects.order_by("position", "name").values_list(
-            "id", "parent_id", "slug", "name", "names"
-        )
-        return cls([CategoryNode(*row) for row in rows])
+        # Plain SQL: every search reads the tree first, and the ORM's queryset machinery
+        # cost ten times the query itself (~2.5 ms of Python on a slow core).
+        with connection.cursor() as cursor:
+            cursor.execute(_TREE_SQL)
+            return cls([CategoryNode(*row) for row in cursor.fetchall()])
 
     def resolve(self, ref: str) -> CategoryNode:
         """A category by slug or id; unknown ones are a 400, not an empty page."""

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import (
     BooleanField,
-    Case,
     Expression,
     F,
     FloatField,
@@ -19,22 +18,12 @@ from django.db.models import (
     Q,
     TextField,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import (
-    ASin,
-    Cast,
     Coalesce,
-    Cos,
-    Least,
     NullIf,
-    Power,
-    Radians,
-    Sin,
-    Sqrt,
 )
-from django.db.models.lookups import IsNull
 
 from catalog.search.params import GeoPoint
 from catalog.search_index import search_config
@@ -142,6 +131,21 @@ def _typo_gate(*conditions: tuple[str, list]) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
+def typed_enough_sql(q: str, matches: str) -> tuple[str, list]:
+    """True when the typo parts of listing_text_parts would find nothing: the typed text
+    matches TYPO_FALLBACK_BELOW rows with every filter (``matches``, a CTE of them), or that
+    many published listings without the filters (both typo gates then stay shut). The
+    second count runs only when the first falls short."""
+    typed_few_sql, typed_few_params = _fewer_than(
+        "websearch_to_tsquery(%s::regconfig, %s)", [search_config(), q]
+    )
+    return (
+        f"(CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM {matches} LIMIT %s) AS typed) >= %s "
+        f"THEN TRUE ELSE NOT {typed_few_sql} END)",
+        [TYPO_FALLBACK_BELOW, TYPO_FALLBACK_BELOW, *typed_few_params],
+    )
+
+
 def listing_text_parts(q: str) -> tuple[Q, Q, Q]:
     """Three disjoint parts of the listing text match.
 
@@ -202,29 +206,51 @@ def listing_text_rank(q: str) -> Expression:
     )
 
 
-def _float(expr) -> Expression:
-    return Cast(expr, FloatField())
+class DistanceKm(Func):
+    """Great-circle (haversine) distance in km from ``point`` to the row's ``lat``/``lon``
+    (field names or expressions); NULL where the latitude is.
+
+    One node with hand-written SQL: as a tree of ORM functions (Radians, Cast, Sin, Power,
+    Least, Case …) it was resolved and compiled node by node, ~4 ms of Python per geo search
+    on a slow core, more than the distances took to compute.
+
+    Rounding can push the haversine term a hair over 1 (asin would fail), so LEAST clamps
+    it, evaluating the term once. LEAST skips NULLs, which would turn a row without
+    coordinates into half the equator: hence the CASE on the latitude.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, point: GeoPoint, lat: Any, lon: Any):
+        super().__init__(lat, lon)
+        self.point = point
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lat_sql, lat_params = compiler.compile(self.source_expressions[0])
+        lon_sql, lon_params = compiler.compile(self.source_expressions[1])
+        lat_r = f"radians(({lat_sql})::float8)"
+        sql = (
+            f"(CASE WHEN ({lat_sql}) IS NULL THEN NULL ELSE %s * asin(sqrt(least("
+            f"power(sin(({lat_r} - %s) / 2), 2) + %s * cos({lat_r}) "
+            f"* power(sin((radians(({lon_sql})::float8) - %s) / 2), 2), 1.0))) END)"
+        )
+        p_lat = math.radians(self.point.lat)
+        params = [
+            *lat_params,
+            EARTH_DIAMETER_KM,
+            *lat_params,
+            p_lat,
+            math.cos(p_lat),
+            *lat_params,
+            *lon_params,
+            math.radians(self.point.lon),
+        ]
+        return sql, params
 
 
 def distance_km(point: GeoPoint, lat: Any, lon: Any) -> Expression:
-    """Great-circle (haversine) distance in km from ``point`` to the row's lat/lon."""
-    lat_r = Radians(_float(lat))
-    p_lat = math.radians(point.lat)
-    half_dlat = (lat_r - Value(p_lat)) / Value(2.0)
-    half_dlon = (Radians(_float(lon)) - Value(math.radians(point.lon))) / Value(2.0)
-    inner = Power(Sin(half_dlat), 2) + Value(math.cos(p_lat)) * Cos(lat_r) * Power(
-        Sin(half_dlon), 2
-    )
-    # Rounding can push the haversine term a hair over 1 (asin would fail): clamp with LEAST,
-    # which evaluates the term once (a CASE comparing it with 1 computed it twice, the bulk of
-    # the cost over thousands of rows near a point). LEAST skips NULLs, so a row without
-    # coordinates is kept NULL by testing the latitude first.
-    clamped = Case(
-        When(IsNull(F(lat) if isinstance(lat, str) else lat, True), then=Value(None)),
-        default=Least(inner, Value(1.0)),
-        output_field=FloatField(),
-    )
-    return Value(EARTH_DIAMETER_KM) * ASin(Sqrt(clamped))
+    """Great-circle distance in km from ``point`` to the row's lat/lon (see DistanceKm)."""
+    return DistanceKm(point, lat, lon)
 
 
 def _deg(value: float) -> Decimal:

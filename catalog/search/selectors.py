@@ -1,8 +1,9 @@
 """Search reads: listings, provider profiles and autocomplete suggestions.
 
 Query budget per call (whatever the page size). Listings: categories (1) and one statement
-for the page, its hits and the facets (catalog.search.single_pass); a text search that finds
-fewer than TYPO_FALLBACK_BELOW as typed runs that statement again with the typo parts (3).
+for the page, its hits and the facets (catalog.search.single_pass); a text search whose
+typed words find fewer than TYPO_FALLBACK_BELOW listings runs that statement again with the
+typo parts (3).
 Providers: categories, page, one query per prefetch, facets (5). Suggestions
 (catalog.search.suggest): 1.
 """
@@ -32,7 +33,6 @@ from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     NO_LOCATION_KM,
-    TYPO_FALLBACK_BELOW,
     SortKey,
     available_on_q,
     bounding_box,
@@ -42,6 +42,7 @@ from catalog.search.filters import (
     listing_text_rank,
     text_match,
     text_rank,
+    typed_enough_sql,
 )
 from catalog.search.hits import listing_hit
 from catalog.search.params import GeoPoint, SearchParams
@@ -174,7 +175,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     keys = _listing_sort(params)
     currency = params.currency or _marketplace_currency()
 
-    def run(parts: list[QuerySet], count_up_to: int | None = None):
+    def run(parts: list[QuerySet], check: tuple[str, list] | None = None):
         return run_single_pass(
             parts,
             keys=keys,
@@ -187,16 +188,17 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
             with_distance=params.point is not None,
             with_facets=params.facets,
             materialize=bool(params.q or params.point),
-            count_up_to=count_up_to,
+            check=check,
         )
 
     if params.q:
-        # The text as typed first; the typo parts only when it finds fewer than
-        # TYPO_FALLBACK_BELOW. Planning their gated branches alone cost more than the whole
-        # typed search of a narrow query, for the many queries that never need them.
+        # The text as typed first; the typo parts only when they could find something (the
+        # typed text finds fewer than TYPO_FALLBACK_BELOW, filtered and not). Planning their
+        # gated branches alone cost more than the whole typed search of a narrow query, for
+        # the many queries that never need them.
         typed, *typo_parts = listing_text_parts(params.q)
-        found = run([v.filter(typed) for v in variants], count_up_to=TYPO_FALLBACK_BELOW)
-        if found.matched < TYPO_FALLBACK_BELOW:
+        found = run([v.filter(typed) for v in variants], check=typed_enough_sql(params.q, "m"))
+        if not found.check:
             text_parts = (typed, *typo_parts)
             found = run([v.filter(part) for v in variants for part in text_parts])
     else:

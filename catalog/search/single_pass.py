@@ -39,8 +39,8 @@ class PassResult:
     # per category: (category_id, rows passing the price filter, [rows per band passing the
     # category filter]); None when facets were not asked for
     facet_rows: list[tuple[int, int, list[int]]] | None
-    # how many rows matched, counted up to ``count_up_to`` (None when not asked)
-    matched: int | None = None
+    # the value of ``check`` (SQL over the matches, the CTE ``m``); None when not asked
+    check: Any = None
 
 
 def _quote(name: str) -> str:
@@ -74,7 +74,7 @@ def run_single_pass(
     with_distance: bool,
     with_facets: bool,
     materialize: bool = True,
-    count_up_to: int | None = None,
+    check: tuple[str, list[Any]] | None = None,
 ) -> PassResult:
     columns = ["id", "category_id", "price_minor"]
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
@@ -143,9 +143,9 @@ def run_single_pass(
         select.append(
             "(SELECT json_agg(json_build_array(category_id, band, in_price, n)) FROM facet)"
         )
-    if count_up_to is not None:
-        select.append("(SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) AS enough)")
-        params.append(count_up_to)
+    if check is not None:
+        select.append(check[0])
+        params.extend(check[1])
     sql += " SELECT " + ", ".join(select)
 
     with connection.cursor() as cursor:
@@ -155,8 +155,8 @@ def run_single_pass(
     facet_rows = None
     if with_facets:
         facet_rows = _facet_rows(next(values) or [], category_ids, len(price_bands(currency)))
-    matched = next(values) if count_up_to is not None else None
-    return PassResult(page=page, facet_rows=facet_rows, matched=matched)
+    checked = next(values) if check is not None else None
+    return PassResult(page=page, facet_rows=facet_rows, check=checked)
 
 
 def _facet_rows(

@@ -378,6 +378,21 @@ def test_a_text_search_that_finds_few_adds_the_typo_parts_in_one_more_statement(
     assert "<%" not in search_queries[1] and "<%" in search_queries[2]
 
 
+def test_a_filtered_text_search_that_finds_few_skips_the_typo_parts_when_the_text_is_common(
+    fire, in_fire, performer
+):
+    for i in range(20):
+        in_fire.listing(performer, f"Fire breathing {i}", category="fire-breathing")
+    in_fire.listing(performer, "Fire breathing on stilts", category="stilt-walking")
+    in_fire.reindex()
+    get(fire, "listings")  # warm the host routing cache
+    with CaptureQueriesContext(connection) as captured:
+        status, body = get(fire, "listings", q="fire breathing", category="stilt-walking")
+    assert status == 200 and len(body["results"]) == 1
+    # One match with the filter, but 21 without: the typo parts could add nothing.
+    assert len([q for q in captured.captured_queries if "catalog_" in q["sql"]]) == 2
+
+
 def test_hits_of_kinds_without_packages_or_tiers_show_none(fire, in_fire):
     for i in range(3):
         provider = in_fire.provider(f"Performer {i}", lat=LONDON[0], lon=LONDON[1])
