@@ -7,7 +7,7 @@ VENV_STAMP := .venv/.installed
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
 
-.PHONY: demo test lint format migrate services stop bench
+.PHONY: demo test lint typecheck format migrate services stop bench
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -31,6 +31,9 @@ test: services
 
 lint: $(VENV_STAMP)
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck: services
+	$(ENV) && .venv/bin/mypy
 
 format: $(VENV_STAMP)
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -6,8 +6,9 @@ from urllib.parse import quote
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.utils import build_absolute_uri
-from django.db import connection
 from django.urls import reverse
+
+from tenants.db import connection
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The marketplace's own admin: each schema's admin site lists only that marketplace's users."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -8,6 +10,8 @@ from accounts.models import User
 
 
 class _EmailFormMixin:
+    cleaned_data: dict[str, Any]  # set by the form class this is mixed into
+
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 

@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.core.mail import send_mail
-from django.db import connection
 
 from accounts.models import User
 from accounts.services import email_verification_send, magic_link_send, password_reset_send
+from tenants.db import connection
 
 
 @shared_task(ignore_result=True)

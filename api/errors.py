@@ -8,7 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ServiceError
 
-DRF_CODES = {
+DRF_CODES: dict[type[exceptions.APIException], tuple[str, str]] = {
     exceptions.NotAuthenticated: ("not_authenticated", "Log in to do this."),
     exceptions.AuthenticationFailed: ("authentication_failed", "The credentials are not valid."),
     exceptions.PermissionDenied: ("forbidden", "You may not do this."),

@@ -8,6 +8,7 @@ the reader's mark.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -16,9 +17,24 @@ from bookings.models import Message, Notification, Thread, ThreadReadMark
 from bookings.roles import party_role
 from config.errors import InvalidInput, NotFound
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 THREAD_JOINS = ("booking__listing", "listing", "provider__user", "customer")
 MESSAGE_PAGE_DEFAULT = 50
 MESSAGE_PAGE_MAX = 100
+
+
+class ReadState(TypedDict):
+    """The viewer's read state that ``with_read_state`` annotates on each thread."""
+
+    my_read_up_to: int
+    read_by_other_up_to: int
+    unread_count: int
+    last_message_id: int | None
+
+
+ThreadWithReadState: TypeAlias = "WithAnnotations[Thread, ReadState]"
 
 
 def _mark_of(user, thread_ref="pk") -> Subquery:
@@ -77,7 +93,9 @@ def thread_list(*, viewer) -> QuerySet:
 def attach_last_messages(threads) -> None:
     """Set ``thread.last_message`` (or None) on each thread, in one query."""
     ids = [t.last_message_id for t in threads if getattr(t, "last_message_id", None)]
-    by_id = {m.pk: m for m in Message.objects.filter(pk__in=ids)} if ids else {}
+    by_id: dict[int | None, Message] = (
+        {m.pk: m for m in Message.objects.filter(pk__in=ids)} if ids else {}
+    )
     for thread in threads:
         thread.last_message = by_id.get(getattr(thread, "last_message_id", None))
 
@@ -88,7 +106,7 @@ def role_in_thread(thread: Thread, viewer) -> str | None:
     )
 
 
-def thread_for(viewer, thread_id: int) -> tuple[Thread, str]:
+def thread_for(viewer, thread_id: int) -> tuple[ThreadWithReadState, str]:
     """The thread (with read state for ``viewer``) and the viewer's role; 404 for strangers."""
     thread = (
         with_read_state(Thread.objects.select_related(*THREAD_JOINS), viewer=viewer)

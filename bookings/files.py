@@ -25,11 +25,10 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Protocol
+from typing import IO, Protocol, cast
 
 from django.core.files import File
 from django.core.files.storage import Storage
-from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django_tenants.utils import schema_context
@@ -43,6 +42,7 @@ from catalog.media.validation import (
     sniff_kind,
 )
 from config.errors import InvalidInput
+from tenants.db import connection
 
 IMAGE, VIDEO, PDF, ZIP, TEXT = "image", "video", "pdf", "zip", "text"
 KINDS = frozenset({IMAGE, VIDEO, PDF, ZIP, TEXT})
@@ -131,6 +131,7 @@ def _image_kept(content: IO[bytes]) -> tuple[str, str] | None:
         return None
     finally:
         content.seek(0)
+    assert image_format is not None  # Pillow opened it as one of IMAGE_FORMATS
     return IMAGE_FORMATS[image_format]
 
 
@@ -252,6 +253,7 @@ def file_store(field: FieldFile, checked: CheckedFile) -> None:
     """Save ``checked`` into a model's file field under a random name (the field's folder,
     below the marketplace's prefix that the storage adds); the row is saved by the caller."""
     field.save(f"{uuid.uuid4().hex}.{checked.extension}", File(checked.content), save=False)
+    assert field.name is not None  # save() names the field after the file it stored
     checked.stored_name, checked.storage = field.name, field.storage
 
 
@@ -287,7 +289,8 @@ def file_download(stored: FieldFile, *, name: str, content_type: str) -> FileRes
     response = FileResponse(
         stored.open("rb"),
         as_attachment=True,
-        filename=clean_name(name) or PurePosixPath(stored.name).name,
+        # open() above has already refused a field without a file, so the name is set.
+        filename=clean_name(name) or PurePosixPath(cast(str, stored.name)).name,
         content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

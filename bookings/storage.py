@@ -5,7 +5,8 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.db import connection
+
+from tenants.db import connection
 
 
 class TenantPrivateFileSystemStorage(FileSystemStorage):

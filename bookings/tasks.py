@@ -1,7 +1,7 @@
 from celery import shared_task
-from django.db import connection
 
 from bookings.services.timers import bookings_run_due_timers
+from tenants.db import connection
 
 
 @shared_task(ignore_result=True)

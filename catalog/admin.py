@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db import connection
 
 from catalog import services
 from catalog.models import (
@@ -15,6 +14,7 @@ from catalog.models import (
     WeeklyHours,
 )
 from config.errors import ServiceError
+from tenants.db import connection
 
 
 class MarketplaceOnlyAdmin(admin.ModelAdmin):
@@ -89,6 +89,7 @@ class TicketTierInline(admin.TabularInline):
 def _transition(action: str, to_status: str):
     """An admin action that moves listings through the service, one listing at a time."""
 
+    @admin.action(description=f"{action.title()} selected listings")
     def run(modeladmin, request, queryset):
         done = 0
         for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
@@ -102,11 +103,11 @@ def _transition(action: str, to_status: str):
         modeladmin.message_user(request, f"{done} listing(s) {to_status}.")
 
     run.__name__ = f"{action}_listings"
-    run.short_description = f"{action.title()} selected listings"
     return run
 
 
 def _feature(featured: bool):
+    @admin.action(description="Feature selected listings" if featured else "Stop featuring them")
     def run(modeladmin, request, queryset):
         for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
             services.listing_feature_set(
@@ -114,7 +115,6 @@ def _feature(featured: bool):
             )
 
     run.__name__ = "feature_listings" if featured else "unfeature_listings"
-    run.short_description = "Feature selected listings" if featured else "Stop featuring them"
     return run
 
 

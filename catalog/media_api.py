@@ -5,10 +5,18 @@ Uploads are multipart (`file`, optional `caption`); what a file is comes from it
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from typing import Any
+
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +24,7 @@ from rest_framework.views import APIView
 from accounts.api import ErrorSerializer
 from api.permissions import IsProvider
 from catalog.media import selectors, services
+from catalog.media.selectors import MediaOwner
 from catalog.models import MediaItem
 from config.errors import InvalidInput
 
@@ -44,7 +53,7 @@ class MediaItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _absolute(self, name: str) -> str:
+    def _absolute(self, name: str | None) -> str:
         # The storage gives /media/<schema>/... on disk or a full S3 URL; both pass through.
         url = MediaItem._meta.get_field("file").storage.url(name)
         request = self.context.get("request")
@@ -99,7 +108,13 @@ def _media_response(request, items, status_code=status.HTTP_200_OK):
     return Response(data, status=status_code)
 
 
-class _MediaCollection(APIView):
+# Docstrings of these views become operation descriptions in the OpenAPI schema.
+class _MediaOwnerView(APIView):
+    def get_owner(self, request: Request, **kwargs: Any) -> MediaOwner:
+        raise NotImplementedError
+
+
+class _MediaCollection(_MediaOwnerView):
     """Media of one owner; subclasses define ``get_owner(request, **kwargs)``."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -131,7 +146,7 @@ class _MediaCollection(APIView):
         return _media_response(request, items)
 
 
-class _MediaItemBase(APIView):
+class _MediaItemBase(_MediaOwnerView):
     """One media item of one owner; subclasses define ``get_owner(request, **kwargs)``."""
 
     def get_item(self, request, media_id, **kwargs) -> MediaItem:
@@ -155,7 +170,7 @@ class _MediaPrimaryView(_MediaItemBase):
 # The provider's own profile
 
 
-class _OwnProfile:
+class _OwnProfile(_MediaOwnerView):
     permission_classes = [IsProvider]
 
     def get_owner(self, request, **kwargs):
@@ -167,100 +182,100 @@ TAG_LISTING = ["listing media"]
 
 
 @extend_schema(tags=TAG_PROFILE)
-class ProfileMediaView(_OwnProfile, _MediaCollection):
-    @extend_schema(summary="My profile's media", responses={200: MediaItemSerializer(many=True)})
-    def get(self, request):
-        return super().get(request)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
+        summary="My profile's media", responses={200: MediaItemSerializer(many=True)}
+    ),
+    post=extend_schema(
         summary="Upload a photo or video to my profile",
         request={"multipart/form-data": MediaUploadSerializer},
         responses={201: MediaItemSerializer, **ERRORS},
-    )
-    def post(self, request):
-        return super().post(request)
-
-    @extend_schema(
+    ),
+    patch=extend_schema(
         summary="Reorder my profile's media",
         request=MediaOrderSerializer,
         responses={200: MediaItemSerializer(many=True), **ERRORS},
         examples=[OpenApiExample("New order", value={"ids": [12, 9, 10]}, request_only=True)],
-    )
-    def patch(self, request):
-        return super().patch(request)
+    ),
+)
+class ProfileMediaView(_OwnProfile, _MediaCollection):
+    pass
 
 
 @extend_schema(tags=TAG_PROFILE)
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Delete one of my profile's media", responses={204: None, **ERRORS}
+    ),
+)
 class ProfileMediaItemView(_OwnProfile, _MediaItemView):
-    @extend_schema(summary="Delete one of my profile's media", responses={204: None, **ERRORS})
-    def delete(self, request, media_id):
-        return super().delete(request, media_id)
+    pass
 
 
 @extend_schema(tags=TAG_PROFILE)
-class ProfileMediaPrimaryView(_OwnProfile, _MediaPrimaryView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Make this my profile's primary photo",
         request=None,
         responses={200: MediaItemSerializer, **ERRORS},
-    )
-    def post(self, request, media_id):
-        return super().post(request, media_id)
+    ),
+)
+class ProfileMediaPrimaryView(_OwnProfile, _MediaPrimaryView):
+    pass
 
 
 # Listings
 
 
-class _ListingOwner:
+class _ListingOwner(_MediaOwnerView):
     def get_permissions(self):
         if self.request.method == "GET":
             return [AllowAny()]
         return [IsAuthenticated()]
 
-    def get_owner(self, request, listing_id, **kwargs):
-        return selectors.listing_for_media(listing_id=listing_id, viewer=request.user)
+    def get_owner(self, request, **kwargs):
+        return selectors.listing_for_media(listing_id=kwargs["listing_id"], viewer=request.user)
 
 
 @extend_schema(tags=TAG_LISTING)
-class ListingMediaView(_ListingOwner, _MediaCollection):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         summary="A listing's media",
         description="Anyone for published listings; the owner and staff for the others.",
         responses={200: MediaItemSerializer(many=True), 404: ERRORS[404]},
-    )
-    def get(self, request, listing_id):
-        return super().get(request, listing_id=listing_id)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         summary="Upload a photo or video to my listing",
         request={"multipart/form-data": MediaUploadSerializer},
         responses={201: MediaItemSerializer, **ERRORS},
-    )
-    def post(self, request, listing_id):
-        return super().post(request, listing_id=listing_id)
-
-    @extend_schema(
+    ),
+    patch=extend_schema(
         summary="Reorder my listing's media",
         request=MediaOrderSerializer,
         responses={200: MediaItemSerializer(many=True), **ERRORS},
-    )
-    def patch(self, request, listing_id):
-        return super().patch(request, listing_id=listing_id)
+    ),
+)
+class ListingMediaView(_ListingOwner, _MediaCollection):
+    pass
 
 
 @extend_schema(tags=TAG_LISTING)
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Delete one of my listing's media", responses={204: None, **ERRORS}
+    ),
+)
 class ListingMediaItemView(_ListingOwner, _MediaItemView):
-    @extend_schema(summary="Delete one of my listing's media", responses={204: None, **ERRORS})
-    def delete(self, request, listing_id, media_id):
-        return super().delete(request, media_id, listing_id=listing_id)
+    pass
 
 
 @extend_schema(tags=TAG_LISTING)
-class ListingMediaPrimaryView(_ListingOwner, _MediaPrimaryView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Make this my listing's primary photo",
         request=None,
         responses={200: MediaItemSerializer, **ERRORS},
-    )
-    def post(self, request, listing_id, media_id):
-        return super().post(request, media_id, listing_id=listing_id)
+    ),
+)
+class ListingMediaPrimaryView(_ListingOwner, _MediaPrimaryView):
+    pass

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from catalog.models import (
@@ -27,6 +26,7 @@ from catalog.models import (
 from catalog.services._common import is_staff
 from catalog.services.availability import check_date_range
 from config.errors import NotFound
+from tenants.db import connection
 
 # Categories and listing types
 
@@ -80,7 +80,12 @@ def provider_profile_own(*, user) -> ProviderProfile:
     return profile
 
 
-def vouch_summary(*, provider: ProviderProfile) -> list[dict[str, Any]]:
+class VouchCount(TypedDict):
+    skill_area: str
+    count: int
+
+
+def vouch_summary(*, provider: ProviderProfile) -> list[VouchCount]:
     """How many providers vouch for this one, by skill area."""
     return list(
         Vouch.objects.filter(vouchee=provider)
@@ -169,6 +174,12 @@ def _minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
+def _entry_minutes(entry: AvailabilityEntry) -> tuple[int, int]:
+    """A timed entry's range (the availability_time_range constraint sets both ends or none)."""
+    assert entry.start_time is not None and entry.end_time is not None
+    return _minutes(entry.start_time), _minutes(entry.end_time)
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -208,6 +219,7 @@ def _booked_minutes(provider, start: date, end: date) -> dict[date, list[tuple[i
     ).exclude(state__in=RELEASED_STATES)
     booked: dict[date, list[tuple[int, int]]] = defaultdict(list)
     for starts_at, ends_at in held.values_list("starts_at", "ends_at"):
+        assert starts_at is not None and ends_at is not None  # the range filter skips NULLs
         local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
         day = local_start.date()
         while day <= local_end.date() and day <= end:
@@ -252,11 +264,11 @@ def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> l
         timed = [e for e in day_entries if e.start_time is not None]
         for entry in timed:
             if entry.status == AvailabilityEntry.Status.AVAILABLE:
-                free.append((_minutes(entry.start_time), _minutes(entry.end_time)))
+                free.append(_entry_minutes(entry))
         free = _merge(free)
         for entry in timed:
             if entry.status == AvailabilityEntry.Status.BLOCKED:
-                free = _subtract(free, (_minutes(entry.start_time), _minutes(entry.end_time)))
+                free = _subtract(free, _entry_minutes(entry))
         for cut in booked.get(day, ()):
             free = _subtract(free, cut)
         days.append(

@@ -33,7 +33,9 @@ class CategoryNodeSerializer(serializers.Serializer):
     names = serializers.DictField(child=serializers.CharField())
     icon = serializers.CharField()
     position = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True
+    )
     children = serializers.ListField(
         child=serializers.DictField(), help_text="Nodes of the same shape."
     )
@@ -49,7 +51,9 @@ class CategorySerializer(serializers.ModelSerializer):
 class CategoryCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     slug = serializers.CharField(max_length=80, required=False, default="")
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+        required=False, allow_null=True, default=None
+    )
     names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
     icon = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     position = serializers.IntegerField(min_value=0, required=False)
@@ -63,12 +67,16 @@ class CategoryUpdateSerializer(serializers.Serializer):
 
 
 class CategoryMoveSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(allow_null=True, help_text="null: the top level.")
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True, help_text="null: the top level."
+    )
     position = serializers.IntegerField(min_value=0, required=False)
 
 
 class CategoryReorderSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(allow_null=True, help_text="null: the top level.")
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True, help_text="null: the top level."
+    )
     order = serializers.ListField(
         child=serializers.IntegerField(), help_text="Every child id of the parent, in order."
     )
@@ -206,7 +214,8 @@ class ProviderDetailSerializer(ProviderPublicSerializer):
         read_only_fields = fields
 
     def get_vouches(self, profile) -> list[dict]:
-        return VouchCountSerializer(self.context.get("vouches", []), many=True).data
+        vouches = VouchCountSerializer(self.context.get("vouches", []), many=True)
+        return vouches.data  # type: ignore[return-value]  # many=True: a ListSerializer's ReturnList
 
 
 class ProviderSummarySerializer(serializers.ModelSerializer):

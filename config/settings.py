@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -265,7 +266,7 @@ if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
     }
 else:
     PRIVATE_STORAGE = {"BACKEND": "bookings.storage.TenantPrivateFileSystemStorage"}
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

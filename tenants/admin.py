@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db import connection
 
+from tenants.db import connection
 from tenants.models import Domain, Marketplace, MarketplaceEvent
 
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import set_urlconf
 
+from tenants.db import connection
 from tenants.models import Domain, Marketplace
 
 logger = logging.getLogger(__name__)

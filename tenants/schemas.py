@@ -13,11 +13,12 @@ import secrets
 from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
+from tenants.db import connection
 from tenants.models import SpareSchema
 
 SPARE_PREFIX = "souk_spare_"

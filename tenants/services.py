@@ -7,11 +7,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from config.errors import InvalidInput, StateConflict
 from tenants import schemas
+from tenants.db import connection
 from tenants.models import SLUG_PATTERN, Domain, Marketplace, MarketplaceEvent
 from tenants.presets import Preset, PresetError, get_preset
 

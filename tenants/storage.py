@@ -1,5 +1,6 @@
-from django.db import connection
 from storages.backends.s3 import S3Storage
+
+from tenants.db import connection
 
 
 class TenantS3Storage(S3Storage):

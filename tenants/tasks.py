@@ -1,7 +1,7 @@
 from celery import shared_task
-from django.db import connection
 
 from tenants import schemas, services
+from tenants.db import connection
 
 
 @shared_task(ignore_result=True)

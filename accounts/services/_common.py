@@ -11,12 +11,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.adapter import marketplace_url
 from accounts.models import User
 from config.errors import InvalidInput
+from tenants.db import connection
 
 
 def queue_mail(task_name: str, **kwargs: Any) -> None:

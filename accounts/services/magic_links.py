@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -23,6 +23,7 @@ from accounts.services._common import (
     set_verified,
 )
 from config.errors import InvalidInput
+from tenants.db import connection
 
 MAGIC_LINK_MAX_AGE = timedelta(minutes=15)
 
@@ -105,7 +106,11 @@ def _magic_link_user(token: str, *, lock: bool) -> User:
     users = User.objects.filter(is_active=True)
     if lock:
         users = users.select_for_update()
-    user = users.filter(pk=data.get("u")).first() if isinstance(data, dict) else None
+    user = (
+        users.filter(pk=data.get("u")).first()  # type: ignore[misc]  # no "u": pk IS NULL, no user
+        if isinstance(data, dict)
+        else None
+    )
     if user is None or not constant_time_compare(str(data.get("s", "")), _login_state(user)):
         raise _invalid_magic_link()
     return user

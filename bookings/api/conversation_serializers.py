@@ -6,21 +6,24 @@ bookings.conversation_selectors with the viewer's read state).
 
 from __future__ import annotations
 
-from django.db import connection
+from typing import Literal, cast
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bookings.conversation_selectors import role_in_thread
+from bookings.conversation_selectors import ThreadWithReadState, role_in_thread
 from bookings.models import Notification, Thread
 from bookings.notification_texts import language_for
 from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
 from bookings.services.messages.masking import mask_text_for
+from tenants.db import connection
 
 
 def masking_of(thread: Thread, viewer) -> str | None:
     """The text that replaces contact details for this viewer, or None when nothing is hidden."""
-    cache = getattr(thread, "_mask_text", False)
+    # False: not worked out yet for this thread object.
+    cache = cast("str | None | Literal[False]", getattr(thread, "_mask_text", False))
     if cache is False:
         hidden = thread_masks_contacts(thread)
         language = language_for(viewer, connection.tenant)
@@ -52,7 +55,7 @@ class MessageSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
 
-    def _thread(self, message) -> Thread:
+    def _thread(self, message) -> ThreadWithReadState:
         return self.context["thread"]
 
     def _viewer(self):

@@ -15,7 +15,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -83,10 +88,12 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Attendee
         fields = ["id", "name", "email", "code", "tier", "checked_in_at", "links"]
 
-    def get_tier(self, attendee) -> RefSerializer:
+    @extend_schema_field(RefSerializer)
+    def get_tier(self, attendee) -> dict:
         return {"id": attendee.tier_id, "name": attendee.tier.name}
 
-    def get_links(self, attendee) -> TicketLinksSerializer:
+    @extend_schema_field(TicketLinksSerializer)
+    def get_links(self, attendee) -> dict:
         request = self.context["request"]
         return {
             name: request.build_absolute_uri(path)
@@ -114,7 +121,8 @@ class CheckedInSerializer(serializers.ModelSerializer):
         model = Attendee
         fields = ["id", "name", "code", "tier", "booking_number", "event", "checked_in_at"]
 
-    def get_tier(self, attendee) -> RefSerializer:
+    @extend_schema_field(RefSerializer)
+    def get_tier(self, attendee) -> dict:
         return {"id": attendee.tier_id, "name": attendee.tier.name}
 
 

@@ -47,6 +47,7 @@ class Timer:
     def delay_for(self, listing_type_config: dict[str, Any]) -> timedelta:
         if self.delay is not None:
             return self.delay
+        assert self.delay_config_key is not None  # _timer gives each timer one or the other
         return timedelta(minutes=int(listing_type_config[self.delay_config_key]))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from billing.money import Money
@@ -19,6 +19,7 @@ from bookings.services.pricing import freeze_price, slot_price
 from bookings.services.transitions import apply_transition, arm_timer, record_event, save_holding
 from catalog.models import AvailabilityEntry, Listing, ListingType, TicketTier
 from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
+from tenants.db import connection
 
 Pricing = ListingType.Pricing
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -76,6 +77,8 @@ def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
         if entry.start_time is None:
             blocked = True
         else:
+            # The availability entry's check constraint: both times or neither.
+            assert entry.end_time is not None
             block_start = datetime.combine(entry.date, entry.start_time, zone)
             block_end = datetime.combine(entry.date, entry.end_time, zone)
             blocked = block_start < local_end and local_start < block_end
@@ -150,6 +153,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         attendees: list[dict[str, str]] = []
         if pricing == Pricing.DATE_SLOT:
             _check_slot(listing, request.starts_at, request.ends_at, now)
+            assert request.starts_at is not None and request.ends_at is not None  # _check_slot
             booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
             freeze_price(booking, slot_price(listing, request.starts_at, request.ends_at))
         elif pricing == Pricing.QUOTE:
@@ -158,7 +162,8 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 _check_slot(listing, request.starts_at, request.ends_at, now)
                 booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
         elif pricing == Pricing.PACKAGES:
-            package = listing.packages.filter(pk=request.package_id).first()
+            # No package_id: pk=None matches no row, and the refusal below answers.
+            package = listing.packages.filter(pk=request.package_id).first()  # type: ignore[misc]  # None: no row
             if package is None:
                 raise _bad("Choose one of this gig's packages.", "package_id", "invalid_package")
             booking.package = package
@@ -167,7 +172,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         elif pricing == Pricing.TICKETS:
             tier = (
                 TicketTier.objects.select_for_update()
-                .filter(pk=request.ticket_tier_id, listing=listing)
+                .filter(pk=request.ticket_tier_id, listing=listing)  # type: ignore[misc]  # None: no row
                 .first()
             )
             if tier is None:
@@ -188,6 +193,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 raise _bad(
                     f"Choose a channel: {', '.join(channels)}.", "channel", "invalid_channel"
                 )
+            assert request.channel is not None  # one of the listing type's channels
             rate = listing.provider.per_minute_rates.get(request.channel) or listing.price_minor
             if not rate:
                 raise BusinessRuleViolation(

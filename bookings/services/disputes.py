@@ -10,6 +10,7 @@ called after the commit with the amount to give back.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -272,7 +273,7 @@ def dispute_resolve(
                 "note": note[:1000],
             },
         )
-        decision = {
+        decision: dict[str, Any] = {
             "booking_id": booking.pk,
             "refund_minor": refund,
             "currency": booking.currency,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from bookings.models import Actor, Booking, BookingEvent, Notification
 from bookings.notification_texts import direction, email_footer, language_for, render_text
 from bookings.processes import get_process
 from config.errors import InvalidInput, NotFound
+from tenants.db import connection
 
 CUSTOMER, PROVIDER, STAFF, OTHER, BOTH = "customer", "provider", "staff", "other", "both"
 # Transition name -> (kind, who hears of it). "other" is the party that did not take the step

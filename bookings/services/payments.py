@@ -70,7 +70,7 @@ def booking_mark_paid(
         for step in steps:
             move = process.transitions[step]
             if booking.state in move.sources and booking.paid_minor >= _threshold(booking, step):
-                if step in ("pay", "pay_final") and booking.package_id:
+                if step in ("pay", "pay_final") and booking.package is not None:
                     booking.due_at = now + timedelta(days=booking.package.delivery_days)
                 apply_transition(
                     booking,

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from django.db import connection
-
 from billing.money import FeePolicy, Money, fee_breakdown
 from bookings.models import Booking
 from catalog.models import Listing
 from config.errors import InvalidInput
+from tenants.db import connection
 
 MINUTES_PER_HOUR = 60
 

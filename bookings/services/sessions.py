@@ -120,6 +120,8 @@ def _settle(move: Move) -> None:
     session = booking.live_session
     reason = _end_reason(move)
     billed_until = session.last_heartbeat_at if reason == EndReason.SILENCE else move.now
+    # "end" leaves only the live state, and "start" stamped both times on entering it.
+    assert session.started_at is not None and billed_until is not None
     due = max(
         started_units(session.started_at, billed_until, billing_unit(booking)),
         session.billed_minutes,
@@ -230,6 +232,7 @@ def session_heartbeat(*, actor, booking_id: int) -> Meter:
                 code="session_not_live",
                 details={"state": booking.state, "end_reason": session.end_reason},
             )
+        assert session.started_at is not None  # stamped by "start" on entering live
         started = started_units(session.started_at, now, billing_unit(booking))
         unpaid = started - session.billed_minutes
         paid = _charge_minutes(booking, session, unpaid) if unpaid > 0 else 0

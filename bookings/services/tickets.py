@@ -10,14 +10,16 @@ it to the check-in endpoint. A ticket is valid only while its booking is ``issue
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.mime.image import MIMEImage
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -30,6 +32,7 @@ from bookings.services.transitions import Move, booking_for, effect
 from catalog.models import Listing, TicketTier
 from catalog.services._common import is_staff
 from config.errors import NotAllowed, NotFound, StateConflict
+from tenants.db import connection
 
 VALID_STATE = "issued"
 HELD_STATE = "reserved"
@@ -176,7 +179,7 @@ def ticket_metrics(*, actor, listing_id: int) -> dict:
     )
     rows = []
     for tier in tiers:
-        found = figures.get(tier.pk, {})
+        found: Mapping[str, Any] = figures.get(tier.pk, {})
         rows.append(
             {
                 "id": tier.pk,
@@ -300,7 +303,7 @@ def tickets_email_send(*, booking_id: int) -> int:
         render_to_string("bookings/tickets/email.html", context), "text/html"
     )
     # The HTML part shows each QR image by its Content-ID; mail apps list them as files too.
-    message.mixed_subtype = "related"
+    message.mixed_subtype = "related"  # type: ignore[attr-defined]  # not in django-stubs
     for ticket in tickets:
         image = MIMEImage(ticket_qr(ticket["view"].attendee.code, kind="png", scale=6), "png")
         image.add_header("Content-ID", f"<{ticket['cid']}>")

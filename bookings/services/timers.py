@@ -65,6 +65,7 @@ def _flag_late(now: datetime) -> int:
         for booking in Booking.objects.select_for_update(skip_locked=True).filter(
             state__in=LATE_STATES, due_at__lt=now, late_at__isnull=True
         ):
+            assert booking.due_at is not None  # the filter's due_at__lt leaves out null
             booking.late_at = now
             booking.save(update_fields=["late_at", "updated_at"])
             record_event(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -25,6 +25,7 @@ from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import Process, get_process
 from bookings.roles import party_role
 from config.errors import NotAllowed, NotFound, StateConflict
+from tenants.db import connection
 
 
 @dataclass
@@ -240,6 +241,7 @@ def booking_transition(
     data: dict[str, Any] | None = None,
 ) -> Booking:
     """Take ``transition`` on the booking as ``actor`` (or as the system when ``system``)."""
+    role: str
     with transaction.atomic():
         if system:
             booking, role = locked_booking(booking_id), Actor.SYSTEM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -22,7 +23,7 @@ def paginated(view, request, queryset, serializer_class, *, prepare=None, **seri
     """One page of ``queryset`` through ``serializer_class``, in the paginated envelope.
     ``prepare`` sees the page's rows before they are serialised (e.g. to attach extras)."""
     paginator = CatalogPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     if prepare is not None:
         prepare(page)
     data = serializer_class(page, many=True, **serializer_kwargs).data

@@ -6,10 +6,11 @@ host never serves another's files. Production serves media from S3 or the web se
 """
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404
 from django.views.static import serve
 from django_tenants.files.storage import TenantFileSystemStorage
+
+from tenants.db import connection
 
 
 def media_serve(request, path: str):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django_tenants.utils import schema_context
 
@@ -23,6 +23,7 @@ from catalog.media.thumbnails import render_thumbnails, thumbnail_name
 from catalog.media.validation import check_upload
 from catalog.models import Listing, MediaItem, ProviderProfile
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, NotFound
+from tenants.db import connection
 
 MAX_CAPTION = 200
 
@@ -106,10 +107,12 @@ def media_add(*, owner: MediaOwner, upload, actor, caption: str = "") -> MediaIt
             item.file.save(
                 f"{uuid.uuid4().hex}.{checked.extension}", File(checked.content), save=False
             )
-            stored.append(item.file.name)
+            file_name = item.file.name
+            assert file_name is not None  # set by save()
+            stored.append(file_name)
             storage = item.file.storage
             for size_name, data in thumbnails.items():
-                saved = storage.save(thumbnail_name(item.file.name, size_name), ContentFile(data))
+                saved = storage.save(thumbnail_name(file_name, size_name), ContentFile(data))
                 stored.append(saved)
                 item.thumbnails[size_name] = saved
             item.save()
@@ -153,7 +156,9 @@ def _locked_item(owner: MediaOwner, item: MediaItem) -> MediaItem:
 
 
 def _owner_of(item: MediaItem) -> MediaOwner:
-    return item.profile if item.profile_id else item.listing
+    owner = item.profile if item.profile_id else item.listing
+    assert owner is not None  # a check constraint gives each item exactly one owner
+    return owner
 
 
 def media_set_primary(*, item: MediaItem, actor) -> MediaItem:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-
-from django.db import connection
+from typing import Literal, overload
 
 from config.errors import InvalidInput, NotAllowed
+from tenants.db import connection
 
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 40
@@ -63,6 +63,10 @@ def clean_coordinates(
     return latitude, longitude
 
 
+@overload
+def clean_amount(value: int | None, *, field: str, allow_none: Literal[False]) -> int: ...
+@overload
+def clean_amount(value: int | None, *, field: str, allow_none: bool = True) -> int | None: ...
 def clean_amount(value: int | None, *, field: str, allow_none: bool = True) -> int | None:
     """An amount in minor units: a non-negative integer (never a float or a bool)."""
     if value is None:

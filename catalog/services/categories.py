@@ -52,7 +52,11 @@ def _clean_slug(slug: str) -> str:
 
 
 def _check_slug_free(slug: str, *, exclude_pk: int | None = None) -> None:
-    if Category.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    if (
+        Category.objects.filter(slug=slug)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None is meant: IS NULL, excludes none
+        .exists()
+    ):
         raise StateConflict(
             "Another category already uses this slug.",
             code="slug_taken",

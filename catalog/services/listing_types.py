@@ -116,7 +116,12 @@ def listing_type_update(
                 code="listing_type_in_use",
             )
         listing_type.pricing = pricing
-    updates = {"name": name, "names": names, "process": process, "position": position}
+    updates: dict[str, Any] = {
+        "name": name,
+        "names": names,
+        "process": process,
+        "position": position,
+    }
     for field, value in updates.items():
         if value is not None:
             setattr(listing_type, field, value.strip() if field == "name" else value)

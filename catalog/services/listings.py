@@ -141,7 +141,11 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     if base.isdigit():
         base = f"listing-{base}"  # keep slugs distinguishable from ids
     candidate = base
-    while Listing.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+    while (
+        Listing.objects.filter(slug=candidate)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None is meant: IS NULL, excludes none
+        .exists()
+    ):
         candidate = f"{base}-{secrets.token_hex(3)}"
     return candidate
 

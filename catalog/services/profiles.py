@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +27,8 @@ from config.errors import (
 )
 
 MAX_TRAVEL_RADIUS_KM = 20_000
-RATE_FIELDS = ("minimum_rate_minor", "hourly_rate_minor", "event_rate_minor")
+RateField = Literal["minimum_rate_minor", "hourly_rate_minor", "event_rate_minor"]
+RATE_FIELDS: tuple[RateField, ...] = ("minimum_rate_minor", "hourly_rate_minor", "event_rate_minor")
 # What a complete profile has, and how much each part weighs (sums to 100).
 COMPLETENESS_WEIGHTS = {
     "display_name": 10,
@@ -206,7 +207,7 @@ def provider_profile_save(
     _require_provider(actor)
     profile = ProviderProfile.objects.select_for_update().filter(user=actor).first()
     created = profile is None
-    if created:
+    if profile is None:
         if not changes.get("display_name", "").strip():
             raise InvalidInput(
                 "A display name is required.", details={"display_name": ["Required."]}
@@ -228,7 +229,7 @@ def provider_profile_save(
             "event_rate_minor": None,
             "per_minute_rates": {},
         }
-        changes = {**defaults, **changes}  # type: ignore[typeddict-item]
+        changes = {**defaults, **changes}
     old_name = profile.display_name
     categories = _apply(profile, changes)
     try:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 
+from tenants.db import connection
 from tenants.demo.catalog import DemoCatalogCounts, demo_catalog_populate
 from tenants.models import Marketplace
 from tenants.presets import PresetError, get_preset

@@ -72,7 +72,7 @@ def _weekly_hours(rng: random.Random, pricing: str) -> list[tuple[int, dt.time, 
 def _pool(item, by_category: dict[str, list], parents: dict[str, str | None], rng) -> list:
     """(category slug, template) candidates: the provider's first category first, so their
     main trade comes before side lines; templates shuffled within each category."""
-    pool = []
+    pool: list[tuple[str | None, Any]] = []
     for slug in item.categories:
         key = slug if slug in by_category else parents.get(slug)
         found = list(by_category.get(key or "", []))
@@ -103,7 +103,7 @@ def demo_catalog_populate(*, preset: Preset, people: list, currency: str) -> Dem
     by_category = data["templates"]
     products = data.get("products", {})
     categories = {c.slug: c for c in Category.objects.all()}
-    parents = {c.slug: (c.parent.slug if c.parent_id else None) for c in categories.values()}
+    parents = {c.slug: (c.parent.slug if c.parent else None) for c in categories.values()}
     types = list(ListingType.objects.order_by("position", "pk"))
     main_type = next(t for t in types if t.pricing != ListingType.Pricing.PRODUCT)
     product_type = next((t for t in types if t.pricing == ListingType.Pricing.PRODUCT), None)

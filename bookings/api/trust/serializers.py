@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, cast
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,7 +23,13 @@ class PersonSerializer(serializers.Serializer):
 
 # --- Reviews --------------------------------------------------------------------------------
 
-SCORE = {"min_value": 1, "max_value": 5}
+
+class _Bounds(TypedDict):
+    min_value: int
+    max_value: int
+
+
+SCORE: _Bounds = {"min_value": 1, "max_value": 5}
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -211,7 +219,9 @@ class DisputeSerializer(serializers.ModelSerializer):
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, dispute: Dispute) -> list:
         context = {**self.context, "booking_id": dispute.booking_id}
-        return EvidenceSerializer(dispute.evidence.all(), many=True, context=context).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs see a Serializer.
+        evidence = EvidenceSerializer(dispute.evidence.all(), many=True, context=context)
+        return cast(list, evidence.data)
 
 
 class DisputeQueueSerializer(serializers.ModelSerializer):

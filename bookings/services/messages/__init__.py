@@ -155,9 +155,11 @@ def thread_inquiry_start(
             raise NotFound("No such listing.", code="listing_not_found")
         provider = listing.provider
     else:
-        provider = ProviderProfile.objects.select_related("user").filter(pk=provider_id).first()
-        if provider is None or not provider.user.is_active:
+        assert provider_id is not None  # exactly one of the two, checked above
+        found = ProviderProfile.objects.select_related("user").filter(pk=provider_id).first()
+        if found is None or not found.user.is_active:
             raise NotFound("No such provider.", code="provider_not_found")
+        provider = found
     if provider.user_id == actor.pk:
         raise BusinessRuleViolation("You cannot message yourself.", code="own_listing")
     with (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from tenants.db import connection
 
 MASK_TEXT = {
     "en": "[contact hidden until booking is paid]",

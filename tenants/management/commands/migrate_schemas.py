@@ -4,7 +4,6 @@ A stale template would silently give new marketplaces an old schema, so it is mi
 with every run, like each marketplace.
 """
 
-from django.db import connection
 from django_tenants.management.commands.migrate_schemas import (
     MigrateSchemasCommand as BaseMigrateSchemasCommand,
 )
@@ -12,6 +11,7 @@ from django_tenants.migration_executors import get_executor
 from django_tenants.utils import quote_schema_name, schema_exists
 
 from tenants import schemas
+from tenants.db import connection
 
 
 class Command(BaseMigrateSchemasCommand):
