@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -225,7 +226,7 @@ class DistanceKm(Func):
         super().__init__(lat, lon)
         self.point = point
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, *args, **extra_context):
         lat_sql, lat_params = compiler.compile(self.source_expressions[0])
         lon_sql, lon_params = compiler.compile(self.source_expressions[1])
         lat_r = f"radians(({lat_sql})::float8)"
@@ -251,6 +252,39 @@ class DistanceKm(Func):
 def distance_km(point: GeoPoint, lat: Any, lon: Any) -> Expression:
     """Great-circle distance in km from ``point`` to the row's lat/lon (see DistanceKm)."""
     return DistanceKm(point, lat, lon)
+
+
+def tags_mask(tags) -> int:
+    """The bits of Listing.tags_signature for these tags (the SQL function of migration
+    0011, in Python: bit = first byte of md5(tag) mod 63)."""
+    mask = 0
+    for tag in tags:
+        mask |= 1 << (hashlib.md5(tag.encode()).digest()[0] % 63)
+    return mask
+
+
+class ListingTagsMatch(Func):
+    """The listing's tags overlap (``all_of=False``) or contain ``tags``; the signature is
+    tested first, and the tag strings only where its bits allow a match. CASE fixes that
+    order: as two ANDed conditions of equal estimated cost it would be the planner's."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tags, *, all_of: bool):
+        super().__init__(F("tags_signature"), F("tags"))
+        self.tags = list(tags)
+        self.all_of = all_of
+
+    def as_sql(self, compiler, connection, *args, **extra_context):
+        signature_sql, signature_params = compiler.compile(self.source_expressions[0])
+        tags_sql, tags_params = compiler.compile(self.source_expressions[1])
+        mask = tags_mask(self.tags)
+        if self.all_of:
+            test, test_params, op = f"({signature_sql} & %s) = %s", [mask, mask], "@>"
+        else:
+            test, test_params, op = f"({signature_sql} & %s) <> 0", [mask], "&&"
+        sql = f"(CASE WHEN {test} THEN {tags_sql} {op} %s::varchar[] ELSE FALSE END)"
+        return sql, [*signature_params, *test_params, *tags_params, self.tags]
 
 
 def _deg(value: float) -> Decimal:

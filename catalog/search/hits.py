@@ -144,7 +144,7 @@ def _media(row: list[Any] | None) -> list[MediaItem]:
             caption=caption,
             position=position,
             is_primary=True,
-            created_at=_when(created),
+            created_at=dt.datetime.fromisoformat(created),
         )
     ]
 

@@ -33,6 +33,7 @@ from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     NO_LOCATION_KM,
+    ListingTagsMatch,
     SortKey,
     available_on_q,
     bounding_box,
@@ -123,6 +124,12 @@ def _tags_q(params: SearchParams) -> Q:
     return Q(**{lookup: list(params.tags)})
 
 
+def _listing_tags_q(params: SearchParams) -> Q:
+    if not params.tags:
+        return Q()
+    return Q(ListingTagsMatch(params.tags, all_of=params.tags_mode == "all"))
+
+
 # --- listings -------------------------------------------------------------------------------
 
 
@@ -151,7 +158,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         category_ids = tree.subtree_ids(tree.resolve(params.category).id)
 
     base = _listing_base()
-    filters = _tags_q(params) & _provider_filters(params, "provider__")
+    filters = _listing_tags_q(params) & _provider_filters(params, "provider__")
     if params.currency:
         filters &= Q(currency=params.currency)
     if params.listing_type:

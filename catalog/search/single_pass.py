@@ -133,7 +133,9 @@ def run_single_pass(
         # and the band's bounds. Python rolls the groups up (_facet_rows).
         bands = price_bands(currency)
         band_of = " ".join(
-            f"WHEN price_minor < {int(hi)} THEN {i}" for i, (_, hi) in enumerate(bands[:-1])
+            f"WHEN price_minor < {int(hi)} THEN {i}"
+            for i, (_, hi) in enumerate(bands[:-1])
+            if hi is not None  # only the last band is open-ended
         )
         sql += (
             f", facet AS (SELECT category_id, CASE {band_of} ELSE {len(bands) - 1} END AS band, "

@@ -122,6 +122,32 @@ def test_tags_all_and_any(fire, in_fire, performer):
     assert sorted(titles(some)) == ["Both", "Wedding only"]
 
 
+def test_tags_signature_matches_its_python_twin_and_collisions_are_not_matches(
+    fire, in_fire, performer
+):
+    from catalog.models import Listing
+    from catalog.search.filters import tags_mask
+
+    wedding_bit = tags_mask(["wedding"])
+    twin = next(f"tag{i}" for i in range(10_000) if tags_mask([f"tag{i}"]) == wedding_bit)
+    tags = ["wedding", "حفلات", "Zürich", twin]
+    listing = in_fire.listing(performer, "Signature", category="fire-poi", tags=tags)
+    in_fire.listing(performer, "Twin only", category="fire-poi", tags=[twin, "solo"])
+    in_fire.listing(performer, "Untagged", category="fire-poi")
+    in_fire.reindex()
+
+    listing.refresh_from_db()
+    assert listing.tags_signature == tags_mask(tags)
+    assert Listing.objects.get(title="Untagged").tags_signature == 0
+    # The twin sets the same bit as "wedding": the signature lets it through, the tags don't.
+    _, body = get(fire, "listings", tags="wedding")
+    assert titles(body) == ["Signature"]
+    _, body = get(fire, "listings", tags="wedding,solo", tags_mode="any")
+    assert sorted(titles(body)) == ["Signature", "Twin only"]
+    _, body = get(fire, "listings", tags="حفلات,wedding")
+    assert titles(body) == ["Signature"]
+
+
 def test_price_range_and_price_sorts(fire, in_fire, performer):
     for title, price in [("Cheap", 5_000), ("Middle", 20_000), ("Dear", 90_000)]:
         in_fire.listing(performer, title, category="juggling", price=price)
