@@ -4,18 +4,61 @@ from __future__ import annotations
 
 from django.db import connection
 
+from catalog.search.filters import CORRECTION_MIN_SIMILARITY
+from catalog.search_index import search_config
 from config.errors import InvalidInput
 
-# Titles: the first CANDIDATES published titles the trigram index offers (no ORDER BY, so the
-# scan stops early), then ranked; ranking every match of a short prefix ("fi") would sort tens
-# of thousands of rows on a large marketplace.
+# Titles come from the full-text index, not from a similarity scan of every title: what is
+# typed becomes a text query on the titles' lexemes (weight A) over the title-word dictionary
+# (catalog_searchword, a few thousand rows with a trigram GiST index). Each complete word is
+# kept when the dictionary knows it, else it stands for its ALTERNATIVES nearest words ("fier"
+# → fiery | fire | fired); the word being typed becomes the dictionary words it begins (up
+# to COMPLETIONS, shortest first) or, when it begins none, its nearest words ("walkng" →
+# walking). A word that begins and resembles no title word is in no title: the query is then
+# NULL, which matches nothing without reading the index. The first CANDIDATES published
+# titles matching the query (no ORDER BY, so the bitmap scan stops early) are then ranked by
+# resemblance. A trigram scan of titles checked thousands of lossy index hits against their
+# rows when the text resembled little (~80 ms for "fier br" over 100k listings).
 _SUGGEST_SQL = """
 WITH q AS (SELECT %(q)s::text AS q, %(prefix)s::text AS prefix),
-active AS (SELECT p.id, p.display_name FROM catalog_providerprofile p
-           JOIN accounts_user u ON u.id = p.user_id WHERE u.is_active),
-titles AS (SELECT l.title FROM catalog_listing l
-            WHERE l.status = 'published' AND %(q)s <%% l.title
-              AND l.provider_id IN (SELECT id FROM active)
+tokens AS (SELECT tok, n, n = max(n) OVER () AS typing
+             FROM regexp_split_to_table(lower(%(q)s), '\\s+') WITH ORDINALITY AS t(tok, n)
+            WHERE tok <> ''),
+complete AS (
+    SELECT t.n, coalesce(
+        (SELECT quote_literal(w.word) || ':A' FROM catalog_searchword w WHERE w.word = t.tok),
+        (SELECT string_agg(quote_literal(nearest.word) || ':A', ' | ')
+           FROM (SELECT w.word FROM catalog_searchword w
+                  ORDER BY w.word <-> t.tok LIMIT %(alternatives)s) AS nearest
+          WHERE similarity(nearest.word, t.tok) >= %(similarity)s),
+        quote_literal(t.tok) || ':A') AS words
+      FROM tokens t WHERE NOT t.typing),
+typed AS (SELECT tok FROM tokens WHERE typing),
+completions AS (
+    (SELECT w.word FROM catalog_searchword w, typed
+      WHERE w.word LIKE replace(replace(replace(typed.tok, '\\', '\\\\'), '%%', '\\%%'),
+                                '_', '\\_') || '%%'
+      ORDER BY length(w.word), w.word LIMIT %(completions)s)),
+last_word AS (
+    SELECT word FROM completions
+    UNION ALL
+    SELECT nearest.word FROM typed, LATERAL (
+        SELECT w.word FROM catalog_searchword w ORDER BY w.word <-> typed.tok
+         LIMIT %(alternatives)s) AS nearest
+     WHERE NOT EXISTS (SELECT 1 FROM completions)
+       AND similarity(nearest.word, typed.tok) >= %(similarity)s),
+text_query AS (
+    SELECT to_tsquery(%(config)s::regconfig,
+                      coalesce((SELECT string_agg('(' || words || ')', ' & ' ORDER BY n)
+                                  FROM complete) || ' & ', '')
+                      || '(' || (SELECT string_agg(quote_literal(word) || ':A', ' | ')
+                                   FROM last_word)
+                      || ')') AS query),
+inactive AS (SELECT p.id FROM catalog_providerprofile p
+              JOIN accounts_user u ON u.id = p.user_id WHERE NOT u.is_active),
+titles AS (SELECT l.title FROM catalog_listing l, text_query
+            WHERE l.status = 'published' AND l.search_vector @@ text_query.query
+              AND l.provider_id NOT IN (SELECT id FROM inactive)
             LIMIT %(candidates)s)
 (SELECT 'listing' AS kind, t.title AS text, NULL::text AS slug,
         max((t.title ILIKE q.prefix)::int + word_similarity(q.q, t.title)) AS score
@@ -29,15 +72,21 @@ UNION ALL
   WHERE c.name ILIKE q.prefix OR q.q <%% c.name OR c.names::text ILIKE %(contains)s
   ORDER BY 4 DESC LIMIT %(limit)s)
 UNION ALL
-(SELECT 'provider', a.display_name, a.id::text,
-        (a.display_name ILIKE q.prefix)::int + word_similarity(q.q, a.display_name)
-   FROM active a, q
-  WHERE a.display_name ILIKE q.prefix OR q.q <%% a.display_name
+(SELECT 'provider', p.display_name, p.id::text,
+        (p.display_name ILIKE q.prefix)::int + word_similarity(q.q, p.display_name)
+   FROM catalog_providerprofile p, q
+  WHERE (p.display_name ILIKE %(prefix)s OR %(q)s <%% p.display_name)
+    AND p.id NOT IN (SELECT id FROM inactive)
   ORDER BY 4 DESC LIMIT %(limit)s)
 """
 
 SUGGEST_LIMIT = 10
 CANDIDATES = 200
+COMPLETIONS = 30
+ALTERNATIVES = 3
+# A misspelt word stands for its nearest dictionary words at least this similar (the search's
+# own typo correction threshold).
+WORD_SIMILARITY = CORRECTION_MIN_SIMILARITY
 SUGGEST_MIN_LENGTH = 2
 
 
@@ -65,6 +114,10 @@ def search_suggest(*, q: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
                 "contains": f"%{escaped}%",
                 "limit": limit,
                 "candidates": CANDIDATES,
+                "completions": COMPLETIONS,
+                "alternatives": ALTERNATIVES,
+                "similarity": WORD_SIMILARITY,
+                "config": search_config(),
             },
         )
         rows = cursor.fetchall()

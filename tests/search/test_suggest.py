@@ -47,3 +47,20 @@ def test_suggest_finds_arabic_category_names(talent, in_talent):
     _, body = get(talent, "suggest", q="موسيقى")
 
     assert [s["slug"] for s in body["suggestions"] if s["kind"] == "category"] == ["music"]
+
+
+def test_suggest_corrects_finished_words_and_completes_the_one_being_typed(fire, in_fire):
+    blaze = in_fire.provider("Blaze")
+    in_fire.listing(blaze, "Fire breathing at your wedding", category="fire-breathing")
+    in_fire.listing(blaze, "Fire juggling", category="fire-breathing")
+    in_fire.listing(blaze, "Stilt walking", category="stilt-walking", description="breathing")
+    in_fire.reindex()
+
+    _, body = get(fire, "suggest", q="fier bre")
+    titles = [s["text"] for s in body["suggestions"] if s["kind"] == "listing"]
+    # "fier" stands for its nearest title words, "bre" for the title words it begins; a
+    # description that holds them is not a title that does.
+    assert titles == ["Fire breathing at your wedding"]
+
+    _, body = get(fire, "suggest", q="bla")
+    assert [(s["kind"], s["text"]) for s in body["suggestions"]] == [("provider", "Blaze")]
