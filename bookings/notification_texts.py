@@ -103,6 +103,31 @@ EMAIL_FOOTER = {
 }
 DIRECTION = {"ar": "rtl"}
 
+# The ticket e-mail's sentences (bookings/templates/bookings/tickets/email.*).
+TICKET_EMAIL = {
+    "en": {
+        "intro": "Your tickets for {listing} (order {number}).",
+        "code": "Code",
+        "ticket": "Ticket",
+        "open": "Open or print this ticket",
+        "advice": "Show the QR code at the door, on screen or printed. Anyone with a ticket's "
+        "code or link can use it: keep them to yourself.",
+    },
+    "ar": {
+        "intro": "تذاكرك لـ«{listing}» (الطلب {number}).",
+        "code": "الرمز",
+        "ticket": "التذكرة",
+        "open": "افتح هذه التذكرة أو اطبعها",
+        "advice": "اعرض رمز QR عند الباب، على الشاشة أو مطبوعًا. يستطيع أي شخص لديه رمز "
+        "التذكرة أو رابطها استخدامها، فاحتفظ بها لنفسك.",
+    },
+}
+
+
+def ticket_email_texts(language: str, **values: Any) -> dict[str, str]:
+    texts = TICKET_EMAIL.get(language) or TICKET_EMAIL[FALLBACK_LANGUAGE]
+    return {key: text.format(**values) for key, text in texts.items()}
+
 
 def language_for(user, marketplace) -> str:
     """The user's language if set, else the marketplace's; English if we have no texts."""

@@ -24,10 +24,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.models import Attendee, Booking
-from bookings.notification_texts import language_for, render_text
+from bookings.notification_texts import (
+    DIRECTION,
+    language_for,
+    render_text,
+    ticket_email_texts,
+)
 from bookings.services.transitions import Move, booking_for, effect
 from catalog.models import Listing, TicketTier
 from catalog.services._common import is_staff
@@ -285,23 +290,28 @@ def tickets_email_send(*, booking_id: int) -> int:
         }
         for attendee in attendees
     ]
-    context = {"booking": booking, "tickets": tickets, "marketplace_name": marketplace.name}
+    language = language_for(booking.customer, marketplace)
+    names = {"listing": booking.listing.title, "number": booking.number}
+    context = {
+        "booking": booking,
+        "tickets": tickets,
+        "marketplace_name": marketplace.name,
+        "language": language,
+        "direction": DIRECTION.get(language, "ltr"),
+        "t": ticket_email_texts(language, **names),
+    }
     buyer = booking.customer.email
     others = sorted({a.email for a in attendees if a.email and a.email.lower() != buyer.lower()})
+    with translation.override(language):  # month and day names of the dates
+        text = render_to_string("bookings/tickets/email.txt", context)
+        html = render_to_string("bookings/tickets/email.html", context)
     message = EmailMultiAlternatives(
-        subject=render_text(
-            "tickets_issued",
-            language_for(booking.customer, marketplace),
-            listing=booking.listing.title,
-            number=booking.number,
-        )[0],
-        body=render_to_string("bookings/tickets/email.txt", context),
+        subject=render_text("tickets_issued", language, **names)[0],
+        body=text,
         to=[buyer],
         bcc=others,
     )
-    message.attach_alternative(
-        render_to_string("bookings/tickets/email.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     # The HTML part shows each QR image by its Content-ID; mail apps list them as files too.
     message.mixed_subtype = "related"  # type: ignore[attr-defined]  # not in django-stubs
     for ticket in tickets:

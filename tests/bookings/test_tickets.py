@@ -166,6 +166,24 @@ def test_tickets_are_issued_emailed_shown_and_checked_in_once(
     assert "Checked in" in anonymous.get(f"/api/v1/tickets/{code}/page/").content.decode()
 
 
+def test_the_ticket_email_is_in_the_buyers_language(events, django_capture_on_commit_callbacks):
+    _, listing, tier = _event(events)
+    customer = party(events)
+    with tenant_context(events):
+        customer.user.language = "ar"
+        customer.user.save(update_fields=["language"])
+    booking_id = _reserve(customer, listing, tier)["id"]
+
+    _pay(events, booking_id, django_capture_on_commit_callbacks)
+
+    (message,) = [m for m in mail.outbox if m.subject.startswith("تذاكرك")]
+    assert "الرمز:" in message.body and "Code:" not in message.body
+    assert "فاحتفظ بها لنفسك" in message.body
+    html = message.alternatives[0][0]
+    assert 'lang="ar" dir="rtl"' in html and "افتح هذه التذكرة أو اطبعها" in html
+    assert f"«{listing.title}»" in message.body
+
+
 def test_organiser_metrics_per_tier_in_constant_queries(events, django_capture_on_commit_callbacks):
     organiser, listing, general = _event(events, capacity=50, price_minor=2500)
     with tenant_context(events):
