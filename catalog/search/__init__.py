@@ -13,10 +13,17 @@ Ranking: ``ts_rank`` over that vector for listings (``ts_rank_cd`` for providers
 found through the corrected query rank by it, halved, after every row that matched as typed;
 rows matched only through a title typo score 0.05 × word_similarity, so they come last.
 
-Listing search reads the filtered set in one statement (``single_pass``): the page's keys and
-the facet counts come from one CTE (materialized when text or a point make the rows costly to
-find), then the page's rows by primary key with prefetches. Near a point without text, listings
-at their own coordinates and listings at their provider's are two parts, one index each.
+Listing search is one statement (``single_pass``): the page, its hits as PostgreSQL-built
+JSON (``hits``: provider, category, type, primary photo, packages, tiers) and the facet counts
+come from one CTE (materialized when text or a point make the rows costly to find). The typo
+parts join that statement only when the typed words find fewer than 20 listings, filtered and
+not (then a second statement). Near a point without text, listings at their own coordinates
+and listings at their provider's are two parts, one index each. Tags are tested by a 63-bit
+signature (``Listing.tags_signature``) before the tag strings.
+
+Suggestions (``suggest``) turn what is typed into a text query over the dictionary of title
+words, so titles come from the full-text index; categories and providers by prefix or
+resemblance.
 """
 
 from catalog.search.params import SearchParams, parse_search_params
