@@ -47,7 +47,7 @@ from catalog.search.filters import (
 )
 from catalog.search.hits import listing_hit
 from catalog.search.params import GeoPoint, SearchParams
-from catalog.search.single_pass import run_single_pass
+from catalog.search.single_pass import MATCHES_CTE, run_single_pass
 from config.errors import InvalidInput
 
 ID_DESC = SortKey("id", descending=True, kind="int")
@@ -204,7 +204,8 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         # gated branches alone cost more than the whole typed search of a narrow query, for
         # the many queries that never need them.
         typed, *typo_parts = listing_text_parts(params.q)
-        found = run([v.filter(typed) for v in variants], check=typed_enough_sql(params.q, "m"))
+        enough = typed_enough_sql(params.q, MATCHES_CTE)
+        found = run([v.filter(typed) for v in variants], check=enough)
         if not found.check:
             text_parts = (typed, *typo_parts)
             found = run([v.filter(part) for v in variants for part in text_parts])

@@ -30,6 +30,9 @@ from catalog.search.facets import price_bands
 from catalog.search.filters import TYPED_MATCHES_CTE, SortKey
 from catalog.search.hits import HIT_JOINS_SQL, HIT_JSON_SQL
 
+# The statement (below) names the filtered matches m; a ``check`` reads them by this name.
+MATCHES_CTE = "m"
+
 
 @dataclass(frozen=True)
 class PassResult:
@@ -39,7 +42,7 @@ class PassResult:
     # per category: (category_id, rows passing the price filter, [rows per band passing the
     # category filter]); None when facets were not asked for
     facet_rows: list[tuple[int, int, list[int]]] | None
-    # the value of ``check`` (SQL over the matches, the CTE ``m``); None when not asked
+    # the value of ``check`` (SQL over the matches, MATCHES_CTE); None when not asked
     check: Any = None
 
 
