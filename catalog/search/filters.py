@@ -95,11 +95,6 @@ def corrected_query(q: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=search_config())
 
 
-# single_pass names the first part's rows (the full-text matches as typed, every filter
-# applied) with this CTE, so the typo gates can look there first.
-TYPED_MATCHES_CTE = "search_typed"
-
-
 def _fewer_than(query_sql: str, params: list) -> tuple[str, list]:
     """True while fewer than TYPO_FALLBACK_BELOW published listings match."""
     return (
@@ -107,29 +102,6 @@ def _fewer_than(query_sql: str, params: list) -> tuple[str, list]:
         f"WHERE g.status = 'published' AND g.search_vector @@ {query_sql} LIMIT %s) AS gate)",
         [TYPO_FALLBACK_BELOW, *params, TYPO_FALLBACK_BELOW],
     )
-
-
-def _typo_gate(*conditions: tuple[str, list]) -> RawSQL:
-    """True while every condition holds; uncorrelated sub-selects, so PostgreSQL evaluates
-    the gate once and skips the branch it gates when false.
-
-    The filtered typed matches (TYPED_MATCHES_CTE, already read for the page) are a subset of
-    what the conditions count, so when they reach the threshold the gate is false without
-    another scan of the text index (~2 ms each). CASE evaluates a branch's sub-select only
-    when it reaches it, so the conditions are checked in order and only as far as needed.
-    """
-    sql = (
-        f"(CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM {TYPED_MATCHES_CTE} LIMIT %s) "
-        "AS typed) >= %s THEN FALSE"
-    )
-    params: list = [TYPO_FALLBACK_BELOW, TYPO_FALLBACK_BELOW]
-    *first, last = conditions
-    for condition_sql, condition_params in first:
-        sql += f" WHEN NOT {condition_sql} THEN FALSE"
-        params.extend(condition_params)
-    sql += f" ELSE {last[0]} END)"
-    params.extend(last[1])
-    return RawSQL(sql, params, output_field=BooleanField())
 
 
 def typed_enough_sql(q: str, matches: str) -> tuple[str, list]:
@@ -151,30 +123,30 @@ def listing_text_parts(q: str) -> tuple[Q, Q, Q]:
     """Three disjoint parts of the listing text match.
 
     1. Full-text rows for ``q`` as typed.
-    2. While (1) finds fewer than TYPO_FALLBACK_BELOW: full-text rows for the corrected query
-       (each word swapped for the nearest title word) — a typo in the query.
-    3. While (1) and the corrected query both find few: titles word-similar to ``q`` (pg_trgm
+    2. Full-text rows for the corrected query (each word swapped for the nearest title
+       word) — a typo in the query.
+    3. While the corrected query finds few too: titles word-similar to ``q`` (pg_trgm
        ``<%``) — a typo in the title. Checking word_similarity on every title costs ~10x the
        text search on 100k listings, so it runs only when the cheaper parts found little.
 
-    The gates read TYPED_MATCHES_CTE: the parts only run inside ``single_pass``.
+    Parts 2 and 3 are for when (1) finds fewer than TYPO_FALLBACK_BELOW, with the filters and
+    without: listing_search adds them only after typed_enough_sql said so. The gate of (3)
+    is an uncorrelated sub-select, so PostgreSQL evaluates it once and skips the branch when
+    it is false.
     """
     query = text_query(q)
     corrected = corrected_query(q)
-    config = search_config()
-    typed_few = _fewer_than("websearch_to_tsquery(%s::regconfig, %s)", [config, q])
-    corrected_few = _fewer_than(
+    corrected_few_sql, corrected_few_params = _fewer_than(
         f"websearch_to_tsquery(%s::regconfig, {_CORRECTED_TEXT})",
-        [config, CORRECTION_MIN_SIMILARITY, q],
+        [search_config(), CORRECTION_MIN_SIMILARITY, q],
     )
-    typed_gate = _typo_gate(typed_few)
-    corrected_gate = _typo_gate(typed_few, corrected_few)
+    corrected_few = RawSQL(corrected_few_sql, corrected_few_params, output_field=BooleanField())
     fts = Q(search_vector=query)
-    typo_in_query = ~Q(search_vector=query) & Q(typed_gate) & Q(search_vector=corrected)
+    typo_in_query = ~Q(search_vector=query) & Q(search_vector=corrected)
     typo_in_title = (
         ~Q(search_vector=query)
         & ~Q(search_vector=corrected)
-        & Q(corrected_gate)
+        & Q(corrected_few)
         & Q(WordSimilar(q, "title"))
     )
     return fts, typo_in_query, typo_in_title
@@ -247,11 +219,6 @@ class DistanceKm(Func):
             math.radians(self.point.lon),
         ]
         return sql, params
-
-
-def distance_km(point: GeoPoint, lat: Any, lon: Any) -> Expression:
-    """Great-circle distance in km from ``point`` to the row's lat/lon (see DistanceKm)."""
-    return DistanceKm(point, lat, lon)
 
 
 def tags_mask(tags) -> int:

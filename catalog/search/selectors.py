@@ -33,11 +33,11 @@ from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     NO_LOCATION_KM,
+    DistanceKm,
     ListingTagsMatch,
     SortKey,
     available_on_q,
     bounding_box,
-    distance_km,
     keyset_after,
     listing_text_parts,
     listing_text_rank,
@@ -180,13 +180,14 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         variants = _geo_variants(base, params.point)
 
     keys = _listing_sort(params)
+    after = _cursor_values(params, keys)
     currency = params.currency or _marketplace_currency()
 
     def run(parts: list[QuerySet], check: tuple[str, list] | None = None):
         return run_single_pass(
             parts,
             keys=keys,
-            after=_cursor_values(params, keys),
+            after=after,
             page_size=params.page_size,
             category_ids=category_ids,
             min_price=params.min_price,
@@ -201,7 +202,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if params.q:
         # The text as typed first; the typo parts only when they could find something (the
         # typed text finds fewer than TYPO_FALLBACK_BELOW, filtered and not). Planning their
-        # gated branches alone cost more than the whole typed search of a narrow query, for
+        # branches alone cost more than the whole typed search of a narrow query, for
         # the many queries that never need them.
         typed, *typo_parts = listing_text_parts(params.q)
         enough = typed_enough_sql(params.q, MATCHES_CTE)
@@ -233,7 +234,7 @@ def _geo_near(base: QuerySet, point: GeoPoint) -> QuerySet:
     few enough to check one by one."""
     lat = Coalesce("latitude", "provider__latitude")
     lon = Coalesce("longitude", "provider__longitude")
-    base = base.annotate(distance_km=Coalesce(distance_km(point, lat, lon), Value(NO_LOCATION_KM)))
+    base = base.annotate(distance_km=Coalesce(DistanceKm(point, lat, lon), Value(NO_LOCATION_KM)))
     if not point.radius_km:
         return base
     r = point.radius_km
@@ -257,8 +258,8 @@ def _geo_variants(base: QuerySet, point: GeoPoint) -> list[QuerySet]:
     published listing was read."""
     own = base.filter(latitude__isnull=False)
     placed = base.filter(latitude__isnull=True)
-    own_distance = distance_km(point, "latitude", "longitude")
-    placed_distance = distance_km(point, "provider__latitude", "provider__longitude")
+    own_distance = DistanceKm(point, "latitude", "longitude")
+    placed_distance = DistanceKm(point, "provider__latitude", "provider__longitude")
     if point.radius_km:
         own = own.filter(bounding_box(point, point.radius_km))
         placed = placed.filter(bounding_box(point, point.radius_km, prefix="provider__"))
@@ -343,7 +344,7 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if params.available_on:
         filters &= available_on_q(params.available_on, provider_ref="pk")
     if params.point:
-        distance = distance_km(params.point, "latitude", "longitude")
+        distance = DistanceKm(params.point, "latitude", "longitude")
         reach = params.point.radius_km
         if params.within_travel_radius:
             # The bounding box must cover the farthest any provider travels.

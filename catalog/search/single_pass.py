@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from catalog.search.facets import price_bands
-from catalog.search.filters import TYPED_MATCHES_CTE, SortKey
+from catalog.search.filters import SortKey
 from catalog.search.hits import HIT_JOINS_SQL, HIT_JSON_SQL
 
 # The statement (below) names the filtered matches m; a ``check`` reads them by this name.
@@ -83,18 +83,13 @@ def run_single_pass(
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
         if extra not in columns:
             columns.append(extra)
-    # Disjoint parts (text matches, typo matches) are concatenated with UNION ALL. The first
-    # is also a CTE of its own, which the typo parts' gates read (filters.TYPED_MATCHES_CTE).
+    # Disjoint parts (text matches, typo matches, geo placements) are concatenated.
     params: list[Any] = []
     compiled = []
     for part in parts:
         part_sql, part_params = part.order_by().values(*columns).query.sql_with_params()
         compiled.append(f"({part_sql})")
         params.extend(part_params)
-    prefix = ""
-    if len(compiled) > 1:
-        prefix = f"{TYPED_MATCHES_CTE} AS MATERIALIZED {compiled[0]}, "
-        compiled[0] = f"(SELECT * FROM {TYPED_MATCHES_CTE})"
     inner_sql = " UNION ALL ".join(compiled)
 
     category_sql, category_params = "TRUE", []
@@ -120,7 +115,7 @@ def run_single_pass(
     distance_col = _quote("distance_km") if with_distance else "NULL::float8"
 
     sql = (
-        f"WITH {prefix}m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
+        f"WITH m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
         f"page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
         f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s)"
     )
