@@ -340,7 +340,11 @@ def providers_search_view(request):
                     "Suggestion",
                     {
                         "kind": serializers.ChoiceField(["listing", "category", "provider"]),
-                        "text": serializers.CharField(),
+                        "text": serializers.CharField(
+                            help_text="A listing's title, a provider's name, or a category's "
+                            "name in the language it was typed in (its name or one of its "
+                            "`names`)."
+                        ),
                         "score": serializers.FloatField(),
                         "slug": serializers.CharField(required=False),
                         "id": serializers.IntegerField(required=False),

@@ -19,6 +19,8 @@ from config.errors import InvalidInput
 # titles matching the query (no ORDER BY, so the bitmap scan stops early) are then ranked by
 # resemblance. A trigram scan of titles checked thousands of lossy index hits against their
 # rows when the text resembled little (~80 ms for "fier br" over 100k listings).
+# A category is matched by its name and its names in other languages, and suggested by the one
+# that resembles the text best: Arabic typed on talent-iq suggests the Arabic name.
 _SUGGEST_SQL = """
 WITH q AS (SELECT %(q)s::text AS q, %(prefix)s::text AS prefix),
 tokens AS (SELECT tok, n, n = max(n) OVER () AS typing
@@ -66,10 +68,14 @@ titles AS (SELECT l.title FROM catalog_listing l, text_query
   GROUP BY t.title
   ORDER BY score DESC, t.title LIMIT %(limit)s)
 UNION ALL
-(SELECT 'category', c.name, c.slug,
-        (c.name ILIKE q.prefix)::int + word_similarity(q.q, c.name)
-   FROM catalog_category c, q
-  WHERE c.name ILIKE q.prefix OR q.q <%% c.name OR c.names::text ILIKE %(contains)s
+(SELECT * FROM (
+    SELECT DISTINCT ON (c.id) 'category', n.name, c.slug,
+           (n.name ILIKE q.prefix)::int + word_similarity(q.q, n.name) AS score
+      FROM catalog_category c
+     CROSS JOIN LATERAL (SELECT c.name UNION ALL SELECT value FROM jsonb_each_text(c.names))
+           AS n(name), q
+     WHERE n.name ILIKE %(contains)s OR q.q <%% n.name
+     ORDER BY c.id, score DESC, n.name = c.name DESC) AS by_category
   ORDER BY 4 DESC LIMIT %(limit)s)
 UNION ALL
 (SELECT 'provider', p.display_name, p.id::text,

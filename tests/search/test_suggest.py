@@ -49,6 +49,18 @@ def test_suggest_finds_arabic_category_names(talent, in_talent):
     assert [s["slug"] for s in body["suggestions"] if s["kind"] == "category"] == ["music"]
 
 
+def test_suggest_shows_a_category_by_the_name_that_was_typed(talent, in_talent):
+    def categories(q: str) -> list[tuple[str, str]]:
+        _, body = get(talent, "suggest", q=q)
+        return [(s["slug"], s["text"]) for s in body["suggestions"] if s["kind"] == "category"]
+
+    # Arabic typed, the Arabic name; English typed, the English one.
+    assert categories("عازف") == [("oud", "عازفو العود")]
+    assert categories("oud") == [("oud", "Oud players")]
+    # The names' language codes are not words of any name.
+    assert categories("ar") == []
+
+
 def test_suggest_corrects_finished_words_and_completes_the_one_being_typed(fire, in_fire):
     blaze = in_fire.provider("Blaze")
     in_fire.listing(blaze, "Fire breathing at your wedding", category="fire-breathing")
