@@ -5,7 +5,8 @@
     .venv/bin/python bench/search.py [--listings 100000] [--providers 2000] [--queries 200]
 
 Creates (or reuses) the marketplace "bench-search" (fire-performers preset), seeds listings
-and providers with bulk_create, runs listings_reindex once and ANALYZE, then runs the same
+and providers with bulk_create (1 % of the providers deactivated), runs listings_reindex once
+and ANALYZE, then runs the same
 mix of query shapes three ways, each evaluating one page of 20 plus the facets:
 
 * search: ``parse_search_params`` + ``listing_search`` in process;
@@ -240,6 +241,15 @@ def seed(n_listings: int, n_providers: int, rng: random.Random) -> None:
         cursor.execute("ANALYZE")
 
 
+def deactivate_some_providers(n_providers: int) -> None:
+    """1 % of the providers have closed their accounts, as in a marketplace that has run a
+    while: every search must leave their listings out."""
+    from accounts.models import User
+
+    gone = [f"bench-provider-{i}@example.com" for i in range(7, n_providers, 100)]
+    User.objects.filter(email__in=gone, is_active=True).update(is_active=False)
+
+
 def query_mix(n: int, rng: random.Random) -> list[dict]:
     texts = [
         "fire breathing",
@@ -440,6 +450,8 @@ def main() -> None:
         # index-only scans and fresh statistics.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE catalog_listing")
+
+    deactivate_some_providers(args.providers)
 
     rng = random.Random(args.seed + 1)
     queries = query_mix(args.queries, rng)

@@ -6,13 +6,18 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from catalog.models import Category
+from accounts.models import User
+from catalog.models import Category, ProviderProfile
 from config.errors import InvalidInput
 
 _TREE_SQL = (
     # names as json, which psycopg decodes (Django reads jsonb as text for JSONField)
     f"SELECT id, parent_id, slug, name, names::json FROM {Category._meta.db_table} "
     "ORDER BY position, name"
+)
+_INACTIVE_PROVIDERS_SQL = (
+    f"SELECT p.id FROM {ProviderProfile._meta.db_table} p "
+    f"JOIN {User._meta.db_table} u ON u.id = p.user_id WHERE NOT u.is_active ORDER BY p.id"
 )
 
 
@@ -40,6 +45,18 @@ class CategoryTree:
         with connection.cursor() as cursor:
             cursor.execute(_TREE_SQL)
             return cls([CategoryNode(*row) for row in cursor.fetchall()])
+
+    @classmethod
+    def load_with_inactive_providers(cls, limit: int) -> tuple[CategoryTree, list[int] | None]:
+        """The tree and, in the same round trip, the ids of deactivated providers (their
+        users' accounts are off), or None when there are more than ``limit`` of them."""
+        with connection.cursor() as cursor:
+            # Two statements in one execute(): no parameters, so nothing to bind.
+            cursor.execute(f"{_TREE_SQL}; {_INACTIVE_PROVIDERS_SQL} LIMIT {int(limit) + 1}")
+            tree = cls([CategoryNode(*row) for row in cursor.fetchall()])
+            cursor.nextset()
+            inactive = [row[0] for row in cursor.fetchall()]
+        return tree, (inactive if len(inactive) <= limit else None)
 
     def resolve(self, ref: str) -> CategoryNode:
         """A category by slug or id; unknown ones are a 400, not an empty page."""

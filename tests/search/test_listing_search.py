@@ -4,7 +4,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import AvailabilityEntry, ListingPackage, ListingType, TicketTier, WeeklyHours
+from accounts.models import User
+from catalog.models import (
+    AvailabilityEntry,
+    ListingPackage,
+    ListingType,
+    ProviderProfile,
+    TicketTier,
+    WeeklyHours,
+)
+from catalog.search.categories import CategoryTree
+from catalog.search.selectors import INLINE_INACTIVE_PROVIDERS
 from tests.search.conftest import get, titles
 
 LONDON = (51.5074, -0.1278)
@@ -91,8 +101,41 @@ def test_only_published_listings_of_active_providers(fire, in_fire, performer):
     in_fire.reindex()
 
     _, body = get(fire, "listings", q="poi")
+    _, unfiltered = get(fire, "listings")
 
     assert titles(body) == ["Fire poi duo"]
+    assert titles(unfiltered) == ["Fire poi duo"]
+    assert sum(c["count"] for c in unfiltered["facets"]["categories"]) == 1
+
+
+def test_more_deactivated_providers_than_are_written_out(fire, in_fire, performer):
+    """Past INLINE_INACTIVE_PROVIDERS, the deactivated providers are a sub-select."""
+    gone = [in_fire.provider(f"Gone {i}", active=False) for i in range(2)]
+    users = User.objects.bulk_create(
+        User(
+            email=f"gone-{i}@example.com",
+            password="!",
+            role=User.Role.PROVIDER,
+            is_active=False,
+        )
+        for i in range(INLINE_INACTIVE_PROVIDERS)
+    )
+    ProviderProfile.objects.bulk_create(
+        ProviderProfile(user=user, display_name=user.email) for user in users
+    )
+    in_fire.listing(performer, "Fire poi duo", category="fire-poi")
+    for provider in gone:
+        in_fire.listing(provider, "Fire poi by a gone provider", category="fire-poi")
+    in_fire.reindex()
+
+    tree, inactive = CategoryTree.load_with_inactive_providers(INLINE_INACTIVE_PROVIDERS)
+    _, few = CategoryTree.load_with_inactive_providers(INLINE_INACTIVE_PROVIDERS + 2)
+    _, body = get(fire, "listings", q="poi")
+
+    assert inactive is None and tree.resolve("fire-poi")
+    assert few is not None and {p.pk for p in gone} <= set(few)
+    assert titles(body) == ["Fire poi duo"]
+    assert sum(c["count"] for c in body["facets"]["categories"]) == 1
 
 
 def test_category_includes_descendants(fire, in_fire, performer):
