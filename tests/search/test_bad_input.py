@@ -83,3 +83,28 @@ def test_suggest_bad_input(fire):
 
     assert (short_status, short["error"]) == (400, "invalid")
     assert (unknown_status, unknown["error"]) == (400, "unknown_filter")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("listings", {"q": "fire\x00"}, "q"),
+        ("listings", {"tags": "\x00"}, "tags"),
+        ("providers", {"q": "\x00", "sort": "rating"}, "q"),
+        ("suggest", {"q": "fi\x00re"}, "q"),
+    ],
+)
+def test_nul_characters_are_400_not_a_database_error(fire, path, params, field):
+    status, body = get(fire, path, **params)
+
+    assert status == 400
+    assert (body["error"], list(body["details"])) == ("invalid", [field])
+
+
+def test_nul_characters_are_refused_on_every_endpoint(fire):
+    from tests.conftest import host_client
+
+    response = host_client(fire).get("/api/v1/categories/", {"parent": "\x00"})
+
+    assert response.status_code == 400
+    assert response.json()["details"] == {"parent": ["Contains a NUL character."]}
