@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 # One component for the shared error shape in the schema.
 from accounts.api import ErrorSerializer
+from api import fields
 from api.permissions import IsProvider
 from catalog.media import selectors, services
 from catalog.media.selectors import MediaOwner
@@ -73,7 +74,7 @@ class MediaUploadSerializer(serializers.Serializer):
 
 class MediaOrderSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=fields.row_id(min_value=1),
         allow_empty=True,
         help_text="Every media item id of this owner, in the new order.",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.api import ErrorSerializer  # noqa: F401  (one "Error" component)
+from api import fields
 from catalog.models import (
     AvailabilityEntry,
     Badge,
@@ -51,12 +52,12 @@ class CategorySerializer(serializers.ModelSerializer):
 class CategoryCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     slug = serializers.CharField(max_length=80, required=False, default="")
-    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
         required=False, allow_null=True, default=None
     )
     names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
     icon = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = fields.count(required=False)
 
 
 class CategoryUpdateSerializer(serializers.Serializer):
@@ -67,18 +68,18 @@ class CategoryUpdateSerializer(serializers.Serializer):
 
 
 class CategoryMoveSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
         allow_null=True, help_text="null: the top level."
     )
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = fields.count(required=False)
 
 
 class CategoryReorderSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
         allow_null=True, help_text="null: the top level."
     )
     order = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Every child id of the parent, in order."
+        child=fields.row_id(), help_text="Every child id of the parent, in order."
     )
 
 
@@ -99,7 +100,7 @@ class ListingTypeCreateSerializer(serializers.Serializer):
     pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices)
     process = serializers.CharField(max_length=40)
     config = serializers.DictField(required=False)
-    position = serializers.IntegerField(min_value=0, required=False, default=0)
+    position = fields.count(required=False, default=0)
 
 
 class ListingTypeUpdateSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class ListingTypeUpdateSerializer(serializers.Serializer):
     pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices, required=False)
     process = serializers.CharField(max_length=40, required=False)
     config = serializers.DictField(required=False)
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = fields.count(required=False)
 
 
 # Provider profiles
@@ -137,16 +138,14 @@ class ProfileInputSerializer(serializers.Serializer):
     latitude = _coordinate("-90 to 90 (WGS 84).")
     longitude = _coordinate("-180 to 180 (WGS 84).")
     travel_radius_km = serializers.IntegerField(min_value=0, max_value=20_000, required=False)
-    categories = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=50
-    )
+    categories = serializers.ListField(child=fields.row_id(), required=False, max_length=50)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
     languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
-    minimum_rate_minor = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    hourly_rate_minor = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    event_rate_minor = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    minimum_rate_minor = fields.amount_minor(required=False, allow_null=True)
+    hourly_rate_minor = fields.amount_minor(required=False, allow_null=True)
+    event_rate_minor = fields.amount_minor(required=False, allow_null=True)
     per_minute_rates = serializers.DictField(
-        child=serializers.IntegerField(min_value=0),
+        child=fields.amount_minor(),
         required=False,
         help_text="Minor units per minute by channel (chat, phone, video).",
     )
@@ -271,7 +270,7 @@ class PackageInputSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=ListingPackage.Tier.choices)
     name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    price_minor = serializers.IntegerField(min_value=0)
+    price_minor = fields.amount_minor()
     delivery_days = serializers.IntegerField(min_value=1, max_value=365)
     revisions = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
 
@@ -299,8 +298,8 @@ class TicketTierSerializer(serializers.ModelSerializer):
 class TicketTierInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     description = serializers.CharField(max_length=280, required=False, allow_blank=True)
-    price_minor = serializers.IntegerField(min_value=0)
-    capacity = serializers.IntegerField(min_value=1)
+    price_minor = fields.amount_minor()
+    capacity = fields.count(min_value=1)
     sales_start = serializers.DateTimeField(required=False, allow_null=True)
     sales_end = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -313,20 +312,18 @@ class ListingInputSerializer(serializers.Serializer):
     For packages and tickets ``price_minor`` is derived (the lowest package or tier price).
     """
 
-    listing_type = serializers.IntegerField(required=False)
-    category = serializers.IntegerField(required=False)
+    listing_type = fields.row_id(required=False)
+    category = fields.row_id(required=False)
     title = serializers.CharField(max_length=140, required=False)
     description = serializers.CharField(
         max_length=20_000, required=False, allow_blank=True, help_text="Limited HTML."
     )
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-    price_minor = serializers.IntegerField(
-        min_value=0, required=False, help_text="Minor units; per minute for per-minute types."
+    price_minor = fields.amount_minor(
+        required=False, help_text="Minor units; per minute for per-minute types."
     )
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
-    stock = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, help_text="null: unlimited (digital)."
-    )
+    stock = fields.count(required=False, allow_null=True, help_text="null: unlimited (digital).")
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     location_name = serializers.CharField(max_length=120, required=False, allow_blank=True)

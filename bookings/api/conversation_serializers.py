@@ -12,6 +12,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import fields
 from bookings.conversation_selectors import ThreadWithReadState, role_in_thread
 from bookings.models import Notification, Thread
 from bookings.notification_texts import language_for
@@ -166,8 +167,8 @@ class ThreadSerializer(serializers.Serializer):
 
 
 class InquiryStartSerializer(serializers.Serializer):
-    listing_id = serializers.IntegerField(required=False, allow_null=True)
-    provider_id = serializers.IntegerField(
+    listing_id = fields.row_id(required=False, allow_null=True)
+    provider_id = fields.row_id(
         required=False, allow_null=True, help_text="A provider profile id (no listing)."
     )
     body = serializers.CharField(max_length=MAX_BODY, allow_blank=False, trim_whitespace=True)
@@ -195,7 +196,7 @@ class MessagePageSerializer(serializers.Serializer):
 
 
 class ReadInputSerializer(serializers.Serializer):
-    up_to = serializers.IntegerField(
+    up_to = fields.row_id(
         required=False, min_value=0, help_text="A message id; default: the newest message."
     )
 
@@ -221,9 +222,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500
-    )
+    ids = serializers.ListField(child=fields.row_id(min_value=1), required=False, max_length=500)
     all = serializers.BooleanField(required=False, default=False)
 
 

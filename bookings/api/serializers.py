@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api import fields
 from bookings.models import Booking, BookingEvent
 from bookings.processes import get_process
 from bookings.services import role_of
@@ -127,12 +128,12 @@ class BookingSerializer(serializers.ModelSerializer):
 
 
 class BookingCreateSerializer(serializers.Serializer):
-    listing_id = serializers.IntegerField()
+    listing_id = fields.row_id()
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
-    package_id = serializers.IntegerField(required=False, allow_null=True)
-    ticket_tier_id = serializers.IntegerField(required=False, allow_null=True)
-    quantity = serializers.IntegerField(required=False, default=1)
+    package_id = fields.row_id(required=False, allow_null=True)
+    ticket_tier_id = fields.row_id(required=False, allow_null=True)
+    quantity = fields.count(min_value=1, required=False, default=1)
     channel = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     attendees = serializers.ListField(
@@ -146,7 +147,7 @@ class BookingCreateSerializer(serializers.Serializer):
 class TransitionInputSerializer(serializers.Serializer):
     """What a transition may carry: a quote's price, a reason, a message."""
 
-    price_minor = serializers.IntegerField(required=False, min_value=1)
+    price_minor = fields.amount_minor(required=False, min_value=1)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     message = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 

@@ -67,6 +67,9 @@ def test_bad_input_is_refused_with_400(fire):
     cases = [
         ({"price_minor": -1}, "invalid", "price_minor"),
         ({"price_minor": 10.5}, "invalid", "price_minor"),
+        # past bigint: refused by the serializer, not overflowing in the database
+        ({"price_minor": 10**22}, "invalid", "price_minor"),
+        ({"category": 10**22}, "invalid", "category"),
         ({"latitude": 91, "longitude": 0}, "invalid_coordinates", "latitude"),
         ({"latitude": "north", "longitude": 0}, "invalid", "latitude"),
         ({"latitude": 51.5}, "invalid_coordinates", "longitude"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import fields
 from bookings.models import Dispute, DisputeEvidence, Review, ReviewReport
 from bookings.services.reviews import MAX_REVIEW_TEXT
 
@@ -147,7 +148,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 class ResolveInputSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(Dispute.Resolution.values)
-    refund_minor = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    refund_minor = fields.amount_minor(required=False, allow_null=True, min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
