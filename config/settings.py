@@ -94,7 +94,7 @@ TENANT_COLOR_ADMIN_APPS = False
 MIDDLEWARE = [
     "tenants.routing.MarketplaceRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "api.middleware.RejectNulInQueryString",
+    "api.middleware.RejectNulInAddress",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

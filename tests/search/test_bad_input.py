@@ -105,6 +105,9 @@ def test_nul_characters_are_refused_on_every_endpoint(fire):
     from tests.conftest import host_client
 
     response = host_client(fire).get("/api/v1/categories/", {"parent": "\x00"})
+    in_path = host_client(fire).get("/api/v1/listings/by-slug/fire%00poi/")
 
     assert response.status_code == 400
     assert response.json()["details"] == {"parent": ["Contains a NUL character."]}
+    assert in_path.status_code == 400
+    assert in_path.json()["details"] == {"path": ["Contains a NUL character."]}
