@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 # One component for the shared error shape in the schema.
 from accounts.api import ErrorSerializer
 from api import fields
+from api.parsers import JSONParser
 from api.permissions import IsProvider
 from catalog.media import selectors, services
 from catalog.media.selectors import MediaOwner

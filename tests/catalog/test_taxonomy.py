@@ -138,3 +138,28 @@ def test_listing_types_public_list_and_staff_writes(fire, talent):
     assert_error(
         api(talent, staff_in(talent)).patch(f"/api/v1/listing-types/{type_id}/", {"name": "x"}), 404
     )
+
+
+def test_nul_characters_in_free_form_json_are_400_and_store_nothing(fire):
+    staff = api(fire, staff_in(fire))
+    with tenant_context(fire):
+        categories, types = Category.objects.count(), ListingType.objects.count()
+        performance = ListingType.objects.get(slug="performance")
+
+    in_key = staff.post("/api/v1/categories/", {"name": "Fans", "names": {"a\x00r": "x"}})
+    nested = staff.patch(
+        f"/api/v1/listing-types/{performance.pk}/", {"config": {"deep": {"unit": "\x00"}}}
+    )
+    in_list = staff.post(
+        "/api/v1/listing-types/",
+        {"name": "T", "pricing": "quote", "process": "quote", "config": {"x": ["ok", "\x00"]}},
+    )
+
+    body = assert_error(in_key, 400, "malformed_request")
+    assert body["message"].endswith("(at names.a\u2400r).")
+    assert "(at config.deep.unit)" in assert_error(nested, 400, "malformed_request")["message"]
+    assert "(at config.x[1])" in assert_error(in_list, 400, "malformed_request")["message"]
+    with tenant_context(fire):
+        assert (Category.objects.count(), ListingType.objects.count()) == (categories, types)
+        performance.refresh_from_db()
+        assert "deep" not in performance.config
