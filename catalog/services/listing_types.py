@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from bookings.processes import ProcessError, all_processes
+from bookings.services.effects import DEFAULT_CANCELLATION
 from catalog.models import ListingType
 from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotFound, StateConflict
@@ -16,23 +18,102 @@ CHANNELS = ("chat", "phone", "video")
 PACKAGE_TIERS = ("basic", "standard", "premium")
 
 
+def _whole(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"a whole number from {low} to {high}"
+        return None
+
+    return check
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
+def _subset(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(item, str) for item in value)
+            or not set(value) <= set(choices)
+        ):
+            return f"a non-empty list of {', '.join(choices)}"
+        return None
+
+    return check
+
+
+def _word(value: Any) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= 40:
+        return None
+    return "a word of at most 40 characters"
+
+
+_HOURS_IN_A_YEAR = 24 * 366
+_CANCELLATION_RULES: dict[str, Callable[[Any], str | None]] = {
+    "full_refund_hours": _whole(0, _HOURS_IN_A_YEAR),
+    "partial_refund_hours": _whole(0, _HOURS_IN_A_YEAR),
+    "partial_bps": _whole(0, 10_000),
+}
+
+
+def _cancellation(value: Any) -> str | None:
+    expected = (
+        "an object of full_refund_hours, partial_refund_hours (hours of notice) and "
+        "partial_bps (0 to 10000), with partial_refund_hours at most full_refund_hours"
+    )
+    if not isinstance(value, dict) or not set(value) <= set(_CANCELLATION_RULES):
+        return expected
+    if any(rule(value[key]) for key, rule in _CANCELLATION_RULES.items() if key in value):
+        return expected
+    rules = {**DEFAULT_CANCELLATION, **value}
+    if rules["partial_refund_hours"] > rules["full_refund_hours"]:
+        return expected
+    return None
+
+
+# The config keys the booking flows (and later issues' flows) read, with what each must be.
+# Checked on every write, so that a flow never meets a value it cannot use when a customer
+# books. Other keys are kept as they are.
+CONFIG_RULES: dict[str, Callable[[Any], str | None]] = {
+    "channels": _subset(CHANNELS),
+    "tiers": _subset(PACKAGE_TIERS),
+    "unit": _word,
+    "stock": _flag,
+    "digital": _flag,
+    "deposit": _flag,
+    "travel_radius": _flag,
+    "qr_tickets": _flag,
+    "check_in": _flag,
+    "deliverables": _flag,
+    "prepaid_balance": _flag,
+    "billing_unit_seconds": _whole(1, 3600),
+    "slot_minutes": _whole(5, 24 * 60),
+    "hold_minutes": _whole(1, 24 * 60),
+    "quote_expires_hours": _whole(1, 24 * 90),
+    "auto_complete_days": _whole(1, 90),
+    # 0: no window
+    "review_window_days": _whole(0, 366),
+    "dispute_window_days": _whole(0, 366),
+    "cancellation": _cancellation,
+}
+
+
 def _clean_config(pricing: str, config: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise InvalidInput("config must be an object.", details={"config": ["Must be an object."]})
-    if pricing == ListingType.Pricing.PER_MINUTE:
-        channels = config.get("channels", list(CHANNELS))
-        if not channels or not set(channels) <= set(CHANNELS):
-            raise InvalidInput(
-                "Per-minute channels are chat, phone and video.",
-                details={"config": [f"channels must be a non-empty subset of {list(CHANNELS)}."]},
-            )
-    if pricing == ListingType.Pricing.PACKAGES:
-        tiers = config.get("tiers", list(PACKAGE_TIERS))
-        if not tiers or not set(tiers) <= set(PACKAGE_TIERS):
-            raise InvalidInput(
-                "Package tiers are basic, standard and premium.",
-                details={"config": [f"tiers must be a non-empty subset of {list(PACKAGE_TIERS)}."]},
-            )
+    problems = [
+        f"{key} must be {expected}."
+        for key, rule in CONFIG_RULES.items()
+        if key in config and (expected := rule(config[key])) is not None
+    ]
+    if problems:
+        raise InvalidInput(
+            "Some config values are not what the booking flows can use.",
+            details={"config": problems},
+        )
     return config
 
 

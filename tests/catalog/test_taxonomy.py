@@ -163,3 +163,64 @@ def test_nul_characters_in_free_form_json_are_400_and_store_nothing(fire):
         assert (Category.objects.count(), ListingType.objects.count()) == (categories, types)
         performance.refresh_from_db()
         assert "deep" not in performance.config
+
+
+def test_listing_type_config_values_are_what_the_booking_flows_can_use(fire):
+    staff = api(fire, staff_in(fire))
+    with tenant_context(fire):
+        performance = ListingType.objects.get(slug="performance")
+        before = dict(performance.config)
+    url = f"/api/v1/listing-types/{performance.pk}/"
+
+    cases = [
+        ({"slot_minutes": "sixty"}, "slot_minutes must be a whole number from 5 to 1440."),
+        ({"deposit": "yes"}, "deposit must be true or false."),
+        ({"review_window_days": -1}, "review_window_days must be a whole number from 0 to 366."),
+        ({"dispute_window_days": True}, "dispute_window_days must be a whole number"),
+        ({"tiers": 5}, "tiers must be a non-empty list of basic, standard, premium."),
+        ({"channels": "chat"}, "channels must be a non-empty list of chat, phone, video."),
+        ({"cancellation": {"partial_bps": 20_000}}, "cancellation must be an object"),
+        ({"cancellation": {"refund_all": True}}, "cancellation must be an object"),
+        (
+            {"cancellation": {"full_refund_hours": 24, "partial_refund_hours": 48}},
+            "cancellation must be an object",
+        ),
+    ]
+    for config, expected in cases:
+        body = assert_error(staff.patch(url, {"config": {**before, **config}}), 400, "invalid")
+        assert any(problem.startswith(expected) for problem in body["details"]["config"]), body
+
+    gala = staff.post(
+        "/api/v1/listing-types/",
+        {"name": "Gala", "pricing": "tickets", "process": "tickets", "config": {"hold_minutes": 0}},
+    )
+    assert assert_error(gala, 400)["details"] == {
+        "config": ["hold_minutes must be a whole number from 1 to 1440."]
+    }
+    fine = staff.patch(
+        url,
+        {
+            "config": {
+                **before,
+                "review_window_days": 0,
+                "cancellation": {"full_refund_hours": 48, "partial_refund_hours": 24},
+            }
+        },
+    )
+    assert fine.status_code == 200, fine.content
+    with tenant_context(fire):
+        assert not ListingType.objects.filter(slug="gala").exists()
+
+
+def test_every_timer_delay_a_process_reads_from_the_config_is_checked():
+    from bookings.processes import all_processes
+    from catalog.services.listing_types import CONFIG_RULES
+
+    keys = {
+        timer.delay_config_key
+        for process in all_processes().values()
+        for timer in process.timers
+        if timer.delay_config_key
+    }
+
+    assert keys and keys <= set(CONFIG_RULES)
