@@ -156,7 +156,7 @@ def test_nul_characters_in_free_form_json_are_400_and_store_nothing(fire):
     )
 
     body = assert_error(in_key, 400, "malformed_request")
-    assert body["message"].endswith("(at names.a\u2400r).")
+    assert body["message"].endswith("(at names.a\ufffdr).")
     assert "(at config.deep.unit)" in assert_error(nested, 400, "malformed_request")["message"]
     assert "(at config.x[1])" in assert_error(in_list, 400, "malformed_request")["message"]
     with tenant_context(fire):
