@@ -84,12 +84,10 @@ class Listing(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="listing_search_gin"),
             GinIndex(fields=["title"], name="listing_title_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["tags"], name="listing_tags_gin"),
             models.Index(fields=["status", "-published_at", "-id"], name="listing_status_newest"),
             models.Index(fields=["status", "price_minor", "id"], name="listing_status_price"),
-            models.Index(fields=["category", "status"], name="listing_category_status"),
         ]
 
     def __str__(self):
