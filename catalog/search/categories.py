@@ -1,4 +1,5 @@
-"""The marketplace's category tree, read in one query, for descendant filters and facet rollups."""
+"""The marketplace's category tree, read in one query, for descendant filters and facet rollups
+(for a listing search, with the deactivated providers in the same round trip)."""
 
 from __future__ import annotations
 
