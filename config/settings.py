@@ -254,9 +254,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 # Media of each marketplace lives under its own prefix: <schema>/...
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 if env("SOUK_MEDIA_STORAGE", "filesystem") == "s3":
+    # boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
     AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", "") or None
     AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", "") or None
+    # Public media (photos, videos, thumbnails) get plain URLs that do not expire, on the
+    # bucket or on a CDN's domain; objects are written public-read unless the bucket's policy
+    # does that (AWS_DEFAULT_ACL empty, e.g. for stores without ACLs).
+    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", "") or None
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH")
+    AWS_DEFAULT_ACL = env("AWS_DEFAULT_ACL", "public-read") or None
     DEFAULT_FILE_STORAGE_BACKEND = "tenants.storage.TenantS3Storage"
 else:
     DEFAULT_FILE_STORAGE_BACKEND = "django_tenants.files.storage.TenantFileSystemStorage"
@@ -268,7 +275,12 @@ SOUK_PRIVATE_MEDIA_ROOT = Path(env("SOUK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".l
 if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
     PRIVATE_STORAGE = {
         "BACKEND": "tenants.storage.TenantS3Storage",
-        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+        "OPTIONS": {
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
     }
 else:
     PRIVATE_STORAGE = {"BACKEND": "bookings.storage.TenantPrivateFileSystemStorage"}
