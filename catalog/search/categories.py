@@ -7,18 +7,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accounts.models import User
-from catalog.models import Category, ProviderProfile
+from catalog.models import Category
+from catalog.search.filters import INACTIVE_PROVIDERS_SQL
 from config.errors import InvalidInput
 
 _TREE_SQL = (
     # names as json, which psycopg decodes (Django reads jsonb as text for JSONField)
     f"SELECT id, parent_id, slug, name, names::json FROM {Category._meta.db_table} "
     "ORDER BY position, name"
-)
-_INACTIVE_PROVIDERS_SQL = (
-    f"SELECT p.id FROM {ProviderProfile._meta.db_table} p "
-    f"JOIN {User._meta.db_table} u ON u.id = p.user_id WHERE NOT u.is_active ORDER BY p.id"
 )
 
 
@@ -53,7 +49,7 @@ class CategoryTree:
         users' accounts are off), or None when there are more than ``limit`` of them."""
         with connection.cursor() as cursor:
             # Two statements in one execute(): no parameters, so nothing to bind.
-            cursor.execute(f"{_TREE_SQL}; {_INACTIVE_PROVIDERS_SQL} LIMIT {int(limit) + 1}")
+            cursor.execute(f"{_TREE_SQL}; {INACTIVE_PROVIDERS_SQL} LIMIT {int(limit) + 1}")
             tree = cls([CategoryNode(*row) for row in cursor.fetchall()])
             cursor.nextset()
             inactive = [row[0] for row in cursor.fetchall()]

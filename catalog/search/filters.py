@@ -26,6 +26,8 @@ from django.db.models.functions import (
     NullIf,
 )
 
+from accounts.models import User
+from catalog.models import ProviderProfile
 from catalog.search.params import GeoPoint
 from catalog.search_index import search_config
 from catalog.selectors import available_on
@@ -93,6 +95,14 @@ def corrected_query(q: str) -> SearchQuery:
     their own nearest neighbour, so they stay."""
     text = RawSQL(_CORRECTED_TEXT, [CORRECTION_MIN_SIMILARITY, q], output_field=TextField())
     return SearchQuery(text, search_type="websearch", config=search_config())
+
+
+# The providers whose users' accounts are off: their listings and names stay out of search.
+# Listing search reads them with the category tree, suggestions as a CTE.
+INACTIVE_PROVIDERS_SQL = (
+    f"SELECT p.id FROM {ProviderProfile._meta.db_table} p "
+    f"JOIN {User._meta.db_table} u ON u.id = p.user_id WHERE NOT u.is_active"
+)
 
 
 def _fewer_than(query_sql: str, params: list) -> tuple[str, list]:

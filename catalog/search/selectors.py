@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from catalog.models import Category, Listing, MediaItem, ProviderProfile
@@ -32,6 +33,7 @@ from catalog.search.categories import CategoryTree
 from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
+    INACTIVE_PROVIDERS_SQL,
     NO_LOCATION_KM,
     DistanceKm,
     ListingTagsMatch,
@@ -151,8 +153,7 @@ def _listing_base(inactive_providers: list[int] | None) -> QuerySet:
     """
     published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if inactive_providers is None:
-        inactive = ProviderProfile.objects.filter(user__is_active=False).order_by().values("id")
-        return published.exclude(provider_id__in=Subquery(inactive))
+        return published.exclude(provider_id__in=RawSQL(INACTIVE_PROVIDERS_SQL, []))
     if inactive_providers:
         return published.exclude(provider_id__in=inactive_providers)
     return published

@@ -154,7 +154,7 @@ def run_single_pass(
     page = next(values) or []
     facet_rows = None
     if with_facets:
-        facet_rows = _facet_rows(next(values) or [], category_ids, len(price_bands(currency)))
+        facet_rows = _facet_rows(next(values) or [], category_ids, len(bands))
     checked = next(values) if check is not None else None
     return PassResult(page=page, facet_rows=facet_rows, check=checked)
 

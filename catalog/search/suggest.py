@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from catalog.search.filters import CORRECTION_MIN_SIMILARITY
+from catalog.search.filters import CORRECTION_MIN_SIMILARITY, INACTIVE_PROVIDERS_SQL
 from catalog.search_index import search_config
 from config.errors import InvalidInput
 
@@ -21,7 +21,7 @@ from config.errors import InvalidInput
 # rows when the text resembled little (~80 ms for "fier br" over 100k listings).
 # A category is matched by its name and its names in other languages, and suggested by the one
 # that resembles the text best: Arabic typed on talent-iq suggests the Arabic name.
-_SUGGEST_SQL = """
+_SUGGEST_SQL = f"""
 WITH q AS (SELECT %(q)s::text AS q, %(prefix)s::text AS prefix),
 tokens AS (SELECT tok, n, n = max(n) OVER () AS typing
              FROM regexp_split_to_table(lower(%(q)s), '\\s+') WITH ORDINALITY AS t(tok, n)
@@ -56,8 +56,7 @@ text_query AS (
                       || '(' || (SELECT string_agg(quote_literal(word) || ':A', ' | ')
                                    FROM last_word)
                       || ')') AS query),
-inactive AS (SELECT p.id FROM catalog_providerprofile p
-              JOIN accounts_user u ON u.id = p.user_id WHERE NOT u.is_active),
+inactive AS ({INACTIVE_PROVIDERS_SQL}),
 titles AS (SELECT l.title FROM catalog_listing l, text_query
             WHERE l.status = 'published' AND l.search_vector @@ text_query.query
               AND l.provider_id NOT IN (SELECT id FROM inactive)

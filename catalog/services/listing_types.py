@@ -101,7 +101,7 @@ CONFIG_RULES: dict[str, Callable[[Any], str | None]] = {
 }
 
 
-def _clean_config(pricing: str, config: dict[str, Any]) -> dict[str, Any]:
+def _clean_config(config: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise InvalidInput("config must be an object.", details={"config": ["Must be an object."]})
     problems = [
@@ -167,7 +167,7 @@ def listing_type_create(
         pricing=pricing,
         process=process,
         names=names or {},
-        config=_clean_config(pricing, config or {}),
+        config=_clean_config(config or {}),
         position=position,
     )
 
@@ -208,7 +208,7 @@ def listing_type_update(
             setattr(listing_type, field, value.strip() if field == "name" else value)
     if config is not None:
         listing_type.config = config
-    listing_type.config = _clean_config(listing_type.pricing, listing_type.config)
+    listing_type.config = _clean_config(listing_type.config)
     _check_process(listing_type.process, listing_type.config)
     listing_type.save()
     return listing_type
