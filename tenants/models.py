@@ -12,6 +12,9 @@ class Marketplace(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
+        # Deleted by the operator: unreachable, kept for a grace period, then purged (schema,
+        # media and private files) by a task. Restorable until then.
+        DELETED = "deleted", "Deleted"
 
     class TextDirection(models.TextChoices):
         LTR = "ltr", "Left to right"
@@ -43,6 +46,17 @@ class Marketplace(TenantMixin):
     # Whether contact details in messages stay masked until a booking is paid.
     mask_contact_details = models.BooleanField(default=True)
 
+    # Anti-hoarding limits, per customer and listing (0 = no limit). Unpaid bookings that hold
+    # something (a provider's time, tickets, stock) open at once on one listing:
+    customer_hold_limit = models.PositiveSmallIntegerField(default=2)
+    # Tickets or product units one customer may hold or own on one listing, paid or not:
+    customer_unit_limit = models.PositiveIntegerField(default=20)
+    # Bookings one customer may make per hour on this marketplace:
+    customer_booking_rate = models.PositiveIntegerField(default=30)
+
+    # When the operator deleted it (status "deleted"); purged after SOUK_DELETION_GRACE_DAYS.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,8 +74,13 @@ class Marketplace(TenantMixin):
                 name="marketplace_fee_bps_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "suspended"]),
+                condition=models.Q(status__in=["active", "suspended", "deleted"]),
                 name="marketplace_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="deleted", deleted_at__isnull=False)
+                | (~models.Q(status="deleted") & models.Q(deleted_at__isnull=True)),
+                name="marketplace_deleted_at_iff_deleted",
             ),
         ]
 
@@ -120,6 +139,8 @@ class MarketplaceEvent(models.Model):
         SUSPENDED = "suspended", "Suspended"
         RESUMED = "resumed", "Resumed"
         DELETED = "deleted", "Deleted"
+        RESTORED = "restored", "Restored"
+        PURGED = "purged", "Purged"
 
     marketplace = models.ForeignKey(
         Marketplace, null=True, on_delete=models.SET_NULL, related_name="events"
