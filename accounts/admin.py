@@ -1,12 +1,22 @@
-"""The marketplace's own admin: each schema's admin site lists only that marketplace's users."""
+"""Users, groups and e-mail addresses, on both admin sites.
+
+Each schema has its own tables: on a marketplace host they are that marketplace's users, on
+the operator host the operator's staff. API tokens are registered on neither: their keys are
+credentials that no admin page should display.
+"""
 
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 
 from accounts.models import User
+from tenants.admin_sites import marketplace_site, operator_site
 
 
 class _EmailFormMixin:
@@ -28,7 +38,8 @@ class UserChangeAdminForm(_EmailFormMixin, UserChangeForm):
         fields = "__all__"
 
 
-@admin.register(User)
+@admin.register(User, site=marketplace_site)
+@admin.register(User, site=operator_site)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
@@ -69,3 +80,8 @@ class UserAdmin(DjangoUserAdmin):
             # Staff without superuser rights cannot hand out rights they lack.
             fields += ["is_superuser", "groups", "user_permissions"]
         return fields
+
+
+for _site in (marketplace_site, operator_site):
+    _site.register(Group, GroupAdmin)
+    _site.register(EmailAddress, EmailAddressAdmin)

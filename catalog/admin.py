@@ -1,3 +1,6 @@
+"""The catalog's admin, on the marketplace site. Rich text goes through the API's sanitiser."""
+
+from django import forms
 from django.contrib import admin, messages
 
 from catalog import services
@@ -13,19 +16,29 @@ from catalog.models import (
     Vouch,
     WeeklyHours,
 )
+from catalog.services.html import sanitise_html
 from config.errors import ServiceError
-from tenants.db import connection
+from tenants.admin_sites import marketplace_site
 
 
-class MarketplaceOnlyAdmin(admin.ModelAdmin):
-    """Catalog tables exist in marketplace schemas only, never on the operator host."""
+# The admin builds each form's Meta (model and fields) from its ModelAdmin.
+class ProviderProfileForm(forms.ModelForm):
+    def clean_bio(self) -> str:
+        return sanitise_html(self.cleaned_data["bio"])
 
-    def has_module_permission(self, request):
-        return connection.schema_name != "public" and super().has_module_permission(request)
+
+class ListingForm(forms.ModelForm):
+    def clean_description(self) -> str:
+        return sanitise_html(self.cleaned_data["description"])
 
 
-@admin.register(Category)
-class CategoryAdmin(MarketplaceOnlyAdmin):
+class ListingPackageForm(forms.ModelForm):
+    def clean_description(self) -> str:
+        return sanitise_html(self.cleaned_data["description"])
+
+
+@admin.register(Category, site=marketplace_site)
+class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -33,8 +46,8 @@ class CategoryAdmin(MarketplaceOnlyAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(ListingType)
-class ListingTypeAdmin(MarketplaceOnlyAdmin):
+@admin.register(ListingType, site=marketplace_site)
+class ListingTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "pricing", "process", "position"]
     list_filter = ["pricing"]
     search_fields = ["name", "slug"]
@@ -45,8 +58,9 @@ class WeeklyHoursInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(ProviderProfile)
-class ProviderProfileAdmin(MarketplaceOnlyAdmin):
+@admin.register(ProviderProfile, site=marketplace_site)
+class ProviderProfileAdmin(admin.ModelAdmin):
+    form = ProviderProfileForm
     list_display = [
         "display_name",
         "user",
@@ -77,6 +91,7 @@ class ProviderProfileAdmin(MarketplaceOnlyAdmin):
 
 class ListingPackageInline(admin.TabularInline):
     model = ListingPackage
+    form = ListingPackageForm
     extra = 0
 
 
@@ -118,8 +133,9 @@ def _feature(featured: bool):
     return run
 
 
-@admin.register(Listing)
-class ListingAdmin(MarketplaceOnlyAdmin):
+@admin.register(Listing, site=marketplace_site)
+class ListingAdmin(admin.ModelAdmin):
+    form = ListingForm
     list_display = [
         "title",
         "provider",
@@ -147,8 +163,8 @@ class ListingAdmin(MarketplaceOnlyAdmin):
     ]
 
 
-@admin.register(Vouch)
-class VouchAdmin(MarketplaceOnlyAdmin):
+@admin.register(Vouch, site=marketplace_site)
+class VouchAdmin(admin.ModelAdmin):
     list_display = ["voucher", "vouchee", "skill_area", "created_at"]
     list_select_related = ["voucher", "vouchee"]
     list_filter = ["skill_area"]
@@ -156,8 +172,8 @@ class VouchAdmin(MarketplaceOnlyAdmin):
     raw_id_fields = ["voucher", "vouchee"]
 
 
-@admin.register(AvailabilityEntry)
-class AvailabilityEntryAdmin(MarketplaceOnlyAdmin):
+@admin.register(AvailabilityEntry, site=marketplace_site)
+class AvailabilityEntryAdmin(admin.ModelAdmin):
     list_display = ["provider", "date", "start_time", "end_time", "status", "note"]
     list_select_related = ["provider"]
     list_filter = ["status"]
@@ -166,8 +182,8 @@ class AvailabilityEntryAdmin(MarketplaceOnlyAdmin):
     date_hierarchy = "date"
 
 
-@admin.register(Favorite)
-class FavoriteAdmin(MarketplaceOnlyAdmin):
+@admin.register(Favorite, site=marketplace_site)
+class FavoriteAdmin(admin.ModelAdmin):
     list_display = ["user", "provider", "listing", "created_at"]
     list_select_related = ["user", "provider", "listing"]
     search_fields = ["user__email", "provider__display_name", "listing__title"]

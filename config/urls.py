@@ -1,14 +1,14 @@
 """URLs of a marketplace host (a tenant schema)."""
 
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 
+from tenants.admin_sites import marketplace_site
 from themes.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("admin/", admin.site.urls),
+    path("admin/", marketplace_site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
