@@ -17,4 +17,9 @@ urlpatterns = [
         views.MarketplaceResume.as_view(),
         name="operator-marketplace-resume",
     ),
+    path(
+        "marketplaces/<slug:slug>/restore/",
+        views.MarketplaceRestore.as_view(),
+        name="operator-marketplace-restore",
+    ),
 ]

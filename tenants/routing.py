@@ -164,7 +164,8 @@ class MarketplaceRoutingMiddleware:
             return self._respond(request)
 
         marketplace = routing_cache.lookup(host)
-        if marketplace is None:
+        # A deleted marketplace is gone for its visitors; only its rows wait for the purge.
+        if marketplace is None or marketplace.status == Marketplace.Status.DELETED:
             return _error_response(
                 request,
                 404,

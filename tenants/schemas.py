@@ -18,18 +18,59 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
+from config.errors import InvalidInput
 from tenants.db import connection
 from tenants.models import SpareSchema
 
 SPARE_PREFIX = "souk_spare_"
+# Schemas no marketplace may have: PostgreSQL's own, and every souk_* one (the template, the
+# spares and whatever else the platform adds later).
+RESERVED_SCHEMAS = frozenset({"public", "information_schema"})
+RESERVED_SCHEMA_PREFIXES = ("pg_", "souk_", SPARE_PREFIX)
+# pg_advisory_xact_lock(class, key) keyspace for schema names being created.
+NAME_LOCK_CLASS = 0x534B
 
 
 class TemplateOutOfDate(RuntimeError):
     """The template schema lacks migrations the code has: run migrate_schemas first."""
 
 
+class SchemaExists(InvalidInput):
+    """The destination schema exists already: a marketplace is never made inside it."""
+
+    code = "schema_exists"
+
+    def __init__(self, schema: str):
+        super().__init__(
+            f"A schema named {schema!r} already exists; no marketplace can be made in it.",
+            details={"slug": f"Its schema {schema!r} exists already; choose another slug."},
+        )
+        self.schema = schema
+
+
 def template_schema() -> str:
     return settings.TENANT_BASE_SCHEMA
+
+
+def is_reserved(schema: str) -> bool:
+    return (
+        schema in RESERVED_SCHEMAS
+        or schema == template_schema()
+        or schema.startswith(RESERVED_SCHEMA_PREFIXES)
+    )
+
+
+def refuse_existing(schema: str) -> None:
+    """Raise SchemaExists if ``schema`` exists. Call inside the transaction that creates it.
+
+    A transaction-level lock on the name makes a concurrent creation of the same name wait
+    for this transaction's end; it then sees the schema (read committed) and is refused.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [NAME_LOCK_CLASS, schema])
+        cursor.execute("SELECT EXISTS(SELECT 1 FROM pg_namespace WHERE nspname = %s)", [schema])
+        if cursor.fetchone()[0]:
+            raise SchemaExists(schema)
 
 
 @cache
@@ -80,9 +121,14 @@ def clone_template(new_schema: str) -> None:
     """Create ``new_schema`` as a copy of the template. Transactional: a rollback undoes it."""
     check_template()
     connection.set_schema_to_public()
+    refuse_existing(new_schema)
     _ensure_clone_function()
     with connection.cursor() as cursor:
+        # clone_schema() only RAISEs NOTICE and returns 1 on failure (e.g. the destination
+        # exists): its result is the only sign.
         cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), new_schema])
+        if cursor.fetchone()[0] != 0:
+            raise RuntimeError(f"clone_schema() could not clone the template to {new_schema!r}.")
         _align_object_names(cursor, template_schema(), new_schema)
     connection.set_schema_to_public()
 
@@ -148,6 +194,7 @@ def drop_schema(name: str) -> None:
 
 def claim_spare_schema(new_schema: str) -> bool:
     """Turn a current spare schema into ``new_schema``. Call inside the provisioning transaction."""
+    refuse_existing(new_schema)
     expected = expected_tenant_migrations()
     for spare in SpareSchema.objects.select_for_update(skip_locked=True).order_by("pk")[:3]:
         spare.delete()

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from rest_framework import serializers
 
 from tenants.models import Marketplace
+from tenants.services import purge_after
 
 
 class MarketplaceCreateSerializer(serializers.Serializer):
@@ -13,6 +16,7 @@ class MarketplaceCreateSerializer(serializers.Serializer):
 
 class MarketplaceOutSerializer(serializers.ModelSerializer):
     domains = serializers.SerializerMethodField()
+    purge_after = serializers.SerializerMethodField()
 
     class Meta:
         model = Marketplace
@@ -36,7 +40,13 @@ class MarketplaceOutSerializer(serializers.ModelSerializer):
             "deposit_bps",
             "payment_providers",
             "created_at",
+            "deleted_at",
+            "purge_after",
         ]
 
     def get_domains(self, obj) -> list[dict]:
         return [{"domain": d.domain, "is_primary": d.is_primary} for d in obj.domains.all()]
+
+    def get_purge_after(self, obj) -> datetime | None:
+        """When a deleted marketplace will be purged; null unless deleted."""
+        return purge_after(obj)

@@ -17,3 +17,9 @@ def sync_preset(marketplace_id: int) -> dict[str, int]:
     if marketplace.pk != marketplace_id:
         raise ValueError("The task was sent for another marketplace's schema.")
     return services.marketplace_sync_preset(marketplace=marketplace)
+
+
+@shared_task
+def purge_deleted_marketplaces() -> int:
+    """Beat entry (public schema): purge the deleted marketplaces whose grace period is over."""
+    return services.marketplace_purge_due(actor=services.SystemActor("beat"))

@@ -1,5 +1,6 @@
 """Operator side, served on the public host."""
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -27,6 +28,7 @@ class IsOperator(BasePermission):
         )
 
 
+@staff_member_required(login_url="/admin/login/")
 def operator_home(request):
     marketplaces = Marketplace.objects.prefetch_related("domains")
     return render(
@@ -69,23 +71,34 @@ class MarketplaceListCreate(APIView):
         return Response(MarketplaceOutSerializer(marketplace).data, status=status.HTTP_201_CREATED)
 
 
-class MarketplaceDetail(APIView):
+class _OneMarketplace(APIView):
+    """One marketplace by slug. Each address below offers only its own methods: an action's
+    address must not inherit the detail's DELETE."""
+
     permission_classes = [IsOperator]
 
     def get_object(self, slug):
         return get_object_or_404(Marketplace.objects.prefetch_related("domains"), slug=slug)
 
+
+class MarketplaceDetail(_OneMarketplace):
     @extend_schema(responses=MarketplaceOutSerializer, summary="One marketplace")
     def get(self, request, slug):
         return Response(MarketplaceOutSerializer(self.get_object(slug)).data)
 
-    @extend_schema(responses={204: None}, summary="Delete a marketplace and its schema")
+    @extend_schema(
+        responses=MarketplaceOutSerializer,
+        summary="Delete a marketplace (soft: purged after the grace period, restorable until)",
+        description="Needs the operator permission tenants.delete_marketplace.",
+    )
     def delete(self, request, slug):
-        services.marketplace_delete(marketplace=self.get_object(slug), actor=_actor(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        marketplace = services.marketplace_delete(
+            marketplace=self.get_object(slug), actor=request.user
+        )
+        return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)
 
 
-class MarketplaceSuspend(MarketplaceDetail):
+class MarketplaceSuspend(_OneMarketplace):
     @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Suspend")
     def post(self, request, slug):
         marketplace = services.marketplace_suspend(
@@ -94,10 +107,24 @@ class MarketplaceSuspend(MarketplaceDetail):
         return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)
 
 
-class MarketplaceResume(MarketplaceDetail):
+class MarketplaceResume(_OneMarketplace):
     @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Resume")
     def post(self, request, slug):
         marketplace = services.marketplace_resume(
             marketplace=self.get_object(slug), actor=_actor(request)
+        )
+        return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)
+
+
+class MarketplaceRestore(_OneMarketplace):
+    @extend_schema(
+        request=None,
+        responses=MarketplaceOutSerializer,
+        summary="Restore a deleted marketplace within the grace period",
+        description="Needs the operator permission tenants.delete_marketplace.",
+    )
+    def post(self, request, slug):
+        marketplace = services.marketplace_restore(
+            marketplace=self.get_object(slug), actor=request.user
         )
         return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)

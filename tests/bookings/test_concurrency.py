@@ -48,7 +48,17 @@ def on_own_connection(function, *args):
 @pytest.fixture
 def committed_marketplace(db):
     """Marketplaces provisioned (and committed) for the test, dropped afterwards."""
-    from tenants.services import marketplace_create, marketplace_delete
+    from tenants.services import (
+        SystemActor,
+        marketplace_create,
+        marketplace_delete,
+        marketplace_purge,
+    )
+
+    def drop(marketplace):
+        tests = SystemActor("tests")
+        marketplace_delete(marketplace=marketplace, actor=tests)
+        marketplace_purge(marketplace=marketplace, actor=tests, ignore_grace_period=True)
 
     made = []
 
@@ -63,7 +73,7 @@ def committed_marketplace(db):
 
     yield make
     for marketplace in made:
-        on_own_connection(lambda m=marketplace: marketplace_delete(marketplace=m))
+        on_own_connection(lambda m=marketplace: drop(m))
 
 
 def race(marketplace, attempt) -> Counter:

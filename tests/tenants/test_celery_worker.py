@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from celery.result import allow_join_result
-from django.db import connection
 
 from catalog.models import Category
+from tenants.db import connection
 from tenants.tasks import sync_preset
 from tests.factories import tenant_context
 
@@ -93,3 +93,65 @@ def test_task_refuses_a_schema_it_was_not_sent_for(marketplaces, worker, django_
         result = sync_preset.apply_async(args=[fire.pk], queue=worker)
         with pytest.raises(ValueError, match="another marketplace"), allow_join_result():
             result.get(timeout=60)
+
+
+def test_task_for_a_vanished_marketplace_fails_and_runs_nothing_in_public(
+    marketplaces, worker, django_db_blocker
+):
+    """Its schema is gone: the task must fail, not run on in the public schema, where this
+    one would add an e-mail address row to the public user of the same id and mail them."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from accounts.tasks import send_verification_email
+    from tenants.task_base import MarketplaceUnavailable
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        user = User.objects.create_user(email=f"ops-{uuid.uuid4().hex[:6]}@souk.test")
+        try:
+            result = send_verification_email.apply_async(
+                kwargs={"user_id": user.pk},
+                queue=worker,
+                headers={"_schema_name": f"gone_{uuid.uuid4().hex[:8]}"},
+                ignore_result=False,
+            )
+            with pytest.raises(MarketplaceUnavailable), allow_join_result():
+                result.get(timeout=60)
+            assert not EmailAddress.objects.filter(user=user).exists()
+        finally:
+            EmailAddress.objects.filter(user=user).delete()
+            # Not user.delete(): its cascade would look for tenant tables in public.
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM accounts_user WHERE id = %s", [user.pk])
+
+
+def test_task_for_a_deleted_marketplace_does_not_run(marketplaces, worker, django_db_blocker):
+    from tenants.models import Marketplace
+    from tenants.services import marketplace_create
+    from tenants.task_base import MarketplaceUnavailable
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        doomed = marketplace_create(
+            preset="events", name=f"Doomed {uuid.uuid4().hex[:6]}", owner_email="o@example.com"
+        )
+        try:
+            with tenant_context(doomed):
+                Category.objects.filter(parent__isnull=True).order_by("pk")[0].delete()
+            # Deleted (soft): what was queued for it before, and runs now, must not run.
+            Marketplace.objects.filter(pk=doomed.pk).update(
+                status=Marketplace.Status.DELETED, deleted_at=doomed.created_at
+            )
+            with tenant_context(doomed):
+                categories = Category.objects.count()
+                result = sync_preset.apply_async(args=[doomed.pk], queue=worker)
+            with pytest.raises(MarketplaceUnavailable), allow_join_result():
+                result.get(timeout=60)
+            with tenant_context(doomed):
+                assert Category.objects.count() == categories
+        finally:
+            connection.set_schema_to_public()
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{doomed.schema_name}" CASCADE')
+            Marketplace.objects.filter(pk=doomed.pk).delete()

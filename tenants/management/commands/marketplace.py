@@ -3,7 +3,10 @@
     manage.py marketplace create --preset fire-performers --name "Fire Hire" \\
         --owner-email owner@example.com [--domain fire.example.com] [--slug fire-hire]
     manage.py marketplace list
-    manage.py marketplace suspend|resume|delete <slug>
+    manage.py marketplace suspend|resume <slug>
+    manage.py marketplace delete|restore <slug>   # soft; restorable for the grace period
+    manage.py marketplace purge <slug> [--now]    # a deleted one: files, schema, rows
+    manage.py marketplace purge-due               # what the daily beat task does
     manage.py marketplace sync-preset <slug>      # add what its preset gained, via Celery
 """
 
@@ -14,9 +17,12 @@ from tenants import services
 from tenants.models import Marketplace
 from tenants.tasks import sync_preset
 
+# Whoever runs manage.py already holds the database; no operator permission to check.
+SHELL = services.SystemActor("manage.py")
+
 
 class Command(BaseCommand):
-    help = "Create, list, suspend, resume or delete marketplaces."
+    help = "Create, list, suspend, resume, delete, restore or purge marketplaces."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,8 +34,14 @@ class Command(BaseCommand):
         create.add_argument("--slug")
         create.add_argument("--owner-password")
         sub.add_parser("list")
-        for action in ("suspend", "resume", "delete", "sync-preset"):
+        sub.add_parser("purge-due")
+        for action in ("suspend", "resume", "delete", "restore", "sync-preset"):
             sub.add_parser(action).add_argument("slug")
+        purge = sub.add_parser("purge")
+        purge.add_argument("slug")
+        purge.add_argument(
+            "--now", action="store_true", help="Purge before the grace period is over."
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -54,6 +66,10 @@ class Command(BaseCommand):
                         f"{marketplace.status:10} {domains}"
                     )
                 return
+            if action == "purge-due":
+                purged = services.marketplace_purge_due(actor=SHELL)
+                self.stdout.write(f"purged {purged}")
+                return
             marketplace = Marketplace.objects.filter(slug=options["slug"]).first()
             if marketplace is None:
                 raise CommandError(f"No marketplace {options['slug']!r}.")
@@ -62,7 +78,13 @@ class Command(BaseCommand):
             elif action == "resume":
                 services.marketplace_resume(marketplace=marketplace, actor="manage.py")
             elif action == "delete":
-                services.marketplace_delete(marketplace=marketplace, actor="manage.py")
+                services.marketplace_delete(marketplace=marketplace, actor=SHELL)
+            elif action == "restore":
+                services.marketplace_restore(marketplace=marketplace, actor=SHELL)
+            elif action == "purge":
+                services.marketplace_purge(
+                    marketplace=marketplace, actor=SHELL, ignore_grace_period=options["now"]
+                )
             elif action == "sync-preset":
                 sync_preset.apply_async(
                     args=[marketplace.pk], headers={"_schema_name": marketplace.schema_name}

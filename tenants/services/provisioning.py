@@ -1,4 +1,4 @@
-"""Marketplace provisioning and lifecycle: create, suspend, resume, delete."""
+"""Marketplace provisioning: create one from a preset, bring it up to its preset later."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django_tenants.utils import schema_exists
 
 from config.errors import InvalidInput, StateConflict
 from tenants import schemas
@@ -30,8 +31,10 @@ def _validate_create(*, preset: str, name: str, slug: str, domain: str, owner_em
         errors["preset"] = f"Unknown preset {preset!r}."
     if not name.strip():
         errors["name"] = "A name is required."
-    if not re.match(SLUG_PATTERN, slug) or slug in RESERVED_SLUGS:
+    if not re.match(SLUG_PATTERN, slug):
         errors["slug"] = "Use 3-42 lowercase letters, digits and hyphens, starting with a letter."
+    elif slug in RESERVED_SLUGS or schemas.is_reserved(schema_for(slug)):
+        errors["slug"] = f"The name {slug!r} is reserved."
     if not HOST_PATTERN.match(domain):
         errors["domain"] = f"{domain!r} is not a valid host name."
     elif domain in settings.SOUK_OPERATOR_HOSTS:
@@ -50,6 +53,15 @@ def _validate_create(*, preset: str, name: str, slug: str, domain: str, owner_em
         taken["domain"] = f"The domain {domain!r} is taken."
     if taken:
         raise InvalidInput("The marketplace could not be created.", code="taken", details=taken)
+    # A schema without a marketplace row (left by an old deletion, made by hand, anything)
+    # would hand its users, bookings and files to the new marketplace. Checked again under
+    # the transaction where the schema is made (schemas.refuse_existing).
+    if schema_exists(schema_for(slug)):
+        raise schemas.SchemaExists(schema_for(slug))
+
+
+def schema_for(slug: str) -> str:
+    return slug.replace("-", "_")
 
 
 def _seed_preset(preset: Preset) -> dict[str, int]:
@@ -137,7 +149,7 @@ def marketplace_create(
     connection.set_schema_to_public()
     _validate_create(preset=preset, name=name, slug=slug, domain=domain, owner_email=owner_email)
     chosen = get_preset(preset)
-    schema_name = slug.replace("-", "_")
+    schema_name = schema_for(slug)
 
     try:
         with transaction.atomic():
@@ -189,45 +201,3 @@ def _queue_spare_refill() -> None:
 
     if settings.SOUK_SPARE_SCHEMAS > 0:
         refill_spare_schemas.delay()
-
-
-def _set_status(marketplace: Marketplace, status: str, action: str, actor: str) -> Marketplace:
-    connection.set_schema_to_public()
-    with transaction.atomic():
-        locked = Marketplace.objects.select_for_update().get(pk=marketplace.pk)
-        if locked.status == status:
-            raise StateConflict(f"The marketplace is already {status}.", code=f"already_{status}")
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
-        MarketplaceEvent.objects.create(
-            marketplace=locked, marketplace_slug=locked.slug, action=action, actor=actor
-        )
-    return locked
-
-
-def marketplace_suspend(*, marketplace: Marketplace, actor: str = "") -> Marketplace:
-    return _set_status(
-        marketplace, Marketplace.Status.SUSPENDED, MarketplaceEvent.Action.SUSPENDED, actor
-    )
-
-
-def marketplace_resume(*, marketplace: Marketplace, actor: str = "") -> Marketplace:
-    return _set_status(
-        marketplace, Marketplace.Status.ACTIVE, MarketplaceEvent.Action.RESUMED, actor
-    )
-
-
-def marketplace_delete(*, marketplace: Marketplace, actor: str = "") -> None:
-    """Drop the marketplace's schema and rows. Irreversible."""
-    connection.set_schema_to_public()
-    with transaction.atomic():
-        locked = Marketplace.objects.select_for_update().get(pk=marketplace.pk)
-        MarketplaceEvent.objects.create(
-            marketplace=None,
-            marketplace_slug=locked.slug,
-            action=MarketplaceEvent.Action.DELETED,
-            actor=actor,
-            data={"schema": locked.schema_name},
-        )
-        schemas.drop_schema(locked.schema_name)
-        locked.delete()
