@@ -11,10 +11,16 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import (
+    api_view,
+    permission_classes,
+    throttle_classes,
+    throttle_scope,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from api.throttles import ClientScopedRateThrottle
 from catalog.media_api import MediaItemSerializer
 from catalog.search import (
     listing_search,
@@ -22,7 +28,6 @@ from catalog.search import (
     provider_search,
     search_suggest,
 )
-from catalog.search.filters import NO_LOCATION_KM
 from catalog.search.params import MAX_PAGE_SIZE, MAX_RADIUS_KM
 from config.errors import InvalidInput
 
@@ -36,9 +41,14 @@ def _primary_media(obj, context):
 
 
 def _distance_km(obj) -> float | None:
-    # Rows without coordinates carry NO_LOCATION_KM so they sort last; they have no distance.
-    value = getattr(obj, "distance_km", None)
-    return None if value is None or value >= NO_LOCATION_KM else round(value, 2)
+    # Already as shown (catalog.search.geo.shown_distance_km): to the public grid point.
+    return getattr(obj, "distance_km", None)
+
+
+_DISTANCE_HELP = (
+    "With lat/lon: km to a listing's own place, or to its provider's public place (rounded to "
+    "0.01°, about 1 km), to 0.1 km and at most radius_km. Null without coordinates."
+)
 
 
 class CategoryOutSerializer(serializers.Serializer):
@@ -87,7 +97,7 @@ class ListingHitSerializer(serializers.Serializer):
     primary_media = serializers.SerializerMethodField()
     packages = PackageOutSerializer(many=True, source="package_list")
     ticket_tiers = TicketTierOutSerializer(many=True, source="ticket_tier_list")
-    distance_km = serializers.SerializerMethodField()
+    distance_km = serializers.SerializerMethodField(help_text=_DISTANCE_HELP)
 
     def get_listing_type(self, listing) -> dict:
         return {"slug": listing.listing_type.slug, "pricing": listing.listing_type.pricing}
@@ -113,7 +123,7 @@ class ProviderHitSerializer(serializers.Serializer):
     is_online = serializers.BooleanField()
     categories = CategoryOutSerializer(many=True, source="category_list")
     primary_media = serializers.SerializerMethodField()
-    distance_km = serializers.SerializerMethodField()
+    distance_km = serializers.SerializerMethodField(help_text=_DISTANCE_HELP)
 
     def get_primary_media(self, provider) -> dict | None:
         return _primary_media(provider, self.context)
@@ -244,6 +254,11 @@ _PROVIDER_PARAMETERS = [
         description="Default: relevance with q, else newest.",
     ),
 ]
+_THROTTLED = OpenApiResponse(
+    ERROR,
+    description="`throttled`: too many searches from this client (its address, or its user "
+    "when logged in); the Retry-After header says after how many seconds to try again.",
+)
 _BAD_INPUT_EXAMPLE = OpenApiExample(
     "Unknown filter",
     value={
@@ -275,6 +290,7 @@ def _page_response(request, page, serializer_class) -> Response:
     responses={
         200: _page_serializer("ListingSearchPage", ListingHitSerializer),
         400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+        429: _THROTTLED,
     },
     examples=[
         OpenApiExample(
@@ -289,6 +305,8 @@ def _page_response(request, page, serializer_class) -> Response:
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
+@throttle_classes([ClientScopedRateThrottle])
+@throttle_scope("search")
 def listings_search_view(request):
     params = parse_search_params(request.query_params, kind="listings")
     page = listing_search(params=params, viewer=request.user)
@@ -301,6 +319,7 @@ def listings_search_view(request):
     responses={
         200: _page_serializer("ProviderSearchPage", ProviderHitSerializer),
         400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+        429: _THROTTLED,
     },
     examples=[
         OpenApiExample(
@@ -315,6 +334,8 @@ def listings_search_view(request):
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
+@throttle_classes([ClientScopedRateThrottle])
+@throttle_scope("search")
 def providers_search_view(request):
     params = parse_search_params(request.query_params, kind="providers")
     page = provider_search(params=params, viewer=request.user)
@@ -354,6 +375,7 @@ def providers_search_view(request):
             },
         ),
         400: ERROR,
+        429: _THROTTLED,
     },
     examples=[
         OpenApiExample(
@@ -375,6 +397,8 @@ def providers_search_view(request):
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
+@throttle_classes([ClientScopedRateThrottle])
+@throttle_scope("suggest")
 def suggest_view(request):
     unknown = sorted(set(request.query_params.keys()) - {"q", "format"})
     if unknown:

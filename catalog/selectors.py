@@ -12,12 +12,14 @@ from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Round
 
 from catalog.models import (
     AvailabilityEntry,
     Category,
     Favorite,
     Listing,
+    ListingPackage,
     ListingType,
     ProviderProfile,
     Vouch,
@@ -73,6 +75,37 @@ def provider_profile_get(*, provider_id: int) -> ProviderProfile:
     return profile
 
 
+# Where a provider is, as the public sees it: each coordinate rounded to two decimals, i.e.
+# snapped to a 0.01° grid (1.1 km north–south; east–west 0.7 km at London's latitude, less
+# towards the poles). A fixed grid rather than random noise: noise averages out over repeated
+# requests, a grid point is the same every time. Search measures the distances it shows to
+# this point too (catalog.search), so they reveal nothing more. Only the provider (their own
+# profile) and staff see the exact coordinates; search's radius filter uses them server-side.
+PUBLIC_COORDINATE_DECIMALS = 2
+
+
+def public_coordinate(coordinate) -> Round:
+    """The public value of a coordinate column (or expression), computed by PostgreSQL."""
+    return Round(coordinate, PUBLIC_COORDINATE_DECIMALS)
+
+
+def provider_profile_public(*, provider_id: int) -> ProviderProfile:
+    """A provider's profile for anyone: ``public_latitude`` / ``public_longitude`` carry the
+    only coordinates a public response may show."""
+    profile = (
+        _profile_queryset()
+        .annotate(
+            public_latitude=public_coordinate("latitude"),
+            public_longitude=public_coordinate("longitude"),
+        )
+        .filter(pk=provider_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFound("No such provider.")
+    return profile
+
+
 def provider_profile_own(*, user) -> ProviderProfile:
     profile = _profile_queryset().filter(user=user).first()
     if profile is None:
@@ -108,8 +141,10 @@ def vouch_list(*, provider_id: int) -> QuerySet[Vouch]:
 
 
 def _listing_queryset() -> QuerySet[Listing]:
+    # Archived packages stay only for the orders that refer to them; they are not offered.
+    current_packages = ListingPackage.objects.filter(archived_at__isnull=True)
     return Listing.objects.select_related("category", "listing_type", "provider").prefetch_related(
-        "packages", "ticket_tiers"
+        Prefetch("packages", queryset=current_packages), "ticket_tiers"
     )
 
 

@@ -206,6 +206,22 @@ class VouchCountSerializer(serializers.Serializer):
 
 
 class ProviderDetailSerializer(ProviderPublicSerializer):
+    """A provider's page for anyone (catalog.selectors.provider_profile_public)."""
+
+    latitude = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        coerce_to_string=False,
+        source="public_latitude",
+        help_text="Rounded to 0.01° (about 1 km); the provider and staff see the exact value.",
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        coerce_to_string=False,
+        source="public_longitude",
+        help_text="Rounded to 0.01° (about 1 km); the provider and staff see the exact value.",
+    )
     vouches = serializers.SerializerMethodField()
 
     class Meta(ProviderPublicSerializer.Meta):
@@ -262,7 +278,7 @@ class VouchSerializer(serializers.ModelSerializer):
 class PackageSerializer(serializers.ModelSerializer):
     class Meta:
         model = ListingPackage
-        fields = ["tier", "name", "description", "price_minor", "delivery_days", "revisions"]
+        fields = ["id", "tier", "name", "description", "price_minor", "delivery_days", "revisions"]
         read_only_fields = fields
 
 

@@ -12,11 +12,34 @@ from rest_framework.pagination import PageNumberPagination
 from catalog.serializers import ErrorSerializer
 from config.errors import InvalidInput
 
+# Page-number lists end after this many rows: reaching row n costs reading n rows, and no
+# person pages that far (a crawler does). Search pages by cursor instead.
+MAX_PAGE_DEPTH = 1_000
+
 
 class CatalogPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)  # "last" is already a number
+        try:
+            depth = int(number) * paginator.per_page
+        except (TypeError, ValueError):
+            return number  # DRF answers 404 "Invalid page."
+        if depth > MAX_PAGE_DEPTH:
+            raise InvalidInput(
+                f"Pages reach at most {MAX_PAGE_DEPTH:,} rows (page × page_size): narrow the "
+                "query with filters, or for listings and providers use search, whose cursor "
+                "pages have no such limit.",
+                code="page_too_deep",
+                details={
+                    "page": [f"At most {MAX_PAGE_DEPTH // paginator.per_page} at this page_size."],
+                    "max_depth": MAX_PAGE_DEPTH,
+                },
+            )
+        return number
 
 
 def paginated(view, request, queryset, serializer_class, *, prepare=None, **serializer_kwargs):
@@ -61,7 +84,12 @@ DATE_RANGE_PARAMETERS = [
     OpenApiParameter("to", str, description="Last day (inclusive), at most 366 days in all."),
 ]
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="1-based page number."),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_DEPTH},
+        description=f"1-based page number; page × page_size at most {MAX_PAGE_DEPTH} "
+        "(else 400 `page_too_deep`).",
+    ),
     OpenApiParameter("page_size", int, description="Items per page, at most 100 (default 20)."),
 ]
 

@@ -278,7 +278,7 @@ class ProviderDetailView(APIView):
         responses={200: ProviderDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        profile = selectors.provider_profile_get(provider_id=provider_id)
+        profile = selectors.provider_profile_public(provider_id=provider_id)
         context = {"vouches": selectors.vouch_summary(provider=profile)}
         return Response(ProviderDetailSerializer(profile, context=context).data)
 

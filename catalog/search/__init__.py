@@ -21,6 +21,11 @@ not (then a second statement). Near a point without text, listings at their own 
 and listings at their provider's are two parts, one index each. Tags are tested by a 63-bit
 signature (``Listing.tags_signature``) before the tag strings.
 
+Near a point (``geo``), radius filters use the exact coordinates, while the distance a hit
+shows and a distance sort orders by are measured to what the public may know: a listing's
+own place, or its provider's rounded to the 0.01° grid of ``catalog.selectors``. Exact
+distances from three points would give a provider's exact place.
+
 Suggestions (``suggest``) turn what is typed into a text query over the dictionary of title
 words, so titles come from the full-text index; categories and providers by prefix or
 resemblance.

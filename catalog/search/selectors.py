@@ -22,7 +22,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -34,7 +33,6 @@ from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     INACTIVE_PROVIDERS_SQL,
-    NO_LOCATION_KM,
     DistanceKm,
     ListingTagsMatch,
     SortKey,
@@ -47,8 +45,15 @@ from catalog.search.filters import (
     text_rank,
     typed_enough_sql,
 )
+from catalog.search.geo import (
+    listing_geo_near,
+    listing_geo_parts,
+    no_location,
+    public_distance,
+    shown_distance_km,
+)
 from catalog.search.hits import listing_hit
-from catalog.search.params import GeoPoint, SearchParams
+from catalog.search.params import SearchParams
 from catalog.search.single_pass import MATCHES_CTE, run_single_pass
 from config.errors import InvalidInput
 
@@ -189,9 +194,9 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
 
     variants = [base]
     if params.point and params.q:
-        variants = [_geo_near(base, params.point)]
+        variants = [listing_geo_near(base, params.point)]
     elif params.point:
-        variants = _geo_variants(base, params.point)
+        variants = listing_geo_parts(base, params.point)
 
     keys = _listing_sort(params)
     after = _cursor_values(params, keys)
@@ -235,55 +240,11 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         next_cursor = cursor_encode(
             sort=params.sort, q=params.q, key=[_json_key(keys[0], last_key), last_id]
         )
-    items = [listing_hit(hit, distance) for _, _, distance, hit in page]
+    items = [listing_hit(hit, shown_distance_km(d, params.point)) for _, _, d, hit in page]
     facets = None
     if found.facet_rows is not None:
         facets = listing_facets(found.facet_rows, tree=tree, currency=currency)
     return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
-
-
-def _geo_near(base: QuerySet, point: GeoPoint) -> QuerySet:
-    """Distance from the listing's own coordinates (events, venues) or, lacking them, its
-    provider's: one part, for a text search, whose matches (the bitmap of the text index) are
-    few enough to check one by one."""
-    lat = Coalesce("latitude", "provider__latitude")
-    lon = Coalesce("longitude", "provider__longitude")
-    base = base.annotate(distance_km=Coalesce(DistanceKm(point, lat, lon), Value(NO_LOCATION_KM)))
-    if not point.radius_km:
-        return base
-    r = point.radius_km
-    # The providers in the box are a hashed sub-select: probing it is far cheaper than
-    # comparing each listing's joined provider coordinates (numeric) inside the OR.
-    providers_in_box = (
-        ProviderProfile.objects.filter(bounding_box(point, r)).order_by().values("id")
-    )
-    return base.filter(
-        bounding_box(point, r)
-        | Q(latitude__isnull=True, provider_id__in=Subquery(providers_in_box)),
-        distance_km__lte=r,
-    )
-
-
-def _geo_variants(base: QuerySet, point: GeoPoint) -> list[QuerySet]:
-    """Without text, two disjoint parts: listings with their own coordinates and listings
-    placed at their provider's. Apart, each is served by its own partial index (0007): the
-    first by the listings' coordinates, the second by the provider's coordinates and the
-    listings' provider_id. As one OR over COALESCE(own, provider's), no index applied and every
-    published listing was read."""
-    own = base.filter(latitude__isnull=False)
-    placed = base.filter(latitude__isnull=True)
-    own_distance = DistanceKm(point, "latitude", "longitude")
-    placed_distance = DistanceKm(point, "provider__latitude", "provider__longitude")
-    if point.radius_km:
-        own = own.filter(bounding_box(point, point.radius_km))
-        placed = placed.filter(bounding_box(point, point.radius_km, prefix="provider__"))
-    variants = []
-    for part, distance in ((own, own_distance), (placed, placed_distance)):
-        part = part.annotate(distance_km=Coalesce(distance, Value(NO_LOCATION_KM)))
-        if point.radius_km:
-            part = part.filter(distance_km__lte=point.radius_km)
-        variants.append(part)
-    return variants
 
 
 def _json_key(key: SortKey, value):
@@ -358,18 +319,20 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if params.available_on:
         filters &= available_on_q(params.available_on, provider_ref="pk")
     if params.point:
-        distance = DistanceKm(params.point, "latitude", "longitude")
+        exact = DistanceKm(params.point, "latitude", "longitude")
         reach = params.point.radius_km
         if params.within_travel_radius:
             # The bounding box must cover the farthest any provider travels.
             reach = None
         if reach:
             filters &= bounding_box(params.point, reach)
-        base = base.annotate(distance_km=Coalesce(distance, Value(NO_LOCATION_KM)))
+        base = base.alias(exact_km=no_location(exact)).annotate(
+            distance_km=no_location(public_distance(params.point, "latitude", "longitude"))
+        )
         if params.point.radius_km:
-            filters &= Q(distance_km__lte=params.point.radius_km)
+            filters &= Q(exact_km__lte=params.point.radius_km)
         if params.within_travel_radius:
-            filters &= Q(latitude__isnull=False, distance_km__lte=F("travel_radius_km"))
+            filters &= Q(latitude__isnull=False, exact_km__lte=F("travel_radius_km"))
     base = base.filter(filters)
 
     results = base.filter(category_q & price_q)
@@ -397,6 +360,8 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
         "newest": [SortKey("created_at", descending=True, kind="datetime"), ID_DESC],
     }[params.sort]
     items, next_cursor = _paginate(results, params, keys)
+    for item in items:
+        item.distance_km = shown_distance_km(getattr(item, "distance_km", None), params.point)
     facets = None
     if params.facets:
         facets = provider_facets(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import secrets
 from decimal import Decimal
 
 import pytest
@@ -115,12 +116,23 @@ def in_talent(talent):
         yield Catalog()
 
 
+# Search is throttled per client address in Redis, which outlives each test's rollback: every
+# run takes its own block of addresses, and every request its own address.
+_RUN_PREFIX = ":".join(f"{secrets.randbits(16):x}" for _ in range(3))
+_addresses = itertools.count(1)
+
+
+def fresh_address() -> str:
+    return f"fd00:{_RUN_PREFIX}::{next(_addresses):x}"
+
+
 def get(marketplace, path, **params):
     """GET a search endpoint on the marketplace's host; returns (status, body)."""
     from django.db import connection
 
     before = connection.tenant
-    response = host_client(marketplace).get(f"/api/v1/search/{path}/", params)
+    client = host_client(marketplace, REMOTE_ADDR=fresh_address())
+    response = client.get(f"/api/v1/search/{path}/", params)
     # The request routed the connection to the host's schema; keep building in ours.
     connection.set_tenant(before)
     return response.status_code, response.json()

@@ -18,6 +18,8 @@ from catalog.search.selectors import INLINE_INACTIVE_PROVIDERS
 from tests.search.conftest import get, titles
 
 LONDON = (51.5074, -0.1278)
+# From LONDON, a provider there is shown at their public grid point (51.51, -0.13): 0.33 km.
+TO_LONDON_GRID_KM = 0.3
 BRIGHTON = (50.8225, -0.1372)  # ~76 km south of London
 MANCHESTER = (53.4808, -2.2426)  # ~262 km from London
 
@@ -272,7 +274,7 @@ def test_geo_radius_uses_listing_or_provider_location_and_sorts_by_distance(fire
     _, everything = get(fire, "listings", lat=BRIGHTON[0], lon=BRIGHTON[1], sort="distance")
 
     assert titles(near) == ["At home in London", "Gig in Brighton"]
-    assert near["results"][0]["distance_km"] == 0
+    assert near["results"][0]["distance_km"] == TO_LONDON_GRID_KM
     assert 70 < near["results"][1]["distance_km"] < 80
     assert titles(everything) == [
         "Gig in Brighton",
@@ -561,7 +563,7 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
             },
         ],
         "ticket_tiers": [],
-        "distance_km": 0.0,
+        "distance_km": TO_LONDON_GRID_KM,
     }
     assert hits[show.slug]["ticket_tiers"] == [  # by position, then price
         {"name": "Standard", "price_minor": 2_000, "remaining": 50},
