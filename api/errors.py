@@ -27,7 +27,9 @@ def error_response(status_code: int, code: str, message: str, details=None, head
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        retry_after = exc.details.get("retry_after") if exc.status == 429 else None
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return error_response(exc.status, exc.code, exc.message, exc.details, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -46,6 +48,9 @@ def exception_handler(exc, context):
     for exc_type, (code, message) in DRF_CODES.items():
         if isinstance(exc, exc_type):
             detail = str(exc.detail) if getattr(exc, "detail", None) else message
+            if isinstance(exc, exceptions.AuthenticationFailed):
+                # Why a token was refused (token_expired, token_revoked) is the client's cue.
+                code = getattr(exc.detail, "code", None) or code
             headers = {
                 k: v
                 for k, v in response.headers.items()

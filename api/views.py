@@ -1,10 +1,14 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from api.permissions import IsMarketplaceStaff
+from bookings.services.limits import LIMIT_MAXIMA, marketplace_limits_update
+from catalog.api.common import UNAUTHENTICATED, error, validated
 from tenants.db import connection
+from tenants.models import Marketplace
 from themes.models import Theme
 
 
@@ -23,22 +27,78 @@ class MarketplaceSerializer(serializers.Serializer):
     minimum_fee_minor = serializers.IntegerField()
     deposit_bps = serializers.IntegerField()
     payment_providers = serializers.ListField(child=serializers.CharField())
-
-
-@extend_schema(
-    responses=inline_serializer(
-        "MarketplaceInfo",
-        {"marketplace": MarketplaceSerializer(), "theme": serializers.DictField()},
-    ),
-    summary="The marketplace this host serves, with its fee policy and theme tokens.",
-)
-@api_view(["GET"])
-@permission_classes([AllowAny])
-def marketplace_detail(request):
-    theme = Theme.objects.first()
-    return Response(
-        {
-            "marketplace": MarketplaceSerializer(connection.tenant).data,
-            "theme": {"dark_mode": theme.dark_mode, **theme.tokens} if theme else {},
-        }
+    customer_hold_limit = serializers.IntegerField(
+        help_text="Unpaid bookings holding time, tickets or stock one customer may have open "
+        "at once on one listing (0: no limit)."
     )
+    customer_unit_limit = serializers.IntegerField(
+        help_text="Tickets or units of limited stock one customer may hold or own on one "
+        "listing, paid or not (0: no limit)."
+    )
+    customer_booking_rate = serializers.IntegerField(
+        help_text="Bookings one customer may make per hour (0: no limit)."
+    )
+
+
+def _limit(field: str) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=LIMIT_MAXIMA[field], required=False)
+
+
+class MarketplaceLimitsSerializer(serializers.Serializer):
+    customer_hold_limit = _limit("customer_hold_limit")
+    customer_unit_limit = _limit("customer_unit_limit")
+    customer_booking_rate = _limit("customer_booking_rate")
+
+
+MARKETPLACE_INFO = inline_serializer(
+    "MarketplaceInfo",
+    {"marketplace": MarketplaceSerializer(), "theme": serializers.DictField()},
+)
+
+
+def _info(marketplace: Marketplace) -> dict:
+    theme = Theme.objects.first()
+    return {
+        "marketplace": MarketplaceSerializer(marketplace).data,
+        "theme": {"dark_mode": theme.dark_mode, **theme.tokens} if theme else {},
+    }
+
+
+class MarketplaceView(APIView):
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsMarketplaceStaff()]
+
+    @extend_schema(
+        responses=MARKETPLACE_INFO,
+        summary="The marketplace this host serves, with its fee policy, anti-hoarding limits "
+        "and theme tokens.",
+    )
+    def get(self, request):
+        # The routing cache's row: a change publishes an invalidation to every process.
+        return Response(_info(connection.tenant))
+
+    @extend_schema(
+        request=MarketplaceLimitsSerializer,
+        responses={
+            200: MARKETPLACE_INFO,
+            400: error("`invalid`: a limit out of range, or none sent."),
+            401: UNAUTHENTICATED,
+            403: error("`forbidden`: only this marketplace's staff set its limits."),
+        },
+        summary="Staff: set the marketplace's anti-hoarding limits (0 lifts a limit).",
+        examples=[
+            OpenApiExample(
+                "One unpaid hold per listing, 30 bookings an hour",
+                value={"customer_hold_limit": 1, "customer_booking_rate": 30},
+                request_only=True,
+            )
+        ],
+    )
+    def patch(self, request):
+        changes = validated(MarketplaceLimitsSerializer, request.data).validated_data
+        marketplace_limits_update(actor=request.user, changes=changes)
+        # Read fresh: this process's cache is cleared only once the change has committed.
+        return Response(_info(Marketplace.objects.get(pk=connection.tenant.pk)))
+
+
+marketplace_detail = MarketplaceView.as_view()

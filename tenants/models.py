@@ -141,6 +141,8 @@ class MarketplaceEvent(models.Model):
         DELETED = "deleted", "Deleted"
         RESTORED = "restored", "Restored"
         PURGED = "purged", "Purged"
+        # Its staff changed a setting (data: the fields before and after).
+        SETTINGS = "settings", "Settings changed"
 
     marketplace = models.ForeignKey(
         Marketplace, null=True, on_delete=models.SET_NULL, related_name="events"

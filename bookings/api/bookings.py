@@ -21,7 +21,14 @@ from config.errors import StateConflict
 TAGS = ["bookings"]
 CONFLICT = error("`wrong_state`, `slot_taken`, `sold_out`, `out_of_stock`, …: 409.")
 FORBIDDEN = error("`wrong_actor`: your side may not take this step.")
-RULE = error("`no_revisions_left`, `insufficient_balance`, `own_listing`, …: 422.")
+RULE = error(
+    "`no_revisions_left`, `insufficient_balance`, `own_listing`, `hold_limit`, `unit_limit`, "
+    "…: 422."
+)
+THROTTLED = error(
+    "`throttled`: past the marketplace's bookings per customer per hour; `details.limit`, "
+    "`details.retry_after` (seconds, also the Retry-After header)."
+)
 # Steps with their own endpoint, because they carry files or open a case.
 DEDICATED = {
     "deliver": "/api/v1/bookings/{id}/deliveries/",
@@ -63,10 +70,11 @@ class BookingListView(APIView):
         request=BookingCreateSerializer,
         responses={
             201: BookingSerializer,
-            400: error("Bad input."),
+            400: error("Bad input (`invalid_package`, `package_archived`, …)."),
             404: NOT_FOUND,
             409: CONFLICT,
             422: RULE,
+            429: THROTTLED,
         },
         examples=[
             OpenApiExample(

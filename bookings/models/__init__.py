@@ -1,6 +1,7 @@
 from bookings.models.booking import RELEASED_STATES, Actor, Booking, BookingEvent
 from bookings.models.conversation import Message, Notification, Thread, ThreadReadMark
 from bookings.models.fulfilment import Attendee, Delivery, DeliveryFile, LiveSession
+from bookings.models.payment import BookingPayment
 from bookings.models.trust import Dispute, DisputeEvidence, Review, ReviewReport
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Attendee",
     "Booking",
     "BookingEvent",
+    "BookingPayment",
     "Delivery",
     "DeliveryFile",
     "Dispute",

@@ -20,7 +20,7 @@ PROCESS_DIR = Path(__file__).resolve().parent
 ACTORS = frozenset({"customer", "provider", "staff", "system"})
 # The guard vocabulary: each name is a business check the bookings engine evaluates under
 # the booking's row lock before the transition.
-GUARDS = frozenset({"revisions_left", "balance_covers_a_minute"})
+GUARDS = frozenset({"revisions_left", "balance_covers_a_minute", "within_hold_limit"})
 
 
 class ProcessError(ValueError):

@@ -12,12 +12,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.money import Money
-from bookings.models import Actor, Attendee, Booking, LiveSession, Thread
+from bookings.models import RELEASED_STATES, Actor, Attendee, Booking, LiveSession, Thread
 from bookings.processes import get_process
 from bookings.services.inventory import take_stock, take_tickets
+from bookings.services.limits import (
+    check_booking_rate,
+    check_holds,
+    counts_units,
+    current_limits,
+    lock_customer,
+)
 from bookings.services.pricing import freeze_price, slot_price
 from bookings.services.transitions import apply_transition, arm_timer, record_event, save_holding
-from catalog.models import AvailabilityEntry, Listing, ListingType, TicketTier
+from catalog.models import AvailabilityEntry, Listing, ListingPackage, ListingType, TicketTier
 from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
 from tenants.db import connection
 
@@ -101,6 +108,26 @@ def _listing(listing_id: int) -> Listing:
     return listing
 
 
+def _package(listing: Listing, package_id: int | None) -> ListingPackage:
+    """The offered package, locked: an edit of the listing's packages then waits for this
+    order and archives the package instead of deleting it (catalog replace_packages)."""
+    # No package_id: pk=None matches no row, and the refusal below answers.
+    package = (
+        ListingPackage.objects.select_for_update()
+        .filter(listing=listing, pk=package_id)  # type: ignore[misc]  # None: no row
+        .first()
+    )
+    if package is None:
+        raise _bad("Choose one of this gig's packages.", "package_id", "invalid_package")
+    if package.archived_at is not None:
+        raise _bad(
+            "This package is no longer offered; choose one of the gig's current packages.",
+            "package_id",
+            "package_archived",
+        )
+    return package
+
+
 def _attendees(request: BookingRequest, customer) -> list[dict[str, str]]:
     given = request.attendees or []
     if given and len(given) != request.quantity:
@@ -123,6 +150,10 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         raise NotFound("No such listing on sale.", code="listing_not_found")
     now = timezone.now()
     with transaction.atomic():
+        # Anti-hoarding: one customer's bookings are made one after the other.
+        lock_customer(actor.pk)
+        limits = current_limits()
+        check_booking_rate(customer_id=actor.pk, limits=limits, now=now)
         listing = _listing(request.listing_id)
         if listing.provider.user_id == actor.pk:
             raise BusinessRuleViolation("You cannot book your own listing.", code="own_listing")
@@ -162,10 +193,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 _check_slot(listing, request.starts_at, request.ends_at, now)
                 booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
         elif pricing == Pricing.PACKAGES:
-            # No package_id: pk=None matches no row, and the refusal below answers.
-            package = listing.packages.filter(pk=request.package_id).first()  # type: ignore[misc]  # None: no row
-            if package is None:
-                raise _bad("Choose one of this gig's packages.", "package_id", "invalid_package")
+            package = _package(listing, request.package_id)
             booking.package = package
             booking.revisions_allowed = package.revisions
             freeze_price(booking, Money(package.price_minor, listing.currency))
@@ -210,6 +238,10 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         else:  # pragma: no cover - the listing type's choices are closed
             raise BusinessRuleViolation("This listing cannot be booked.", code="not_bookable")
 
+        units = booking.quantity if counts_units(listing) else 0
+        # A date booking starts as an inquiry: its request's guard checks the holds.
+        if booking.state not in RELEASED_STATES and (booking.starts_at or units):
+            check_holds(customer_id=actor.pk, listing=listing, units=units, limits=limits)
         arm_timer(booking, process, now)
         save_holding(booking)
         requests_now = pricing == Pricing.DATE_SLOT and not request.inquiry

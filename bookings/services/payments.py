@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.models import Actor, Booking, BookingEvent
+from bookings.models import Actor, Booking, BookingPayment
 from bookings.processes import get_process
 from bookings.services.transitions import apply_transition, locked_booking, record_event
 from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
@@ -21,6 +21,17 @@ from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
 PAY_STEPS = ("pay_deposit", "pay_final", "pay")
 # Steps the system takes right after payment.
 AFTER_PAYMENT = ("issue",)
+
+
+REFERENCE_MAX_LENGTH = BookingPayment._meta.get_field("reference").max_length or 255
+
+
+def _reference_used(reference: str) -> StateConflict:
+    return StateConflict(
+        "This payment is already counted on another booking.",
+        code="payment_reference_used",
+        details={"reference": reference},
+    )
 
 
 def _threshold(booking: Booking, step: str) -> int:
@@ -32,17 +43,26 @@ def booking_mark_paid(
 ) -> Booking:
     """Record a payment of ``amount_minor`` for the booking and move it on.
 
-    ``reference`` is the payment's id at billing: the same reference twice is a no-op, so a
-    webhook delivered twice never counts twice. Paying more than is due is refused (422).
+    ``reference`` is the payment's id at billing and counts once in the marketplace (a
+    BookingPayment row, unique by reference): the same reference again on this booking is a
+    no-op, so a webhook delivered twice never counts twice; on another booking it is refused
+    (409 ``payment_reference_used``). Paying more than is due is refused (422).
     """
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
         raise InvalidInput("A payment must be a positive whole amount.", code="invalid_amount")
-    if not reference:
+    if not reference or len(reference) > REFERENCE_MAX_LENGTH:
         raise InvalidInput("A payment needs its billing reference.", code="invalid_reference")
     with transaction.atomic():
         booking = locked_booking(booking_id)
-        if BookingEvent.objects.filter(booking=booking, data__payment_reference=reference).exists():
+        counted_on = (
+            BookingPayment.objects.filter(reference=reference)
+            .values_list("booking_id", flat=True)
+            .first()
+        )
+        if counted_on == booking.pk:
             return booking
+        if counted_on is not None:
+            raise _reference_used(reference)
         if currency != booking.currency:
             raise InvalidInput(
                 f"This booking is paid in {booking.currency}.", code="currency_mismatch"
@@ -62,6 +82,19 @@ def booking_mark_paid(
                 code="overpayment",
                 details={"due_minor": booking.buyer_total_minor - booking.paid_minor},
             )
+        try:
+            with transaction.atomic():
+                BookingPayment.objects.create(
+                    booking=booking,
+                    reference=reference,
+                    amount_minor=amount_minor,
+                    currency=currency,
+                )
+        except IntegrityError as exc:
+            if "reference" not in str(exc):
+                raise
+            # Counted on another booking by a transaction that committed after our look-up.
+            raise _reference_used(reference) from exc
         now = timezone.now()
         booking.paid_minor += amount_minor
         booking.paid_at = now

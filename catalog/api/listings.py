@@ -111,6 +111,9 @@ class ListingDetailView(APIView):
         tags=TAGS,
         summary="Change the owner's listing. `packages` and `ticket_tiers` replace the whole set "
         "(tiers match by name; sold ones stay).",
+        description="A package is never edited in place: an unchanged one keeps its id; one "
+        "dropped or changed is deleted, or archived if orders refer to it (they keep it; it "
+        "is no longer offered or orderable).",
         request=ListingInputSerializer(partial=True),
         responses={
             200: ListingSerializer,

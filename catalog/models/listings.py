@@ -109,11 +109,18 @@ class ListingPackage(models.Model):
     price_minor = models.PositiveBigIntegerField()
     delivery_days = models.PositiveSmallIntegerField()
     revisions = models.PositiveSmallIntegerField(default=0)
+    # Set when an edit dropped or changed a package that orders refer to: no longer offered,
+    # kept for those orders (a package is never edited in place, so their terms stay).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["price_minor"]
         constraints = [
-            models.UniqueConstraint(fields=["listing", "tier"], name="package_one_per_tier"),
+            models.UniqueConstraint(
+                fields=["listing", "tier"],
+                condition=models.Q(archived_at__isnull=True),
+                name="package_one_current_per_tier",
+            ),
             models.CheckConstraint(condition=models.Q(delivery_days__gte=1), name="package_days"),
         ]
 

@@ -108,7 +108,8 @@ HIT_JSON_SQL = f"""json_build_array(
         SELECT json_agg(json_build_array(
                 pk.tier, pk.name, pk.price_minor, pk.delivery_days, pk.revisions)
             ORDER BY pk.price_minor, pk.id)
-        FROM {_t(ListingPackage)} AS pk WHERE pk.listing_id = h.id) END,
+        FROM {_t(ListingPackage)} AS pk
+        WHERE pk.listing_id = h.id AND pk.archived_at IS NULL) END,
     CASE WHEN ht.pricing = '{ListingType.Pricing.TICKETS.value}' THEN (
         SELECT json_agg(json_build_array(tt.name, tt.price_minor, tt.capacity - tt.sold)
             ORDER BY tt.position, tt.price_minor, tt.id)

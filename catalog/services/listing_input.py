@@ -6,7 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
-from catalog.models import Category, Listing, ListingType
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from catalog.models import Category, Listing, ListingPackage, ListingType
 from catalog.services._common import (
     clean_amount,
     clean_coordinates,
@@ -150,6 +153,42 @@ def clean_packages(listing_type: ListingType, packages: list[PackageInput]) -> l
             )
         )
     return cleaned
+
+
+PACKAGE_TERMS = ("name", "description", "price_minor", "delivery_days", "revisions")
+
+
+def replace_packages(listing: Listing, packages: list[PackageInput], *, now: datetime) -> None:
+    """Make ``packages`` (cleaned) the listing's current packages.
+
+    A package is never edited in place, because orders read their package's terms (delivery
+    days, revisions). An unchanged package keeps its row and id; one whose tier is dropped or
+    whose terms change is deleted if no order refers to it (PROTECT says so), else archived:
+    no longer offered, still the package of its orders. The current rows are locked first, so
+    an order being made for one of them (which locks it too) is either seen here or waits
+    and finds it gone.
+    """
+    current = {
+        package.tier: package
+        for package in ListingPackage.objects.select_for_update()
+        .filter(listing=listing, archived_at__isnull=True)
+        .order_by("pk")
+    }
+    wanted = {package["tier"]: package for package in packages}
+    for tier, package in current.items():
+        new = wanted.get(tier)
+        if new is not None and all(getattr(package, f) == new.get(f) for f in PACKAGE_TERMS):
+            del wanted[tier]
+            continue
+        try:
+            with transaction.atomic():
+                package.delete()
+        except ProtectedError:
+            package.archived_at = now
+            package.save(update_fields=["archived_at"])
+    ListingPackage.objects.bulk_create(
+        ListingPackage(listing=listing, **package) for package in wanted.values()
+    )
 
 
 def clean_ticket_tiers(tiers: list[TicketTierInput]) -> list[TicketTierInput]:

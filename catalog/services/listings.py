@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from catalog.models import (
     Listing,
     ListingEvent,
-    ListingPackage,
     ListingType,
     TicketTier,
 )
@@ -27,11 +26,11 @@ from catalog.services._common import (
 )
 from catalog.services.listing_input import (
     ListingChanges,
-    PackageInput,
     TicketTierInput,
     apply_changes,
     clean_packages,
     clean_ticket_tiers,
+    replace_packages,
 )
 from catalog.services.profiles import profile_of
 from config.errors import (
@@ -56,11 +55,6 @@ STAFF_TRANSITIONS = frozenset({Status.PAUSED, Status.ARCHIVED})
 DERIVED_PRICE = frozenset({Pricing.PACKAGES, Pricing.TICKETS})
 # Pricings that need a positive price to be published (a quote may start "from 0").
 PRICE_REQUIRED = frozenset({Pricing.DATE_SLOT, Pricing.PER_MINUTE, Pricing.PRODUCT})
-
-
-def _replace_packages(listing: Listing, packages: list[PackageInput]) -> None:
-    listing.packages.all().delete()
-    ListingPackage.objects.bulk_create(ListingPackage(listing=listing, **p) for p in packages)
 
 
 def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> None:
@@ -94,7 +88,9 @@ def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> Non
 
 def _derive_price(listing: Listing, listing_type: ListingType) -> None:
     if listing_type.pricing == Pricing.PACKAGES:
-        prices = list(listing.packages.values_list("price_minor", flat=True))
+        prices = list(
+            listing.packages.filter(archived_at__isnull=True).values_list("price_minor", flat=True)
+        )
     elif listing_type.pricing == Pricing.TICKETS:
         prices = list(listing.ticket_tiers.values_list("price_minor", flat=True))
     else:
@@ -112,7 +108,8 @@ def listing_missing(listing: Listing) -> dict[str, list[str]]:
         missing["category"] = ["Choose a category."]
     if pricing in PRICE_REQUIRED and listing.price_minor <= 0:
         missing["price_minor"] = ["Set a price above zero."]
-    if pricing == Pricing.PACKAGES and not listing.packages.exists():
+    current_packages = listing.packages.filter(archived_at__isnull=True)
+    if pricing == Pricing.PACKAGES and not current_packages.exists():
         missing["packages"] = ["Offer at least one package."]
     if pricing == Pricing.TICKETS:
         if not listing.ticket_tiers.exists():
@@ -206,7 +203,7 @@ def listing_create(*, actor, listing_type_id: int, changes: ListingChanges) -> L
             if attempt == 2:
                 raise StateConflict("Could not give the listing a unique slug; retry.") from exc
     if packages is not None:
-        _replace_packages(listing, packages)
+        replace_packages(listing, packages, now=timezone.now())
     if tiers is not None:
         _replace_ticket_tiers(listing, tiers)
     if listing_type.pricing in DERIVED_PRICE:
@@ -226,7 +223,9 @@ def listing_update(*, actor, listing_id: int, changes: ListingChanges) -> Listin
     if listing.status == Status.DRAFT and "title" in changes:
         listing.slug = _unique_slug(listing.title, exclude_pk=listing.pk)
     if "packages" in changes:
-        _replace_packages(listing, clean_packages(listing_type, changes["packages"]))
+        replace_packages(
+            listing, clean_packages(listing_type, changes["packages"]), now=timezone.now()
+        )
     if "ticket_tiers" in changes:
         _replace_ticket_tiers(listing, clean_ticket_tiers(changes["ticket_tiers"]))
     _derive_price(listing, listing_type)

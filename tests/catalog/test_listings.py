@@ -321,3 +321,70 @@ def test_listing_lists_keep_a_constant_query_count(make_marketplace):
     assert _count_queries(public, path, 2) == _count_queries(public, path, 20)
     own = "/api/v1/provider-profile/listings/"
     assert _count_queries(client, own, 2) == _count_queries(client, own, 20)
+
+
+def test_editing_packages_an_order_refers_to_archives_them(make_marketplace):
+    freelancers = make_marketplace("freelancers")
+    owner = provider_in(freelancers)
+    client = api(freelancers, owner.user)
+    basic = {"tier": "basic", "name": "Basic", "price_minor": 5000, "delivery_days": 3}
+    standard = {"tier": "standard", "name": "Standard", "price_minor": 9000, "delivery_days": 5}
+    created = client.post(
+        "/api/v1/listings/",
+        {
+            "listing_type": listing_type_id(freelancers, "gig"),
+            "category": category_id(freelancers, "logo-design"),
+            "title": "Logo",
+            "packages": [basic, standard],
+        },
+    ).json()
+    listing_id = created["id"]
+    assert client.post(f"/api/v1/listings/{listing_id}/publish/").status_code == 200
+    offered = {p["tier"]: p["id"] for p in created["packages"]}
+    customer = api(freelancers, user_in(freelancers))
+    order = customer.post(
+        "/api/v1/bookings/", {"listing_id": listing_id, "package_id": offered["basic"]}
+    )
+    assert order.status_code == 201, order.content
+
+    # The ordered package changes its price and the other is dropped.
+    changed = client.patch(
+        f"/api/v1/listings/{listing_id}/",
+        {"packages": [{**basic, "price_minor": 6000}]},
+    )
+    assert changed.status_code == 200, changed.content
+    packages = changed.json()["packages"]
+    assert [(p["tier"], p["price_minor"]) for p in packages] == [("basic", 6000)]
+    assert packages[0]["id"] != offered["basic"]
+    assert changed.json()["price_minor"] == 6000
+    shown = api(freelancers).get(f"/api/v1/listings/{listing_id}/").json()
+    assert [p["id"] for p in shown["packages"]] == [packages[0]["id"]]
+
+    # The order keeps its package and its terms.
+    kept = customer.get(f"/api/v1/bookings/{order.json()['id']}/").json()
+    assert kept["package"]["id"] == offered["basic"]
+    assert kept["money"]["price_minor"] == 5000
+    with tenant_context(freelancers):
+        from catalog.models import ListingPackage
+
+        archived = ListingPackage.objects.get(pk=offered["basic"])
+        assert archived.archived_at is not None and archived.price_minor == 5000
+        # Nothing referred to the dropped package: it is gone, not archived.
+        assert not ListingPackage.objects.filter(pk=offered["standard"]).exists()
+
+    # The archived package is no longer offered; the current one is.
+    refused = customer.post(
+        "/api/v1/bookings/", {"listing_id": listing_id, "package_id": offered["basic"]}
+    )
+    assert_error(refused, 400, "package_archived")
+    again = customer.post(
+        "/api/v1/bookings/", {"listing_id": listing_id, "package_id": packages[0]["id"]}
+    )
+    assert again.status_code == 201, again.content
+    assert again.json()["money"]["price_minor"] == 6000
+
+    # An unchanged package keeps its id; the archived tier may come back as a new package.
+    same = client.patch(
+        f"/api/v1/listings/{listing_id}/", {"packages": [{**basic, "price_minor": 6000}]}
+    )
+    assert [p["id"] for p in same.json()["packages"]] == [packages[0]["id"]]
