@@ -1,6 +1,10 @@
 """Media API: photos and videos of the provider's own profile and of listings.
 
 Uploads are multipart (`file`, optional `caption`); what a file is comes from its bytes.
+Videos and small still images are ready at once (201); animations and larger images are checked
+from their headers and answered 202 with `status: "processing"` and no URLs, while a worker
+re-encodes them; they then become `ready` (URLs, thumbnails, visible to everyone) or `failed`
+(`failure_reason`, seen only by their owner).
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from config.errors import InvalidInput
 
 
 class MediaItemSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(
+        help_text="Null until the item is `ready`: a processing upload has no public file."
+    )
     thumbnails = serializers.SerializerMethodField()
 
     class Meta:
@@ -48,6 +54,8 @@ class MediaItemSerializer(serializers.ModelSerializer):
             "caption",
             "position",
             "is_primary",
+            "status",
+            "failure_reason",
             "url",
             "thumbnails",
             "created_at",
@@ -60,11 +68,15 @@ class MediaItemSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
-    def get_url(self, item: MediaItem) -> str:
+    def get_url(self, item: MediaItem) -> str | None:
+        if item.status != MediaItem.Status.READY:
+            return None
         return self._absolute(item.file.name)
 
     def get_thumbnails(self, item: MediaItem) -> dict[str, str]:
-        """URLs by size name (`small`, `medium`, `large`); empty for videos."""
+        """URLs by size name (`small`, `medium`, `large`); empty for videos and until `ready`."""
+        if item.status != MediaItem.Status.READY:
+            return {}
         return {size: self._absolute(name) for size, name in item.thumbnails.items()}
 
 
@@ -101,6 +113,47 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such listing or media item here."),
     422: OpenApiResponse(ErrorSerializer, description="`too_many_media`."),
 }
+NOT_READY = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="`media_not_ready`: only a ready item can be primary."
+    )
+}
+
+UPLOADED = {
+    201: OpenApiResponse(
+        MediaItemSerializer,
+        description="Stored and ready (`status: ready`): a video, or a still image of at most "
+        "SOUK_MEDIA_SYNC_MAX_PIXELS pixels, processed in the request.",
+    ),
+    202: OpenApiResponse(
+        MediaItemSerializer,
+        description="Accepted for processing (`status: processing`, `url` null, no thumbnails): "
+        "an animation or a larger image passed every limit from its headers and is re-encoded "
+        "by a worker. Poll the owner's media list: it becomes `ready`, or `failed` with a "
+        "`failure_reason`; only then is it shown to others.",
+        examples=[
+            OpenApiExample(
+                "Processing",
+                value={
+                    "id": 41,
+                    "kind": "image",
+                    "content_type": "image/gif",
+                    "size_bytes": 2250112,
+                    "width": 800,
+                    "height": 600,
+                    "caption": "",
+                    "position": 3,
+                    "is_primary": False,
+                    "status": "processing",
+                    "failure_reason": "",
+                    "url": None,
+                    "thumbnails": {},
+                    "created_at": "2026-12-06T07:00:00Z",
+                },
+            )
+        ],
+    ),
+}
 
 
 def _media_response(request, items, status_code=status.HTTP_200_OK):
@@ -122,7 +175,8 @@ class _MediaCollection(_MediaOwnerView):
 
     def get(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
-        return _media_response(request, list(selectors.media_list(owner=owner)))
+        items = selectors.media_visible(owner=owner, viewer=request.user)
+        return _media_response(request, list(items))
 
     def post(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
@@ -134,7 +188,9 @@ class _MediaCollection(_MediaOwnerView):
             actor=request.user,
             caption=upload.validated_data["caption"],
         )
-        return _media_response(request, item, status.HTTP_201_CREATED)
+        processing = item.status == MediaItem.Status.PROCESSING
+        code = status.HTTP_202_ACCEPTED if processing else status.HTTP_201_CREATED
+        return _media_response(request, item, code)
 
     def patch(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
@@ -190,7 +246,7 @@ TAG_LISTING = ["listing media"]
     post=extend_schema(
         summary="Upload a photo or video to my profile",
         request={"multipart/form-data": MediaUploadSerializer},
-        responses={201: MediaItemSerializer, **ERRORS},
+        responses={**UPLOADED, **ERRORS},
     ),
     patch=extend_schema(
         summary="Reorder my profile's media",
@@ -218,7 +274,7 @@ class ProfileMediaItemView(_OwnProfile, _MediaItemView):
     post=extend_schema(
         summary="Make this my profile's primary photo",
         request=None,
-        responses={200: MediaItemSerializer, **ERRORS},
+        responses={200: MediaItemSerializer, **ERRORS, **NOT_READY},
     ),
 )
 class ProfileMediaPrimaryView(_OwnProfile, _MediaPrimaryView):
@@ -248,7 +304,7 @@ class _ListingOwner(_MediaOwnerView):
     post=extend_schema(
         summary="Upload a photo or video to my listing",
         request={"multipart/form-data": MediaUploadSerializer},
-        responses={201: MediaItemSerializer, **ERRORS},
+        responses={**UPLOADED, **ERRORS},
     ),
     patch=extend_schema(
         summary="Reorder my listing's media",
@@ -275,7 +331,7 @@ class ListingMediaItemView(_ListingOwner, _MediaItemView):
     post=extend_schema(
         summary="Make this my listing's primary photo",
         request=None,
-        responses={200: MediaItemSerializer, **ERRORS},
+        responses={200: MediaItemSerializer, **ERRORS, **NOT_READY},
     ),
 )
 class ListingMediaPrimaryView(_ListingOwner, _MediaPrimaryView):

@@ -31,6 +31,15 @@ def media_list(*, owner: MediaOwner) -> QuerySet[MediaItem]:
     return MediaItem.objects.filter(**owner_filter(owner)).order_by("position", "id")
 
 
+def media_visible(*, owner: MediaOwner, viewer) -> QuerySet[MediaItem]:
+    """What ``viewer`` sees of an owner's media: everything (processing and failed items too)
+    for its managers, only ready items for everyone else."""
+    items = media_list(owner=owner)
+    if can_manage_media(owner=owner, actor=viewer):
+        return items
+    return items.filter(status=MediaItem.Status.READY)
+
+
 def media_get(*, owner: MediaOwner, media_id: int) -> MediaItem:
     item = media_list(owner=owner).filter(pk=media_id).first()
     if item is None:

@@ -1,24 +1,22 @@
 """What an upload really is, judged by its bytes: never by its name or the client's content type.
 
-Images are decoded with Pillow (format allow-list, dimension and decompression-bomb limits,
-EXIF orientation applied, metadata dropped by re-encoding). Videos are recognised by their
-container signature (ISO base media ``ftyp`` box with a known brand, or a WebM EBML header)
-and kept byte for byte. Sizes are counted while the upload's chunks are read, so an oversized
-upload is refused after at most one chunk past the limit.
+Images are judged by catalog.media.images: every limit from their headers first, then decoded
+with Pillow (EXIF orientation applied, metadata dropped by re-encoding). Videos are recognised
+by their container signature (ISO base media ``ftyp`` box with a known brand, or a WebM EBML
+header) and kept byte for byte. Sizes are counted while the upload's chunks are read, so an
+oversized upload is refused after at most one chunk past the limit.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
 import struct
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
-from PIL import Image, ImageOps
+from PIL import Image
 
 from config.errors import InvalidInput
 
@@ -87,7 +85,7 @@ class CheckedUpload:
         self.content.close()
 
 
-def _unsupported(message: str = "This file is not a supported image or video.") -> InvalidInput:
+def unsupported(message: str = "This file is not a supported image or video.") -> InvalidInput:
     return InvalidInput(
         message,
         code="unsupported_media",
@@ -122,9 +120,10 @@ def max_bytes(kind: str) -> int:
     return settings.SOUK_MAX_IMAGE_BYTES if kind == "image" else settings.SOUK_MAX_VIDEO_BYTES
 
 
-def _read_limited(upload) -> tuple[str, IO[bytes], int]:
-    """Sniff the kind from the first bytes, then copy the upload into a spooled temporary file,
-    refusing it as soon as it passes that kind's limit."""
+def read_upload(upload) -> tuple[str, IO[bytes], int]:
+    """The kind ("image" or "video"), content and size of ``upload``: the kind sniffed from the
+    first bytes, then the upload copied into a spooled temporary file (the caller closes it),
+    refused as soon as it passes that kind's limit."""
     chunks = iter(upload.chunks())
     pending: list[bytes] = []
     head = b""
@@ -135,7 +134,7 @@ def _read_limited(upload) -> tuple[str, IO[bytes], int]:
             break
     kind = sniff_kind(head)
     if kind is None:
-        raise _unsupported()
+        raise unsupported()
     limit = max_bytes(kind)
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
@@ -162,130 +161,26 @@ def _read_limited(upload) -> tuple[str, IO[bytes], int]:
 def check_upload(upload) -> CheckedUpload:
     """Validate ``upload`` (a Django ``File``) and return what it is; raise ``InvalidInput``.
 
-    Codes: ``unsupported_media``, ``file_too_large``, ``corrupt_image``,
-    ``image_too_large_dimensions``.
+    Images are decoded and re-encoded here, in the caller's process, once their headers passed
+    every limit (catalog.media.images). Codes: ``unsupported_media``, ``file_too_large``,
+    ``corrupt_image``, ``image_too_large_dimensions``.
     """
-    kind, content, size = _read_limited(upload)
+    from catalog.media.images import inspect_image, process_image
+
+    kind, content, size = read_upload(upload)
     try:
         if kind == "image":
-            return _check_image(content, size)
+            data = content.read()
+            content.close()
+            return process_image(data, inspect_image(data))
         return check_video(content, size)
     except BaseException:
         content.close()
         raise
 
 
-# --- Images ---------------------------------------------------------------------------------
-
-
-def _corrupt(message: str = "This image is damaged or incomplete.") -> InvalidInput:
+def corrupt(message: str = "This image is damaged or incomplete.") -> InvalidInput:
     return InvalidInput(message, code="corrupt_image")
-
-
-def _check_dimensions(width: int, height: int, frames: int) -> None:
-    max_side = settings.SOUK_MAX_IMAGE_SIDE
-    max_pixels = settings.SOUK_MAX_IMAGE_PIXELS
-    if width > max_side or height > max_side or width * height > max_pixels:
-        raise InvalidInput(
-            f"This image is {width}×{height} pixels; the limit is {max_side} pixels a side "
-            f"and {max_pixels:,} pixels in all.",
-            code="image_too_large_dimensions",
-            details={"width": width, "height": height, "max_side": max_side},
-        )
-    if frames > settings.SOUK_MAX_IMAGE_FRAMES:
-        raise InvalidInput(
-            f"This animation has {frames} frames; the limit is {settings.SOUK_MAX_IMAGE_FRAMES}.",
-            code="image_too_large_dimensions",
-            details={"frames": frames, "max_frames": settings.SOUK_MAX_IMAGE_FRAMES},
-        )
-
-
-def _open(data: bytes) -> Image.Image:
-    # Pillow's own bomb check is per process; ours (above) runs first with the setting's limit,
-    # and Pillow's warning is promoted to an error as a second net.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        return Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
-
-
-def _check_image(content: IO[bytes], size: int) -> CheckedUpload:
-    data = content.read()
-    content.close()
-    try:
-        probe = _open(data)
-        if probe.format not in IMAGE_FORMATS:
-            raise _unsupported()
-        width, height = probe.size
-        frames = getattr(probe, "n_frames", 1)
-        _check_dimensions(width, height, frames)
-        probe.verify()
-        # verify() leaves the image unusable: decode a fresh one, every pixel of it.
-        image = _open(data)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-    except InvalidInput:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidInput(
-            "This image decodes to too many pixels.",
-            code="image_too_large_dimensions",
-            details={"max_pixels": settings.SOUK_MAX_IMAGE_PIXELS},
-        ) from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error):
-        # Includes UnidentifiedImageError: the signature said image, the rest did not follow.
-        raise _corrupt() from None
-
-    image_format = image.format or probe.format
-    content_type, extension = IMAGE_FORMATS[image_format]
-    animated = frames > 1
-    try:
-        clean, upright = _reencode(image, image_format, animated=animated)
-    except (OSError, ValueError, EOFError) as exc:
-        raise _corrupt(f"This image could not be processed: {exc}") from None
-    return CheckedUpload(
-        kind="image",
-        content_type=content_type,
-        extension=extension,
-        size_bytes=len(clean),
-        content=io.BytesIO(clean),
-        width=upright.width,
-        height=upright.height,
-        image=upright,
-    )
-
-
-def _reencode(image: Image.Image, image_format: str, *, animated: bool):
-    """Re-encode without metadata (EXIF, GPS, comments); turn upright first."""
-    out = io.BytesIO()
-    if animated:
-        # Animations keep their frames; orientation tags are rare on them.
-        image.save(out, format=image_format, save_all=True, exif=b"", comment=b"")
-        image.seek(0)
-        upright = image.convert("RGBA")
-        return out.getvalue(), upright
-    upright = ImageOps.exif_transpose(image)
-    if upright is None:  # pragma: no cover - only when in_place=True
-        upright = image
-    to_save = upright
-    options: dict = {}
-    if image_format == "JPEG":
-        if to_save.mode not in ("RGB", "L", "CMYK"):
-            to_save = to_save.convert("RGB")
-        options = {"quality": 90, "optimize": True}
-    elif image_format == "WEBP":
-        options = {"quality": 90}
-    elif image_format == "PNG":
-        options = {"optimize": True}
-    # A new image object carries no .info, so no EXIF, ICC-free metadata or text chunks survive;
-    # the ICC profile is kept because it changes how colours look.
-    icc = image.info.get("icc_profile")
-    if icc and image_format in ("JPEG", "PNG", "WEBP"):
-        options["icc_profile"] = icc
-    bare = to_save.copy()
-    bare.info = {}
-    bare.save(out, format=image_format, **options)
-    return out.getvalue(), upright
 
 
 # --- Videos ---------------------------------------------------------------------------------
@@ -299,7 +194,7 @@ def check_video(content: IO[bytes], size: int) -> CheckedUpload:
     elif head.startswith(EBML_MAGIC):
         content_type, extension = _webm_type(head)
     else:  # pragma: no cover - sniff_kind only lets these two through
-        raise _unsupported()
+        raise unsupported()
     return CheckedUpload(
         kind="video",
         content_type=content_type,
@@ -312,28 +207,28 @@ def check_video(content: IO[bytes], size: int) -> CheckedUpload:
 def _iso_media_type(head: bytes, size: int) -> tuple[str, str]:
     box_size = struct.unpack(">I", head[:4])[0]
     if box_size < 16 or box_size > 1024 or box_size % 4 or box_size > len(head):
-        raise _unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported("This file is not a valid MP4 or QuickTime video.")
     major = head[8:12]
     if major in MP4_BRANDS:
         found = ("video/mp4", "mp4")
     elif major in QUICKTIME_BRANDS:
         found = ("video/quicktime", "mov")
     else:
-        raise _unsupported(f"Video brand {major.decode('latin-1')!r} is not supported.")
+        raise unsupported(f"Video brand {major.decode('latin-1')!r} is not supported.")
     # A real file continues with another top-level box (moov, mdat, free, ...).
     following = head[box_size : box_size + 8]
     if len(following) < 8 or following[4:8] not in TOP_LEVEL_BOXES:
-        raise _unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported("This file is not a valid MP4 or QuickTime video.")
     next_size = struct.unpack(">I", following[:4])[0]
     if next_size not in (0, 1) and (next_size < 8 or box_size + next_size > size):
-        raise _unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported("This file is not a valid MP4 or QuickTime video.")
     return found
 
 
 def _read_vint(data: bytes, at: int) -> tuple[int, int]:
     """An EBML variable-length integer at ``at``: (value, length in bytes)."""
     if at >= len(data) or data[at] == 0:
-        raise _unsupported("This file is not a valid WebM video.")
+        raise unsupported("This file is not a valid WebM video.")
     first = data[at]
     length = 8 - first.bit_length() + 1
     value = first & (0xFF >> length)
@@ -346,12 +241,12 @@ def _webm_type(head: bytes) -> tuple[str, str]:
     header_size, length = _read_vint(head, 4)
     body = head[4 + length : 4 + length + header_size]
     if len(body) < header_size:
-        raise _unsupported("This file is not a valid WebM video.")
+        raise unsupported("This file is not a valid WebM video.")
     at = body.find(EBML_DOCTYPE_ID)
     if at < 0:
-        raise _unsupported("This file is not a valid WebM video.")
+        raise unsupported("This file is not a valid WebM video.")
     doc_size, length = _read_vint(body, at + 2)
     doctype = body[at + 2 + length : at + 2 + length + doc_size]
     if doctype != b"webm":
-        raise _unsupported("Only WebM videos are accepted among Matroska files.")
+        raise unsupported("Only WebM videos are accepted among Matroska files.")
     return "video/webm", "webm"

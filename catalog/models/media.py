@@ -1,5 +1,6 @@
 from django.db import models
 
+from bookings.storage import private_storage
 from catalog.models.listings import Listing
 from catalog.models.providers import ProviderProfile
 
@@ -13,12 +14,27 @@ def media_upload_to(instance, filename):
     return f"media/{owner}/{filename}"
 
 
+def media_original_upload_to(instance, filename):
+    return f"media-originals/{media_upload_to(instance, filename)}"
+
+
 class MediaItem(models.Model):
-    """A photo or video of a provider profile or a listing (exactly one of the two)."""
+    """A photo or video of a provider profile or a listing (exactly one of the two).
+
+    Large and animated images are re-encoded by a worker: until then the item is
+    ``processing``, its upload sits in ``original`` (private storage, no URL), ``file`` is
+    empty, and only its owner sees it. Only a ``ready`` item has a public file and may be
+    primary (the cover search shows).
+    """
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         VIDEO = "video", "Video"
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
 
     profile = models.ForeignKey(
         ProviderProfile, null=True, blank=True, related_name="media", on_delete=models.CASCADE
@@ -27,7 +43,14 @@ class MediaItem(models.Model):
         Listing, null=True, blank=True, related_name="media", on_delete=models.CASCADE
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
-    file = models.FileField(upload_to=media_upload_to, max_length=255)
+    file = models.FileField(upload_to=media_upload_to, max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    # The upload as received, kept privately while a worker processes it; removed after.
+    original = models.FileField(
+        upload_to=media_original_upload_to, max_length=300, blank=True, storage=private_storage
+    )
+    # Why processing failed, in words for the owner.
+    failure_reason = models.CharField(max_length=300, blank=True)
     content_type = models.CharField(max_length=60)
     size_bytes = models.PositiveBigIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
@@ -56,6 +79,14 @@ class MediaItem(models.Model):
                 fields=["listing"],
                 condition=models.Q(is_primary=True, listing__isnull=False),
                 name="media_one_primary_per_listing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_primary=False) | models.Q(status="ready"),
+                name="media_primary_is_ready",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | ~models.Q(file=""),
+                name="media_ready_has_file",
             ),
         ]
 

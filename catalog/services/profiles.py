@@ -182,7 +182,8 @@ def profile_completeness(profile: ProviderProfile) -> int:
         "languages": bool(profile.languages),
         "rates": any(getattr(profile, f) is not None for f in RATE_FIELDS)
         or bool(profile.per_minute_rates),
-        "media": profile.pk is not None and profile.media.exists(),
+        # Only processed media count: an upload still with the worker is not shown yet.
+        "media": profile.pk is not None and profile.media.filter(status="ready").exists(),
     }
     return sum(weight for part, weight in COMPLETENESS_WEIGHTS.items() if filled[part])
 

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from catalog.models import Category, Listing, ListingType, ProviderProfile
 from tests.conftest import host_client
-from tests.factories import UserFactory, tenant_context
+from tests.factories import UserFactory, api_token_for, tenant_context
 
 _slugs = itertools.count(1)
 
@@ -24,6 +23,50 @@ def media_root(settings, tmp_path) -> Path:
     # django-tenants caches MEDIA_ROOT + the schema pattern; re-setting the pattern clears it.
     settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path_factory) -> Path:
+    """Where uploads wait for the worker (the private storage), apart from MEDIA_ROOT."""
+    root = tmp_path_factory.mktemp("private")
+    settings.SOUK_PRIVATE_MEDIA_ROOT = root
+    return root
+
+
+def animated_gif(frames: int, size=(200, 100)) -> bytes:
+    """A real animated GIF: each frame a different colour, so none is merged away."""
+    images = [Image.new("P", size, n % 256) for n in range(frames)]
+    for image in images:
+        image.putpalette([(i * 7 + c * 85) % 256 for i in range(256) for c in range(3)])
+    out = io.BytesIO()
+    images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=40)
+    return out.getvalue()
+
+
+def gif_headers(frames: int, size: tuple[int, int], *, data: bytes = b"\x01\xff") -> bytes:
+    """A GIF whose headers describe ``frames`` frames of ``size``, each frame's image data
+    being ``data`` (one sub-block; junk by default: decoding any frame would fail)."""
+    width, height = size
+    out = b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"
+    descriptor = b"," + struct.pack("<4HB", 0, 0, width, height, 0) + b"\x02"
+    return out + (descriptor + data + b"\0") * frames + b";"
+
+
+def gif_in_tiny_sub_blocks(data: bytes) -> bytes:
+    """The same single-frame GIF with its image data re-cut into 1-byte sub-blocks."""
+    at = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0)
+    while data[at] == 0x21:  # extensions before the frame
+        at += 2
+        while data[at]:
+            at += 1 + data[at]
+        at += 1
+    assert data[at] == 0x2C and not data[at + 9] & 0x80  # a descriptor, no local palette
+    start = at = at + 11  # after the descriptor and the LZW code size
+    lzw = b""
+    while data[at]:
+        lzw += data[at + 1 : at + 1 + data[at]]
+        at += 1 + data[at]
+    return data[:start] + b"".join(b"\x01" + lzw[i : i + 1] for i in range(len(lzw))) + data[at:]
 
 
 def stored_files(root: Path) -> list[str]:
@@ -71,8 +114,7 @@ def make_listing(profile: ProviderProfile, *, status=Listing.Status.PUBLISHED) -
 
 
 def token_client(marketplace, user):
-    token = Token.objects.create(user=user)
-    return host_client(marketplace, HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    return host_client(marketplace, HTTP_AUTHORIZATION=f"Bearer {api_token_for(user)}")
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ def rows(marketplace):
         return list(MediaItem.objects.order_by("position", "id"))
 
 
-def test_provider_uploads_to_own_profile(fire, fire_provider, media_root):
+def test_provider_uploads_to_own_profile(fire, fire_provider, media_root, settings):
+    settings.SOUK_MEDIA_SYNC_MAX_PIXELS = 1_000_000  # ready in the request
     profile, _, client = fire_provider
     response = post_file(client, PROFILE, "me.jpg", image_bytes(size=(1000, 800)), caption="Hi")
 
@@ -39,6 +40,7 @@ def test_provider_uploads_to_own_profile(fire, fire_provider, media_root):
     body = response.json()
     assert body["kind"] == "image" and body["content_type"] == "image/jpeg"
     assert body["is_primary"] is True and body["caption"] == "Hi"
+    assert (body["status"], body["failure_reason"]) == ("ready", "")
     assert (body["width"], body["height"]) == (1000, 800)
     prefix = f"http://fire-test.localhost/media/fire_test/media/providers/{profile.pk}/"
     assert body["url"].startswith(prefix)

@@ -1,0 +1,104 @@
+"""A real Celery worker on Redis processes an animated upload: the request answers 202 at once,
+the worker (another process) re-encodes it in the marketplace's schema and files."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from catalog.models import MediaItem
+from tests.conftest import host_client
+from tests.factories import api_token_for, tenant_context
+from tests.media.conftest import animated_gif, make_listing, make_provider, stored_files, upload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(marketplaces, media_root, private_root):
+    """A worker process on a queue of its own (made this test's default queue), against the
+    test database and this test's media folders."""
+    db = connection.settings_dict
+    queue = f"test-media-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "MEDIA_ROOT": str(media_root),
+        "SOUK_PRIVATE_MEDIA_ROOT": str(private_root),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    from config.celery import app
+
+    default_queue = app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = default_queue
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_worker_makes_an_animated_upload_ready(
+    marketplaces, worker, django_db_blocker, media_root, private_root
+):
+    fire = marketplaces["fire-performers"]
+    with django_db_blocker.unblock():
+        with tenant_context(fire):
+            profile = make_provider(f"worker-{uuid.uuid4().hex[:6]}@example.com")
+            listing = make_listing(profile)
+            token = api_token_for(profile.user)
+        try:
+            client = host_client(fire, HTTP_AUTHORIZATION=f"Bearer {token}")
+            url = f"/api/v1/listings/{listing.pk}/media/"
+            response = client.post(url, {"file": upload("a.gif", animated_gif(8, (640, 480)))})
+            assert response.status_code == 202, response.json()
+            item_id = response.json()["id"]
+
+            deadline = time.monotonic() + 60
+            with tenant_context(fire):
+                item = MediaItem.objects.get(pk=item_id)
+                while item.status == MediaItem.Status.PROCESSING:
+                    assert time.monotonic() < deadline, "the worker never processed the upload"
+                    time.sleep(0.1)
+                    item.refresh_from_db()
+            assert (item.status, item.is_primary, item.failure_reason) == ("ready", True, "")
+            assert set(item.thumbnails) == {"small", "medium", "large"}
+            files = stored_files(media_root)
+            assert f"fire_test/{item.file.name}" in files and len(files) == 4
+            assert stored_files(private_root) == []
+            listed = host_client(fire).get(url).json()
+            assert [(i["id"], i["status"]) for i in listed] == [(item_id, "ready")]
+            assert listed[0]["url"].endswith(item.file.name)
+        finally:
+            with tenant_context(fire):
+                MediaItem.objects.filter(listing=listing).delete()
+                listing.delete()
+                profile.delete()
+                profile.user.delete()
