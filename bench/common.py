@@ -14,10 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_ENV = {
     "DJANGO_DEBUG": "0",
     "LOG_LEVEL": "ERROR",
+    # The benchmarks talk plain http to a local server: no redirect to https.
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
 }
 # Used only where the shell sets nothing: a benchmark needs a key, not a secret one.
 BENCH_DEFAULTS = {
     "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+    # Required outside debug mode; the benchmarks' hosts are all *.localhost marketplaces.
+    "SOUK_OPERATOR_HOSTS": "localhost,127.0.0.1",
     # Tasks queued by provisioning (owner welcome, spare refill) stay in this process: no
     # worker of another checkout on the same Redis picks up a task for a schema it lacks.
     "CELERY_BROKER_URL": "memory://",

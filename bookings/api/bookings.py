@@ -15,7 +15,14 @@ from bookings.api.serializers import (
     BookingSerializer,
     TransitionInputSerializer,
 )
-from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error, paginated, validated
+from catalog.api.common import (
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    UNAUTHENTICATED,
+    error,
+    paginated,
+    validated,
+)
 from config.errors import StateConflict
 
 TAGS = ["bookings"]
@@ -50,8 +57,7 @@ class BookingListView(APIView):
         parameters=[
             OpenApiParameter("role", str, enum=["customer", "provider"]),
             OpenApiParameter("state", str),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            *PAGE_PARAMETERS,
         ],
         responses={200: BookingSerializer(many=True), 401: UNAUTHENTICATED},
     )
