@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -28,10 +29,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 # A secret is required outside debug mode; the development default is never used in production.
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-only-for-debug" if DEBUG else None)
+# "*": marketplaces add domains at run time, which a static list cannot follow. Host-header
+# poisoning is still impossible: routing answers only operator hosts and registered domains
+# (anything else is a 404 before any view runs), and links in e-mails use those hosts.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "*")
 
 # Hosts that serve the operator side (public schema): console, operator API, marketplace sign-up.
-SOUK_OPERATOR_HOSTS = env_list("SOUK_OPERATOR_HOSTS", "localhost,127.0.0.1,souk.localhost")
+# No default outside debug: anyone can send "Host: localhost" to a production server.
+SOUK_OPERATOR_HOSTS = env_list(
+    "SOUK_OPERATOR_HOSTS", "localhost,127.0.0.1,souk.localhost" if DEBUG else ""
+)
+if not SOUK_OPERATOR_HOSTS:
+    raise ImproperlyConfigured(
+        "Set the environment variable SOUK_OPERATOR_HOSTS to the host names of the operator "
+        "side (e.g. ops.example.com); outside debug mode it has no default."
+    )
 # How links in e-mails reach a marketplace: <scheme>://<primary domain>[:<port>]/...
 SOUK_URL_SCHEME = env("SOUK_URL_SCHEME", "http" if DEBUG else "https")
 SOUK_URL_PORT = env("SOUK_URL_PORT", "")
@@ -43,6 +55,8 @@ SOUK_SPARE_SCHEMAS = int(env("SOUK_SPARE_SCHEMAS", "2"))
 SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 # Seconds a cached host -> marketplace entry may live if an invalidation message was missed.
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
+# Days a deleted marketplace is kept (restorable) before its schema and files are purged.
+SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
 
 SHARED_APPS = [
     # tenants first: its migrate_schemas command overrides django-tenants' one.
@@ -56,7 +70,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens are accounts.ApiToken; rest_framework.authtoken is gone (its table is dropped
+    # by accounts' migration 0002).
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -71,7 +86,6 @@ TENANT_APPS = [
     "accounts",
     "django.contrib.sessions",
     "django.contrib.admin",
-    "rest_framework.authtoken",
     "allauth",
     "allauth.account",
     "catalog",
@@ -92,6 +106,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_COLOR_ADMIN_APPS = False
 
 MIDDLEWARE = [
+    "config.security.ContentSecurityPolicyMiddleware",
     "tenants.routing.MarketplaceRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.RejectNulInAddress",
@@ -118,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "themes.context_processors.marketplace",
             ],
+            # {% csp_nonce %} on every template: inline <style> needs this request's nonce.
+            "builtins": ["config.security"],
         },
     },
 ]
@@ -163,6 +180,16 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
     # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.
     "booking-timers": {"task": "bookings.tasks.run_due_timers_everywhere", "schedule": 60.0},
+    # Media uploads whose processing task was lost: sent again, failed after a few tries.
+    "requeue-stuck-media": {
+        "task": "catalog.tasks.requeue_stuck_media_everywhere",
+        "schedule": 300.0,
+    },
+    # Deleted marketplaces past SOUK_DELETION_GRACE_DAYS: schema, media, private files. Daily.
+    "purge-deleted-marketplaces": {
+        "task": "tenants.tasks.purge_deleted_marketplaces",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 CHANNEL_LAYERS = {
@@ -174,7 +201,8 @@ CHANNEL_LAYERS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend behind the log-in limiter (per account and client, with lock-outs).
+    "accounts.backends.LimitedModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
@@ -199,7 +227,36 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SOUK_URL_SCHEME
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# --- Client address, log-in limits, mail caps, API tokens (accounts/, api/throttles.py) --------
+# The client is REMOTE_ADDR, unless this many proxies of ours stand in front: then the address
+# that many hops from the right of X-Forwarded-For (the one our outermost proxy saw). With 0,
+# X-Forwarded-For is ignored, so a client cannot become many clients by forging it.
+SOUK_TRUSTED_PROXY_COUNT = int(env("SOUK_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = SOUK_TRUSTED_PROXY_COUNT
+# Password log-in, web and API alike (accounts/services/login_limits.py): after this many
+# failures for one account (e-mail) or one client address, each further attempt waits for a
+# lock-out that starts at SOUK_LOGIN_LOCKOUT_SECONDS and doubles up to the maximum.
+SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT = int(env("SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT", "5"))
+SOUK_LOGIN_FREE_FAILURES_PER_CLIENT = int(env("SOUK_LOGIN_FREE_FAILURES_PER_CLIENT", "20"))
+SOUK_LOGIN_LOCKOUT_SECONDS = int(env("SOUK_LOGIN_LOCKOUT_SECONDS", "60"))
+SOUK_LOGIN_LOCKOUT_MAX_SECONDS = int(env("SOUK_LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
+# Account mails a stranger can trigger (verification, reset, magic link, log-in code,
+# "unknown account", "already registered"): at most this many per address and kind an hour;
+# beyond that the request is answered the same way but nothing is sent.
+SOUK_AUTH_MAILS_PER_ADDRESS_PER_HOUR = int(env("SOUK_AUTH_MAILS_PER_ADDRESS_PER_HOUR", "3"))
+# Requests that send such mails (sign-up, reset, magic link, log-in code) per client an hour.
+SOUK_AUTH_MAILS_PER_CLIENT_PER_HOUR = int(env("SOUK_AUTH_MAILS_PER_CLIENT_PER_HOUR", "20"))
+# API tokens expire this many days after issue (fixed, not sliding: log in again).
+SOUK_TOKEN_TTL_DAYS = int(env("SOUK_TOKEN_TTL_DAYS", "30"))
+_MAILS_PER_CLIENT = f"{SOUK_AUTH_MAILS_PER_CLIENT_PER_HOUR}/h/ip"
+ACCOUNT_RATE_LIMITS = {
+    # Failed log-ins are limited by accounts/services/login_limits.py on the web and the API
+    # alike (per client and per account, with backoff); allauth's own counter is off.
+    "login_failed": "",
+    "signup": _MAILS_PER_CLIENT,
+    "reset_password": f"{_MAILS_PER_CLIENT},{SOUK_AUTH_MAILS_PER_ADDRESS_PER_HOUR}/h/key",
+    "request_login_code": f"{_MAILS_PER_CLIENT},{SOUK_AUTH_MAILS_PER_ADDRESS_PER_HOUR}/h/key",
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Souk <no-reply@souk.localhost>")
@@ -217,7 +274,16 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env("SOUK_AUTH_THROTTLE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env("SOUK_AUTH_THROTTLE", "30/min"),
+        "auth_mail": f"{SOUK_AUTH_MAILS_PER_CLIENT_PER_HOUR}/hour",
+        # Anonymous search, per client address (or per user when logged in); autocomplete
+        # sends a request per keystroke, hence its own, larger allowance.
+        "search": env("SOUK_SEARCH_THROTTLE", "120/min"),
+        "suggest": env("SOUK_SUGGEST_THROTTLE", "600/min"),
+    },
+    # DRF's own client address (get_ident) follows the same rule as api.throttles.client_address.
+    "NUM_PROXIES": SOUK_TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -231,12 +297,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io: it would leak the schema URL and break the CSP.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set shared by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "BadgeEnum": "catalog.models.providers.Badge",
+        "ListingStatusEnum": "catalog.models.listings.Listing.Status",
+        "DisputeStatusEnum": "bookings.models.trust.Dispute.Status",
+        "DisputeResolutionEnum": "bookings.models.trust.Dispute.Resolution",
+    },
 }
 
 # dj-stripe lives in the public schema (see docs/architecture-notes.md).
 STRIPE_LIVE_MODE = env_bool("STRIPE_LIVE_MODE")
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", "sk_test_souk_sandbox")
-STRIPE_API_HOST = env("STRIPE_API_HOST", "")
+# Defined only when set: dj-stripe points the stripe library at any STRIPE_API_HOST it finds,
+# an empty one included (and its deploy check flags it).
+if env("STRIPE_API_HOST", ""):
+    STRIPE_API_HOST = env("STRIPE_API_HOST")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
@@ -298,6 +376,60 @@ LOGGING = {
 }
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]  # e-mail is unique case-insensitively (a constraint)
 
+# --- Production security: HTTPS, cookies, headers, Content-Security-Policy (config/security.py)
+# Each default is the production one unless DJANGO_DEBUG=1 (plain http on *.localhost).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Path regexes (no leading slash) also answered over plain http, e.g. "^healthz/$" for a load
+# balancer's health check that cannot speak https.
+SECURE_REDIRECT_EXEMPT = env_list("DJANGO_SECURE_REDIRECT_EXEMPT")
+# Only our own proxies may say a request came over https (they must overwrite the client's
+# X-Forwarded-Proto); without one, the header is the client's word and is ignored.
+if SOUK_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# Off by default: marketplaces are served on their owners' domains, often the apex (example.com),
+# where includeSubDomains would force https on every subdomain of the owner's domain, which we
+# neither serve nor control; preload (which needs it) bakes that into browsers for months. Turn
+# both on only when every host is under a domain of the operator's own.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies stay host-only (no *_COOKIE_DOMAIN): one marketplace's cookies never reach another.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Django accepts an Origin equal to the request's own scheme://host, so every marketplace's
+# pages and same-origin API calls need nothing here (token-authenticated calls need no CSRF at
+# all). Only a front end on another origin posting with the session cookie needs an entry,
+# e.g. "https://app.example.com" or "https://*.example.com".
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Where images and videos may come from besides our own origin: the bucket or CDN with S3.
+_media_origins: list[str] = []
+if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
+    if AWS_S3_CUSTOM_DOMAIN:
+        _media_origins = [f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"]
+    elif AWS_S3_ENDPOINT_URL:
+        _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        _media_origins = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
+        ]
+    else:
+        _media_origins = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            _media_origins.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+            )
+SOUK_CSP_MEDIA_ORIGINS = env_list("SOUK_CSP_MEDIA_ORIGINS", ",".join(_media_origins))
+# --- End of production security ----------------------------------------------------------------
+
 # --- Media uploads (catalog/media) ------------------------------------------------------------
 # Uploads over these sizes are refused while they are read, before anything is stored.
 SOUK_MAX_IMAGE_BYTES = int(env("SOUK_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
@@ -306,6 +438,15 @@ SOUK_MAX_VIDEO_BYTES = int(env("SOUK_MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
 SOUK_MAX_IMAGE_PIXELS = int(env("SOUK_MAX_IMAGE_PIXELS", str(40_000_000)))
 SOUK_MAX_IMAGE_SIDE = int(env("SOUK_MAX_IMAGE_SIDE", "10000"))
 SOUK_MAX_IMAGE_FRAMES = int(env("SOUK_MAX_IMAGE_FRAMES", "200"))
+# All frames together (width × height × frames), judged from the headers before decoding.
+SOUK_MAX_IMAGE_TOTAL_PIXELS = int(env("SOUK_MAX_IMAGE_TOTAL_PIXELS", str(100_000_000)))
+# Still images up to this many pixels are processed in the request; larger ones and every
+# animation by a Celery worker (0: every image by a worker).
+SOUK_MEDIA_SYNC_MAX_PIXELS = int(env("SOUK_MEDIA_SYNC_MAX_PIXELS", str(500_000)))
+# An item still processing this long after its task was sent gets the task again (a sweep
+# every 5 minutes), until it was sent this many times; then it is marked failed.
+SOUK_MEDIA_PROCESS_RETRY_SECONDS = int(env("SOUK_MEDIA_PROCESS_RETRY_SECONDS", "900"))
+SOUK_MEDIA_PROCESS_MAX_ATTEMPTS = int(env("SOUK_MEDIA_PROCESS_MAX_ATTEMPTS", "3"))
 SOUK_MAX_MEDIA_PER_OWNER = int(env("SOUK_MAX_MEDIA_PER_OWNER", "30"))
 # Longest side in pixels by size name, e.g. "small:160,medium:480,large:1200".
 SOUK_THUMBNAIL_SIZES = {
