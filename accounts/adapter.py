@@ -6,8 +6,12 @@ from urllib.parse import quote
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.utils import build_absolute_uri
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 
+from api.throttles import client_address
+from config.errors import RateLimited
 from tenants.db import connection
 
 
@@ -46,7 +50,38 @@ def marketplace_url(path: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's flows, sending mail in the marketplace's name with links to its primary domain."""
+    """allauth's flows, sending mail in the marketplace's name with links to its primary domain.
+
+    Also where allauth's web pages meet our limits: the client's address is the project's one
+    (``api.throttles.client_address``), password log-ins go through the same limiter as the
+    API's, account mails are capped per address, and a password set here revokes API tokens.
+    (accounts.services imports this module, so the methods import the services they call.)
+    """
+
+    def get_client_ip(self, request) -> str:
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address.")
+        return address
+
+    def authenticate(self, request, **credentials):
+        from accounts.services.login_limits import login_guarded
+
+        try:
+            return login_guarded(
+                email=credentials.get("email") or "",
+                client=client_address(request),
+                check=lambda: super(AccountAdapter, self).authenticate(request, **credentials),
+            )
+        except RateLimited as exc:
+            raise self.validation_error("too_many_login_attempts") from exc
+
+    def set_password(self, user, password) -> None:
+        from accounts.services import token_revoke_all
+
+        with transaction.atomic():
+            super().set_password(user, password)
+            token_revoke_all(user=user)
 
     def format_email_subject(self, subject):
         marketplace = _current_marketplace()
@@ -54,6 +89,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{name}] {subject}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from accounts.services.mail_limits import auth_mail_allowed
+
+        if not auth_mail_allowed(template_prefix=template_prefix, email=email):
+            return
         # allauth's own version needs a request (for the sites framework); this one also
         # runs in a Celery task.
         ctx = {"request": allauth_context.request, "email": email, "current_site": self._site()}

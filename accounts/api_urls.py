@@ -19,5 +19,7 @@ urlpatterns = [
         api.MagicLinkConfirmView.as_view(),
         name="auth-magic-link-confirm",
     ),
+    path("auth/tokens/", api.TokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:id>/", api.TokenDetailView.as_view(), name="auth-token"),
     path("me/", api.MeView.as_view(), name="me"),
 ]

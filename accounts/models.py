@@ -65,3 +65,35 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+
+class ApiToken(models.Model):
+    """An API token of one log-in (a device, an app): ``Authorization: Bearer <key>``.
+
+    Only the key's SHA-256 is stored, so the key cannot be read back after issue. The token
+    carries a fingerprint of the password it was issued under (like Django's session auth
+    hash): any password change, by whatever path, leaves it unusable.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, blank=True, help_text="The client's user agent.")
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="apitoken_expires_after_created",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.name or 'token'} · {self.created_at:%Y-%m-%d}"
+
+    def is_expired(self, now) -> bool:
+        return now >= self.expires_at

@@ -23,5 +23,5 @@ def magic_link_login(request, token: str):
         user = magic_link_consume(token=token)
     except ServiceError as exc:
         return render(request, TEMPLATE, {"error": exc.message, "code": exc.code}, status=400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.LimitedModelBackend")
     return redirect(settings.LOGIN_REDIRECT_URL)

@@ -26,7 +26,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak never grows into an outage.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
-# The load balancer in front sets X-Forwarded-*; trust it only from these addresses.
+# Which peers may set X-Forwarded-Proto (wsgi.url_scheme) and friends: only our load balancer.
+# This does not touch X-Forwarded-For: Django sees it as sent, and the application believes
+# it only as far as SOUK_TRUSTED_PROXY_COUNT proxies reach (api/throttles.py). Set both
+# together: the proxies' addresses here, their number there.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Heartbeat files on tmpfs: a slow disk must not make the arbiter kill healthy workers.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -102,11 +102,9 @@ def _fresh_routing_cache():
 @pytest.fixture
 def operator(db):
     """A staff user of the public schema and an API client on the operator host."""
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from tests.factories import api_token_for
 
     connection.set_schema_to_public()
     user = User.objects.create_user(email="ops@souk.test", password="x", is_staff=True)
-    token = Token.objects.create(user=user)
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {api_token_for(user)}")

@@ -18,6 +18,13 @@ class MarketplaceSpec:
         return self.schema.replace("_", "-")
 
 
+def api_token_for(user: User, *, name: str = "test client") -> str:
+    """A new API token key for ``user`` (run inside their schema)."""
+    from accounts.services import token_create
+
+    return token_create(user=user, name=name).key
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

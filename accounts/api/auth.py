@@ -1,101 +1,39 @@
-"""Accounts API: sign-up, log-in by password or magic link, verification, password reset, me.
+"""Accounts API: sign-up, log-in by password or magic link, verification, password reset.
 
-Everything is scoped to the marketplace of the Host header: its users, its tokens.
+Everything is scoped to the marketplace of the Host header: its users, its tokens. Every
+endpoint is throttled per client (``api.throttles.client_address``); those that mail an
+address also per client an hour, and the mails themselves are capped per address
+(``accounts.services.mail_limits``); password log-in is limited per account and per client
+with a growing lock-out (``accounts.services.login_limits``).
 """
 
 from django.contrib.auth import logout
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import User
-from accounts.selectors import user_email_verified
-
-# Serializers
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="A stable code, e.g. `invalid_credentials`.")
-    message = serializers.CharField()
-    details = serializers.DictField()
-
-
-class UserSerializer(serializers.ModelSerializer):
-    email_verified = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "email", "display_name", "role", "language", "email_verified"]
-        read_only_fields = fields
-
-    def get_email_verified(self, user: User) -> bool:
-        return user_email_verified(user=user)
-
-
-class SignupSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-    role = serializers.ChoiceField(
-        choices=[User.Role.CUSTOMER, User.Role.PROVIDER], default=User.Role.CUSTOMER
-    )
-    display_name = serializers.CharField(max_length=120, allow_blank=True, default="")
-
-
-class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
-    user = UserSerializer()
-
-
-class EmailVerifySerializer(serializers.Serializer):
-    key = serializers.CharField(
-        max_length=512, help_text="The last part of the link in the verification mail."
-    )
-
-
-class EmailSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-
-
-class PasswordResetConfirmSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-
-
-class MagicLinkConfirmSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=512)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class MeUpdateSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    language = serializers.CharField(max_length=8, allow_blank=True, required=False)
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-def _token_body(token) -> dict:
-    return {"token": token.key, "user": UserSerializer(token.user).data}
-
+from accounts.api.serializers import (
+    DetailSerializer,
+    EmailSerializer,
+    EmailVerifySerializer,
+    LoginSerializer,
+    LogoutSerializer,
+    MagicLinkConfirmSerializer,
+    PasswordResetConfirmSerializer,
+    SignupSerializer,
+    TokenSerializer,
+    UserSerializer,
+    error,
+    token_body,
+)
+from accounts.models import ApiToken
+from api.throttles import AuthMailThrottle, ClientScopedRateThrottle
 
 SENT_IF_KNOWN = "If an account on this marketplace uses this address, we have sent it an e-mail."
-
-
-# Views
+THROTTLED = error("`throttled`: too many requests from this client; see Retry-After.")
 
 
 class AuthView(APIView):
@@ -104,7 +42,7 @@ class AuthView(APIView):
 
     authentication_classes: list = []
     permission_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     def validated(self, serializer_class, request) -> dict:
@@ -113,15 +51,21 @@ class AuthView(APIView):
         return serializer.validated_data
 
 
-class SignupView(AuthView):
+class MailingAuthView(AuthView):
+    """An endpoint that mails an address: also limited per client an hour."""
+
+    throttle_classes = [ClientScopedRateThrottle, AuthMailThrottle]
+
+
+class SignupView(MailingAuthView):
     @extend_schema(
         tags=["auth"],
         summary="Open an account on this marketplace; a verification link is mailed.",
         request=SignupSerializer,
         responses={
             201: UserSerializer,
-            400: _error("`email_taken`, `weak_password`, `invalid_email` or `invalid`."),
-            429: _error("`throttled`."),
+            400: error("`email_taken`, `weak_password`, `invalid_email` or `invalid`."),
+            429: THROTTLED,
         },
         examples=[
             OpenApiExample(
@@ -159,10 +103,14 @@ class LoginView(AuthView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            400: _error("`invalid`: missing fields."),
-            401: _error("`invalid_credentials`."),
-            403: _error("`email_unverified`: a new verification link is mailed."),
-            429: _error("`throttled`."),
+            400: error("`invalid`: missing fields."),
+            401: error("`invalid_credentials`."),
+            403: error("`email_unverified`: a new verification link is mailed."),
+            429: error(
+                "`login_locked`: too many failed attempts for this account or from this "
+                "client; `details.retry_after` (also the Retry-After header) is the wait in "
+                "seconds, which doubles with each further failure. Or `throttled`."
+            ),
         },
         examples=[
             OpenApiExample(
@@ -170,7 +118,8 @@ class LoginView(AuthView):
                 response_only=True,
                 status_codes=["200"],
                 value={
-                    "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+                    "token": "q3Zr8yTnVw0bX5kC2mJfL7hA9sDgE1uI4oPxRtYcN6M",
+                    "expires_at": "2026-12-31T09:30:00Z",
                     "user": {
                         "id": 7,
                         "email": "amira@example.com",
@@ -191,26 +140,44 @@ class LoginView(AuthView):
                     "details": {},
                 },
             ),
+            OpenApiExample(
+                "Locked",
+                response_only=True,
+                status_codes=["429"],
+                value={
+                    "error": "login_locked",
+                    "message": "Too many failed log-in attempts; try again in 120 seconds, "
+                    "or log in with a link sent by e-mail.",
+                    "details": {"retry_after": 120},
+                },
+            ),
         ],
     )
     def post(self, request):
-        token = services.token_login(**self.validated(LoginSerializer, request))
-        return Response(_token_body(token))
+        issued = services.token_login(**self.validated(LoginSerializer, request), request=request)
+        return Response(token_body(issued))
 
 
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
         tags=["auth"],
-        summary="Revoke the API token and end the session, if any.",
-        request=None,
-        responses={204: None, 401: _error("`not_authenticated` or `authentication_failed`.")},
+        summary="Revoke this request's API token (or every token of the user with "
+        '`{"all": true}`) and end the session, if any.',
+        request=LogoutSerializer,
+        responses={204: None, 401: error("`not_authenticated` or `authentication_failed`.")},
     )
     def post(self, request):
-        services.token_logout(user=request.user)
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_logout(
+            user=request.user,
+            token=request.auth if isinstance(request.auth, ApiToken) else None,
+            everywhere=serializer.validated_data["all"],
+        )
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -220,20 +187,20 @@ class EmailVerifyView(AuthView):
         tags=["auth"],
         summary="Confirm an e-mail address with the key from the verification mail.",
         request=EmailVerifySerializer,
-        responses={200: UserSerializer, 400: _error("`invalid_key`."), 429: _error("`throttled`.")},
+        responses={200: UserSerializer, 400: error("`invalid_key`."), 429: THROTTLED},
     )
     def post(self, request):
         user = services.email_verify(**self.validated(EmailVerifySerializer, request))
         return Response(UserSerializer(user).data)
 
 
-class PasswordResetView(AuthView):
+class PasswordResetView(MailingAuthView):
     @extend_schema(
         tags=["auth"],
         summary="Mail a password reset link and uid/token pair. The answer is the same "
         "whether or not the address has an account.",
         request=EmailSerializer,
-        responses={202: DetailSerializer, 429: _error("`throttled`.")},
+        responses={202: DetailSerializer, 429: THROTTLED},
     )
     def post(self, request):
         services.password_reset_request(**self.validated(EmailSerializer, request))
@@ -243,12 +210,13 @@ class PasswordResetView(AuthView):
 class PasswordResetConfirmView(AuthView):
     @extend_schema(
         tags=["auth"],
-        summary="Set a new password with the uid and token of a reset mail. Revokes the API token.",
+        summary="Set a new password with the uid and token of a reset mail. Revokes every "
+        "API token of the user.",
         request=PasswordResetConfirmSerializer,
         responses={
             200: DetailSerializer,
-            400: _error("`invalid_token` or `weak_password`."),
-            429: _error("`throttled`."),
+            400: error("`invalid_token` or `weak_password`."),
+            429: THROTTLED,
         },
     )
     def post(self, request):
@@ -256,13 +224,13 @@ class PasswordResetConfirmView(AuthView):
         return Response({"detail": "The password is changed; log in with it."})
 
 
-class MagicLinkView(AuthView):
+class MagicLinkView(MailingAuthView):
     @extend_schema(
         tags=["auth"],
         summary="Mail a one-time log-in link (valid 15 minutes). The answer is the same "
         "whether or not the address has an account.",
         request=EmailSerializer,
-        responses={202: DetailSerializer, 429: _error("`throttled`.")},
+        responses={202: DetailSerializer, 429: THROTTLED},
     )
     def post(self, request):
         services.magic_link_request(**self.validated(EmailSerializer, request))
@@ -276,38 +244,13 @@ class MagicLinkConfirmView(AuthView):
         request=MagicLinkConfirmSerializer,
         responses={
             200: TokenSerializer,
-            400: _error("`invalid_token` (used, replaced or forged) or `token_expired`."),
-            429: _error("`throttled`."),
+            400: error("`invalid_token` (used, replaced or forged) or `token_expired`."),
+            429: THROTTLED,
         },
     )
     def post(self, request):
-        token = services.magic_link_confirm(**self.validated(MagicLinkConfirmSerializer, request))
-        return Response(_token_body(token))
-
-
-class MeView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=["me"],
-        summary="The logged-in user of this marketplace.",
-        responses={200: UserSerializer, 401: _error("`not_authenticated`.")},
-    )
-    def get(self, request):
-        return Response(UserSerializer(request.user).data)
-
-    @extend_schema(
-        tags=["me"],
-        summary="Change the display name or preferred language.",
-        request=MeUpdateSerializer,
-        responses={
-            200: UserSerializer,
-            400: _error("`invalid`."),
-            401: _error("`not_authenticated`."),
-        },
-    )
-    def patch(self, request):
-        serializer = MeUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, **serializer.validated_data)
-        return Response(UserSerializer(user).data)
+        issued = services.magic_link_confirm(
+            **self.validated(MagicLinkConfirmSerializer, request),
+            name=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return Response(token_body(issued))

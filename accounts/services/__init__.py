@@ -19,7 +19,16 @@ from accounts.services.password_reset import (
     password_reset_request,
     password_reset_send,
 )
-from accounts.services.tokens import token_issue, token_login, token_logout
+from accounts.services.tokens import (
+    IssuedToken,
+    token_authenticate,
+    token_create,
+    token_issue,
+    token_login,
+    token_logout,
+    token_revoke,
+    token_revoke_all,
+)
 from accounts.services.users import (
     email_verification_send,
     email_verify,
@@ -31,6 +40,7 @@ from accounts.services.users import (
 
 __all__ = [
     "MAGIC_LINK_MAX_AGE",
+    "IssuedToken",
     "email_verification_send",
     "email_verify",
     "magic_link_check",
@@ -42,9 +52,13 @@ __all__ = [
     "password_reset_confirm",
     "password_reset_request",
     "password_reset_send",
+    "token_authenticate",
+    "token_create",
     "token_issue",
     "token_login",
     "token_logout",
+    "token_revoke",
+    "token_revoke_all",
     "user_create",
     "user_send_owner_welcome",
     "user_signup",

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from rest_framework.authtoken.models import Token
 
 from accounts.adapter import marketplace_url
 from accounts.models import User
@@ -22,6 +21,7 @@ from accounts.services._common import (
     send_unknown_account_mail,
     set_verified,
 )
+from accounts.services.tokens import IssuedToken, token_issue
 from config.errors import InvalidInput
 from tenants.db import connection
 
@@ -77,11 +77,11 @@ def magic_link_consume(*, token: str) -> User:
     return user
 
 
-def magic_link_confirm(*, token: str) -> Token:
+def magic_link_confirm(*, token: str, name: str = "") -> IssuedToken:
+    """Use up a magic-link token for a new API token (``name``: the client's user agent)."""
     with transaction.atomic():
         user = magic_link_consume(token=token)
-        token_obj, _ = Token.objects.get_or_create(user=user)
-    return token_obj
+        return token_issue(user=user, name=name)
 
 
 def _magic_link_signer() -> signing.TimestampSigner:

@@ -7,7 +7,6 @@ from allauth.account.adapter import get_adapter
 from allauth.account.utils import url_str_to_user_pk, user_pk_to_url_str
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.services._common import (
@@ -17,6 +16,7 @@ from accounts.services._common import (
     queue_mail,
     send_unknown_account_mail,
 )
+from accounts.services.tokens import token_revoke_all
 from config.errors import InvalidInput
 
 
@@ -46,7 +46,7 @@ def password_reset_send(*, email: str) -> None:
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
-    """Set a new password with the uid/token pair of a reset mail; revokes the API token."""
+    """Set a new password with the uid/token pair of a reset mail; revokes every API token."""
     user = _user_from_uid(uid)
     generator = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR()
     if user is None or not generator.check_token(user, token):
@@ -58,7 +58,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+        token_revoke_all(user=user)
     return user
 
 

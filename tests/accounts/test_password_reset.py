@@ -1,8 +1,8 @@
 from django.core import mail
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from tests.accounts.conftest import PASSWORD, api_client, last_mail_to, link_in, post
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.factories import VerifiedUserFactory, api_token_for, tenant_context
 
 NEW = "quince-harbour-41"
 RESET_LINK = (
@@ -19,7 +19,7 @@ def reset_pair(message):
 def test_password_reset_through_the_api(fire, fire_api, sent):
     with tenant_context(fire):
         user = VerifiedUserFactory(email="rosa@example.com")
-        Token.objects.create(user=user)
+        old_key = api_token_for(user)
 
     with sent():
         response = post(fire_api, "/api/v1/auth/password/reset/", {"email": "ROSA@example.com"})
@@ -47,7 +47,8 @@ def test_password_reset_through_the_api(fire, fire_api, sent):
     with tenant_context(fire):
         user.refresh_from_db()
         assert user.check_password(NEW) and user.password.startswith("argon2")
-        assert not Token.objects.filter(user=user).exists()  # old API sessions end
+        assert not ApiToken.objects.filter(user=user).exists()  # old API sessions end
+    assert fire_api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code == 401
 
     again = post(
         fire_api,

@@ -117,7 +117,7 @@ def test_a_token_from_one_marketplace_is_refused_on_another(fire, talent):
     assert response.status_code == 401
     assert response.json() == {
         "error": "authentication_failed",
-        "message": "Invalid token.",
+        "message": "This token is not valid; log in again.",
         "details": {},
     }
     assert response["WWW-Authenticate"] == "Bearer"

@@ -1,9 +1,8 @@
 import factory
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from catalog.models import ProviderProfile
-from tests.factories import VerifiedUserFactory
+from tests.factories import VerifiedUserFactory, api_token_for
 
 
 class ProviderUserFactory(VerifiedUserFactory):
@@ -28,4 +27,4 @@ class ProviderProfileFactory(factory.django.DjangoModelFactory):
 
 
 def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_for(user)
