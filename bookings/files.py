@@ -2,13 +2,18 @@
 their bytes, stored under random names, removed again when their transaction fails, and
 handed to the parties as downloads.
 
-What a feature accepts (the kinds, the size limit, whether images are re-encoded) and how it
+What a feature accepts (the kinds, the size limit, whether images lose their metadata) and how it
 words a refusal stay with the feature: it passes its kinds and limit to ``file_check`` and
 its wording as a ``Refusals``. A file is never judged by its name or the client's content
 type. Every kind is recognised by its own signature and checked beyond it:
 
-- image: the catalog's signatures, then Pillow (kept byte for byte), or the catalog's full
-  image checks, which re-encode it without metadata (``reencode_images``);
+- image: judged from its headers alone, never decoded in the request: the catalog's bounded
+  header walk (catalog.media.probe) refuses a file of more blocks than its size allows before
+  Pillow reads its headers. Kept byte for byte, or (``strip_image_metadata``) held to the
+  catalog's pixel limits and rewritten without its metadata, pixel data copied as it is
+  (bookings.image_metadata). Nothing re-encodes these images: we never show them, they are
+  only downloaded by the booking's parties, as attachments that the browser may not sniff
+  (``file_download``), so their pixels are the recipient's viewer's business;
 - video: the catalog's MP4/QuickTime/WebM container checks, kept byte for byte;
 - pdf: ``%PDF-`` and an end-of-file marker in the last kilobyte;
 - zip: a readable central directory (nothing is inflated);
@@ -18,6 +23,7 @@ type. Every kind is recognised by its own signature and checked beyond it:
 from __future__ import annotations
 
 import codecs
+import io
 import tempfile
 import uuid
 import zipfile
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Protocol, cast
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
@@ -34,13 +41,10 @@ from django.http import FileResponse
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from catalog.media.validation import (
-    IMAGE_FORMATS,
-    SNIFF_BYTES,
-    check_upload,
-    check_video,
-    sniff_kind,
-)
+from bookings.image_metadata import metadata_stripped
+from catalog.media.images import PILLOW_ERRORS, inspect_image
+from catalog.media.probe import MalformedImage, probe_header
+from catalog.media.validation import IMAGE_FORMATS, SNIFF_BYTES, check_video, corrupt, sniff_kind
 from config.errors import InvalidInput
 from tenants.db import connection
 
@@ -121,18 +125,37 @@ def _spool(upload, limit: int, refusals: Refusals) -> tuple[IO[bytes], int]:
     return spool, size
 
 
-def _image_kept(content: IO[bytes]) -> tuple[str, str] | None:
-    """(content type, extension) of an image Pillow can verify, else None."""
+def _pillow_format(data: bytes) -> str | None:
     try:
-        with Image.open(content, formats=list(IMAGE_FORMATS)) as probe:
-            image_format = probe.format
-            probe.verify()
-    except Exception:  # noqa: BLE001 - any decoder complaint means a damaged image
+        with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as probe:
+            return probe.format
+    except (Image.DecompressionBombError, *PILLOW_ERRORS):
         return None
-    finally:
-        content.seek(0)
-    assert image_format is not None  # Pillow opened it as one of IMAGE_FORMATS
-    return IMAGE_FORMATS[image_format]
+
+
+def _image(
+    content: IO[bytes], size: int, *, name: str, refusals: Refusals, strip_metadata: bool
+) -> CheckedFile:
+    data = content.read()
+    content.seek(0)
+    max_frames = settings.SOUK_MAX_IMAGE_FRAMES
+    try:
+        # Our bounded walks first: the headers, then every block before the pixel data.
+        image_format = probe_header(data, max_frames=max_frames).image_format
+        bare = metadata_stripped(data, image_format, max_frames=max_frames)
+    except MalformedImage as exc:
+        if not strip_metadata:
+            raise refusals.damaged(IMAGE, "") from None
+        raise corrupt(f"This image is damaged or malformed: {exc}.") from None
+    if not strip_metadata:
+        # Kept as sent; Pillow reads the headers of the walked copy.
+        if _pillow_format(bare) != image_format:
+            raise refusals.damaged(IMAGE, "")
+        return CheckedFile(name, *IMAGE_FORMATS[image_format], size, content)
+    # The catalog's own errors (corrupt_image, image_too_large_dimensions, ...) stand.
+    info = inspect_image(bare)
+    content.close()
+    return CheckedFile(name, info.content_type, info.extension, len(bare), io.BytesIO(bare))
 
 
 def _is_complete_pdf(content: IO[bytes], size: int) -> bool:
@@ -176,7 +199,7 @@ def _judge(
     name: str,
     kinds: Collection[str],
     refusals: Refusals,
-    reencode_images: bool,
+    strip_image_metadata: bool,
 ) -> CheckedFile:
     head = content.read(SNIFF_BYTES)
     content.seek(0)
@@ -186,17 +209,9 @@ def _judge(
         return CheckedFile(name, content_type, extension, size, content)
 
     if sniffed == IMAGE and IMAGE in kinds:
-        if reencode_images:
-            # The catalog's own errors (corrupt_image, image_too_large_dimensions, ...) stand.
-            image = check_upload(File(content, name=name or "image"))
-            content.close()
-            return CheckedFile(
-                name, image.content_type, image.extension, image.size_bytes, image.content
-            )
-        found = _image_kept(content)
-        if found is None:
-            raise refusals.damaged(IMAGE, "")
-        return kept(*found)
+        return _image(
+            content, size, name=name, refusals=refusals, strip_metadata=strip_image_metadata
+        )
     if sniffed == VIDEO and VIDEO in kinds:
         try:
             video = check_video(content, size)
@@ -223,7 +238,7 @@ def file_check(
     kinds: Collection[str],
     max_bytes: int,
     refusals: Refusals,
-    reencode_images: bool = False,
+    strip_image_metadata: bool = False,
 ) -> CheckedFile:
     """Judge one upload (a Django ``UploadedFile``) by its bytes as one of ``kinds``; raise
     the feature's ``InvalidInput`` otherwise. The caller closes the result (``close()`` or
@@ -239,7 +254,7 @@ def file_check(
             name=clean_name(getattr(upload, "name", "")),
             kinds=kinds,
             refusals=refusals,
-            reencode_images=reencode_images,
+            strip_image_metadata=strip_image_metadata,
         )
     except BaseException:
         content.close()

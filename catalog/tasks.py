@@ -8,3 +8,28 @@ def process_media(media_id: int) -> str:
     from catalog.media.processing import media_process
 
     return media_process(media_id=media_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_media() -> dict[str, int]:
+    """One marketplace's items stuck in ``processing``; runs in the schema it was sent for."""
+    from catalog.media.processing import media_requeue_stuck
+
+    return media_requeue_stuck()
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_media_everywhere() -> int:
+    """Beat entry (public schema): send each active marketplace its sweep."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.db import connection
+    from tenants.models import Marketplace
+
+    sent = 0
+    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
+        with tenant_context(marketplace):
+            requeue_stuck_media.delay()
+        sent += 1
+    connection.set_schema_to_public()
+    return sent

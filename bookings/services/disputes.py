@@ -146,8 +146,9 @@ class _EvidenceRefusals:
 
 
 def check_evidence_file(upload) -> CheckedFile:
-    """An evidence upload judged by its bytes: images through the catalog's media validation
-    (re-encoded, metadata dropped), PDFs by their header and trailer. 400
+    """An evidence upload judged by its bytes: images from their headers by the catalog's
+    checks and rewritten without metadata (never decoded here), PDFs by their header and
+    trailer. 400
     ``unsupported_file``, ``file_too_large``, ``corrupt_*``."""
     return files.file_check(
         upload,
@@ -155,7 +156,7 @@ def check_evidence_file(upload) -> CheckedFile:
         # A document gets the image limit: evidence is a scan or a statement, not a video.
         max_bytes=settings.SOUK_MAX_IMAGE_BYTES,
         refusals=_EvidenceRefusals(),
-        reencode_images=True,
+        strip_image_metadata=True,
     )
 
 

@@ -6,16 +6,25 @@ The decoding, re-encoding and file writes happen before any lock is taken; the i
 locked (owner first, as every media write does) and moved only if it is still ``processing``:
 an item deleted meanwhile leaves nothing behind, since the files just written are removed
 again. The private original is removed after the commit in both outcomes.
+
+The task is sent after the upload commits; if the broker was down then, or the worker died
+with the message, nothing sends it again but ``media_requeue_stuck``, which a beat task runs
+in every marketplace: an item still ``processing`` SOUK_MEDIA_PROCESS_RETRY_SECONDS after its
+last send is sent again, up to SOUK_MEDIA_PROCESS_MAX_ATTEMPTS sends, then marked failed.
 """
 
 from __future__ import annotations
 
 from contextlib import closing
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.media.images import inspect_image, process_image
 from catalog.media.services import (
+    _queue_processing,
     delete_files,
     has_primary,
     lock_owner,
@@ -29,6 +38,9 @@ from tenants.db import connection
 
 GENERIC_FAILURE = "This image could not be processed; please upload it again."
 MAX_REASON = MediaItem._meta.get_field("failure_reason").max_length or 300
+STUCK_FAILURE = "This image could not be processed in time; please upload it again."
+# Items handled by one sweep; the next sweep takes the rest.
+SWEEP_BATCH = 500
 
 
 def media_process(*, media_id: int) -> str:
@@ -107,3 +119,38 @@ def _media_fail(*, media_id: int, reason: str) -> str:
         storage = MediaItem.original.field.storage
         transaction.on_commit(lambda: delete_files([original], schema=schema, storage=storage))
     return "failed"
+
+
+def media_requeue_stuck(*, now: datetime | None = None) -> dict[str, int]:
+    """Send the processing task again for this marketplace's items still ``processing`` long
+    after it was last sent; fail those sent SOUK_MEDIA_PROCESS_MAX_ATTEMPTS times already.
+    Returns how many were "requeued", "failed" and "skipped" (finished meanwhile)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SOUK_MEDIA_PROCESS_RETRY_SECONDS)
+    stuck = MediaItem.objects.filter(
+        status=MediaItem.Status.PROCESSING, process_queued_at__lt=cutoff
+    ).order_by("pk")
+    outcomes = {"requeued": 0, "failed": 0, "skipped": 0}
+    for media_id in list(stuck.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        outcomes[_media_requeue(media_id=media_id, cutoff=cutoff, now=now)] += 1
+    return outcomes
+
+
+def _media_requeue(*, media_id: int, cutoff: datetime, now: datetime) -> str:
+    with transaction.atomic():
+        # Skip a row a worker is finishing right now: it is not stuck.
+        locked = (
+            MediaItem.objects.select_for_update(skip_locked=True)
+            .filter(pk=media_id, status=MediaItem.Status.PROCESSING, process_queued_at__lt=cutoff)
+            .first()
+        )
+        if locked is None:
+            return "skipped"
+        if locked.process_attempts < settings.SOUK_MEDIA_PROCESS_MAX_ATTEMPTS:
+            locked.process_attempts += 1
+            locked.process_queued_at = now
+            locked.save(update_fields=["process_attempts", "process_queued_at"])
+            # A worker that still runs an earlier send is harmless: media_process is safe twice.
+            _queue_processing(locked.pk)
+            return "requeued"
+    return _media_fail(media_id=media_id, reason=STUCK_FAILURE)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from bookings.storage import private_storage
 from catalog.models.listings import Listing
@@ -51,6 +52,10 @@ class MediaItem(models.Model):
     )
     # Why processing failed, in words for the owner.
     failure_reason = models.CharField(max_length=300, blank=True)
+    # How often the processing task was sent, and when last: a periodic sweep sends it again
+    # for items stuck in ``processing`` (catalog.media.processing.media_requeue_stuck).
+    process_attempts = models.PositiveSmallIntegerField(default=1)
+    process_queued_at = models.DateTimeField(default=timezone.now)
     content_type = models.CharField(max_length=60)
     size_bytes = models.PositiveBigIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)

@@ -8,6 +8,14 @@ from tests.catalog.factories import ProviderUserFactory, StaffUserFactory
 from tests.factories import tenant_context
 
 
+@pytest.fixture(autouse=True)
+def _tokens_outlive_the_clock_jumps(settings):
+    # Booking tests move the clock weeks or months ahead (review windows, sessions on a fixed
+    # date); the parties' API tokens must not expire on the way. Expiry is tested in
+    # tests/accounts/test_tokens.py.
+    settings.SOUK_TOKEN_TTL_DAYS = 3650
+
+
 class Party:
     """A user of one marketplace with an API client logged in as them."""
 

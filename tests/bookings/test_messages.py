@@ -18,7 +18,19 @@ from bookings.services import booking_mark_paid
 from bookings.services.messages import message_rate_keys
 from tests.bookings.conftest import assert_error, party, provider_party, staff_party
 from tests.bookings.factories import listing_of
+from tests.bookings.test_files import (
+    GPS_IFD,
+    MAKE,
+    ORIENTATION,
+    download,
+    junk_before_scan,
+    many_block_gif,
+    named,
+    phone_photo,
+    scan,
+)
 from tests.factories import tenant_context
+from tests.media.conftest import gif_headers
 
 PHONE_AND_MAIL = "Call me on 0770 123 4567 or write to ali.k@example.iq, thanks"
 
@@ -402,3 +414,99 @@ def test_a_new_inquiry_thread_after_a_day(fire, clear_rates):
     with time_machine.travel(timedelta(days=2)):
         clear_rates(fire, customer.user)
         assert _ask(customer, listing).json()["thread"]["id"] == first
+
+
+# --- Images: never decoded in the request, metadata removed (bookings.files) ---------------
+
+
+def test_an_attachment_loses_its_metadata_but_not_its_pixels_or_orientation(fire, clear_rates):
+    provider, _, listing = _listing(fire, "performance")
+    customer = party(fire)
+    clear_rates(fire, customer.user)
+    thread_id = _ask(customer, listing).json()["thread"]["id"]
+    photo = phone_photo()
+
+    sent = _multipart(customer, thread_id, attachment=named("venue.jpg", photo))
+
+    assert sent.status_code == 201, sent.content
+    attachment = sent.json()["attachment"]
+    assert attachment["content_type"] == "image/jpeg"
+    received = download(provider, attachment["url"])
+    # The same compressed pixels: nothing was decoded or re-encoded.
+    assert scan(received) == scan(photo)
+    with Image.open(io.BytesIO(received)) as image:
+        exif = image.getexif()
+        assert dict(exif) == {ORIENTATION: 6}
+        assert exif.get_ifd(GPS_IFD) == {}
+        assert "comment" not in image.info
+        assert image.size == (64, 48)
+    assert len(received) < len(photo)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "save", "left_out"),
+    [
+        ("PNG", {"pnginfo": "GPS 51.5 N"}, b"tEXt"),
+        ("WEBP", {"exif": "exif"}, b"EXIF"),
+        ("GIF", {"comment": b"shot at home"}, b"shot at home"),
+    ],
+)
+def test_attachments_of_every_format_lose_their_metadata(fire, clear_rates, fmt, save, left_out):
+    provider, _, listing = _listing(fire, "performance")
+    customer = party(fire)
+    clear_rates(fire, customer.user)
+    thread_id = _ask(customer, listing).json()["thread"]["id"]
+    image = Image.effect_noise((40, 30), 60).convert("RGB" if fmt != "GIF" else "P")
+    options = dict(save)
+    if fmt == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        info.add_text("Comment", save["pnginfo"])
+        options["pnginfo"] = info
+    if fmt == "WEBP":
+        exif = Image.Exif()
+        exif[MAKE] = "PhoneMaker"
+        options["exif"] = exif
+    out = io.BytesIO()
+    image.save(out, format=fmt, **options)
+    original = out.getvalue()
+    assert left_out in original
+
+    sent = _multipart(customer, thread_id, attachment=named(f"a.{fmt.lower()}", original))
+
+    assert sent.status_code == 201, sent.content
+    received = download(provider, sent.json()["attachment"]["url"])
+    assert left_out not in received
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(received)) as after:
+        assert after.format == fmt
+        assert after.tobytes() == before.tobytes()
+
+
+def test_an_attachment_is_judged_from_its_headers_and_never_decoded(fire, clear_rates):
+    """Three 2000×1500 frames whose image data is junk: decoding any of it would fail
+    (``corrupt_image``). Accepted as sent, it was never decoded; the limits still hold."""
+    provider, _, listing = _listing(fire, "performance")
+    customer = party(fire)
+    clear_rates(fire, customer.user)
+    thread_id = _ask(customer, listing).json()["thread"]["id"]
+    junk = gif_headers(3, (2000, 1500))
+    photo = phone_photo()
+
+    sent = _multipart(customer, thread_id, attachment=named("anim.gif", junk))
+
+    assert sent.status_code == 201, sent.content
+    assert download(provider, sent.json()["attachment"]["url"]) == junk
+    for refused in (
+        _multipart(customer, thread_id, attachment=named("a.gif", many_block_gif())),
+        _multipart(customer, thread_id, attachment=named("a.jpg", junk_before_scan(photo))),
+    ):
+        assert "blocks" in assert_error(refused, 400, "corrupt_image")["message"]
+    many = gif_headers(60, (2000, 1000))
+    assert_error(
+        _multipart(customer, thread_id, attachment=named("b.gif", many)),
+        400,
+        "image_too_large_dimensions",
+    )
+    with tenant_context(fire):
+        assert Message.objects.filter(thread_id=thread_id, attachment="").count() == 1

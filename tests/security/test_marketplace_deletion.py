@@ -161,7 +161,7 @@ def test_purge_when_due_drops_schema_media_and_private_files(
         deleted_at=timezone.now() - timedelta(days=settings.SOUK_DELETION_GRACE_DAYS, hours=1)
     )
 
-    assert purge_deleted_marketplaces.delay().get() == 1
+    assert purge_deleted_marketplaces.apply().result == 1
 
     assert not schema_exists(marketplace.schema_name)
     assert not [path for path in doomed if exists(path)]
@@ -186,7 +186,7 @@ def test_nothing_is_purged_before_its_time(make_marketplace, file_roots):
     files = store_files(marketplace)
     operator_client().delete(url(marketplace))
 
-    assert purge_deleted_marketplaces.delay().get() == 0
+    assert purge_deleted_marketplaces.apply().result == 0
 
     assert schema_exists(marketplace.schema_name)
     assert all(exists(path) for path in files)
@@ -259,7 +259,7 @@ def test_purge_removes_the_marketplace_objects_on_s3_and_only_those(
         deleted_at=timezone.now() - timedelta(days=settings.SOUK_DELETION_GRACE_DAYS, hours=1)
     )
 
-    assert purge_deleted_marketplaces.delay().get() == 1
+    assert purge_deleted_marketplaces.apply().result == 1
 
     listing = s3.list_objects_v2(Bucket="souk-purge-test").get("Contents", [])
     assert sorted(item["Key"] for item in listing) == [

@@ -96,7 +96,8 @@ class DisputeEvidenceView(APIView):
         tags=TAGS,
         summary="Add evidence to an open dispute: a text, one file (image or PDF), or both.",
         description="Multipart (`text`, `file`) or JSON (`text` only). What a file is comes "
-        "from its bytes: images are re-encoded without their metadata, PDFs are checked by "
+        "from its bytes: images are judged from their headers and stored without their "
+        "metadata (EXIF but its orientation, XMP, comments), PDFs are checked by "
         "header and trailer; the image size limit applies to both.",
         request={"multipart/form-data": EvidenceInputSerializer},
         responses={

@@ -1,11 +1,12 @@
 """What a message attachment really is, judged by its bytes (``bookings.files``): an image or
 a PDF.
 
-Images go through the catalog's image checks (decoded, dimension and bomb limits, re-encoded
-without EXIF, so a phone photo does not carry its GPS position to the other side). PDFs are
-recognised by their header and end-of-file marker and kept byte for byte. The size limit is
-SOUK_MESSAGE_ATTACHMENT_MAX_BYTES (10 MB by default), enforced while the upload is read and
-again on a re-encoded image.
+Images are judged from their headers by the catalog's checks (bounded walk, pixel limits;
+nothing decoded in the request) and rewritten without their metadata (EXIF but its
+orientation, XMP, comments: a phone photo does not carry its GPS position to the other side),
+their pixel data untouched. PDFs are recognised by their header and end-of-file marker and
+kept byte for byte. The size limit is SOUK_MESSAGE_ATTACHMENT_MAX_BYTES (10 MB by default),
+enforced while the upload is read.
 """
 
 from __future__ import annotations
@@ -52,10 +53,11 @@ def check_attachment(upload) -> CheckedFile:
     limit = attachment_max_bytes()
     refusals = _AttachmentRefusals()
     checked = files.file_check(
-        upload, kinds=ATTACHMENT_KINDS, max_bytes=limit, refusals=refusals, reencode_images=True
+        upload,
+        kinds=ATTACHMENT_KINDS,
+        max_bytes=limit,
+        refusals=refusals,
+        strip_image_metadata=True,
     )
-    if checked.size > limit:
-        checked.close()
-        raise refusals.too_large(limit)
     checked.name = checked.name or "attachment"
     return checked
