@@ -14,7 +14,7 @@ per 64 bytes plus a few per allowed frame. The numbers are the ones Pillow later
   (Pillow enlarges it the same way).
 - PNG: ``acTL``'s declared frame count (what Pillow iterates), else one; the ``IHDR`` size.
 - WebP: the ``ANMF`` chunks of an animation and the ``VP8X`` canvas, else one frame.
-- JPEG: one frame, the size of its start-of-frame marker.
+- JPEG: one frame, the size of its start-of-frame marker; walked on to the start of scan.
 
 A size of 0 means "not in the headers walked" (a simple WebP); Pillow's reading then counts.
 """
@@ -29,6 +29,7 @@ STRUCTURES_PER_FRAME = 16
 BASE_STRUCTURES = 1024
 # JPEG start-of-frame markers (not DHT C4, JPG C8, DAC CC).
 JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+JPEG_SOS = 0xDA
 
 
 class MalformedImage(ValueError):
@@ -148,7 +149,10 @@ def _webp(data: bytes, walk: _Walk, max_frames: int) -> ImageHeader:
 
 
 def _jpeg(data: bytes, walk: _Walk) -> ImageHeader:
+    # Walked on to the start of scan, not just the frame header: Pillow's open reads every
+    # marker (and skips stray bytes one at a time) up to the scan too.
     at, end = 2, len(data)
+    size: tuple[int, int] | None = None
     while at + 4 <= end:
         walk.step()
         if data[at] != 0xFF or data[at + 1] == 0xFF:
@@ -158,10 +162,14 @@ def _jpeg(data: bytes, walk: _Walk) -> ImageHeader:
         if 0xD0 <= marker <= 0xD9 or marker == 0x01:  # standalone markers
             at += 2
             continue
-        if marker in JPEG_SOF:
+        if marker == JPEG_SOS:
+            if size is None:
+                break
+            return ImageHeader("JPEG", size[0], size[1], 1, walk.walked)
+        if marker in JPEG_SOF and size is None:
             if at + 9 > end:
                 break
             height, width = struct.unpack_from(">HH", data, at + 5)
-            return ImageHeader("JPEG", width, height, 1, walk.walked)
+            size = (width, height)
         at += 2 + struct.unpack_from(">H", data, at + 2)[0]
-    raise MalformedImage("a JPEG without a frame header")
+    raise MalformedImage("a JPEG without a frame header and a scan")

@@ -127,6 +127,23 @@ def test_a_gif_of_more_blocks_than_its_size_allows_is_refused(fire, fire_provide
     assert rows(fire) == []
 
 
+def test_a_jpeg_with_junk_between_its_frame_header_and_scan_is_refused(fire, fire_provider, caps):
+    """Pillow's open walks every byte up to the scan, one at a time; so does the probe, within
+    its budget, instead of stopping at the frame header."""
+    _, listing, client = fire_provider
+    photo = image_bytes("JPEG", (64, 48))
+    start_of_frame = photo.index(b"\xff\xc0")
+    cut = start_of_frame + 2 + int.from_bytes(photo[start_of_frame + 2 : start_of_frame + 4])
+    junk = photo[:cut] + b"\x00" * (2 * 1024 * 1024) + photo[cut:]
+
+    response = post_file(client, listing_media(listing.pk), "junk.jpg", junk)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "corrupt_image"
+    assert "blocks" in response.json()["message"]
+    assert rows(fire) == []
+
+
 # --- Processing in a worker ------------------------------------------------------------------
 
 
