@@ -1,68 +1,25 @@
 """A real Celery worker on Redis processes an animated upload: the request answers 202 at once,
 the worker (another process) re-encodes it in the marketplace's schema and files."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from catalog.models import MediaItem
 from tests.conftest import host_client
 from tests.factories import api_token_for, tenant_context
 from tests.media.conftest import animated_gif, make_listing, make_provider, stored_files, upload
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.worker import celery_worker
 
 
 @pytest.fixture
 def worker(marketplaces, media_root, private_root):
     """A worker process on a queue of its own (made this test's default queue), against the
     test database and this test's media folders."""
-    db = connection.settings_dict
-    queue = f"test-media-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "MEDIA_ROOT": str(media_root),
-        "SOUK_PRIVATE_MEDIA_ROOT": str(private_root),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    from config.celery import app
-
-    default_queue = app.conf.task_default_queue
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
+    env = {"MEDIA_ROOT": str(media_root), "SOUK_PRIVATE_MEDIA_ROOT": str(private_root)}
+    with celery_worker(env=env, default=True) as queue:
         yield queue
-    finally:
-        app.conf.task_default_queue = default_queue
-        app.conf.task_always_eager = True
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_worker_makes_an_animated_upload_ready(

@@ -1,11 +1,7 @@
 """A real Celery worker on Redis runs a task inside the marketplace it was sent for."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from celery.result import allow_join_result
@@ -14,49 +10,14 @@ from catalog.models import Category
 from tenants.db import connection
 from tenants.tasks import sync_preset
 from tests.factories import tenant_context
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.worker import celery_worker
 
 
 @pytest.fixture
 def worker(marketplaces, django_db_blocker):
     """A worker process on its own queue, against the test database."""
-    db = connection.settings_dict
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    from config.celery import app
-
-    app.conf.task_always_eager = False
-    try:
+    with celery_worker() as queue:
         yield queue
-    finally:
-        app.conf.task_always_eager = True
-        process.terminate()
-        process.wait(timeout=20)
 
 
 # Celery's "inside a task" flag is process-wide: eager tasks run from parallel threads (the
