@@ -31,3 +31,20 @@ def test_demo_marketplace_is_filled(demo, marketplaces, db, settings, tmp_path):
         if demo.preset == "freelancers":
             assert Review.objects.exists()
     connection.set_schema_to_public()
+
+
+def test_the_demo_operator_logs_in_to_the_console(marketplaces, db):
+    from django.test import Client
+
+    from tenants.demo import DEMO_PASSWORD
+    from tenants.management.commands.souk_demo import DEMO_OPERATOR_EMAIL, demo_operator_ensure
+
+    demo_operator_ensure()
+    demo_operator_ensure()  # a second `make demo` leaves the operator as it is
+    client = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.8.7")
+    assert client.get("/").status_code == 302  # the console needs an operator log-in
+    logged_in = client.post(
+        "/admin/login/?next=/", {"username": DEMO_OPERATOR_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert logged_in.status_code == 302, logged_in.content
+    assert client.get("/").status_code == 200

@@ -8,9 +8,27 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
+from accounts.services import user_create
 from config.errors import ServiceError
+from tenants.db import connection
 from tenants.demo import DEMO_PASSWORD, DemoDataError, demo_marketplace_provision, demo_marketplaces
 from tenants.models import Marketplace
+
+# The demo's operator: a superuser of the public schema, for the console and the operator admin.
+DEMO_OPERATOR_EMAIL = "operator@souk.localhost"
+
+
+def demo_operator_ensure() -> None:
+    connection.set_schema_to_public()
+    if not User.objects.filter(email__iexact=DEMO_OPERATOR_EMAIL).exists():
+        user_create(
+            email=DEMO_OPERATOR_EMAIL,
+            password=DEMO_PASSWORD,
+            role=User.Role.STAFF,
+            is_superuser=True,
+            email_verified=True,
+        )
 
 
 class Command(BaseCommand):
@@ -52,6 +70,7 @@ class Command(BaseCommand):
             )
         if created:
             self.stdout.write(f"Provisioned {created} in {time.monotonic() - started:.1f} s.")
+        demo_operator_ensure()
 
         marketplaces = Marketplace.objects.filter(
             slug__in=[d.slug for d in demos]
@@ -81,7 +100,10 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write("")
-        self.stdout.write(f"Operator console: http://localhost:{port}/")
+        self.stdout.write(
+            f"Operator console: http://localhost:{port}/ "
+            f"(log in as {DEMO_OPERATOR_EMAIL} / {DEMO_PASSWORD})"
+        )
         self.stdout.write(
             f"Every demo account (owners, providers, customers) uses the password {DEMO_PASSWORD}."
         )
