@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, setup_django  # noqa: E402
+from bench.common import log, machine_line, setup_django  # noqa: E402
 
 SLUG = "bench-media"
 DOMAIN = "bench-media.localhost"
@@ -154,6 +154,7 @@ def main() -> None:
         f"refused 60x2000x1000 ({len(too_big) / 1e6:.1f} MB, 120 M pixels) in "
         f"{refused_ms:.0f} ms: {refused.json()['error']}"
     )
+    print(machine_line())
     print(
         f"media_upload frames={args.frames} side={args.side} runs={args.runs} "
         f"sync_ms={sync_p50:.0f} async_ms={async_p50:.0f} worker_ms={work_p50:.0f} "

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, setup_django  # noqa: E402
+from bench.common import log, machine_line, setup_django  # noqa: E402
 
 SLUG = "bench-search"
 DOMAIN = "bench-search.localhost"
@@ -390,26 +390,6 @@ def run_naive(query: dict) -> int:
     return len(page)
 
 
-def machine_speed() -> tuple[float, float]:
-    """How fast this machine runs plain PostgreSQL and Python work, so that figures from
-    different machines (or from a busy and a quiet one) can be compared."""
-    from django.db import connection
-
-    pg, py = [], []
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-        for _ in range(5):
-            started = time.perf_counter()
-            cursor.execute("SELECT count(*) FROM generate_series(1, 1000000)")
-            cursor.fetchone()
-            pg.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            sum(i * i for i in range(1_000_000))
-            py.append((time.perf_counter() - started) * 1000)
-        cursor.execute("RESET jit")
-    return min(pg), min(py)
-
-
 def timed(fn, queries: list[dict]) -> list[float]:
     fn(queries[0])  # warm caches and connections
     times = []
@@ -499,11 +479,7 @@ def main() -> None:
             f"  shape {','.join(shape)}: p50={percentile(values, 50):.1f} "
             f"p95={percentile(values, 95):.1f} ms"
         )
-    pg_ms, py_ms = machine_speed()
-    print(
-        f"machine: PostgreSQL counts 1M generated rows in {pg_ms:.0f} ms, "
-        f"Python sums 1M squares in {py_ms:.0f} ms (best of 5; compare runs across machines)"
-    )
+    print(machine_line())
     p95, api_p95, naive_p95 = (percentile(v, 95) for v in (search_ms, api_ms, naive_ms))
     print(
         f"search p95_ms={p95:.1f} api_p95_ms={api_p95:.1f} naive_p95_ms={naive_p95:.1f} "
