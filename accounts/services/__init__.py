@@ -21,6 +21,7 @@ from accounts.services.password_reset import (
 )
 from accounts.services.tokens import (
     IssuedToken,
+    operator_token_login,
     token_authenticate,
     token_create,
     token_issue,
@@ -49,6 +50,7 @@ __all__ = [
     "magic_link_request",
     "magic_link_send",
     "magic_link_token",
+    "operator_token_login",
     "password_reset_confirm",
     "password_reset_request",
     "password_reset_send",

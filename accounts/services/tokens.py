@@ -73,6 +73,28 @@ def token_login(*, email: str, password: str, request: HttpRequest) -> IssuedTok
     return token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
 
 
+def operator_token_login(*, email: str, password: str, request: HttpRequest) -> IssuedToken:
+    """Exchange a staff user's e-mail address and password for an API token of the operator
+    side; run in the public schema (the operator host).
+
+    Only active staff users of the public schema get one. Anyone else, even with the right
+    password, is refused like a wrong password (nobody learns which addresses exist) and the
+    attempt counts as a failure under the same limits as ``token_login``.
+    """
+    email = email.strip()
+
+    def check() -> User | None:
+        user = authenticate(request, email=email, password=password)
+        return user if user is not None and user.is_staff else None
+
+    user = login_guarded(email=email, client=client_address(request), check=check)
+    if user is None:
+        raise AuthenticationFailed(
+            "The e-mail address or the password is not correct.", code="invalid_credentials"
+        )
+    return token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
+
+
 def token_issue(*, user: User, name: str = "") -> IssuedToken:
     """A new token for a log-in of ``user``: records the log-in too."""
     with transaction.atomic():
