@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import IsMarketplaceStaff
-from bookings.services.limits import LIMIT_MAXIMA, marketplace_limits_update
+from bookings.services.limits import SETTING_RANGES, marketplace_limits_update
 from catalog.api.common import UNAUTHENTICATED, error, validated
 from tenants.db import connection
 from tenants.models import Marketplace
@@ -38,16 +38,26 @@ class MarketplaceSerializer(serializers.Serializer):
     customer_booking_rate = serializers.IntegerField(
         help_text="Bookings one customer may make per hour (0: no limit)."
     )
+    booking_horizon_days = serializers.IntegerField(
+        help_text="How many days ahead a date booking may end."
+    )
+    minimum_payout_minor = serializers.IntegerField(
+        help_text="The least a price must leave the provider after the marketplace's fee, in "
+        "minor units (1: never nothing)."
+    )
 
 
 def _limit(field: str) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=LIMIT_MAXIMA[field], required=False)
+    low, high = SETTING_RANGES[field]
+    return serializers.IntegerField(min_value=low, max_value=high, required=False)
 
 
 class MarketplaceLimitsSerializer(serializers.Serializer):
     customer_hold_limit = _limit("customer_hold_limit")
     customer_unit_limit = _limit("customer_unit_limit")
     customer_booking_rate = _limit("customer_booking_rate")
+    booking_horizon_days = _limit("booking_horizon_days")
+    minimum_payout_minor = _limit("minimum_payout_minor")
 
 
 MARKETPLACE_INFO = inline_serializer(
@@ -81,11 +91,12 @@ class MarketplaceView(APIView):
         request=MarketplaceLimitsSerializer,
         responses={
             200: MARKETPLACE_INFO,
-            400: error("`invalid`: a limit out of range, or none sent."),
+            400: error("`invalid`: a setting out of range, or none sent."),
             401: UNAUTHENTICATED,
             403: error("`forbidden`: only this marketplace's staff set its limits."),
         },
-        summary="Staff: set the marketplace's anti-hoarding limits (0 lifts a limit).",
+        summary="Staff: set the marketplace's anti-hoarding limits (0 lifts a limit), booking "
+        "horizon and minimum payout.",
         examples=[
             OpenApiExample(
                 "One unpaid hold per listing, 30 bookings an hour",

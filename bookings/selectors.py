@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from bookings.models import Booking, BookingEvent
+from catalog.models import TicketTier
 from catalog.services._common import is_staff
 from config.errors import InvalidInput
+
+# A ticket booking has sold its seats once paid for ("paid" is only passed through on the way
+# to "issued", and counts all the same); before that (reserved) it holds them.
+TICKETS_SOLD_STATES = ("paid", "issued")
 
 BOOKING_JOINS = ("listing__listing_type", "provider", "customer", "package", "ticket_tier")
 ROLES = ("customer", "provider")
@@ -34,3 +40,14 @@ def booking_list(*, viewer, role: str | None = None, state: str | None = None) -
 
 def booking_events(*, booking: Booking) -> QuerySet:
     return BookingEvent.objects.filter(booking=booking).order_by("created_at", "id")
+
+
+def ticket_tiers_counted(queryset: QuerySet[TicketTier]) -> QuerySet[TicketTier]:
+    """The one definition of a tier's figures, for the listing page and the organiser's alike.
+
+    ``TicketTier.sold`` is the counter of seats *taken* (held or sold), raised when a booking
+    reserves and lowered when it is released; the capacity CHECK guards it. Each tier gets
+    ``sold_count`` (seats of bookings paid for) and ``held_count`` (taken, not yet paid), so
+    that held + sold + remaining (``TicketTier.remaining``) is the capacity."""
+    sold = Coalesce(Sum("bookings__quantity", filter=Q(bookings__state__in=TICKETS_SOLD_STATES)), 0)
+    return queryset.annotate(sold_count=sold).annotate(held_count=F("sold") - F("sold_count"))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     inline_serializer,
@@ -28,7 +26,7 @@ from catalog.search import (
     provider_search,
     search_suggest,
 )
-from catalog.search.params import MAX_PAGE_SIZE, MAX_RADIUS_KM
+from catalog.search_schema import LISTING_PARAMETERS, PROVIDER_PARAMETERS, SUGGEST_PARAMETERS
 from config.errors import InvalidInput
 
 # --- output ---------------------------------------------------------------------------------
@@ -182,78 +180,8 @@ ERROR = inline_serializer(
     },
 )
 
-# --- parameters -----------------------------------------------------------------------------
+# --- parameters: catalog/search_schema.py ---------------------------------------------
 
-_P = OpenApiParameter
-_COMMON_PARAMETERS = [
-    _P(
-        "q",
-        str,
-        description='Text: web-search syntax ("quoted phrase", or, -exclude); '
-        "typos in the title are tolerated.",
-        examples=[OpenApiExample("text", value="fire breathing")],
-    ),
-    _P("category", str, description="Category slug or id; includes its sub-categories."),
-    _P(
-        "tags",
-        str,
-        description="Comma-separated tags.",
-        examples=[OpenApiExample("tags", value="wedding,festival")],
-    ),
-    _P("tags_mode", str, enum=["all", "any"], description="Match all tags (default) or any."),
-    _P("min_price", int, description="Lowest price in minor units (≥ 0)."),
-    _P("max_price", int, description="Highest price in minor units (≥ 0)."),
-    _P("rating", float, description="Provider's average rating at least this (0–5)."),
-    _P(
-        "badges",
-        str,
-        description="Comma-separated badges the provider must all hold "
-        "(insurance, dbs, id, licensed).",
-    ),
-    _P("lat", float, description="Latitude of the search point (−90…90)."),
-    _P("lon", float, description="Longitude of the search point (−180…180)."),
-    _P(
-        "radius_km",
-        float,
-        description=f"Only within this many km of the point (0 < r ≤ {MAX_RADIUS_KM}).",
-    ),
-    _P("available_on", OpenApiTypes.DATE, description="Provider works that day."),
-    _P("online", bool, description="Only providers online now."),
-    _P("cursor", str, description="next_cursor of the previous page."),
-    _P("page_size", int, description=f"1–{MAX_PAGE_SIZE}, default 20."),
-    _P("facets", bool, description="Include facet counts (default true)."),
-]
-_LISTING_PARAMETERS = [
-    *_COMMON_PARAMETERS,
-    _P("type", str, description="Listing type slug."),
-    _P(
-        "pricing",
-        str,
-        enum=["date_slot", "per_minute", "quote", "packages", "tickets", "product"],
-        description="How the listing is priced.",
-    ),
-    _P("currency", str, description="Only listings priced in this currency; price bands use it."),
-    _P(
-        "sort",
-        str,
-        enum=["relevance", "price_asc", "price_desc", "rating", "distance", "newest"],
-        description="Default: relevance with q, else newest. distance needs lat/lon.",
-    ),
-]
-_PROVIDER_PARAMETERS = [
-    *_COMMON_PARAMETERS,
-    _P(
-        "within_travel_radius",
-        bool,
-        description="Only providers whose travel radius reaches the point (needs lat/lon).",
-    ),
-    _P(
-        "sort",
-        str,
-        enum=["relevance", "price_asc", "price_desc", "rating", "distance", "newest"],
-        description="Default: relevance with q, else newest.",
-    ),
-]
 _THROTTLED = OpenApiResponse(
     ERROR,
     description="`throttled`: too many searches from this client (its address, or its user "
@@ -286,7 +214,7 @@ def _page_response(request, page, serializer_class) -> Response:
 
 @extend_schema(
     summary="Search published listings.",
-    parameters=_LISTING_PARAMETERS,
+    parameters=LISTING_PARAMETERS,
     responses={
         200: _page_serializer("ListingSearchPage", ListingHitSerializer),
         400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
@@ -315,7 +243,7 @@ def listings_search_view(request):
 
 @extend_schema(
     summary="Search provider profiles.",
-    parameters=_PROVIDER_PARAMETERS,
+    parameters=PROVIDER_PARAMETERS,
     responses={
         200: _page_serializer("ProviderSearchPage", ProviderHitSerializer),
         400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
@@ -344,15 +272,7 @@ def providers_search_view(request):
 
 @extend_schema(
     summary="Autocomplete: up to 10 listing titles, categories and provider names.",
-    parameters=[
-        _P(
-            "q",
-            str,
-            required=True,
-            description="What the user has typed (≥ 2 characters).",
-            examples=[OpenApiExample("typed", value="fier")],
-        ),
-    ],
+    parameters=SUGGEST_PARAMETERS,
     responses={
         200: inline_serializer(
             "SearchSuggestions",

@@ -7,6 +7,7 @@ number of queries whatever the page size.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from catalog.models import (
     ListingPackage,
     ListingType,
     ProviderProfile,
+    TicketTier,
     Vouch,
     WeeklyHours,
 )
@@ -141,10 +143,14 @@ def vouch_list(*, provider_id: int) -> QuerySet[Vouch]:
 
 
 def _listing_queryset() -> QuerySet[Listing]:
+    # Bookings count what a tier has held and sold; that definition lives with them.
+    from bookings.selectors import ticket_tiers_counted
+
     # Archived packages stay only for the orders that refer to them; they are not offered.
     current_packages = ListingPackage.objects.filter(archived_at__isnull=True)
     return Listing.objects.select_related("category", "listing_type", "provider").prefetch_related(
-        Prefetch("packages", queryset=current_packages), "ticket_tiers"
+        Prefetch("packages", queryset=current_packages),
+        Prefetch("ticket_tiers", queryset=ticket_tiers_counted(TicketTier.objects.all())),
     )
 
 
@@ -215,7 +221,7 @@ def _entry_minutes(entry: AvailabilityEntry) -> tuple[int, int]:
     return _minutes(entry.start_time), _minutes(entry.end_time)
 
 
-def _hhmm(minutes: int) -> str:
+def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -242,6 +248,21 @@ def _subtract(intervals: list[tuple[int, int]], cut: tuple[int, int]) -> list[tu
     return result
 
 
+def day_minutes(
+    local_start: datetime, local_end: datetime, zone: ZoneInfo, last_day: date
+) -> Iterator[tuple[date, int, int]]:
+    """The local days a time range touches, each with the minutes it covers that day (cut at
+    midnight; a started minute counts), up to ``last_day``."""
+    day = local_start.date()
+    while day <= local_end.date() and day <= last_day:
+        day_start = datetime.combine(day, time.min, zone)
+        first = max(0, int((local_start - day_start).total_seconds() // 60))
+        last = min(DAY_MINUTES, -(-int((local_end - day_start).total_seconds()) // 60))
+        if last > first:
+            yield day, first, last
+        day += timedelta(days=1)
+
+
 def _booked_minutes(provider, start: date, end: date) -> dict[date, list[tuple[int, int]]]:
     """Per local day, the minutes held by the provider's bookings (cut at midnight)."""
     from bookings.models import RELEASED_STATES, Booking
@@ -256,25 +277,21 @@ def _booked_minutes(provider, start: date, end: date) -> dict[date, list[tuple[i
     for starts_at, ends_at in held.values_list("starts_at", "ends_at"):
         assert starts_at is not None and ends_at is not None  # the range filter skips NULLs
         local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-        day = local_start.date()
-        while day <= local_end.date() and day <= end:
-            day_start = datetime.combine(day, time.min, zone)
-            first = max(0, int((local_start - day_start).total_seconds() // 60))
-            last = min(DAY_MINUTES, -(-int((local_end - day_start).total_seconds()) // 60))
-            if last > first:
-                booked[day].append((first, last))
-            day += timedelta(days=1)
+        for day, first, last in day_minutes(local_start, local_end, zone, end):
+            booked[day].append((first, last))
     return booked
 
 
-def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> list[dict[str, Any]]:
-    """Each day from ``start`` to ``end`` (inclusive): its status and free time ranges.
+def provider_free_minutes(
+    *, provider, start: date, end: date, count_bookings: bool = True
+) -> dict[date, tuple[bool, list[tuple[int, int]]]]:
+    """Per day from ``start`` to ``end``: whether a whole-day block closes it, and its free
+    minute ranges. The one availability rule: the calendar shows it and bookings must fit it.
 
     A day's free time is its weekday's hours, plus timed AVAILABLE entries, minus timed BLOCKED
     entries; a whole-day AVAILABLE entry opens the whole day, a whole-day BLOCKED entry closes
-    it. Status: ``available`` (some free time), ``unavailable`` (none) or ``blocked`` (closed by
-    a whole-day block). Time held by bookings (requested, accepted, paid…) is not free either.
-    Three queries whatever the range.
+    it. With ``count_bookings``, time held by bookings (requested, accepted, paid…) is not free
+    either. Three queries whatever the range (two without bookings).
     """
     check_date_range(start, end)
     weekly: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -285,15 +302,15 @@ def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> l
         provider=provider, date__gte=start, date__lte=end
     ).order_by("date", "start_time"):
         entries[entry.date].append(entry)
-    booked = _booked_minutes(provider, start, end)
+    booked = _booked_minutes(provider, start, end) if count_bookings else {}
 
-    days = []
+    days: dict[date, tuple[bool, list[tuple[int, int]]]] = {}
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
         day_entries = entries.get(day, [])
         whole = next((e for e in day_entries if e.start_time is None), None)
         if whole is not None and whole.status == AvailabilityEntry.Status.BLOCKED:
-            days.append({"date": day, "status": "blocked", "slots": []})
+            days[day] = (True, [])
             continue
         free = [(0, DAY_MINUTES)] if whole is not None else list(weekly.get(day.weekday(), []))
         timed = [e for e in day_entries if e.start_time is not None]
@@ -306,13 +323,21 @@ def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> l
                 free = _subtract(free, _entry_minutes(entry))
         for cut in booked.get(day, ()):
             free = _subtract(free, cut)
-        days.append(
-            {
-                "date": day,
-                "status": "available" if free else "unavailable",
-                "slots": [{"start": _hhmm(s), "end": _hhmm(e)} for s, e in free],
-            }
-        )
+        days[day] = (False, free)
+    return days
+
+
+def provider_calendar(*, provider: ProviderProfile, start: date, end: date) -> list[dict[str, Any]]:
+    """Each day from ``start`` to ``end`` (inclusive): its status and free time ranges (see
+    provider_free_minutes). Status: ``available`` (some free time), ``unavailable`` (none) or
+    ``blocked`` (closed by a whole-day block)."""
+    days = []
+    for day, (blocked, free) in provider_free_minutes(
+        provider=provider, start=start, end=end
+    ).items():
+        status = "blocked" if blocked else "available" if free else "unavailable"
+        slots = [{"start": hhmm(s), "end": hhmm(e)} for s, e in free]
+        days.append({"date": day, "status": status, "slots": slots})
     return days
 
 

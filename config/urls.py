@@ -15,6 +15,12 @@ urlpatterns = [
     path("", include("config.docs_urls")),
 ]
 
+# Under /api/ in the API's JSON error shape, elsewhere Django's pages (api/handlers.py).
+handler400 = "api.handlers.bad_request"
+handler403 = "api.handlers.permission_denied"
+handler404 = "api.handlers.page_not_found"
+handler500 = "api.handlers.server_error"
+
 if settings.DEBUG:
     from catalog.media.serve import media_serve
 

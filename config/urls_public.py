@@ -11,3 +11,9 @@ urlpatterns = [
     path("api/v1/operator/", include("tenants.api_urls")),
     path("", include("config.docs_urls")),
 ]
+
+# Under /api/ in the API's JSON error shape, elsewhere Django's pages (api/handlers.py).
+handler400 = "api.handlers.bad_request"
+handler403 = "api.handlers.permission_denied"
+handler404 = "api.handlers.page_not_found"
+handler500 = "api.handlers.server_error"

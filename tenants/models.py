@@ -54,6 +54,16 @@ class Marketplace(TenantMixin):
     # Bookings one customer may make per hour on this marketplace:
     customer_booking_rate = models.PositiveIntegerField(default=30)
 
+    # Date bookings may end at most this many days from now (bookings/services/creation.py).
+    booking_horizon_days = models.PositiveIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(3660)]
+    )
+    # The least a provider may be paid for a priced booking, in minor units, after the
+    # commission (1: never nothing); prices under it are refused where they are set.
+    minimum_payout_minor = models.PositiveBigIntegerField(
+        default=1, validators=[MinValueValidator(1)]
+    )
+
     # When the operator deleted it (status "deleted"); purged after SOUK_DELETION_GRACE_DAYS.
     deleted_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,5 +1,7 @@
 """Serializers and schema helpers of the accounts API."""
 
+from django.conf import settings
+from django.db import connection
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -91,9 +93,26 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+def marketplace_languages() -> list[str]:
+    """The languages this marketplace offers (all of settings.LANGUAGES off a marketplace)."""
+    languages = getattr(getattr(connection, "tenant", None), "languages", None)
+    return list(languages or [code for code, _ in settings.LANGUAGES])
+
+
 class MeUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    language = serializers.CharField(max_length=8, allow_blank=True, required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Built per request, so both the check and the schema's enum are the languages of the
+        # marketplace of the request's host.
+        fields = super().get_fields()
+        fields["language"] = serializers.ChoiceField(
+            choices=marketplace_languages(),
+            allow_blank=True,
+            required=False,
+            help_text="One of the marketplace's languages; blank for its default language.",
+        )
+        return fields
 
 
 def error(description: str) -> OpenApiResponse:

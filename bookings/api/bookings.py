@@ -20,6 +20,7 @@ from catalog.api.common import (
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
     error,
+    page_of,
     paginated,
     validated,
 )
@@ -59,7 +60,7 @@ class BookingListView(APIView):
             OpenApiParameter("state", str),
             *PAGE_PARAMETERS,
         ],
-        responses={200: BookingSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: page_of(BookingSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
         queryset = selectors.booking_list(

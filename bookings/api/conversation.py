@@ -39,6 +39,7 @@ from catalog.api.common import (
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
     error,
+    page_of,
     paginated,
     validated,
 )
@@ -69,7 +70,7 @@ class ThreadListView(APIView):
         tags=TAGS,
         summary="Your conversations, most recent activity first, with unread counts.",
         parameters=PAGE_PARAMETERS,
-        responses={200: ThreadSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: page_of(ThreadSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
         return paginated(
@@ -173,9 +174,23 @@ class ThreadMessagesView(APIView):
         "to older messages, `after=<id>` fetches newer ones. Contact details are hidden in "
         "bodies (for both sides) while the marketplace masks them and the booking is unpaid.",
         parameters=[
-            OpenApiParameter("before", int, description="Messages older than this id."),
-            OpenApiParameter("after", int, description="Messages newer than this id."),
-            OpenApiParameter("limit", int, description="Page size, at most 100 (default 50)."),
+            OpenApiParameter(
+                "before",
+                {"type": "integer", "minimum": 0},
+                description="Messages older than this id; mutually exclusive with after "
+                "(both: 400 `invalid_cursor`).",
+            ),
+            OpenApiParameter(
+                "after",
+                {"type": "integer", "minimum": 0},
+                description="Messages newer than this id; mutually exclusive with before "
+                "(both: 400 `invalid_cursor`).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 0},
+                description="Page size: 0 means the default 50; more than 100 gives 100.",
+            ),
         ],
         responses={200: MessagePageSerializer, 400: INVALID, 404: NOT_FOUND},
     )
@@ -280,7 +295,7 @@ class NotificationListView(APIView):
         tags=NOTIFICATION_TAGS,
         summary="Your notifications, newest first.",
         parameters=PAGE_PARAMETERS,
-        responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: page_of(NotificationSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
         return paginated(

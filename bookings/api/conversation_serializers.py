@@ -18,6 +18,7 @@ from bookings.models import Notification, Thread
 from bookings.notification_texts import language_for
 from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
 from bookings.services.messages.masking import mask_text_for
+from catalog.serializers import ProviderRefSerializer, provider_ref
 from tenants.db import connection
 
 
@@ -143,9 +144,9 @@ class ThreadSerializer(serializers.Serializer):
         listing = thread.listing or (thread.booking.listing if thread.booking_id else None)
         return None if listing is None else {"id": listing.pk, "title": listing.title}
 
-    @extend_schema_field(ThreadPartySerializer)
+    @extend_schema_field(ProviderRefSerializer)
     def get_provider(self, thread) -> dict | None:
-        return {"id": thread.provider.user_id, "display_name": thread.provider.display_name}
+        return provider_ref(thread.provider)
 
     @extend_schema_field(ThreadPartySerializer)
     def get_customer(self, thread) -> dict | None:

@@ -4,17 +4,14 @@ from api import fields
 from bookings.models import Booking, BookingEvent
 from bookings.processes import get_process
 from bookings.services import role_of
+from catalog.models import Listing, ListingType
+from catalog.serializers import ProviderRefSerializer
 
 
 class ListingRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
-
-
-class PartySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
 
 
 class MoneySerializer(serializers.Serializer):
@@ -49,7 +46,7 @@ HIDDEN_MONEY = {
 
 class BookingSerializer(serializers.ModelSerializer):
     listing = ListingRefSerializer()
-    provider = PartySerializer()
+    provider = ProviderRefSerializer()
     customer = serializers.SerializerMethodField()
     package = serializers.SerializerMethodField()
     ticket_tier = serializers.SerializerMethodField()
@@ -127,21 +124,82 @@ class BookingSerializer(serializers.ModelSerializer):
         return get_process(booking.process).available(state=booking.state, actor=role)
 
 
+# The fields each kind of listing (its type's pricing) reads besides listing_id and note. A
+# field given for a kind that would ignore it is refused, not dropped: a client that sends
+# dates with a package order believes it booked those dates.
+Pricing = ListingType.Pricing
+FIELDS_BY_PRICING: dict[str, frozenset[str]] = {
+    Pricing.DATE_SLOT: frozenset({"starts_at", "ends_at", "inquiry"}),
+    Pricing.QUOTE: frozenset({"starts_at", "ends_at"}),
+    Pricing.PACKAGES: frozenset({"package_id"}),
+    Pricing.TICKETS: frozenset({"ticket_tier_id", "quantity", "attendees"}),
+    Pricing.PER_MINUTE: frozenset({"channel"}),
+    Pricing.PRODUCT: frozenset({"quantity"}),
+}
+_KIND_FIELDS = frozenset().union(*FIELDS_BY_PRICING.values())
+
+
+def _uses(*kinds: str) -> str:
+    return f"Read for {', '.join(kinds)} listings; given for another kind: 400 `invalid`."
+
+
 class BookingCreateSerializer(serializers.Serializer):
     listing_id = fields.row_id()
-    starts_at = serializers.DateTimeField(required=False, allow_null=True)
-    ends_at = serializers.DateTimeField(required=False, allow_null=True)
-    package_id = fields.row_id(required=False, allow_null=True)
-    ticket_tier_id = fields.row_id(required=False, allow_null=True)
-    quantity = fields.count(min_value=1, required=False, default=1)
-    channel = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    starts_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Required together with ends_at (ISO 8601 with an offset). "
+        + _uses("date_slot", "quote (optional)"),
+    )
+    ends_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Required together with starts_at. " + _uses("date_slot", "quote (optional)"),
+    )
+    package_id = fields.row_id(required=False, allow_null=True, help_text=_uses("packages"))
+    ticket_tier_id = fields.row_id(required=False, allow_null=True, help_text=_uses("tickets"))
+    quantity = fields.count(
+        min_value=1,
+        required=False,
+        default=1,
+        help_text="More than 1 only for tickets and product listings.",
+    )
+    channel = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text=_uses("per_minute")
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     attendees = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
         required=False,
         default=list,
+        help_text=_uses("tickets"),
     )
-    inquiry = serializers.BooleanField(required=False, default=False)
+    inquiry = serializers.BooleanField(required=False, default=False, help_text=_uses("date_slot"))
+
+    def validate(self, attrs: dict) -> dict:
+        given = {
+            name
+            for name in _KIND_FIELDS
+            if name in self.initial_data and attrs.get(name) not in (None, "", [], False)
+        }
+        # quantity 1 is every kind's default; other quantities are the service's to judge.
+        given.discard("quantity")
+        errors: dict[str, list[str]] = {}
+        for name, other in (("starts_at", "ends_at"), ("ends_at", "starts_at")):
+            if other in given and name not in given:
+                errors[name] = [f"Required together with {other}."]
+        pricing = (
+            Listing.objects.filter(pk=attrs["listing_id"])
+            .values_list("listing_type__pricing", flat=True)
+            .first()
+        )
+        # An unknown listing is the service's 404, with the other marketplaces' ids.
+        if pricing in FIELDS_BY_PRICING:
+            for name in sorted(given - FIELDS_BY_PRICING[pricing]):
+                errors.setdefault(name, []).append(f"Not read when booking a {pricing} listing.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class TransitionInputSerializer(serializers.Serializer):

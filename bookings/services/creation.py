@@ -23,16 +23,19 @@ from bookings.services.limits import (
     lock_customer,
 )
 from bookings.services.pricing import freeze_price, slot_price
+from bookings.services.sessions import session_request_check
 from bookings.services.transitions import apply_transition, arm_timer, record_event, save_holding
-from catalog.models import AvailabilityEntry, Listing, ListingPackage, ListingType, TicketTier
+from catalog.models import Listing, ListingPackage, ListingType, TicketTier
 from config.errors import BusinessRuleViolation, InvalidInput, NotFound, StateConflict
 from tenants.db import connection
+from tenants.models import Marketplace
 
 Pricing = ListingType.Pricing
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_TICKETS_PER_ORDER = 20
 MAX_PRODUCTS_PER_ORDER = 100
-MAX_SLOT = timedelta(days=3)
+# Date bookings, unless the listing type sets max_slot_hours.
+MAX_SLOT_HOURS = 72
 MIN_SLOT = timedelta(minutes=15)
 
 
@@ -60,6 +63,8 @@ def _bad(message: str, field_name: str, code: str = "invalid") -> InvalidInput:
 
 
 def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
+    """A date booking's slot: in the future, within the marketplace's horizon and the listing
+    type's longest slot, and inside the provider's free time (catalog's calendar rule)."""
     if starts_at is None or ends_at is None:
         raise InvalidInput(
             "A date booking needs a start and an end.",
@@ -68,32 +73,61 @@ def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
         )
     if ends_at <= starts_at:
         raise _bad("The end must come after the start.", "ends_at", "invalid_slot")
-    if not MIN_SLOT <= ends_at - starts_at <= MAX_SLOT:
-        raise _bad("A booking lasts from 15 minutes to 3 days.", "ends_at", "invalid_slot")
+    if ends_at - starts_at < MIN_SLOT:
+        raise _bad("A booking lasts at least 15 minutes.", "ends_at", "invalid_slot")
     if starts_at <= now:
         raise _bad("The start must be in the future.", "starts_at", "slot_in_past")
+    max_hours = listing.listing_type.config.get("max_slot_hours", MAX_SLOT_HOURS)
+    if ends_at - starts_at > timedelta(hours=max_hours):
+        raise BusinessRuleViolation(
+            f"A booking of this listing lasts at most {max_hours} hours.",
+            code="slot_too_long",
+            details={
+                "ends_at": [f"At most {max_hours} hours after starts_at."],
+                "max_slot_hours": max_hours,
+            },
+        )
+    # Read from the row, not the routing cache: a staff change applies to the next booking.
+    horizon = Marketplace.objects.values_list("booking_horizon_days", flat=True).get(
+        pk=connection.tenant.pk
+    )
+    # Checked before the calendar is read: a date like 9999-12-31 has no day after it.
+    if ends_at > now + timedelta(days=horizon):
+        raise BusinessRuleViolation(
+            f"Bookings can be made at most {horizon} days ahead.",
+            code="beyond_horizon",
+            details={"ends_at": [f"At most {horizon} days from now."], "horizon_days": horizon},
+        )
+    _check_available(listing.provider_id, starts_at, ends_at)
+
+
+def _check_available(provider_id: int, starts_at: datetime, ends_at: datetime) -> None:
+    """Each local day of the slot must lie inside one free range of that day. Other bookings
+    are not counted here: the holding constraint refuses overlaps (save_holding)."""
+    # Late: catalog.services imports the bookings processes, which import this module.
+    from catalog.selectors import day_minutes, hhmm, provider_free_minutes
+
     zone = ZoneInfo(connection.tenant.time_zone)
     local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    entries = AvailabilityEntry.objects.filter(
-        provider_id=listing.provider_id,
-        status=AvailabilityEntry.Status.BLOCKED,
-        date__gte=local_start.date(),
-        date__lte=local_end.date(),
+    calendar = provider_free_minutes(
+        provider=provider_id,
+        start=local_start.date(),
+        end=local_end.date(),
+        count_bookings=False,
     )
-    for entry in entries:
-        if entry.start_time is None:
-            blocked = True
-        else:
-            # The availability entry's check constraint: both times or neither.
-            assert entry.end_time is not None
-            block_start = datetime.combine(entry.date, entry.start_time, zone)
-            block_end = datetime.combine(entry.date, entry.end_time, zone)
-            blocked = block_start < local_end and local_start < block_end
-        if blocked:
+    for day, first, last in day_minutes(local_start, local_end, zone, local_end.date()):
+        _blocked, free = calendar[day]
+        if not any(start <= first and last <= end for start, end in free):
             raise StateConflict(
-                "The provider is not available then.",
+                f"The provider is not available on {day.isoformat()} from {hhmm(first)} "
+                f"to {hhmm(last)}.",
                 code="provider_unavailable",
-                details={"date": entry.date.isoformat()},
+                details={
+                    "date": day.isoformat(),
+                    "start": hhmm(first),
+                    "end": hhmm(last),
+                    "available": [{"start": hhmm(s), "end": hhmm(e)} for s, e in free],
+                },
             )
 
 
@@ -181,6 +215,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             raise _bad("This listing is booked one at a time.", "quantity", "invalid_quantity")
 
         session = None
+        for_later = False
         attendees: list[dict[str, str]] = []
         if pricing == Pricing.DATE_SLOT:
             _check_slot(listing, request.starts_at, request.ends_at, now)
@@ -228,6 +263,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                     "This reader has no rate for that channel.", code="no_rate"
                 )
             session = LiveSession(channel=request.channel, rate_minor=int(rate))
+            for_later = session_request_check(listing)
         elif pricing == Pricing.PRODUCT:
             locked = Listing.objects.select_for_update().get(pk=listing.pk)
             take_stock(locked, request.quantity)
@@ -243,6 +279,9 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         if booking.state not in RELEASED_STATES and (booking.starts_at or units):
             check_holds(customer_id=actor.pk, listing=listing, units=units, limits=limits)
         arm_timer(booking, process, now)
+        if for_later:
+            # Asked of an offline reader: it waits for them, not for the minutes of a live ask.
+            booking.timer_due_at, booking.timer_transition = None, ""
         save_holding(booking)
         requests_now = pricing == Pricing.DATE_SLOT and not request.inquiry
         # A date request is created as an inquiry and requested at once: the event says so,
@@ -253,7 +292,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             from_state="",
             role=Actor.CUSTOMER,
             actor=actor,
-            data={"then": "request"} if requests_now else {},
+            data={"then": "request"} if requests_now else {"for_later": True} if for_later else {},
         )
         if session is not None:
             session.booking = booking

@@ -50,10 +50,22 @@ LIMIT_MAXIMA = {
 }
 
 
+# Booking settings staff set beside the limits (the same service), with their ranges: how
+# many days ahead a date booking may end (creation), and the least payout a price must leave
+# a provider after the fee (pricing.check_payout).
+SETTING_RANGES = {
+    **{field: (0, high) for field, high in LIMIT_MAXIMA.items()},
+    "booking_horizon_days": (1, 3660),
+    "minimum_payout_minor": (1, 10**12),
+}
+
+
 class LimitChanges(TypedDict, total=False):
     customer_hold_limit: int
     customer_unit_limit: int
     customer_booking_rate: int
+    booking_horizon_days: int
+    minimum_payout_minor: int
 
 
 @dataclass(frozen=True)
@@ -152,22 +164,22 @@ def record_limits_change(marketplace: Marketplace, *, actor, before: dict, after
 
 
 def marketplace_limits_update(*, actor, changes: LimitChanges) -> Limits:
-    """Staff set the marketplace's anti-hoarding limits (0 = no limit)."""
+    """Staff set the marketplace's anti-hoarding limits (0 = no limit), booking horizon and
+    minimum payout (SETTING_RANGES)."""
     require_staff(actor)
     if not changes:
         raise InvalidInput(
-            "Send at least one limit.", details={field: ["Optional."] for field in LIMIT_FIELDS}
+            "Send at least one setting.",
+            details={field: ["Optional."] for field in SETTING_RANGES},
         )
     errors = {
-        field: [f"A whole number from 0 to {LIMIT_MAXIMA[field]}."]
+        field: [f"A whole number from {low} to {high}."]
         for field, value in changes.items()
-        if field not in LIMIT_MAXIMA
-        or isinstance(value, bool)
-        or not isinstance(value, int)
-        or not 0 <= value <= LIMIT_MAXIMA[field]
+        for low, high in [SETTING_RANGES.get(field, (0, -1))]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
     }
     if errors:
-        raise InvalidInput("Some limits are not valid.", details=errors)
+        raise InvalidInput("Some settings are not valid.", details=errors)
     with transaction.atomic():
         marketplace = Marketplace.objects.select_for_update().get(pk=connection.tenant.pk)
         before = {field: getattr(marketplace, field) for field in changes}

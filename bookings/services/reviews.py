@@ -308,7 +308,9 @@ def provider_review_feed(*, provider_id: int) -> tuple[QuerySet, dict]:
         name: None if average is None else Decimal(average).quantize(CENT, ROUND_HALF_UP)
         for name, average in figures.items()
     }
-    feed = reviews.select_related("author", "booking__listing").order_by("-created_at", "-id")
+    feed = reviews.select_related("author", "booking__listing", "provider").order_by(
+        "-created_at", "-id"
+    )
     return feed, summary
 
 
@@ -317,7 +319,7 @@ def booking_reviews(*, actor, booking_id: int) -> QuerySet:
     booking, _ = booking_for(actor, booking_id)
     return (
         Review.objects.filter(booking=booking)
-        .select_related("author", "booking__listing")
+        .select_related("author", "booking__listing", "provider")
         .order_by("side", "id")
     )
 
@@ -325,7 +327,7 @@ def booking_reviews(*, actor, booking_id: int) -> QuerySet:
 def review_reports(*, actor, status: str | None = None) -> QuerySet:
     require_staff(actor)
     queryset = ReviewReport.objects.select_related(
-        "review__author", "review__booking__listing", "reporter", "decided_by"
+        "review__author", "review__booking__listing", "review__provider", "reporter", "decided_by"
     )
     if status:
         if status not in Status.values:

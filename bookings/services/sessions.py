@@ -42,6 +42,21 @@ CHARGE_ATTEMPTS = 5
 EndReason = LiveSession.EndReason
 
 
+def session_request_check(listing) -> bool:
+    """A live reading is asked of an online provider. If the provider is offline, it is
+    refused (409 ``provider_offline``) unless the listing type's config allows
+    ``offline_requests``: then it is a request for later, and True is returned so that the
+    booking's create event says so (``data.for_later``)."""
+    if listing.provider.is_online:
+        return False
+    if listing.listing_type.config.get("offline_requests"):
+        return True
+    raise StateConflict(
+        "This reader is offline; a live reading can only be requested while they are online.",
+        code="provider_offline",
+    )
+
+
 def silence_seconds() -> int:
     return settings.SOUK_SESSION_SILENCE_SECONDS
 

@@ -33,6 +33,7 @@ from bookings.notification_texts import (
     render_text,
     ticket_email_texts,
 )
+from bookings.selectors import TICKETS_SOLD_STATES, ticket_tiers_counted
 from bookings.services.transitions import Move, booking_for, effect
 from catalog.models import Listing, TicketTier
 from catalog.services._common import is_staff
@@ -40,9 +41,7 @@ from config.errors import NotAllowed, NotFound, StateConflict
 from tenants.db import connection
 
 VALID_STATE = "issued"
-HELD_STATE = "reserved"
-# Paid for: "paid" is only passed through (payment issues at once), counted all the same.
-SOLD_STATES = ("paid", "issued")
+SOLD_STATES = TICKETS_SOLD_STATES
 QR_KINDS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -140,7 +139,11 @@ def ticket_metrics(*, actor, listing_id: int) -> dict:
     (``SOLD_STATES``): the ticket prices (gross), what buyers paid (with fees) and what the
     organiser receives, in minor units of the listing's currency."""
     listing = _organiser_listing(actor, listing_id)
-    tiers = list(TicketTier.objects.filter(listing=listing).order_by("position", "price_minor"))
+    tiers = list(
+        ticket_tiers_counted(TicketTier.objects.filter(listing=listing)).order_by(
+            "position", "price_minor"
+        )
+    )
     sold = Q(state__in=SOLD_STATES)
 
     def total(field: str, condition: Q):
@@ -152,8 +155,6 @@ def ticket_metrics(*, actor, listing_id: int) -> dict:
         .order_by()
         .values("ticket_tier")
         .annotate(
-            held=total("quantity", Q(state=HELD_STATE)),
-            sold=total("quantity", sold),
             orders=Count("pk", filter=sold),
             gross_minor=total("price_minor", sold),
             buyer_fees_minor=total("buyer_fee_minor", sold),
@@ -191,10 +192,10 @@ def ticket_metrics(*, actor, listing_id: int) -> dict:
                 "name": tier.name,
                 "price_minor": tier.price_minor,
                 "capacity": tier.capacity,
-                "held": found.get("held", 0),
-                "sold": found.get("sold", 0),
-                # The tier's counter covers held and sold seats alike.
-                "remaining": tier.capacity - tier.sold,
+                # Held, sold and remaining mean what the listing page shows.
+                "held": tier.held_count,  # type: ignore[attr-defined]  # annotated
+                "sold": tier.sold_count,  # type: ignore[attr-defined]  # annotated
+                "remaining": tier.remaining,
                 "orders": found.get("orders", 0),
                 "gross_minor": found.get("gross_minor", 0),
                 "buyer_fees_minor": found.get("buyer_fees_minor", 0),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 from catalog.serializers import ErrorSerializer
@@ -51,6 +53,22 @@ def paginated(view, request, queryset, serializer_class, *, prepare=None, **seri
         prepare(page)
     data = serializer_class(page, many=True, **serializer_kwargs).data
     return paginator.get_paginated_response(data)
+
+
+@cache  # one class, hence one schema component, per row serializer
+def page_of(serializer_class: type[serializers.BaseSerializer]) -> type[serializers.Serializer]:
+    """The schema of what ``paginated()`` answers with ``serializer_class`` rows: name it as
+    the 200 response of every list view that returns ``paginated()``."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    fields: dict[str, Any] = {
+        "__module__": __name__,
+        "page_rows": serializer_class,  # api.schema names the operation a list
+        "count": serializers.IntegerField(help_text="Rows in all pages."),
+        "next": serializers.URLField(allow_null=True, help_text="The next page, or null."),
+        "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null."),
+        "results": serializer_class(many=True),
+    }
+    return type(f"Paginated{name}ListSerializer", (serializers.Serializer,), fields)
 
 
 def error(description: str) -> OpenApiResponse:

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors, services
-from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, paginated
+from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, page_of, paginated
 from catalog.serializers import FavoriteSerializer
 
 TAGS = ["catalog: favorites"]
@@ -22,7 +22,7 @@ class FavoriteListView(APIView):
         tags=TAGS,
         summary="The user's saved providers and listings, newest first.",
         parameters=PAGE_PARAMETERS,
-        responses={200: FavoriteSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: page_of(FavoriteSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
         return paginated(

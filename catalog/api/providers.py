@@ -22,6 +22,7 @@ from catalog.api.common import (
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
     error,
+    page_of,
     paginated,
     parse_day,
     validated,
@@ -155,7 +156,7 @@ class OwnListingsView(APIView):
             OpenApiParameter("status", str, enum=Listing.Status.values),
             *PAGE_PARAMETERS,
         ],
-        responses={200: ListingSerializer(many=True), 403: FORBIDDEN},
+        responses={200: page_of(ListingSerializer), 403: FORBIDDEN},
     )
     def get(self, request):
         queryset = selectors.own_listings(
@@ -323,7 +324,7 @@ class ProviderVouchesView(APIView):
         tags=TAGS,
         summary="Who vouches for this provider, newest first.",
         parameters=PAGE_PARAMETERS,
-        responses={200: VouchSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(VouchSerializer), 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
         return paginated(
@@ -362,7 +363,7 @@ class ProviderListingsView(APIView):
         tags=TAGS,
         summary="A provider's published listings (the owner also sees drafts and paused ones).",
         parameters=PAGE_PARAMETERS,
-        responses={200: ListingSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(ListingSerializer), 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
         queryset = selectors.provider_listings(provider_id=provider_id, viewer=request.user)

@@ -1,7 +1,10 @@
 """Opaque keyset cursors: the last row's sort key and id, signed so clients cannot forge them.
 
 A cursor is bound to its sort and query text, so reusing it with another sort is a 400, not a
-silently wrong page. Keysets (not offsets) keep pages stable while listings are added.
+silently wrong page. It is also signed for the marketplace (schema) that issued it: every
+marketplace shares the secret key, so without that a cursor replayed on another marketplace
+with the same parameters would be accepted there. Keysets (not offsets) keep pages stable
+while listings are added.
 """
 
 from __future__ import annotations
@@ -12,8 +15,13 @@ from typing import Any
 from django.core import signing
 
 from config.errors import InvalidInput
+from tenants.db import connection
 
 _SALT = "catalog.search.cursor.v1"
+
+
+def _salt() -> str:
+    return f"{_SALT}:{connection.schema_name}"
 
 
 def _fingerprint(sort: str, q: str) -> str:
@@ -21,12 +29,12 @@ def _fingerprint(sort: str, q: str) -> str:
 
 
 def cursor_encode(*, sort: str, q: str, key: list[Any]) -> str:
-    return signing.dumps({"f": _fingerprint(sort, q), "k": key}, salt=_SALT, compress=True)
+    return signing.dumps({"f": _fingerprint(sort, q), "k": key}, salt=_salt(), compress=True)
 
 
 def cursor_decode(token: str, *, sort: str, q: str) -> list[Any]:
     try:
-        payload = signing.loads(token, salt=_SALT)
+        payload = signing.loads(token, salt=_salt())
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise InvalidInput(
             "The cursor is not valid; start again from the first page.", code="invalid_cursor"

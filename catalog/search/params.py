@@ -91,6 +91,11 @@ def _first(data: Mapping[str, Any], name: str) -> str | None:
     return str(value)
 
 
+def _values(data: Mapping[str, Any], name: str) -> list[Any]:
+    getlist = getattr(data, "getlist", None)
+    return list(getlist(name)) if getlist is not None else [data.get(name)]
+
+
 def _words(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
@@ -190,6 +195,12 @@ def parse_search_params(data: Mapping[str, Any], *, kind: str) -> SearchParams:
             details={"unknown": unknown, "allowed": sorted(allowed - {"format"})},
         )
     errors = _Errors()
+    # An empty value is a mistake (a form field left blank, a template with a missing value),
+    # not a request for the default: silently searching without the filter answers a
+    # different question than the one asked.
+    for name in sorted(data.keys()):
+        if any(str(value) == "" for value in _values(data, name)):
+            errors.add(name, "Must not be empty; leave the parameter out instead.")
     q = (_first(data, "q") or "").strip()
     if len(q) > MAX_QUERY_LENGTH:
         errors.add("q", f"At most {MAX_QUERY_LENGTH} characters.")

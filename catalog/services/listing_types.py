@@ -89,8 +89,12 @@ CONFIG_RULES: dict[str, Callable[[Any], str | None]] = {
     "check_in": _flag,
     "deliverables": _flag,
     "prepaid_balance": _flag,
+    # per_minute: a reading may be requested while the reader is offline, as one for later.
+    "offline_requests": _flag,
     "billing_unit_seconds": _whole(1, 3600),
     "slot_minutes": _whole(5, 24 * 60),
+    # Date bookings: the longest one booking may last (default 72, bookings MAX_SLOT_HOURS).
+    "max_slot_hours": _whole(1, 24 * 31),
     "hold_minutes": _whole(1, 24 * 60),
     "quote_expires_hours": _whole(1, 24 * 90),
     "auto_complete_days": _whole(1, 90),

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from billing.money import Money
 from catalog.models import (
     Listing,
     ListingEvent,
@@ -26,6 +27,7 @@ from catalog.services._common import (
 )
 from catalog.services.listing_input import (
     ListingChanges,
+    PackageInput,
     TicketTierInput,
     apply_changes,
     clean_packages,
@@ -55,6 +57,24 @@ STAFF_TRANSITIONS = frozenset({Status.PAUSED, Status.ARCHIVED})
 DERIVED_PRICE = frozenset({Pricing.PACKAGES, Pricing.TICKETS})
 # Pricings that need a positive price to be published (a quote may start "from 0").
 PRICE_REQUIRED = frozenset({Pricing.DATE_SLOT, Pricing.PER_MINUTE, Pricing.PRODUCT})
+
+
+def _check_payouts(
+    listing: Listing,
+    packages: list[PackageInput] | None = None,
+    tiers: list[TicketTierInput] | None = None,
+) -> None:
+    """Every price the listing sets must leave the provider the marketplace's minimum payout
+    (the one rule, in bookings' pricing; imported here as bookings imports the catalog)."""
+    from bookings.services.pricing import check_payout
+
+    check_payout(Money(listing.price_minor, listing.currency), field="price_minor")
+    for where, items in (("packages", packages or []), ("ticket_tiers", tiers or [])):
+        for index, item in enumerate(items):
+            check_payout(
+                Money(item["price_minor"], listing.currency),
+                field=f"{where}[{index}].price_minor",
+            )
 
 
 def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> None:
@@ -193,6 +213,7 @@ def listing_create(*, actor, listing_type_id: int, changes: ListingChanges) -> L
     apply_changes(listing, listing_type, changes)
     packages = clean_packages(listing_type, changes["packages"]) if "packages" in changes else None
     tiers = clean_ticket_tiers(changes["ticket_tiers"]) if "ticket_tiers" in changes else None
+    _check_payouts(listing, packages, tiers)
     for attempt in range(3):
         listing.slug = _unique_slug(listing.title)
         try:
@@ -222,12 +243,14 @@ def listing_update(*, actor, listing_id: int, changes: ListingChanges) -> Listin
     apply_changes(listing, listing_type, changes)
     if listing.status == Status.DRAFT and "title" in changes:
         listing.slug = _unique_slug(listing.title, exclude_pk=listing.pk)
-    if "packages" in changes:
-        replace_packages(
-            listing, clean_packages(listing_type, changes["packages"]), now=timezone.now()
-        )
-    if "ticket_tiers" in changes:
-        _replace_ticket_tiers(listing, clean_ticket_tiers(changes["ticket_tiers"]))
+    packages = clean_packages(listing_type, changes["packages"]) if "packages" in changes else None
+    tiers = clean_ticket_tiers(changes["ticket_tiers"]) if "ticket_tiers" in changes else None
+    if "price_minor" in changes or packages is not None or tiers is not None:
+        _check_payouts(listing, packages, tiers)
+    if packages is not None:
+        replace_packages(listing, packages, now=timezone.now())
+    if tiers is not None:
+        _replace_ticket_tiers(listing, tiers)
     _derive_price(listing, listing_type)
     if listing.status == Status.PUBLISHED:
         _check_complete(listing)  # a live listing may not become unpublishable

@@ -8,12 +8,14 @@ from typing import Any, Literal, TypedDict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing.money import Money
 from catalog.models import Badge, Category, ListingType, ProviderProfile, Vouch
 from catalog.search_index import listings_reindex, profiles_reindex
 from catalog.services._common import (
     clean_amount,
     clean_coordinates,
     clean_tags,
+    marketplace,
     require_staff,
 )
 from catalog.services.html import sanitise_html
@@ -98,10 +100,18 @@ def _clean_per_minute_rates(rates: dict[str, Any]) -> dict[str, int]:
             code="unknown_channel",
             details={"per_minute_rates": [f"Unknown: {unknown}; offered: {sorted(allowed)}."]},
         )
-    return {
+    cleaned = {
         channel: clean_amount(amount, field=f"per_minute_rates.{channel}", allow_none=False)
         for channel, amount in rates.items()
     }
+    # A minute's rate must pay the reader something after the marketplace's fee (bookings
+    # imports the catalog, hence the late import).
+    from bookings.services.pricing import check_payout
+
+    currency = marketplace().default_currency
+    for channel, amount in cleaned.items():
+        check_payout(Money(amount, currency), field=f"per_minute_rates.{channel}")
+    return cleaned
 
 
 def _clean_categories(category_ids: list[int]) -> list[Category]:

@@ -39,9 +39,11 @@ def _evening(days: int) -> tuple[datetime, datetime]:
     return start, start + timedelta(hours=2)
 
 
-def _listings(pricing: str, rng: random.Random, count: int) -> list[Listing]:
+def _listings(pricing: str, rng: random.Random, count: int, **filters) -> list[Listing]:
     listings = list(
-        Listing.objects.filter(status=Listing.Status.PUBLISHED, listing_type__pricing=pricing)
+        Listing.objects.filter(
+            status=Listing.Status.PUBLISHED, listing_type__pricing=pricing, **filters
+        )
         .select_related("provider__user", "listing_type")
         .order_by("pk")
     )
@@ -146,7 +148,9 @@ def demo_bookings_populate(*, customers: list, rng: random.Random) -> int:
             made.append(booking)
 
     if Pricing.PER_MINUTE in pricings:
-        for index, listing in enumerate(_listings(Pricing.PER_MINUTE, rng, 2)):
+        # A live reading is requested from a reader who is online now.
+        online = {"provider__is_online": True}
+        for index, listing in enumerate(_listings(Pricing.PER_MINUTE, rng, 2, **online)):
             buyer = customer(index)
             prepaid_balance_credit(customer=buyer, amount=Money(5_000, listing.currency))
             channel = listing.listing_type.config.get("channels", ["chat"])[0]

@@ -44,8 +44,10 @@ def staff_party(marketplace):
 
 
 def evening(days: int = 30, hours: int = 2):
+    # 18:00 UTC: inside the day in every preset's time zone (Baghdad 21:00, Los Angeles
+    # 10:00), so the day's default hours (tests.bookings.factories) hold the whole slot.
     start = (timezone.now() + timedelta(days=days)).replace(
-        hour=19, minute=0, second=0, microsecond=0
+        hour=18, minute=0, second=0, microsecond=0
     )
     return start, start + timedelta(hours=hours)
 

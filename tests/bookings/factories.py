@@ -3,11 +3,20 @@ tests/catalog); bookings are then made through the bookings API and services."""
 
 from __future__ import annotations
 
+from datetime import time
+
 import factory
 from django.db import connection
 from django.utils import timezone
 
-from catalog.models import Category, Listing, ListingPackage, ListingType, TicketTier
+from catalog.models import (
+    Category,
+    Listing,
+    ListingPackage,
+    ListingType,
+    TicketTier,
+    WeeklyHours,
+)
 from tests.catalog.factories import ProviderProfileFactory
 
 
@@ -27,7 +36,24 @@ class ListingFactory(factory.django.DjangoModelFactory):
 
 
 def listing_of(type_slug: str, **fields) -> Listing:
-    return ListingFactory(listing_type=ListingType.objects.get(slug=type_slug), **fields)
+    listing: Listing = ListingFactory(  # type: ignore[assignment]  # factory-boy's create
+        listing_type=ListingType.objects.get(slug=type_slug), **fields
+    )
+    _open_calendar(listing)
+    return listing
+
+
+def _open_calendar(listing: Listing) -> None:
+    """Date bookings must fall in the provider's hours: a provider without any works every
+    day, 00:00-23:59 (tests about the calendar give their provider hours first)."""
+    timed = (ListingType.Pricing.DATE_SLOT, ListingType.Pricing.QUOTE)
+    provider = listing.provider
+    if listing.listing_type.pricing not in timed or provider.weekly_hours.exists():
+        return
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(provider=provider, weekday=day, start_time=time(0), end_time=time(23, 59))
+        for day in range(7)
+    )
 
 
 def gig(**fields) -> Listing:

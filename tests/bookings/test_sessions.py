@@ -20,8 +20,10 @@ RATE = 299  # USD 2.99 a minute
 T0 = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)
 
 
-def _reader(marketplace, rate=RATE):
-    provider, profile = provider_party(marketplace, per_minute_rates={"chat": rate})
+def _reader(marketplace, rate=RATE, online=True):
+    provider, profile = provider_party(
+        marketplace, per_minute_rates={"chat": rate}, is_online=online
+    )
     with tenant_context(marketplace):
         listing = listing_of("live-reading", provider=profile, price_minor=rate)
     return provider, listing
@@ -314,3 +316,48 @@ def test_another_marketplace_gets_404(psychic, fire):
         {"listing_id": fire_listing.pk, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
     ).json()["id"]
     assert_error(booker.api.get(f"/api/v1/bookings/{fire_booking}/session/"), 404, "no_session")
+
+
+def test_a_reading_from_an_offline_reader_is_refused(psychic):
+    _, listing = _reader(psychic, online=False)
+    customer = party(psychic)
+
+    refused = customer.api.post("/api/v1/bookings/", {"listing_id": listing.pk, "channel": "chat"})
+
+    assert_error(refused, 409, "provider_offline")
+    with tenant_context(psychic):
+        assert not Booking.objects.filter(listing=listing).exists()
+
+
+def test_an_offline_reader_takes_requests_for_later_when_the_type_allows_it(psychic):
+    _, listing = _reader(psychic, online=False)
+    with tenant_context(psychic):
+        kind = listing.listing_type
+        kind.config = {**kind.config, "offline_requests": True}
+        kind.save(update_fields=["config"])
+    customer = party(psychic)
+
+    created = customer.api.post("/api/v1/bookings/", {"listing_id": listing.pk, "channel": "chat"})
+
+    assert created.status_code == 201, created.content
+    with tenant_context(psychic):
+        event = BookingEvent.objects.get(booking_id=created.json()["id"], transition="create")
+    assert event.data == {"for_later": True}
+    # It waits for the reader to come back instead of expiring after the live ask's minutes.
+    assert (created.json()["state"], created.json()["timer_due_at"]) == ("requested", None)
+
+
+def test_offline_requests_must_be_a_flag(psychic):
+    staff = staff_party(psychic)
+    with tenant_context(psychic):
+        from catalog.models import ListingType
+
+        kind = ListingType.objects.get(slug="live-reading")
+
+    changed = staff.api.patch(
+        f"/api/v1/listing-types/{kind.pk}/", {"config": {**kind.config, "offline_requests": "yes"}}
+    )
+
+    assert "offline_requests must be true or false." in str(
+        assert_error(changed, 400)["details"]["config"]
+    )

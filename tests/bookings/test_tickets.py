@@ -335,3 +335,26 @@ def test_two_scans_at_once_admit_the_ticket_once(committed_marketplace):  # noqa
     for scanner in scanners:
         scanner.join(timeout=60)
     assert Counter(outcomes) == Counter({"admitted": 1, "409 already_checked_in": 1})
+
+
+def test_listing_and_metrics_agree_on_held_sold_and_remaining(
+    events, django_capture_on_commit_callbacks
+):
+    organiser, listing, tier = _event(events, capacity=10)
+    reserved = _reserve(party(events), listing, tier, quantity=4)
+
+    def figures():
+        page = api(events).get(f"/api/v1/listings/{listing.pk}/").json()
+        (shown,) = page["ticket_tiers"]
+        metrics = organiser.api.get(f"/api/v1/listings/{listing.pk}/ticket-metrics/").json()
+        (row,) = metrics["tiers"]
+        listed = (shown["held"], shown["sold"], shown["remaining"])
+        assert listed == (row["held"], row["sold"], row["remaining"])
+        return listed
+
+    assert figures() == (4, 0, 6)
+    _pay(events, reserved["id"], django_capture_on_commit_callbacks)
+    assert figures() == (0, 4, 6)
+    with tenant_context(events):
+        # The capacity CHECK still guards the seats taken, held or sold.
+        assert TicketTier.objects.get(pk=tier.pk).sold == 4

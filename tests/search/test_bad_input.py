@@ -111,3 +111,30 @@ def test_nul_characters_are_refused_on_every_endpoint(fire):
     assert response.json()["details"] == {"parent": ["Contains a NUL character."]}
     assert in_path.status_code == 400
     assert in_path.json()["details"] == {"path": ["Contains a NUL character."]}
+
+
+def _every_parameter(kind):
+    from catalog.search.params import LISTING_PARAMS, PROVIDER_PARAMS
+
+    allowed = LISTING_PARAMS if kind == "listings" else PROVIDER_PARAMS
+    return [(kind, name) for name in sorted(allowed - {"format"})]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"), _every_parameter("listings") + _every_parameter("providers")
+)
+def test_a_parameter_given_empty_is_refused_by_name(fire, path, name):
+    status, body = get(fire, path, **{name: ""})
+
+    assert status == 400
+    assert body["error"] == "invalid"
+    assert name in body["details"]
+
+
+def test_an_empty_value_among_repeated_tags_is_refused(fire):
+    from tests.conftest import host_client
+
+    response = host_client(fire).get("/api/v1/search/listings/?tags=fire&tags=")
+
+    assert response.status_code == 400
+    assert "tags" in response.json()["details"]

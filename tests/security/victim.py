@@ -119,6 +119,8 @@ def _provider(victim_mp, marker: str, role: str) -> tuple[Party, ProviderProfile
             latitude="51.501234",
             longitude="-0.141234",
             per_minute_rates={"chat": 299},
+            # Live readings are asked of online readers only.
+            is_online=True,
         )
     return someone, profile
 
@@ -169,8 +171,13 @@ def _catalog(victim_mp, marker: str, profile) -> dict[str, Any]:
             actor=profile.user,
             entries=[{"date": first_day, "status": "blocked", "note": f"{marker} busy"}],
         )
+        # Open every day: the bookings below must fall inside the provider's hours.
         weekly_hours_replace(
-            actor=profile.user, slots=[{"weekday": 2, "start_time": time(9), "end_time": time(17)}]
+            actor=profile.user,
+            slots=[
+                {"weekday": day, "start_time": time(0), "end_time": time(23, 59)}
+                for day in range(7)
+            ],
         )
     return {"category": category, **listings}
 
@@ -185,7 +192,8 @@ def _bookings(victim_mp, marker, customer, provider, listings, run_commit_hooks)
     """Bookings of every process in several states, with their events, files and threads."""
     api = customer.api
     perf, gig_listing = listings["performance"], listings["gig"]
-    start = (timezone.now() + timedelta(days=40)).replace(hour=19, minute=0, second=0)
+    # 18:00 UTC: the two hours end before local midnight in every preset's time zone.
+    start = (timezone.now() + timedelta(days=40)).replace(hour=18, minute=0, second=0)
     # A date request left pending, and one completed, reviewed and reported.
     _ok(
         api.post(

@@ -28,6 +28,7 @@ from catalog.api.common import (
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
     error,
+    page_of,
     paginated,
     validated,
 )
@@ -185,7 +186,7 @@ class DisputeListView(APIView):
         summary="Staff: the marketplace's disputes, oldest first.",
         parameters=[OpenApiParameter("status", str, enum=Dispute.Status.values), *PAGE_PARAMETERS],
         responses={
-            200: DisputeQueueSerializer(many=True),
+            200: page_of(DisputeQueueSerializer),
             400: INVALID,
             401: UNAUTHENTICATED,
             403: error("`forbidden`: only this marketplace's staff."),

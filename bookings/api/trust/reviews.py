@@ -26,6 +26,7 @@ from catalog.api.common import (
     PAGE_PARAMETERS,
     UNAUTHENTICATED,
     error,
+    page_of,
     paginated,
     validated,
 )
@@ -156,7 +157,7 @@ class ReviewReportListView(APIView):
             *PAGE_PARAMETERS,
         ],
         responses={
-            200: ReviewReportSerializer(many=True),
+            200: page_of(ReviewReportSerializer),
             400: INVALID,
             401: UNAUTHENTICATED,
             403: STAFF_ONLY,

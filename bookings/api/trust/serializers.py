@@ -11,6 +11,7 @@ from rest_framework import serializers
 from api import fields
 from bookings.models import Dispute, DisputeEvidence, Review, ReviewReport
 from bookings.services.reviews import MAX_REVIEW_TEXT
+from catalog.serializers import ProviderRefSerializer, provider_ref
 
 
 def _person(user) -> dict:
@@ -46,6 +47,7 @@ class ReviewInputSerializer(serializers.Serializer):
 class ReviewSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     listing = serializers.SerializerMethodField()
+    provider = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
@@ -55,6 +57,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "side",
             "author",
             "provider_id",
+            "provider",
             "listing",
             "rating",
             "professionalism",
@@ -69,6 +72,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer)
     def get_author(self, review: Review) -> dict:
         return _person(review.author)
+
+    @extend_schema_field(ProviderRefSerializer)
+    def get_provider(self, review: Review) -> dict:
+        return provider_ref(review.provider)
 
     def get_listing(self, review: Review) -> dict:
         listing = review.booking.listing
@@ -253,7 +260,7 @@ class DisputeQueueSerializer(serializers.ModelSerializer):
             "process": booking.process,
             "state": booking.state,
             "listing": {"id": booking.listing_id, "title": booking.listing.title},
-            "provider": {"id": booking.provider_id, "display_name": booking.provider.display_name},
+            "provider": provider_ref(booking.provider),
             "customer": _person(booking.customer),
             "currency": booking.currency,
             "paid_minor": booking.paid_minor,
