@@ -31,13 +31,24 @@ def _public_schema() -> str:
 
 
 class _OneSideAdminSite(admin.AdminSite):
-    """An admin site that serves one side of the schema boundary only."""
+    """An admin site that serves one side of the schema boundary only: the operator's (the
+    public schema, ``SHARED_APPS``) or a marketplace's (its schema, ``TENANT_APPS``)."""
+
+    operator_side: bool
 
     def serves(self, request: HttpRequest) -> bool:
-        raise NotImplementedError
+        marketplace = getattr(request, "tenant", None)
+        if self.operator_side:
+            return marketplace is None and connection.schema_name == _public_schema()
+        return (
+            marketplace is not None
+            and connection.schema_name != _public_schema()
+            and connection.schema_name == marketplace.schema_name
+        )
 
     def accepts(self, model) -> bool:
-        raise NotImplementedError
+        apps = settings.SHARED_APPS if self.operator_side else settings.TENANT_APPS
+        return model._meta.app_config.name in apps
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = (
@@ -82,17 +93,7 @@ class _OneSideAdminSite(admin.AdminSite):
 class MarketplaceAdminSite(_OneSideAdminSite):
     site_header = "Marketplace administration"
     site_title = "Marketplace admin"
-
-    def serves(self, request: HttpRequest) -> bool:
-        marketplace = getattr(request, "tenant", None)
-        return (
-            marketplace is not None
-            and connection.schema_name != _public_schema()
-            and connection.schema_name == marketplace.schema_name
-        )
-
-    def accepts(self, model) -> bool:
-        return model._meta.app_config.name in settings.TENANT_APPS
+    operator_side = False
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
@@ -105,14 +106,7 @@ class MarketplaceAdminSite(_OneSideAdminSite):
 class OperatorAdminSite(_OneSideAdminSite):
     site_header = "Souk operator administration"
     site_title = "Souk operator admin"
-
-    def serves(self, request: HttpRequest) -> bool:
-        return getattr(request, "tenant", None) is None and (
-            connection.schema_name == _public_schema()
-        )
-
-    def accepts(self, model) -> bool:
-        return model._meta.app_config.name in settings.SHARED_APPS
+    operator_side = True
 
 
 # Both keep the name "admin": each URLconf mounts one of them, and reverse("admin:...") in

@@ -1,12 +1,10 @@
 """Serializers and schema helpers of the accounts API."""
 
-from django.conf import settings
-from django.db import connection
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from accounts.models import ApiToken, User
-from accounts.selectors import user_email_verified
+from accounts.selectors import marketplace_languages, user_email_verified
 from accounts.services import IssuedToken
 
 
@@ -91,12 +89,6 @@ class MagicLinkConfirmSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-def marketplace_languages() -> list[str]:
-    """The languages this marketplace offers (all of settings.LANGUAGES off a marketplace)."""
-    languages = getattr(getattr(connection, "tenant", None), "languages", None)
-    return list(languages or [code for code, _ in settings.LANGUAGES])
 
 
 class MeUpdateSerializer(serializers.Serializer):

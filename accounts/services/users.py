@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress, get_emailconfirmation_model
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from accounts.selectors import marketplace_languages
 from accounts.services._common import (
     check_password,
     clean_email,
@@ -129,7 +129,7 @@ def user_update(
         user.display_name = display_name.strip()
         fields.append("display_name")
     if language is not None:
-        allowed = _marketplace_languages()
+        allowed = marketplace_languages()
         if language and language not in allowed:
             raise InvalidInput(
                 "This marketplace does not offer that language.",
@@ -141,8 +141,3 @@ def user_update(
     if fields:
         user.save(update_fields=fields)
     return user
-
-
-def _marketplace_languages() -> set[str]:
-    languages = getattr(getattr(connection, "tenant", None), "languages", None)
-    return set(languages or [code for code, _ in settings.LANGUAGES])

@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from catalog.media.images import inspect_image, process_image
 from catalog.media.services import (
-    _queue_processing,
     delete_files,
     has_primary,
     lock_owner,
+    media_processing_queue,
     refresh_completeness,
     store_processed,
 )
@@ -151,6 +151,6 @@ def _media_requeue(*, media_id: int, cutoff: datetime, now: datetime) -> str:
             locked.process_queued_at = now
             locked.save(update_fields=["process_attempts", "process_queued_at"])
             # A worker that still runs an earlier send is harmless: media_process is safe twice.
-            _queue_processing(locked.pk)
+            media_processing_queue(locked.pk)
             return "requeued"
     return _media_fail(media_id=media_id, reason=STUCK_FAILURE)

@@ -202,14 +202,14 @@ def _add_processing(owner: MediaOwner, data: bytes, info: ImageInfo, *, caption:
             stored = item.original.name or ""
             item.save()
             refresh_completeness(owner)
-            _queue_processing(item.pk)
+            media_processing_queue(item.pk)
     except BaseException:
         delete_files([stored], schema=schema, storage=MediaItem.original.field.storage)
         raise
     return item
 
 
-def _queue_processing(item_id: int) -> None:
+def media_processing_queue(item_id: int) -> None:
     # Sent after the commit, from the marketplace active now: the message carries its schema
     # even if the caller (a command provisioning several marketplaces) has switched since.
     # Robust: the upload is committed; a broker that is down is logged, not a 500 for it.
