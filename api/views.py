@@ -107,9 +107,8 @@ class MarketplaceView(APIView):
     )
     def patch(self, request):
         changes = validated(MarketplaceLimitsSerializer, request.data).validated_data
-        marketplace_limits_update(actor=request.user, changes=changes)
-        # Read fresh: this process's cache is cleared only once the change has committed.
-        return Response(_info(Marketplace.objects.get(pk=connection.tenant.pk)))
+        # The row as saved: this process's routing cache is cleared only after the commit.
+        return Response(_info(marketplace_limits_update(actor=request.user, changes=changes)))
 
 
 marketplace_detail = MarketplaceView.as_view()

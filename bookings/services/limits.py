@@ -163,7 +163,7 @@ def record_limits_change(marketplace: Marketplace, *, actor, before: dict, after
     )
 
 
-def marketplace_limits_update(*, actor, changes: LimitChanges) -> Limits:
+def marketplace_limits_update(*, actor, changes: LimitChanges) -> Marketplace:
     """Staff set the marketplace's anti-hoarding limits (0 = no limit), booking horizon and
     minimum payout (SETTING_RANGES)."""
     require_staff(actor)
@@ -187,4 +187,4 @@ def marketplace_limits_update(*, actor, changes: LimitChanges) -> Limits:
             setattr(marketplace, field, value)
         marketplace.save(update_fields=[*changes, "updated_at"])
         record_limits_change(marketplace, actor=actor, before=before, after=dict(changes))
-    return current_limits()
+    return marketplace
