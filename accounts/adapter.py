@@ -9,6 +9,7 @@ from allauth.utils import build_absolute_uri
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from api.throttles import client_address
 from config.errors import RateLimited
@@ -61,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         address = client_address(request)
         if not address:
-            raise PermissionDenied("Unable to determine the client's address.")
+            raise PermissionDenied(_("Unable to determine the client's address."))
         return address
 
     def authenticate(self, request, **credentials):

@@ -3,6 +3,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from accounts.language import activate_user_language
 from accounts.services import token_authenticate
 from config.errors import AuthenticationFailed
 
@@ -36,9 +37,11 @@ class BearerTokenAuthentication(BaseAuthentication):
                 _("Invalid token header. Token string should not contain invalid characters.")
             ) from exc
         try:
-            return token_authenticate(key=key)
+            user, token = token_authenticate(key=key)
         except AuthenticationFailed as exc:
             raise exceptions.AuthenticationFailed(exc.message, code=exc.code) from exc
+        activate_user_language(request, user)
+        return user, token
 
     def authenticate_header(self, request):
         return self.keyword

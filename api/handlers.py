@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -36,27 +37,27 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return _error(
             413,
             "request_too_large",
-            f"The request body is larger than {limit:,} bytes.",
+            _("The request body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"},
             {"max_bytes": limit},
         )
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        return _error(413, "request_too_large", "The request has too many fields or files.")
-    return _error(400, "malformed_request", "The request could not be understood.")
+        return _error(413, "request_too_large", _("The request has too many fields or files."))
+    return _error(400, "malformed_request", _("The request could not be understood."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not _is_api(request):
         return defaults.permission_denied(request, exception)
-    return _error(403, "forbidden", "You may not do this.")
+    return _error(403, "forbidden", _("You may not do this."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not _is_api(request):
         return defaults.page_not_found(request, exception)
-    return _error(404, "not_found", "No API operation has this address.")
+    return _error(404, "not_found", _("No API operation has this address."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not _is_api(request):
         return defaults.server_error(request)
-    return _error(500, "server_error", "Something went wrong on our side; it has been logged.")
+    return _error(500, "server_error", _("Something went wrong on our side; it has been logged."))

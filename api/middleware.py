@@ -1,6 +1,7 @@
 """Request guards that run before any view."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 NUL = "\x00"
 
@@ -30,8 +31,8 @@ class RejectNulInAddress:
             return JsonResponse(
                 {
                     "error": "invalid",
-                    "message": "The address may not contain NUL characters.",
-                    "details": {name: ["Contains a NUL character."] for name in bad},
+                    "message": _("The address may not contain NUL characters."),
+                    "details": {name: [_("Contains a NUL character.")] for name in bad},
                 },
                 status=400,
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -49,11 +50,12 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
             where = unstorable_at(data)
         except RecursionError:
-            raise ParseError("The JSON body is nested too deeply.") from None
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
         if where is not None:
             # What cannot be shown is shown as U+FFFD, the replacement character.
-            place = UNSTORABLE.sub("\ufffd", where) if where else "the top level"
+            place = UNSTORABLE.sub("\ufffd", where) if where else _("the top level")
             raise ParseError(
-                f"The JSON body may not contain NUL characters or lone surrogates (at {place})."
+                _("The JSON body may not contain NUL characters or lone surrogates (at %(place)s).")
+                % {"place": place}
             )
         return data

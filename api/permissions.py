@@ -1,5 +1,6 @@
 """Role checks shared by every app's API views."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
@@ -9,14 +10,14 @@ def _role(request) -> str | None:
 
 
 class IsProvider(BasePermission):
-    message = "Only providers may do this."
+    message = _("Only providers may do this.")
 
     def has_permission(self, request, view):
         return _role(request) == "provider"
 
 
 class IsCustomer(BasePermission):
-    message = "Only customers may do this."
+    message = _("Only customers may do this.")
 
     def has_permission(self, request, view):
         return _role(request) == "customer"
@@ -25,7 +26,7 @@ class IsCustomer(BasePermission):
 class IsMarketplaceStaff(BasePermission):
     """Staff of the current marketplace (its schema's users with role staff)."""
 
-    message = "Only this marketplace's staff may do this."
+    message = _("Only this marketplace's staff may do this.")
 
     def has_permission(self, request, view):
         return _role(request) == "staff" or bool(

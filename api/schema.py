@@ -10,7 +10,14 @@
 - **operation ids** of lists answered by ``catalog.api.common.page_of`` pages end in
   ``_list``, as drf-spectacular names lists of rows.
 - **400 ``invalid``** for a NUL character in the address (``api.middleware.RejectNulInAddress``)
-  on every operation that takes path or query parameters.
+  on every operation that takes path or query parameters, and for a body that does not parse
+  or validate on every operation that takes one.
+- **403 ``forbidden``** on every operation that needs a login: services refuse by role and by
+  relation (a customer asking for a provider's media, a stranger's booking), not only by
+  permission class.
+- **404 ``not_found``** on every operation with path parameters: an id of no row here (another
+  marketplace's included) or a value the route does not match; and on every paged list, for a
+  page past the last (or past the depth cap, ``page_too_deep``).
 
 Views keep documenting their own answers; these are added only where a view did not already
 document that status (a 400 of the view's own gets the NUL case appended to its description).
@@ -31,6 +38,15 @@ NUL_IN_ADDRESS = "`invalid`: a path or query value holds a NUL character (detail
 LOGIN_REQUIRED = (
     "`not_authenticated`: no credentials were sent; `authentication_failed`, "
     "`token_expired` or `token_revoked`: the token was refused."
+)
+INVALID_BODY = "`invalid` and more specific codes: the body does not parse or validate."
+FORBIDDEN = "`forbidden`: your role or relation to the resource does not allow this."
+NOT_FOUND = (
+    "`not_found`: no such resource here (ids of another marketplace included), or a path "
+    "value this address does not take."
+)
+PAGE_NOT_FOUND = (
+    "`not_found`: a page past the last; `page_too_deep`: past the depth cap (narrow the query)."
 )
 CREDENTIALS_REFUSED = (
     "`authentication_failed`, `token_expired` or `token_revoked`: a token was sent and "
@@ -75,13 +91,23 @@ class SoukAutoSchema(AutoSchema):
         if self.view.get_authenticators() and "401" not in responses:
             description = CREDENTIALS_REFUSED if self.allows_anonymous() else LOGIN_REQUIRED
             responses["401"] = self._error_response("401", description)
-        if operation.get("parameters"):
+        if not self.allows_anonymous() and "403" not in responses:
+            responses["403"] = self._error_response("403", FORBIDDEN)
+        parameters = operation.get("parameters", [])
+        if "404" not in responses:
+            if any(parameter["in"] == "path" for parameter in parameters):
+                responses["404"] = self._error_response("404", NOT_FOUND)
+            elif any(parameter["name"] == "page" for parameter in parameters):
+                responses["404"] = self._error_response("404", PAGE_NOT_FOUND)
+        if operation.get("requestBody") and "400" not in responses:
+            responses["400"] = self._error_response("400", INVALID_BODY)
+        if parameters:
             if "400" in responses:
                 own = responses["400"].get("description", "")
                 responses["400"]["description"] = f"{own} Also {NUL_IN_ADDRESS}".strip()
             else:
                 responses["400"] = self._error_response("400", NUL_IN_ADDRESS)
-            operation["responses"] = dict(sorted(responses.items()))
+        operation["responses"] = dict(sorted(responses.items()))
         return operation
 
     def _error_response(self, code: str, description: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ and providers with bulk_create (1 % of the providers deactivated), runs listings
 and ANALYZE, then runs the same
 mix of query shapes three ways, each evaluating one page of 20 plus the facets:
 
-* search: ``parse_search_params`` + ``listing_search`` in process;
+* search: ``ListingSearchQuerySerializer.search_params`` + ``listing_search`` in process;
 * api: GET /api/v1/search/listings/ through ``django.test.Client`` with the Host header (the
   whole Django stack: tenant middleware, DRF, serializers, JSON), in process, no network;
 * naive: the same filters with ``icontains`` over title, description, category name and
@@ -298,11 +298,12 @@ def _near(rng: random.Random, radius: int) -> dict:
 def run_selector(query: dict) -> int:
     from django.http import QueryDict
 
-    from catalog.search import listing_search, parse_search_params
+    from catalog.search import listing_search
+    from catalog.search_schema import ListingSearchQuerySerializer
 
     data = QueryDict(mutable=True)
     data.update({key: str(value) for key, value in query.items()})
-    params = parse_search_params(data, kind="listings")
+    params = ListingSearchQuerySerializer.search_params(data)
     page = listing_search(params=params)
     return len(page.items)
 

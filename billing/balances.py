@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from billing.models import PrepaidBalance
 from billing.money import Money
@@ -32,9 +33,9 @@ def prepaid_balances(*, customer) -> list[Money]:
 def prepaid_balance_credit(*, customer, amount: Money) -> Money:
     """Add money to the balance (a top-up, or a refund of unused minutes)."""
     if amount.amount_minor <= 0:
-        raise InvalidInput("A credit must be positive.", code="invalid_amount")
+        raise InvalidInput(_("A credit must be positive."), code="invalid_amount")
     with transaction.atomic():
-        balance, _ = PrepaidBalance.objects.select_for_update().get_or_create(
+        balance, _created = PrepaidBalance.objects.select_for_update().get_or_create(
             customer=customer, currency=amount.currency
         )
         balance.amount_minor += amount.amount_minor
@@ -45,12 +46,12 @@ def prepaid_balance_credit(*, customer, amount: Money) -> Money:
 def prepaid_balance_charge(*, customer, amount: Money) -> Money:
     """Take ``amount`` from the balance, all or nothing; 422 when it does not cover it."""
     if amount.amount_minor <= 0:
-        raise InvalidInput("A charge must be positive.", code="invalid_amount")
+        raise InvalidInput(_("A charge must be positive."), code="invalid_amount")
     updated = PrepaidBalance.objects.filter(
         customer=customer, currency=amount.currency, amount_minor__gte=amount.amount_minor
     ).update(amount_minor=F("amount_minor") - amount.amount_minor)
     if not updated:
         raise BusinessRuleViolation(
-            "The prepaid balance does not cover this charge.", code="insufficient_balance"
+            _("The prepaid balance does not cover this charge."), code="insufficient_balance"
         )
     return prepaid_balance(customer=customer, currency=amount.currency)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from bookings.models import Message, Notification, Thread, ThreadReadMark
 from bookings.roles import party_role
@@ -115,7 +116,7 @@ def thread_for(viewer, thread_id: int) -> tuple[ThreadWithReadState, str]:
     )
     role = role_in_thread(thread, viewer) if thread else None
     if thread is None or role is None:
-        raise NotFound("No such conversation.", code="thread_not_found")
+        raise NotFound(_("No such conversation."), code="thread_not_found")
     return thread, role
 
 
@@ -142,17 +143,16 @@ class MessagePage:
 
 
 def _cursor(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
+    """A message id (or a page size) from the query; None when it was not sent."""
+    if value is None:
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0:
+    if not (value.isascii() and value.isdigit()):
         raise InvalidInput(
-            f"“{name}” must be a message id.", code="invalid_cursor", details={name: ["Not an id."]}
+            _("“%(name)s” must be a message id.") % {"name": name},
+            code="invalid_cursor",
+            details={name: [_("Not an id.")]},
         )
-    return number
+    return int(value)
 
 
 def message_page(
@@ -166,9 +166,9 @@ def message_page(
     before_id, after_id = _cursor(before, "before"), _cursor(after, "after")
     if before_id is not None and after_id is not None:
         raise InvalidInput(
-            "Use either before or after, not both.",
+            _("Use either before or after, not both."),
             code="invalid_cursor",
-            details={"after": ["Not with before."]},
+            details={"after": [_("Not with before.")]},
         )
     size = _cursor(limit, "limit") or MESSAGE_PAGE_DEFAULT
     size = min(size, MESSAGE_PAGE_MAX)

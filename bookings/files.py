@@ -38,6 +38,7 @@ from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from PIL import Image
 
@@ -146,7 +147,9 @@ def _image(
     except MalformedImage as exc:
         if not strip_metadata:
             raise refusals.damaged(IMAGE, "") from None
-        raise corrupt(f"This image is damaged or malformed: {exc}.") from None
+        raise corrupt(
+            _("This image is damaged or malformed: %(reason)s.") % {"reason": exc}
+        ) from None
     if not strip_metadata:
         # Kept as sent; Pillow reads the headers of the walked copy.
         if _pillow_format(bare) != image_format:

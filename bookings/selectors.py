@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingEvent
 from catalog.models import TicketTier
@@ -23,9 +24,9 @@ def booking_list(*, viewer, role: str | None = None, state: str | None = None) -
     queryset = Booking.objects.select_related(*BOOKING_JOINS)
     if role is not None and role not in ROLES:
         raise InvalidInput(
-            "role must be customer or provider.",
+            _("role must be customer or provider."),
             code="invalid_filter",
-            details={"role": ["customer or provider."]},
+            details={"role": [_("customer or provider.")]},
         )
     if role == "customer":
         queryset = queryset.filter(customer=viewer)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog.api import favorites, listings, providers, taxonomy
+from catalog.api import favorites, listings, provider_profile, providers, taxonomy
 
 urlpatterns = [
     # Taxonomy
@@ -23,25 +23,25 @@ urlpatterns = [
         name="listing-type-detail",
     ),
     # The logged-in provider
-    path("provider-profile/", providers.OwnProfileView.as_view(), name="provider-profile"),
+    path("provider-profile/", provider_profile.OwnProfileView.as_view(), name="provider-profile"),
     path(
         "provider-profile/online/",
-        providers.OwnOnlineView.as_view(),
+        provider_profile.OwnOnlineView.as_view(),
         name="provider-profile-online",
     ),
     path(
         "provider-profile/listings/",
-        providers.OwnListingsView.as_view(),
+        provider_profile.OwnListingsView.as_view(),
         name="provider-profile-listings",
     ),
     path(
         "provider-profile/weekly-hours/",
-        providers.OwnWeeklyHoursView.as_view(),
+        provider_profile.OwnWeeklyHoursView.as_view(),
         name="provider-profile-weekly-hours",
     ),
     path(
         "provider-profile/availability/",
-        providers.OwnAvailabilityView.as_view(),
+        provider_profile.OwnAvailabilityView.as_view(),
         name="provider-profile-availability",
     ),
     # Public provider pages

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -196,7 +197,7 @@ class _MediaCollection(_MediaOwnerView):
         owner = self.get_owner(request, **kwargs)
         order = MediaOrderSerializer(data=request.data)
         if not order.is_valid():
-            raise InvalidInput('Send {"ids": [...]}.', details=order.errors)
+            raise InvalidInput(_('Send {"ids": [...]}.'), details=order.errors)
         items = services.media_reorder(
             owner=owner, ordered_ids=order.validated_data["ids"], actor=request.user
         )

@@ -20,14 +20,12 @@ from rest_framework.response import Response
 
 from api.throttles import ClientScopedRateThrottle
 from catalog.media_api import MediaItemSerializer
-from catalog.search import (
-    listing_search,
-    parse_search_params,
-    provider_search,
-    search_suggest,
+from catalog.search import listing_search, provider_search, search_suggest
+from catalog.search_schema import (
+    ListingSearchQuerySerializer,
+    ProviderSearchQuerySerializer,
+    SuggestQuerySerializer,
 )
-from catalog.search_schema import LISTING_PARAMETERS, PROVIDER_PARAMETERS, SUGGEST_PARAMETERS
-from config.errors import InvalidInput
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -66,6 +64,9 @@ class ProviderBriefSerializer(serializers.Serializer):
 
 
 class PackageOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        help_text="The package's id: the package_id that books it (POST /api/v1/bookings/)."
+    )
     tier = serializers.CharField()
     name = serializers.CharField()
     price_minor = serializers.IntegerField()
@@ -74,6 +75,9 @@ class PackageOutSerializer(serializers.Serializer):
 
 
 class TicketTierOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        help_text="The tier's id: the ticket_tier_id that books it (POST /api/v1/bookings/)."
+    )
     name = serializers.CharField()
     price_minor = serializers.IntegerField()
     remaining = serializers.IntegerField()
@@ -180,7 +184,7 @@ ERROR = inline_serializer(
     },
 )
 
-# --- parameters: catalog/search_schema.py ---------------------------------------------
+# --- parameters: catalog/search_schema.py (the serializers that validate them) ----------
 
 _THROTTLED = OpenApiResponse(
     ERROR,
@@ -196,6 +200,17 @@ _BAD_INPUT_EXAMPLE = OpenApiExample(
     },
     response_only=True,
     status_codes=["400"],
+)
+_SEARCH_BAD_INPUT = OpenApiResponse(
+    ERROR,
+    description="`unknown_filter`: a parameter this search does not take (all named in "
+    "details.unknown, the ones it takes in details.allowed). `invalid`: a value the schema "
+    "does not allow, a parameter given twice (only tags and badges repeat) or empty, a rule "
+    "between parameters the descriptions state (lat with lon; radius_km, sort=distance and "
+    "within_travel_radius=true need both; sort=relevance needs q; max_price not below "
+    "min_price), or a category or listing type this marketplace does not have; details "
+    "name each parameter. `invalid_cursor`: a cursor of another search or marketplace.",
+    examples=[_BAD_INPUT_EXAMPLE],
 )
 
 # --- views ----------------------------------------------------------------------------------
@@ -214,10 +229,10 @@ def _page_response(request, page, serializer_class) -> Response:
 
 @extend_schema(
     summary="Search published listings.",
-    parameters=LISTING_PARAMETERS,
+    parameters=[ListingSearchQuerySerializer],
     responses={
         200: _page_serializer("ListingSearchPage", ListingHitSerializer),
-        400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+        400: _SEARCH_BAD_INPUT,
         429: _THROTTLED,
     },
     examples=[
@@ -236,17 +251,17 @@ def _page_response(request, page, serializer_class) -> Response:
 @throttle_classes([ClientScopedRateThrottle])
 @throttle_scope("search")
 def listings_search_view(request):
-    params = parse_search_params(request.query_params, kind="listings")
+    params = ListingSearchQuerySerializer.search_params(request.query_params)
     page = listing_search(params=params, viewer=request.user)
     return _page_response(request, page, ListingHitSerializer)
 
 
 @extend_schema(
     summary="Search provider profiles.",
-    parameters=PROVIDER_PARAMETERS,
+    parameters=[ProviderSearchQuerySerializer],
     responses={
         200: _page_serializer("ProviderSearchPage", ProviderHitSerializer),
-        400: OpenApiResponse(ERROR, examples=[_BAD_INPUT_EXAMPLE]),
+        400: _SEARCH_BAD_INPUT,
         429: _THROTTLED,
     },
     examples=[
@@ -265,14 +280,14 @@ def listings_search_view(request):
 @throttle_classes([ClientScopedRateThrottle])
 @throttle_scope("search")
 def providers_search_view(request):
-    params = parse_search_params(request.query_params, kind="providers")
+    params = ProviderSearchQuerySerializer.search_params(request.query_params)
     page = provider_search(params=params, viewer=request.user)
     return _page_response(request, page, ProviderHitSerializer)
 
 
 @extend_schema(
     summary="Autocomplete: up to 10 listing titles, categories and provider names.",
-    parameters=SUGGEST_PARAMETERS,
+    parameters=[SuggestQuerySerializer],
     responses={
         200: inline_serializer(
             "SearchSuggestions",
@@ -294,7 +309,11 @@ def providers_search_view(request):
                 )
             },
         ),
-        400: ERROR,
+        400: OpenApiResponse(
+            ERROR,
+            description="`unknown_filter`: a parameter other than q. `invalid`: q missing, "
+            "given twice, or shorter than it may be.",
+        ),
         429: _THROTTLED,
     },
     examples=[
@@ -320,11 +339,5 @@ def providers_search_view(request):
 @throttle_classes([ClientScopedRateThrottle])
 @throttle_scope("suggest")
 def suggest_view(request):
-    unknown = sorted(set(request.query_params.keys()) - {"q", "format"})
-    if unknown:
-        raise InvalidInput(
-            "Unknown filter: " + ", ".join(unknown) + ".",
-            code="unknown_filter",
-            details={"unknown": unknown, "allowed": ["q"]},
-        )
-    return Response({"suggestions": search_suggest(q=request.query_params.get("q", ""))})
+    q = SuggestQuerySerializer.validated_query(request.query_params)["q"]
+    return Response({"suggestions": search_suggest(q=q)})

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Round
+from django.utils.translation import gettext as _
 
 from catalog.models import (
     AvailabilityEntry,
@@ -73,7 +74,7 @@ def _profile_queryset() -> QuerySet[ProviderProfile]:
 def provider_profile_get(*, provider_id: int) -> ProviderProfile:
     profile = _profile_queryset().filter(pk=provider_id).first()
     if profile is None:
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     return profile
 
 
@@ -104,14 +105,14 @@ def provider_profile_public(*, provider_id: int) -> ProviderProfile:
         .first()
     )
     if profile is None:
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     return profile
 
 
 def provider_profile_own(*, user) -> ProviderProfile:
     profile = _profile_queryset().filter(user=user).first()
     if profile is None:
-        raise NotFound("Create your provider profile first.", code="no_profile")
+        raise NotFound(_("Create your provider profile first."), code="no_profile")
     return profile
 
 
@@ -167,7 +168,7 @@ def listing_get(*, viewer, listing_id: int | None = None, slug: str | None = Non
     lookup = {"pk": listing_id} if listing_id is not None else {"slug": slug}
     listing = _listing_queryset().filter(**lookup).first()
     if listing is None or not listing_visible(listing=listing, viewer=viewer):
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 

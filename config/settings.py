@@ -70,6 +70,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "rest_framework",
+    "api",
     # API tokens are accounts.ApiToken; rest_framework.authtoken is gone (its table is dropped
     # by accounts' migration 0002).
     "drf_spectacular",
@@ -109,13 +110,15 @@ MIDDLEWARE = [
     "config.security.ContentSecurityPolicyMiddleware",
     "tenants.routing.MarketplaceRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "api.middleware.RejectNulInAddress",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen, so its 400 speaks the request's language.
+    "api.middleware.RejectNulInAddress",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -269,11 +272,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # Security, 401 and the NUL 400 of every operation derived from its view (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.SoukAutoSchema",
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only: form encodings would turn every typed field into a string the
+    # serializers then coerce. Views that take files name their own parsers (multipart).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("SOUK_AUTH_THROTTLE", "30/min"),
@@ -322,6 +323,8 @@ DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية")]
+# The project's own catalog (locale/ar/LC_MESSAGES/django.po, compiled .mo committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from config.errors import ServiceError
 from tenants import services
@@ -36,11 +37,15 @@ class DomainForm(forms.ModelForm):
         domain = self.cleaned_data["domain"].strip().lower().rstrip(".")
         if self.instance.pk and domain != self.instance.domain:
             # Renaming a row would move its traffic without a trace: add and delete instead.
-            raise ValidationError("A domain cannot be renamed: add the new one, delete this one.")
+            raise ValidationError(
+                _("A domain cannot be renamed: add the new one, delete this one.")
+            )
         if not services.HOST_PATTERN.match(domain):
-            raise ValidationError(f"{domain!r} is not a valid host name.")
+            raise ValidationError(
+                _("%(domain)s is not a valid host name.") % {"domain": repr(domain)}
+            )
         if domain in settings.SOUK_OPERATOR_HOSTS:
-            raise ValidationError("That host serves the operator console.")
+            raise ValidationError(_("That host serves the operator console."))
         return domain
 
 
@@ -56,7 +61,7 @@ class DomainFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         if sum(bool(form.cleaned_data.get("is_primary")) for form in self._kept()) != 1:
-            raise ValidationError("A marketplace has exactly one primary domain.")
+            raise ValidationError(_("A marketplace has exactly one primary domain."))
 
     def save(self, commit: bool = True):
         if commit:

@@ -21,6 +21,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import set_urlconf
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tenants.db import connection
 from tenants.models import Domain, Marketplace
@@ -131,6 +133,11 @@ for _model in (Marketplace, Domain):
     post_delete.connect(_on_change, sender=_model, dispatch_uid=f"routing-del-{_model.__name__}")
 
 
+def _in_request_language(request):
+    """These answers come before LocaleMiddleware has chosen the request's language."""
+    return translation.override(translation.get_language_from_request(request))
+
+
 def _error_response(request, status: int, code: str, message: str, template: str):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": code, "message": message, "details": {}}, status=status)
@@ -149,9 +156,10 @@ class MarketplaceRoutingMiddleware:
         try:
             host = request.get_host().rsplit(":", 1)[0].lower()
         except DisallowedHost:
+            with _in_request_language(request):
+                message = _("The Host header is not valid.")
             return JsonResponse(
-                {"error": "bad_host", "message": "The Host header is not valid.", "details": {}},
-                status=400,
+                {"error": "bad_host", "message": message, "details": {}}, status=400
             )
         if host.startswith("www."):
             host = host[4:]
@@ -166,21 +174,24 @@ class MarketplaceRoutingMiddleware:
         marketplace = routing_cache.lookup(host)
         # A deleted marketplace is gone for its visitors; only its rows wait for the purge.
         if marketplace is None or marketplace.status == Marketplace.Status.DELETED:
-            return _error_response(
-                request,
-                404,
-                "unknown_marketplace",
-                "No marketplace is served at this address.",
-                "souk/unknown_host.html",
-            )
+            with _in_request_language(request):
+                return _error_response(
+                    request,
+                    404,
+                    "unknown_marketplace",
+                    _("No marketplace is served at this address."),
+                    "souk/unknown_host.html",
+                )
         if not marketplace.is_active:
-            return _error_response(
-                request,
-                503,
-                "marketplace_suspended",
-                f"{marketplace.name} is temporarily unavailable.",
-                "souk/suspended.html",
-            )
+            with _in_request_language(request):
+                return _error_response(
+                    request,
+                    503,
+                    "marketplace_suspended",
+                    _("%(marketplace)s is temporarily unavailable.")
+                    % {"marketplace": marketplace.name},
+                    "souk/suspended.html",
+                )
         marketplace.domain_url = host
         request.tenant = marketplace
         connection.set_tenant(marketplace)

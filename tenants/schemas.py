@@ -15,6 +15,7 @@ from functools import cache
 from django.conf import settings
 from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
@@ -42,8 +43,12 @@ class SchemaExists(InvalidInput):
 
     def __init__(self, schema: str):
         super().__init__(
-            f"A schema named {schema!r} already exists; no marketplace can be made in it.",
-            details={"slug": f"Its schema {schema!r} exists already; choose another slug."},
+            _("A schema named %(schema)s already exists; no marketplace can be made in it.")
+            % {"schema": repr(schema)},
+            details={
+                "slug": _("Its schema %(schema)s exists already; choose another slug.")
+                % {"schema": repr(schema)}
+            },
         )
         self.schema = schema
 

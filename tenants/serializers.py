@@ -2,16 +2,36 @@ from datetime import datetime
 
 from rest_framework import serializers
 
-from tenants.models import Marketplace
+from tenants.models import SLUG_PATTERN, Marketplace
+from tenants.presets import all_presets
 from tenants.services import purge_after
+from tenants.services.provisioning import HOST_PATTERN
 
 
 class MarketplaceCreateSerializer(serializers.Serializer):
-    preset = serializers.CharField(max_length=40)
+    preset = serializers.ChoiceField(choices=[])
     name = serializers.CharField(max_length=120)
-    owner_email = serializers.CharField(max_length=254)
-    domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
-    slug = serializers.CharField(max_length=42, required=False, allow_blank=True)
+    owner_email = serializers.EmailField(max_length=254)
+    domain = serializers.RegexField(
+        HOST_PATTERN.pattern,
+        max_length=253,
+        required=False,
+        allow_blank=True,
+        help_text="A lowercase host name not yet taken; blank: the slug under SOUK_BASE_DOMAIN.",
+    )
+    slug = serializers.RegexField(
+        SLUG_PATTERN,
+        max_length=42,
+        required=False,
+        allow_blank=True,
+        help_text="Not yet taken nor reserved; blank: made from the name.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        preset = self.fields["preset"]
+        assert isinstance(preset, serializers.ChoiceField)
+        preset.choices = sorted(all_presets())
 
 
 class MarketplaceOutSerializer(serializers.ModelSerializer):

@@ -56,7 +56,10 @@ class MarketplaceListCreate(APIView):
 
     @extend_schema(
         request=MarketplaceCreateSerializer,
-        responses={201: MarketplaceOutSerializer},
+        responses={
+            201: MarketplaceOutSerializer,
+            400: error("`invalid`: fields not valid; `taken`: the slug or domain is taken."),
+        },
         summary="Launch a marketplace from a preset",
     )
     def post(self, request):
@@ -91,9 +94,13 @@ class MarketplaceDetail(_OneMarketplace):
         return Response(MarketplaceOutSerializer(self.get_object(slug)).data)
 
     @extend_schema(
-        responses=MarketplaceOutSerializer,
+        responses={
+            200: MarketplaceOutSerializer,
+            409: error("`already_deleted`."),
+        },
         summary="Delete a marketplace (soft: purged after the grace period, restorable until)",
-        description="Needs the operator permission tenants.delete_marketplace.",
+        description="Needs the operator permission tenants.delete_marketplace. The marketplace "
+        "stays readable here, with status `deleted` and `purge_after`, until it is purged.",
     )
     def delete(self, request, slug):
         marketplace = services.marketplace_delete(
@@ -103,7 +110,14 @@ class MarketplaceDetail(_OneMarketplace):
 
 
 class MarketplaceSuspend(_OneMarketplace):
-    @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Suspend")
+    @extend_schema(
+        request=None,
+        responses={
+            200: MarketplaceOutSerializer,
+            409: error("`already_suspended`, or `deleted` (restore it first)."),
+        },
+        summary="Suspend",
+    )
     def post(self, request, slug):
         marketplace = services.marketplace_suspend(
             marketplace=self.get_object(slug), actor=_actor(request)
@@ -112,7 +126,14 @@ class MarketplaceSuspend(_OneMarketplace):
 
 
 class MarketplaceResume(_OneMarketplace):
-    @extend_schema(request=None, responses=MarketplaceOutSerializer, summary="Resume")
+    @extend_schema(
+        request=None,
+        responses={
+            200: MarketplaceOutSerializer,
+            409: error("`already_active`, or `deleted` (restore it first)."),
+        },
+        summary="Resume",
+    )
     def post(self, request, slug):
         marketplace = services.marketplace_resume(
             marketplace=self.get_object(slug), actor=_actor(request)
@@ -123,7 +144,10 @@ class MarketplaceResume(_OneMarketplace):
 class MarketplaceRestore(_OneMarketplace):
     @extend_schema(
         request=None,
-        responses=MarketplaceOutSerializer,
+        responses={
+            200: MarketplaceOutSerializer,
+            409: error("`not_deleted`, or `grace_period_over`."),
+        },
         summary="Restore a deleted marketplace within the grace period",
         description="Needs the operator permission tenants.delete_marketplace.",
     )

@@ -8,6 +8,7 @@ with a growing lock-out (``accounts.services.login_limits``).
 """
 
 from django.contrib.auth import logout
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -32,7 +33,7 @@ from accounts.api.serializers import (
 from accounts.models import ApiToken
 from api.throttles import AuthMailThrottle, ClientScopedRateThrottle
 
-SENT_IF_KNOWN = "If an account on this marketplace uses this address, we have sent it an e-mail."
+SENT_IF_KNOWN = _("If an account on this marketplace uses this address, we have sent it an e-mail.")
 THROTTLED = error("`throttled`: too many requests from this client; see Retry-After.")
 
 
@@ -221,7 +222,7 @@ class PasswordResetConfirmView(AuthView):
     )
     def post(self, request):
         services.password_reset_confirm(**self.validated(PasswordResetConfirmSerializer, request))
-        return Response({"detail": "The password is changed; log in with it."})
+        return Response({"detail": _("The password is changed; log in with it.")})
 
 
 class MagicLinkView(MailingAuthView):

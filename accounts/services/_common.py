@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.adapter import marketplace_url
 from accounts.models import User
@@ -41,7 +42,7 @@ def clean_email(email: str) -> str:
         validate_email(email)
     except ValidationError as exc:
         raise InvalidInput(
-            "Enter a valid e-mail address.",
+            _("Enter a valid e-mail address."),
             code="invalid_email",
             details={"email": list(exc.messages)},
         ) from exc
@@ -57,9 +58,9 @@ def email_taken(email: str) -> bool:
 
 def email_taken_error() -> InvalidInput:
     return InvalidInput(
-        "An account with this e-mail address already exists; log in or reset the password.",
+        _("An account with this e-mail address already exists; log in or reset the password."),
         code="email_taken",
-        details={"email": ["This e-mail address is already registered."]},
+        details={"email": [_("This e-mail address is already registered.")]},
     )
 
 
@@ -68,7 +69,7 @@ def check_password(password: str, *, user: User) -> None:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise InvalidInput(
-            "Choose a stronger password.",
+            _("Choose a stronger password."),
             code="weak_password",
             details={"password": list(exc.messages)},
         ) from exc

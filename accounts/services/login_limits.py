@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services._common import normalize_email
@@ -185,8 +186,11 @@ def _decrement(key: str) -> None:
 def _locked(seconds_left: float) -> RateLimited:
     retry_after = max(1, math.ceil(seconds_left))
     return RateLimited(
-        f"Too many failed log-in attempts; try again in {retry_after} seconds, or log in "
-        "with a link sent by e-mail.",
+        _(
+            "Too many failed log-in attempts; try again in %(retry_after)s seconds, or log in "
+            "with a link sent by e-mail."
+        )
+        % {"retry_after": retry_after},
         code="login_locked",
         details={"retry_after": retry_after},
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.adapter import marketplace_url
 from accounts.models import User
@@ -99,7 +100,7 @@ def _magic_link_user(token: str, *, lock: bool) -> User:
         data = _magic_link_signer().unsign_object(token, max_age=MAGIC_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise InvalidInput(
-            "This log-in link has expired; ask for a new one.", code="token_expired"
+            _("This log-in link has expired; ask for a new one."), code="token_expired"
         ) from exc
     except (signing.BadSignature, ValueError) as exc:
         raise _invalid_magic_link() from exc
@@ -118,6 +119,6 @@ def _magic_link_user(token: str, *, lock: bool) -> User:
 
 def _invalid_magic_link() -> InvalidInput:
     return InvalidInput(
-        "This log-in link is not valid: it was already used or replaced by a newer one.",
+        _("This log-in link is not valid: it was already used or replaced by a newer one."),
         code="invalid_token",
     )

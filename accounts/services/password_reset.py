@@ -7,6 +7,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.utils import url_str_to_user_pk, user_pk_to_url_str
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services._common import (
@@ -51,7 +52,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     generator = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR()
     if user is None or not generator.check_token(user, token):
         raise InvalidInput(
-            "This password reset link is not valid: it has expired or was already used.",
+            _("This password reset link is not valid: it has expired or was already used."),
             code="invalid_token",
         )
     check_password(new_password, user=user)

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
 from accounts.selectors import user_email_verified
@@ -60,14 +61,14 @@ def token_login(*, email: str, password: str, request: HttpRequest) -> IssuedTok
     )
     if user is None:
         raise AuthenticationFailed(
-            "The e-mail address or the password is not correct.", code="invalid_credentials"
+            _("The e-mail address or the password is not correct."), code="invalid_credentials"
         )
     if not user_email_verified(user=user):
         resend_key = f"accounts:verification-resent:{user.pk}:{user.date_joined.timestamp()}"
         if cache.add(resend_key, 1, VERIFICATION_RESEND_INTERVAL):
             queue_mail("send_verification_email", user_id=user.pk, signup=False)
         raise NotAllowed(
-            "Confirm your e-mail address first: follow the link we sent you.",
+            _("Confirm your e-mail address first: follow the link we sent you."),
             code="email_unverified",
         )
     return token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
@@ -90,7 +91,7 @@ def operator_token_login(*, email: str, password: str, request: HttpRequest) -> 
     user = login_guarded(email=email, client=client_address(request), check=check)
     if user is None:
         raise AuthenticationFailed(
-            "The e-mail address or the password is not correct.", code="invalid_credentials"
+            _("The e-mail address or the password is not correct."), code="invalid_credentials"
         )
     return token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
 
@@ -132,14 +133,14 @@ def token_authenticate(*, key: str) -> tuple[User, ApiToken]:
     expired, or issued under a password that has since changed."""
     token = ApiToken.objects.select_related("user").filter(key_hash=key_digest(key)).first()
     if token is None or not token.user.is_active:
-        raise AuthenticationFailed("This token is not valid; log in again.")
+        raise AuthenticationFailed(_("This token is not valid; log in again."))
     now = timezone.now()
     if token.is_expired(now):
-        raise AuthenticationFailed("This token has expired; log in again.", code="token_expired")
+        raise AuthenticationFailed(_("This token has expired; log in again."), code="token_expired")
     if not _fingerprint_matches(token, token.user):
         token.delete()
         raise AuthenticationFailed(
-            "This token was revoked by a password change; log in again.", code="token_revoked"
+            _("This token was revoked by a password change; log in again."), code="token_revoked"
         )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).filter(
@@ -152,9 +153,11 @@ def token_authenticate(*, key: str) -> tuple[User, ApiToken]:
 def token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of ``user``'s tokens; another user's id is NotFound, like an unknown one."""
     in_range = 0 < token_id < 2**63  # a bigint column: larger ids cannot exist
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete() if in_range else (0, {})
+    deleted, _per_model = (
+        ApiToken.objects.filter(user=user, pk=token_id).delete() if in_range else (0, {})
+    )
     if not deleted:
-        raise NotFound("No such token.", code="not_found")
+        raise NotFound(_("No such token."), code="not_found")
 
 
 def token_revoke_all(*, user: User) -> int:

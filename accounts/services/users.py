@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress, get_emailconfirmation_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import marketplace_languages
@@ -67,9 +68,9 @@ def user_signup(
     display_name = display_name.strip()
     if role not in SIGNUP_ROLES:
         raise InvalidInput(
-            "Sign up as a customer or a provider.",
+            _("Sign up as a customer or a provider."),
             code="role_not_allowed",
-            details={"role": ["Choose customer or provider."]},
+            details={"role": [_("Choose customer or provider.")]},
         )
     if email_taken(email):
         raise email_taken_error()
@@ -108,7 +109,7 @@ def email_verify(*, key: str) -> User:
             raise _invalid_verification_key()
         if not set_verified(address):
             raise InvalidInput(
-                "This e-mail address is already verified for another account.",
+                _("This e-mail address is already verified for another account."),
                 code="email_taken",
             )
     return address.user
@@ -116,7 +117,7 @@ def email_verify(*, key: str) -> User:
 
 def _invalid_verification_key() -> InvalidInput:
     return InvalidInput(
-        "This verification link is not valid: it has expired or was already used.",
+        _("This verification link is not valid: it has expired or was already used."),
         code="invalid_key",
     )
 
@@ -132,9 +133,14 @@ def user_update(
         allowed = marketplace_languages()
         if language and language not in allowed:
             raise InvalidInput(
-                "This marketplace does not offer that language.",
+                _("This marketplace does not offer that language."),
                 code="invalid",
-                details={"language": [f"Choose one of: {', '.join(sorted(allowed))}."]},
+                details={
+                    "language": [
+                        _("Choose one of: %(languages)s.")
+                        % {"languages": ", ".join(sorted(allowed))}
+                    ]
+                },
             )
         user.language = language
         fields.append("language")

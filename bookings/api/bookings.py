@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -147,13 +148,14 @@ class BookingTransitionView(APIView):
         if transition in DEDICATED:
             services.booking_for(request.user, booking_id)  # 404 first for strangers
             raise StateConflict(
-                f"Use {DEDICATED[transition].format(id=booking_id)} for this step.",
+                _("Use %(endpoint)s for this step.")
+                % {"endpoint": DEDICATED[transition].format(id=booking_id)},
                 code="use_dedicated_endpoint",
             )
         services.booking_transition(
             booking_id=booking_id, transition=transition, actor=request.user, data=data
         )
-        booking, _ = services.booking_for(request.user, booking_id)
+        booking, _role = services.booking_for(request.user, booking_id)
         return Response(_detail(request, booking))
 
 

@@ -4,6 +4,8 @@ notification feed. Only the two parties see a thread (staff: read-only); anyone 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -155,11 +157,11 @@ class BookingThreadView(APIView):
         responses={200: ThreadSerializer, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, _ = booking_for(request.user, booking_id)
+        booking, _role = booking_for(request.user, booking_id)
         thread_id = selectors.thread_id_of_booking(booking.pk)
         if thread_id is None:
-            raise NotFound("This booking has no conversation.", code="thread_not_found")
-        thread, _ = selectors.thread_for(request.user, thread_id)
+            raise NotFound(_("This booking has no conversation."), code="thread_not_found")
+        thread, _role = selectors.thread_for(request.user, thread_id)
         return Response(_thread_data(request, thread))
 
 
@@ -247,15 +249,17 @@ class MessageAttachmentView(APIView):
         tags=TAGS,
         summary="Download a message's attachment (the thread's parties and staff only).",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, in its own content type."
+            ),
             404: NOT_FOUND,
         },
     )
     def get(self, request, thread_id: int, message_id: int):
-        thread, _ = selectors.thread_for(request.user, thread_id)
+        thread, _role = selectors.thread_for(request.user, thread_id)
         message = Message.objects.filter(pk=message_id, thread=thread).first()
         if message is None or not message.attachment:
-            raise NotFound("No such attachment.", code="attachment_not_found")
+            raise NotFound(_("No such attachment."), code="attachment_not_found")
         return file_download(
             message.attachment, name=message.attachment_name, content_type=message.attachment_type
         )

@@ -368,7 +368,9 @@ class DeliveryFileView(_RawView):
         tags=DELIVERY_TAGS,
         summary="Download a delivered file (the parties and staff).",
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, in its own content type."
+            ),
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api import fields
@@ -187,7 +188,7 @@ class BookingCreateSerializer(serializers.Serializer):
         errors: dict[str, list[str]] = {}
         for name, other in (("starts_at", "ends_at"), ("ends_at", "starts_at")):
             if other in given and name not in given:
-                errors[name] = [f"Required together with {other}."]
+                errors[name] = [_("Required together with %(other)s.") % {"other": other}]
         pricing = (
             Listing.objects.filter(pk=attrs["listing_id"])
             .values_list("listing_type__pricing", flat=True)
@@ -196,7 +197,9 @@ class BookingCreateSerializer(serializers.Serializer):
         # An unknown listing is the service's 404, with the other marketplaces' ids.
         if pricing in FIELDS_BY_PRICING:
             for name in sorted(given - FIELDS_BY_PRICING[pricing]):
-                errors.setdefault(name, []).append(f"Not read when booking a {pricing} listing.")
+                errors.setdefault(name, []).append(
+                    _("Not read when booking a %(pricing)s listing.") % {"pricing": pricing}
+                )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing.money import Money
 from bookings.models import RELEASED_STATES, Actor, Attendee, Booking, LiveSession, Thread
@@ -67,23 +68,26 @@ def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
     type's longest slot, and inside the provider's free time (catalog's calendar rule)."""
     if starts_at is None or ends_at is None:
         raise InvalidInput(
-            "A date booking needs a start and an end.",
+            _("A date booking needs a start and an end."),
             code="slot_required",
-            details={"starts_at": ["Required."], "ends_at": ["Required."]},
+            details={"starts_at": [_("Required.")], "ends_at": [_("Required.")]},
         )
     if ends_at <= starts_at:
-        raise _bad("The end must come after the start.", "ends_at", "invalid_slot")
+        raise _bad(_("The end must come after the start."), "ends_at", "invalid_slot")
     if ends_at - starts_at < MIN_SLOT:
-        raise _bad("A booking lasts at least 15 minutes.", "ends_at", "invalid_slot")
+        raise _bad(_("A booking lasts at least 15 minutes."), "ends_at", "invalid_slot")
     if starts_at <= now:
-        raise _bad("The start must be in the future.", "starts_at", "slot_in_past")
+        raise _bad(_("The start must be in the future."), "starts_at", "slot_in_past")
     max_hours = listing.listing_type.config.get("max_slot_hours", MAX_SLOT_HOURS)
     if ends_at - starts_at > timedelta(hours=max_hours):
         raise BusinessRuleViolation(
-            f"A booking of this listing lasts at most {max_hours} hours.",
+            _("A booking of this listing lasts at most %(max_hours)s hours.")
+            % {"max_hours": max_hours},
             code="slot_too_long",
             details={
-                "ends_at": [f"At most {max_hours} hours after starts_at."],
+                "ends_at": [
+                    _("At most %(max_hours)s hours after starts_at.") % {"max_hours": max_hours}
+                ],
                 "max_slot_hours": max_hours,
             },
         )
@@ -94,9 +98,12 @@ def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
     # Checked before the calendar is read: a date like 9999-12-31 has no day after it.
     if ends_at > now + timedelta(days=horizon):
         raise BusinessRuleViolation(
-            f"Bookings can be made at most {horizon} days ahead.",
+            _("Bookings can be made at most %(horizon)s days ahead.") % {"horizon": horizon},
             code="beyond_horizon",
-            details={"ends_at": [f"At most {horizon} days from now."], "horizon_days": horizon},
+            details={
+                "ends_at": [_("At most %(horizon)s days from now.") % {"horizon": horizon}],
+                "horizon_days": horizon,
+            },
         )
     _check_available(listing.provider_id, starts_at, ends_at)
 
@@ -119,8 +126,8 @@ def _check_available(provider_id: int, starts_at: datetime, ends_at: datetime) -
         _blocked, free = calendar[day]
         if not any(start <= first and last <= end for start, end in free):
             raise StateConflict(
-                f"The provider is not available on {day.isoformat()} from {hhmm(first)} "
-                f"to {hhmm(last)}.",
+                _("The provider is not available on %(date)s from %(start)s to %(end)s.")
+                % {"date": day.isoformat(), "start": hhmm(first), "end": hhmm(last)},
                 code="provider_unavailable",
                 details={
                     "date": day.isoformat(),
@@ -138,7 +145,7 @@ def _listing(listing_id: int) -> Listing:
         .first()
     )
     if listing is None:
-        raise NotFound("No such listing on sale.", code="listing_not_found")
+        raise NotFound(_("No such listing on sale."), code="listing_not_found")
     return listing
 
 
@@ -152,10 +159,10 @@ def _package(listing: Listing, package_id: int | None) -> ListingPackage:
         .first()
     )
     if package is None:
-        raise _bad("Choose one of this gig's packages.", "package_id", "invalid_package")
+        raise _bad(_("Choose one of this gig's packages."), "package_id", "invalid_package")
     if package.archived_at is not None:
         raise _bad(
-            "This package is no longer offered; choose one of the gig's current packages.",
+            _("This package is no longer offered; choose one of the gig's current packages."),
             "package_id",
             "package_archived",
         )
@@ -165,7 +172,7 @@ def _package(listing: Listing, package_id: int | None) -> ListingPackage:
 def _attendees(request: BookingRequest, customer) -> list[dict[str, str]]:
     given = request.attendees or []
     if given and len(given) != request.quantity:
-        raise _bad("Name one attendee per ticket, or none.", "attendees")
+        raise _bad(_("Name one attendee per ticket, or none."), "attendees")
     if not given:
         holder = {"name": customer.display_name or customer.email, "email": customer.email}
         return [holder] * request.quantity
@@ -173,7 +180,7 @@ def _attendees(request: BookingRequest, customer) -> list[dict[str, str]]:
     for item in given:
         name = str(item.get("name", "")).strip()[:120]
         if not name:
-            raise _bad("Every attendee needs a name.", "attendees")
+            raise _bad(_("Every attendee needs a name."), "attendees")
         cleaned.append({"name": name, "email": str(item.get("email", "")).strip()[:254]})
     return cleaned
 
@@ -181,7 +188,7 @@ def _attendees(request: BookingRequest, customer) -> list[dict[str, str]]:
 def booking_create(*, actor, request: BookingRequest) -> Booking:
     """Make a booking of a published listing as its customer; see BookingRequest."""
     if not actor.is_authenticated:
-        raise NotFound("No such listing on sale.", code="listing_not_found")
+        raise NotFound(_("No such listing on sale."), code="listing_not_found")
     now = timezone.now()
     with transaction.atomic():
         # Anti-hoarding: one customer's bookings are made one after the other.
@@ -190,7 +197,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         check_booking_rate(customer_id=actor.pk, limits=limits, now=now)
         listing = _listing(request.listing_id)
         if listing.provider.user_id == actor.pk:
-            raise BusinessRuleViolation("You cannot book your own listing.", code="own_listing")
+            raise BusinessRuleViolation(_("You cannot book your own listing."), code="own_listing")
         listing_type = listing.listing_type
         process = get_process(listing_type.process)
         booking = Booking(
@@ -210,9 +217,9 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             <= request.quantity
             <= (MAX_TICKETS_PER_ORDER if pricing == Pricing.TICKETS else MAX_PRODUCTS_PER_ORDER)
         ):
-            raise _bad("That quantity cannot be ordered.", "quantity", "invalid_quantity")
+            raise _bad(_("That quantity cannot be ordered."), "quantity", "invalid_quantity")
         if pricing not in (Pricing.TICKETS, Pricing.PRODUCT) and request.quantity != 1:
-            raise _bad("This listing is booked one at a time.", "quantity", "invalid_quantity")
+            raise _bad(_("This listing is booked one at a time."), "quantity", "invalid_quantity")
 
         session = None
         for_later = False
@@ -239,13 +246,13 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 .first()
             )
             if tier is None:
-                raise _bad("Choose one of this event's ticket tiers.", "ticket_tier_id")
+                raise _bad(_("Choose one of this event's ticket tiers."), "ticket_tier_id")
             if (tier.sales_start and now < tier.sales_start) or (
                 tier.sales_end and now > tier.sales_end
             ):
-                raise StateConflict("Sales for this tier are closed.", code="sales_closed")
+                raise StateConflict(_("Sales for this tier are closed."), code="sales_closed")
             if listing.starts_at and listing.starts_at <= now:
-                raise StateConflict("This event has started.", code="event_started")
+                raise StateConflict(_("This event has started."), code="event_started")
             attendees = _attendees(request, actor)
             take_tickets(tier, request.quantity)
             booking.ticket_tier, booking.quantity = tier, request.quantity
@@ -254,13 +261,15 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             channels = listing_type.config.get("channels", [])
             if request.channel not in channels:
                 raise _bad(
-                    f"Choose a channel: {', '.join(channels)}.", "channel", "invalid_channel"
+                    _("Choose a channel: %(channels)s.") % {"channels": ", ".join(channels)},
+                    "channel",
+                    "invalid_channel",
                 )
             assert request.channel is not None  # one of the listing type's channels
             rate = listing.provider.per_minute_rates.get(request.channel) or listing.price_minor
             if not rate:
                 raise BusinessRuleViolation(
-                    "This reader has no rate for that channel.", code="no_rate"
+                    _("This reader has no rate for that channel."), code="no_rate"
                 )
             session = LiveSession(channel=request.channel, rate_minor=int(rate))
             for_later = session_request_check(listing)
@@ -272,7 +281,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
                 booking, Money(listing.price_minor, listing.currency).times(request.quantity)
             )
         else:  # pragma: no cover - the listing type's choices are closed
-            raise BusinessRuleViolation("This listing cannot be booked.", code="not_bookable")
+            raise BusinessRuleViolation(_("This listing cannot be booked."), code="not_bookable")
 
         units = booking.quantity if counts_units(listing) else 0
         # A date booking starts as an inquiry: its request's guard checks the holds.

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing import refunds
 from bookings import files
@@ -41,10 +42,14 @@ Resolution = Dispute.Resolution
 def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{field.title()} is required.", details={field: ["Required."]})
+        raise InvalidInput(
+            _("%(field)s is required.") % {"field": field.title()},
+            details={field: [_("Required.")]},
+        )
     if len(text) > limit:
         raise InvalidInput(
-            f"At most {limit} characters.", details={field: [f"At most {limit} characters."]}
+            _("At most %(limit)s characters.") % {"limit": limit},
+            details={field: [_("At most %(limit)s characters.") % {"limit": limit}]},
         )
     return text
 
@@ -70,22 +75,23 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
         booking, role = booking_for(actor, booking_id, lock=True)
         move = get_process(booking.process).transitions.get("dispute")
         if move is None:
-            raise StateConflict("This kind of booking has no disputes.", code="not_disputable")
+            raise StateConflict(_("This kind of booking has no disputes."), code="not_disputable")
         if Dispute.objects.filter(booking=booking).exists():
-            raise StateConflict("This booking is already disputed.", code="already_disputed")
+            raise StateConflict(_("This booking is already disputed."), code="already_disputed")
         if role not in move.actors:
             raise NotAllowed(
-                "Only the customer or the provider opens a dispute.", code="wrong_actor"
+                _("Only the customer or the provider opens a dispute."), code="wrong_actor"
             )
         if booking.state not in move.sources:
             raise StateConflict(
-                f"A booking that is {booking.state.replace('_', ' ')} cannot be disputed.",
+                _("A booking that is %(state)s cannot be disputed.")
+                % {"state": booking.state.replace("_", " ")},
                 code="wrong_state",
                 details={"state": booking.state},
             )
         opened_at = window_opened_at(booking)
         if opened_at is None or booking.paid_minor <= 0:
-            raise StateConflict("Only a paid booking can be disputed.", code="not_paid")
+            raise StateConflict(_("Only a paid booking can be disputed."), code="not_paid")
         days = int(
             booking.listing.listing_type.config.get(
                 "dispute_window_days", DEFAULT_DISPUTE_WINDOW_DAYS
@@ -94,7 +100,7 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
         closes_at = opened_at + timedelta(days=days)
         if now > closes_at:
             raise StateConflict(
-                f"Disputes are opened within {days} days.",
+                _("Disputes are opened within %(days)s days.") % {"days": days},
                 code="dispute_window_closed",
                 details={"closed_at": closes_at},
             )
@@ -109,7 +115,7 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
                 )
         except IntegrityError as exc:
             raise StateConflict(
-                "This booking is already disputed.", code="already_disputed"
+                _("This booking is already disputed."), code="already_disputed"
             ) from exc
         apply_transition(
             booking,
@@ -128,21 +134,21 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
 class _EvidenceRefusals:
     def unsupported(self) -> InvalidInput:
         return InvalidInput(
-            "Evidence files are images (JPEG, PNG, WebP, GIF) or PDF documents.",
+            _("Evidence files are images (JPEG, PNG, WebP, GIF) or PDF documents."),
             code="unsupported_file",
             details={"accepted": ACCEPTED_FILES},
         )
 
     def too_large(self, limit: int) -> InvalidInput:
         return InvalidInput(
-            "This file is larger than the limit.",
+            _("This file is larger than the limit."),
             code="file_too_large",
             details={"max_bytes": limit},
         )
 
     def damaged(self, kind: str, reason: str) -> InvalidInput:
         # Only a PDF gets here: images are judged (and refused) by the catalog's checks.
-        return InvalidInput("This PDF is damaged or incomplete.", code="corrupt_file")
+        return InvalidInput(_("This PDF is damaged or incomplete."), code="corrupt_file")
 
 
 def check_evidence_file(upload) -> CheckedFile:
@@ -163,7 +169,7 @@ def check_evidence_file(upload) -> CheckedFile:
 def _open_dispute_of(booking: Booking) -> Dispute:
     dispute = Dispute.objects.select_for_update().filter(booking=booking).first()
     if dispute is None:
-        raise NotFound("This booking has no dispute.", code="dispute_not_found")
+        raise NotFound(_("This booking has no dispute."), code="dispute_not_found")
     return dispute
 
 
@@ -174,16 +180,19 @@ def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None)
     text = _text(text, "text", MAX_EVIDENCE_TEXT, required=False)
     if not text and upload is None:
         raise InvalidInput(
-            "Send a text, a file or both.",
+            _("Send a text, a file or both."),
             code="evidence_empty",
-            details={"text": ["Required without a file."], "file": ["Required without text."]},
+            details={
+                "text": [_("Required without a file.")],
+                "file": [_("Required without text.")],
+            },
         )
-    booking, _ = booking_for(actor, booking_id)  # 404 for strangers before reading any file
+    booking, _role = booking_for(actor, booking_id)  # 404 for strangers before reading any file
     checked = check_evidence_file(upload) if upload is not None else None
     with files.removed_on_failure([checked]), transaction.atomic():
         dispute = _open_dispute_of(booking)
         if dispute.status != Dispute.Status.OPEN:
-            raise StateConflict("This dispute has been decided.", code="dispute_closed")
+            raise StateConflict(_("This dispute has been decided."), code="dispute_closed")
         evidence = DisputeEvidence(dispute=dispute, author=actor, text=text)
         if checked is not None:
             files.file_store(evidence.file, checked)
@@ -199,15 +208,17 @@ def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None)
 def _refund_for(resolution: str, refund_minor: int | None, paid_minor: int) -> int:
     if resolution not in Resolution.values:
         raise InvalidInput(
-            "Unknown resolution.",
-            details={"resolution": [f"One of {', '.join(Resolution.values)}."]},
+            _("Unknown resolution."),
+            details={
+                "resolution": [_("One of %(values)s.") % {"values": ", ".join(Resolution.values)}]
+            },
         )
     if resolution != Resolution.PARTIAL_REFUND:
         if refund_minor is not None:
             raise InvalidInput(
-                "Only a partial refund names an amount.",
+                _("Only a partial refund names an amount."),
                 code="invalid_refund",
-                details={"refund_minor": ["Only with partial_refund."]},
+                details={"refund_minor": [_("Only with partial_refund.")]},
             )
         return paid_minor if resolution == Resolution.FULL_REFUND else 0
     if (
@@ -216,9 +227,9 @@ def _refund_for(resolution: str, refund_minor: int | None, paid_minor: int) -> i
         or not 0 < refund_minor < paid_minor
     ):
         raise InvalidInput(
-            "A partial refund is more than nothing and less than what was paid.",
+            _("A partial refund is more than nothing and less than what was paid."),
             code="invalid_refund",
-            details={"refund_minor": [f"Between 1 and {paid_minor - 1}."]},
+            details={"refund_minor": [_("Between 1 and %(most)s.") % {"most": paid_minor - 1}]},
         )
     return refund_minor
 
@@ -239,10 +250,10 @@ def dispute_resolve(
     with transaction.atomic():
         booking, role = booking_for(actor, booking_id, lock=True)
         if role != Actor.STAFF:
-            raise NotAllowed("Only staff decide a dispute.", code="wrong_actor")
+            raise NotAllowed(_("Only staff decide a dispute."), code="wrong_actor")
         dispute = _open_dispute_of(booking)
         if dispute.status != Dispute.Status.OPEN:
-            raise StateConflict("This dispute has been decided.", code="dispute_closed")
+            raise StateConflict(_("This dispute has been decided."), code="dispute_closed")
         refund = _refund_for(resolution, refund_minor, booking.paid_minor)
         dispute.status, dispute.resolution, dispute.refund_minor = (
             Dispute.Status.RESOLVED,
@@ -289,7 +300,7 @@ def dispute_resolve(
 
 def booking_dispute(*, actor, booking_id: int) -> Dispute:
     """The booking's dispute with its evidence, for its parties and staff."""
-    booking, _ = booking_for(actor, booking_id)
+    booking, _role = booking_for(actor, booking_id)
     dispute = (
         Dispute.objects.select_related("opened_by", "decided_by")
         .prefetch_related("evidence__author")
@@ -297,15 +308,15 @@ def booking_dispute(*, actor, booking_id: int) -> Dispute:
         .first()
     )
     if dispute is None:
-        raise NotFound("This booking has no dispute.", code="dispute_not_found")
+        raise NotFound(_("This booking has no dispute."), code="dispute_not_found")
     return dispute
 
 
 def dispute_evidence_get(*, actor, booking_id: int, evidence_id: int) -> DisputeEvidence:
-    booking, _ = booking_for(actor, booking_id)
+    booking, _role = booking_for(actor, booking_id)
     evidence = DisputeEvidence.objects.filter(pk=evidence_id, dispute__booking=booking).first()
     if evidence is None or not evidence.file:
-        raise NotFound("No such evidence file.", code="evidence_not_found")
+        raise NotFound(_("No such evidence file."), code="evidence_not_found")
     return evidence
 
 
@@ -318,9 +329,13 @@ def dispute_list(*, actor, status: str | None = None) -> QuerySet:
     if status:
         if status not in Dispute.Status.values:
             raise InvalidInput(
-                "Unknown status.",
+                _("Unknown status."),
                 code="invalid_filter",
-                details={"status": [f"One of {', '.join(Dispute.Status.values)}."]},
+                details={
+                    "status": [
+                        _("One of %(values)s.") % {"values": ", ".join(Dispute.Status.values)}
+                    ]
+                },
             )
         queryset = queryset.filter(status=status)
     return queryset.order_by("created_at", "id")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from billing import balances
 from billing.money import Money
 from bookings.models import RELEASED_STATES, Actor
@@ -27,7 +29,7 @@ def _revisions_left(move: Move) -> None:
     booking = move.booking
     if booking.revisions_used >= booking.revisions_allowed:
         raise BusinessRuleViolation(
-            "This order has no revisions left.",
+            _("This order has no revisions left."),
             code="no_revisions_left",
             details={"allowed": booking.revisions_allowed, "used": booking.revisions_used},
         )
@@ -40,7 +42,7 @@ def _balance_covers_a_minute(move: Move) -> None:
     balance = balances.prepaid_balance(customer=move.booking.customer, currency=rate.currency)
     if balance < rate:
         raise BusinessRuleViolation(
-            "The customer's balance does not cover a minute.",
+            _("The customer's balance does not cover a minute."),
             code="insufficient_balance",
             details={"balance_minor": balance.amount_minor, "rate_minor": rate.amount_minor},
         )
@@ -90,7 +92,7 @@ def _performed_first(move: Move) -> None:
     ends_at = move.booking.ends_at
     if move.role != Actor.STAFF and ends_at and move.now < ends_at:
         raise StateConflict(
-            "A booking is completed after it has taken place.",
+            _("A booking is completed after it has taken place."),
             code="not_yet_performed",
             details={"ends_at": ends_at},
         )

@@ -4,6 +4,7 @@ is made and given back when it is released. The tier's CHECK (sold <= capacity) 
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from catalog.models import Listing, TicketTier
@@ -14,7 +15,7 @@ def take_tickets(tier: TicketTier, quantity: int) -> None:
     """``tier`` must be locked by the caller."""
     if tier.capacity - tier.sold < quantity:
         raise StateConflict(
-            "Not enough tickets left in this tier.",
+            _("Not enough tickets left in this tier."),
             code="sold_out",
             details={"remaining": tier.capacity - tier.sold, "requested": quantity},
         )
@@ -28,7 +29,7 @@ def take_stock(listing: Listing, quantity: int) -> None:
         return
     if listing.stock < quantity:
         raise StateConflict(
-            "Not enough stock left.",
+            _("Not enough stock left."),
             code="out_of_stock",
             details={"remaining": listing.stock, "requested": quantity},
         )

@@ -26,6 +26,7 @@ from typing import TypedDict
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from bookings.models import RELEASED_STATES, Booking
 from bookings.services.transitions import Move, guard
@@ -111,7 +112,8 @@ def check_booking_rate(*, customer_id: int, limits: Limits, now: datetime) -> No
         return
     retry_after = max(1, math.ceil((oldest_counted + RATE_WINDOW - now).total_seconds()))
     raise RateLimited(
-        f"You have made too many bookings; try again in {retry_after} seconds.",
+        _("You have made too many bookings; try again in %(retry_after)s seconds.")
+        % {"retry_after": retry_after},
         code="throttled",
         details={"limit": limits.rate, "retry_after": retry_after},
     )
@@ -126,8 +128,11 @@ def check_holds(*, customer_id: int, listing: Listing, units: int, limits: Limit
         open_holds = mine.filter(HOLDING, paid_minor=0).exclude(state__in=RELEASED_STATES).count()
         if open_holds >= limits.hold:
             raise BusinessRuleViolation(
-                f"You already hold {open_holds} unpaid bookings of this listing; pay or "
-                "release one first.",
+                _(
+                    "You already hold %(open_holds)s unpaid bookings of this listing; pay or "
+                    "release one first."
+                )
+                % {"open_holds": open_holds},
                 code="hold_limit",
                 details={"limit": limits.hold, "open": open_holds},
             )
@@ -135,7 +140,8 @@ def check_holds(*, customer_id: int, listing: Listing, units: int, limits: Limit
         held = mine.exclude(state__in=NOT_OWNED).aggregate(held=Sum("quantity"))["held"] or 0
         if held + units > limits.unit:
             raise BusinessRuleViolation(
-                f"One customer may have at most {limits.unit} of this listing.",
+                _("One customer may have at most %(unit)s of this listing.")
+                % {"unit": limits.unit},
                 code="unit_limit",
                 details={"limit": limits.unit, "held": held, "requested": units},
             )
@@ -165,21 +171,18 @@ def record_limits_change(marketplace: Marketplace, *, actor, before: dict, after
 
 def marketplace_limits_update(*, actor, changes: LimitChanges) -> Marketplace:
     """Staff set the marketplace's anti-hoarding limits (0 = no limit), booking horizon and
-    minimum payout (SETTING_RANGES)."""
+    minimum payout (SETTING_RANGES). No changes change nothing, as a PATCH of nothing."""
     require_staff(actor)
     if not changes:
-        raise InvalidInput(
-            "Send at least one setting.",
-            details={field: ["Optional."] for field in SETTING_RANGES},
-        )
+        return Marketplace.objects.get(pk=connection.tenant.pk)
     errors = {
-        field: [f"A whole number from {low} to {high}."]
+        field: [_("A whole number from %(low)s to %(high)s.") % {"low": low, "high": high}]
         for field, value in changes.items()
         for low, high in [SETTING_RANGES.get(field, (0, -1))]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
     }
     if errors:
-        raise InvalidInput("Some settings are not valid.", details=errors)
+        raise InvalidInput(_("Some settings are not valid."), details=errors)
     with transaction.atomic():
         marketplace = Marketplace.objects.select_for_update().get(pk=connection.tenant.pk)
         before = {field: getattr(marketplace, field) for field in changes}

@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Actor, Booking, BookingEvent, Notification
@@ -253,9 +254,9 @@ def notifications_mark_read(
     """Mark the actor's entries read: the listed ones (404 if any is not theirs) or all."""
     if everything == (ids is not None):
         raise InvalidInput(
-            "Send either a list of ids or all: true.",
+            _("Send either a list of ids or all: true."),
             code="invalid_selection",
-            details={"ids": ["Give ids or all, not both or neither."]},
+            details={"ids": [_("Give ids or all, not both or neither.")]},
         )
     mine = Notification.objects.filter(user=actor)
     now = timezone.now()
@@ -266,7 +267,7 @@ def notifications_mark_read(
         found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
         if found != wanted:
             raise NotFound(
-                "Some of these notifications do not exist.",
+                _("Some of these notifications do not exist."),
                 code="notification_not_found",
                 details={"ids": sorted(wanted - found)},
             )

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings.models import Actor, Booking, BookingPayment
 from bookings.processes import get_process
@@ -28,7 +29,7 @@ REFERENCE_MAX_LENGTH = BookingPayment._meta.get_field("reference").max_length or
 
 def _reference_used(reference: str) -> StateConflict:
     return StateConflict(
-        "This payment is already counted on another booking.",
+        _("This payment is already counted on another booking."),
         code="payment_reference_used",
         details={"reference": reference},
     )
@@ -49,9 +50,9 @@ def booking_mark_paid(
     (409 ``payment_reference_used``). Paying more than is due is refused (422).
     """
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise InvalidInput("A payment must be a positive whole amount.", code="invalid_amount")
+        raise InvalidInput(_("A payment must be a positive whole amount."), code="invalid_amount")
     if not reference or len(reference) > REFERENCE_MAX_LENGTH:
-        raise InvalidInput("A payment needs its billing reference.", code="invalid_reference")
+        raise InvalidInput(_("A payment needs its billing reference."), code="invalid_reference")
     with transaction.atomic():
         booking = locked_booking(booking_id)
         counted_on = (
@@ -65,7 +66,8 @@ def booking_mark_paid(
             raise _reference_used(reference)
         if currency != booking.currency:
             raise InvalidInput(
-                f"This booking is paid in {booking.currency}.", code="currency_mismatch"
+                _("This booking is paid in %(currency)s.") % {"currency": booking.currency},
+                code="currency_mismatch",
             )
         process = get_process(booking.process)
         steps = [s for s in PAY_STEPS if s in process.transitions]
@@ -73,12 +75,13 @@ def booking_mark_paid(
             booking.state in process.transition(s).sources for s in steps
         ):
             raise StateConflict(
-                f"A booking that is {booking.state.replace('_', ' ')} is not awaiting payment.",
+                _("A booking that is %(state)s is not awaiting payment.")
+                % {"state": booking.state.replace("_", " ")},
                 code="not_awaiting_payment",
             )
         if booking.paid_minor + amount_minor > booking.buyer_total_minor:
             raise BusinessRuleViolation(
-                "That is more than is due.",
+                _("That is more than is due."),
                 code="overpayment",
                 details={"due_minor": booking.buyer_total_minor - booking.paid_minor},
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from billing.money import FeePolicy, Money, fee_breakdown
 from bookings.models import Booking
 from catalog.models import Listing
@@ -62,9 +64,9 @@ def slot_price(listing: Listing, starts_at: datetime, ends_at: datetime) -> Mone
 def quoted_price(value, currency: str) -> Money:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidInput(
-            "A quote needs a positive whole price in minor units.",
+            _("A quote needs a positive whole price in minor units."),
             code="invalid_price",
-            details={"price_minor": ["A positive integer, in minor units."]},
+            details={"price_minor": [_("A positive integer, in minor units.")]},
         )
     price = Money(value, currency)
     check_payout(price, field="price_minor")
@@ -112,12 +114,14 @@ def check_payout(price: Money, *, field: str) -> None:
     floor = Money(floor_minor, price.currency)
     least = minimum_price(price.currency, policy, floor_minor)
     if least is None:
-        message = f"No price leaves the provider {floor} after the marketplace's fee."
+        message = _("No price leaves the provider %(floor)s after the marketplace's fee.") % {
+            "floor": floor
+        }
     else:
-        message = (
-            f"The price must be at least {least}: below it, the marketplace's fee leaves the "
-            f"provider less than {floor}."
-        )
+        message = _(
+            "The price must be at least %(least)s: below it, the marketplace's fee leaves "
+            "the provider less than %(floor)s."
+        ) % {"least": least, "floor": floor}
     raise BusinessRuleViolation(
         message,
         code="payout_too_low",

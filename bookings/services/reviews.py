@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings.models import Actor, Booking, BookingEvent, LiveSession, Review, ReviewReport
 from bookings.processes import get_process
@@ -42,9 +43,9 @@ def _rating(value, field: str, *, required: bool) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise InvalidInput(
-            "Ratings are whole numbers from 1 to 5.",
+            _("Ratings are whole numbers from 1 to 5."),
             code="invalid_rating",
-            details={field: ["A whole number from 1 to 5."]},
+            details={field: [_("A whole number from 1 to 5.")]},
         )
     return value
 
@@ -52,10 +53,14 @@ def _rating(value, field: str, *, required: bool) -> int | None:
 def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{field.title()} is required.", details={field: ["Required."]})
+        raise InvalidInput(
+            _("%(field)s is required.") % {"field": field.title()},
+            details={field: [_("Required.")]},
+        )
     if len(text) > limit:
         raise InvalidInput(
-            f"At most {limit} characters.", details={field: [f"At most {limit} characters."]}
+            _("At most %(limit)s characters.") % {"limit": limit},
+            details={field: [_("At most %(limit)s characters.") % {"limit": limit}]},
         )
     return text
 
@@ -65,7 +70,7 @@ def completed_at(booking: Booking) -> datetime:
     states = get_process(booking.process).reviewable
     if booking.state not in states:
         raise StateConflict(
-            "A booking is reviewed once it is completed.",
+            _("A booking is reviewed once it is completed."),
             code="not_completed",
             details={"state": booking.state},
         )
@@ -74,7 +79,7 @@ def completed_at(booking: Booking) -> datetime:
         # A session that never billed a minute was no reading to review.
         if session is None or session.billed_minutes <= 0 or session.ended_at is None:
             raise StateConflict(
-                "Only a session that billed at least a minute can be reviewed.",
+                _("Only a session that billed at least a minute can be reviewed."),
                 code="not_completed",
                 details={"state": booking.state},
             )
@@ -128,7 +133,7 @@ def review_create(
         booking, role = booking_for(actor, booking_id, lock=True)
         if role not in (Actor.CUSTOMER, Actor.PROVIDER):
             raise NotAllowed(
-                "Only the customer and the provider review a booking.", code="wrong_actor"
+                _("Only the customer and the provider review a booking."), code="wrong_actor"
             )
         done_at = completed_at(booking)
         days = booking.listing.listing_type.config.get(
@@ -136,12 +141,14 @@ def review_create(
         )
         if days and now > done_at + timedelta(days=int(days)):
             raise StateConflict(
-                f"Reviews are written within {days} days of completion.",
+                _("Reviews are written within %(days)s days of completion.") % {"days": days},
                 code="review_window_closed",
                 details={"closed_at": done_at + timedelta(days=int(days))},
             )
         if Review.objects.filter(booking=booking, side=role).exists():
-            raise StateConflict("You have already reviewed this booking.", code="already_reviewed")
+            raise StateConflict(
+                _("You have already reviewed this booking."), code="already_reviewed"
+            )
         try:
             with transaction.atomic():
                 review = Review.objects.create(
@@ -155,7 +162,7 @@ def review_create(
         except IntegrityError as exc:
             if "review_one_per_side" in str(exc):
                 raise StateConflict(
-                    "You have already reviewed this booking.", code="already_reviewed"
+                    _("You have already reviewed this booking."), code="already_reviewed"
                 ) from exc
             raise
         if role == Actor.CUSTOMER:
@@ -181,20 +188,22 @@ def review_report_create(*, actor, review_id: int, reason: str) -> ReviewReport:
     with transaction.atomic():
         review = Review.objects.select_for_update().filter(pk=review_id).first()
         if review is None:
-            raise NotFound("No such review.", code="review_not_found")
+            raise NotFound(_("No such review."), code="review_not_found")
         if review.author_id == actor.pk:
-            raise NotAllowed("You cannot report your own review.", code="own_review")
+            raise NotAllowed(_("You cannot report your own review."), code="own_review")
         if review.status != Review.Status.PUBLISHED:
-            raise StateConflict("This review has been removed.", code="wrong_state")
+            raise StateConflict(_("This review has been removed."), code="wrong_state")
         if ReviewReport.objects.filter(review=review, reporter=actor).exists():
-            raise StateConflict("You have already reported this review.", code="already_reported")
+            raise StateConflict(
+                _("You have already reported this review."), code="already_reported"
+            )
         try:
             with transaction.atomic():
                 return ReviewReport.objects.create(review=review, reporter=actor, reason=reason)
         except IntegrityError as exc:
             if "review_report_once_per_reporter" in str(exc):
                 raise StateConflict(
-                    "You have already reported this review.", code="already_reported"
+                    _("You have already reported this review."), code="already_reported"
                 ) from exc
             raise
 
@@ -202,14 +211,14 @@ def review_report_create(*, actor, review_id: int, reason: str) -> ReviewReport:
 def _locked_report(report_id: int) -> ReviewReport:
     report = ReviewReport.objects.select_for_update().filter(pk=report_id).first()
     if report is None:
-        raise NotFound("No such report.", code="report_not_found")
+        raise NotFound(_("No such report."), code="report_not_found")
     return report
 
 
 def _expect(report: ReviewReport, status: str) -> None:
     if report.status != status:
         raise StateConflict(
-            f"This report is {report.get_status_display().lower()}.",
+            _("This report is %(status)s.") % {"status": report.get_status_display().lower()},
             code="wrong_state",
             details={"status": report.status},
         )
@@ -230,7 +239,7 @@ def review_report_decide(*, actor, report_id: int, decision: str, note: str = ""
     require_staff(actor)
     if decision not in ("uphold", "dismiss"):
         raise InvalidInput(
-            "decision is uphold or dismiss.", details={"decision": ["uphold or dismiss."]}
+            _("decision is uphold or dismiss."), details={"decision": [_("uphold or dismiss.")]}
         )
     note = _text(note, "note", MAX_NOTE, required=False)
     with transaction.atomic():
@@ -251,7 +260,7 @@ def review_report_appeal(*, actor, report_id: int, text: str) -> ReviewReport:
         report = _locked_report(report_id)
         author_id = Review.objects.filter(pk=report.review_id).values_list("author_id", flat=True)
         if actor.pk != author_id.get():
-            raise NotAllowed("Only the review's author may appeal.", code="wrong_actor")
+            raise NotAllowed(_("Only the review's author may appeal."), code="wrong_actor")
         _expect(report, Status.UPHELD)
         report.status, report.appeal_text, report.appealed_at = (
             Status.APPEALED,
@@ -269,7 +278,7 @@ def review_report_decide_appeal(
     require_staff(actor)
     if decision not in ("reinstate", "reject"):
         raise InvalidInput(
-            "decision is reinstate or reject.", details={"decision": ["reinstate or reject."]}
+            _("decision is reinstate or reject."), details={"decision": [_("reinstate or reject.")]}
         )
     note = _text(note, "note", MAX_NOTE, required=False)
     with transaction.atomic():
@@ -295,7 +304,7 @@ def provider_review_feed(*, provider_id: int) -> tuple[QuerySet, dict]:
     """A provider's published customer reviews, newest first, and their summary (count and
     the averages of the rating and of each sub-rating). 404 for an unknown provider."""
     if not ProviderProfile.objects.filter(pk=provider_id).exists():
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     reviews = Review.objects.filter(
         provider_id=provider_id, side=Review.Side.CUSTOMER, status=Review.Status.PUBLISHED
     )
@@ -332,9 +341,11 @@ def review_reports(*, actor, status: str | None = None) -> QuerySet:
     if status:
         if status not in Status.values:
             raise InvalidInput(
-                "Unknown status.",
+                _("Unknown status."),
                 code="invalid_filter",
-                details={"status": [f"One of {', '.join(Status.values)}."]},
+                details={
+                    "status": [_("One of %(values)s.") % {"values": ", ".join(Status.values)}]
+                },
             )
         queryset = queryset.filter(status=status)
     return queryset.order_by("created_at", "id")

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing import balances
 from billing.money import Money
@@ -52,7 +53,7 @@ def session_request_check(listing) -> bool:
     if listing.listing_type.config.get("offline_requests"):
         return True
     raise StateConflict(
-        "This reader is offline; a live reading can only be requested while they are online.",
+        _("This reader is offline; a live reading can only be requested while they are online."),
         code="provider_offline",
     )
 
@@ -188,7 +189,7 @@ class Meter:
 def session_of(booking: Booking) -> LiveSession:
     session = LiveSession.objects.filter(booking=booking).first()
     if booking.process != PROCESS or session is None:
-        raise NotFound("This booking has no live session.", code="no_session")
+        raise NotFound(_("This booking has no live session."), code="no_session")
     booking.live_session = session
     return session
 
@@ -237,13 +238,13 @@ def session_heartbeat(*, actor, booking_id: int) -> Meter:
         session = session_of(booking)
         if role not in (Actor.CUSTOMER, Actor.PROVIDER):
             raise NotAllowed(
-                "Only the customer and the provider keep a session alive.",
+                _("Only the customer and the provider keep a session alive."),
                 code="wrong_actor",
                 details={"allowed": [Actor.CUSTOMER, Actor.PROVIDER]},
             )
         if booking.state != "live":
             raise StateConflict(
-                "This session is not live.",
+                _("This session is not live."),
                 code="session_not_live",
                 details={"state": booking.state, "end_reason": session.end_reason},
             )

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from bookings.models import Attendee, Booking
 from bookings.notification_texts import (
@@ -87,7 +88,7 @@ def ticket_by_code(*, code: str) -> Attendee:
         .first()
     )
     if attendee is None:
-        raise NotFound("No such ticket.", code="ticket_not_found")
+        raise NotFound(_("No such ticket."), code="ticket_not_found")
     return attendee
 
 
@@ -126,9 +127,9 @@ def ticket_view(attendee: Attendee) -> TicketView:
 def _organiser_listing(actor, listing_id: int) -> Listing:
     listing = Listing.objects.select_related("provider").filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("No such listing.", code="listing_not_found")
+        raise NotFound(_("No such listing."), code="listing_not_found")
     if not (is_staff(actor) or listing.provider.user_id == actor.pk):
-        raise NotAllowed("Only the organiser or staff see an event's figures.")
+        raise NotAllowed(_("Only the organiser or staff see an event's figures."))
     return listing
 
 
@@ -232,17 +233,17 @@ def ticket_check_in(*, actor, code: str, now: datetime | None = None) -> Attende
         if attendee is None or not (
             is_staff(actor) or attendee.booking.listing.provider.user_id == actor.pk
         ):
-            raise NotFound("No such ticket.", code="ticket_not_found")
+            raise NotFound(_("No such ticket."), code="ticket_not_found")
         booking = attendee.booking
         if booking.state != VALID_STATE:
             raise StateConflict(
-                "This ticket is not valid.",
+                _("This ticket is not valid."),
                 code="ticket_not_valid",
                 details={"state": booking.state},
             )
         if attendee.checked_in_at is not None:
             raise StateConflict(
-                "This ticket has already been checked in.",
+                _("This ticket has already been checked in."),
                 code="already_checked_in",
                 details={
                     "checked_in_at": attendee.checked_in_at.isoformat(),

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from bookings.models import Actor, Booking, BookingEvent
@@ -93,7 +94,7 @@ def booking_for(actor, booking_id: int, *, lock: bool = False) -> tuple[Booking,
     booking = queryset.filter(pk=booking_id).first()
     role = role_of(booking, actor) if booking else None
     if booking is None or role is None:
-        raise NotFound("No such booking.", code="booking_not_found")
+        raise NotFound(_("No such booking."), code="booking_not_found")
     return booking, role
 
 
@@ -106,7 +107,7 @@ def locked_booking(booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound("No such booking.", code="booking_not_found")
+        raise NotFound(_("No such booking."), code="booking_not_found")
     return booking
 
 
@@ -141,7 +142,7 @@ def save_holding(booking: Booking, *, fields: set[str] | None = None) -> None:
     except IntegrityError as exc:
         if "booking_no_double_booking" in str(exc):
             raise StateConflict(
-                "That time is already booked.",
+                _("That time is already booked."),
                 code="slot_taken",
                 details={"starts_at": booking.starts_at, "ends_at": booking.ends_at},
             ) from exc
@@ -171,20 +172,25 @@ def _check_allowed(process: Process, booking: Booking, name: str, role: str) -> 
     move = process.transitions.get(name)
     if move is None:
         raise StateConflict(
-            f"A {process.name.replace('_', ' ')} has no “{name}” step.",
+            _("A %(process)s has no “%(step)s” step.")
+            % {"process": process.name.replace("_", " "), "step": name},
             code="unknown_transition",
             details={"available": process.available(state=booking.state, actor=role)},
         )
     if role not in move.actors:
         raise NotAllowed(
-            f"The {role} may not {name.replace('_', ' ')} this booking.",
+            _("The %(role)s may not %(step)s this booking.")
+            % {"role": role, "step": name.replace("_", " ")},
             code="wrong_actor",
             details={"allowed": sorted(move.actors)},
         )
     if booking.state not in move.sources:
         raise StateConflict(
-            f"A booking that is {booking.state.replace('_', ' ')} cannot be "
-            f"{name.replace('_', ' ')}{'d' if name.endswith('e') else 'ed'}.",
+            _("A booking that is %(state)s cannot be %(done)s.")
+            % {
+                "state": booking.state.replace("_", " "),
+                "done": f"{name.replace('_', ' ')}{'d' if name.endswith('e') else 'ed'}",
+            },
             code="wrong_state",
             details={
                 "state": booking.state,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -82,7 +83,9 @@ class ListingCreateView(APIView):
         serializer = validated(ListingInputSerializer, request.data)
         listing_type_id = serializer.validated_data.get("listing_type")
         if listing_type_id is None:
-            raise InvalidInput("Choose a listing type.", details={"listing_type": ["Required."]})
+            raise InvalidInput(
+                _("Choose a listing type."), details={"listing_type": [_("Required.")]}
+            )
         listing = services.listing_create(
             actor=request.user, listing_type_id=listing_type_id, changes=serializer.to_changes()
         )
@@ -129,8 +132,8 @@ class ListingDetailView(APIView):
         serializer = validated(ListingInputSerializer, request.data, partial=True)
         if "listing_type" in serializer.validated_data:
             raise InvalidInput(
-                "A listing's type cannot change; create a new listing.",
-                details={"listing_type": ["Read-only after creation."]},
+                _("A listing's type cannot change; create a new listing."),
+                details={"listing_type": [_("Read-only after creation.")]},
             )
         listing = services.listing_update(
             actor=request.user, listing_id=listing_id, changes=serializer.to_changes()

@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from catalog.media.probe import MalformedImage, probe_header
@@ -58,22 +59,40 @@ def check_limits(width: int, height: int, frames: int) -> None:
     max_pixels = settings.SOUK_MAX_IMAGE_PIXELS
     if width > max_side or height > max_side or width * height > max_pixels:
         raise InvalidInput(
-            f"This image is {width}×{height} pixels; the limit is {max_side} pixels a side "
-            f"and {max_pixels:,} pixels in all.",
+            _(
+                "This image is %(width)s×%(height)s pixels; the limit is %(max_side)s pixels a "
+                "side and %(max_pixels)s pixels in all."
+            )
+            % {
+                "width": width,
+                "height": height,
+                "max_side": max_side,
+                "max_pixels": f"{max_pixels:,}",
+            },
             code="image_too_large_dimensions",
             details={"width": width, "height": height, "max_side": max_side},
         )
     if frames > settings.SOUK_MAX_IMAGE_FRAMES:
         raise InvalidInput(
-            f"This animation has more than {settings.SOUK_MAX_IMAGE_FRAMES} frames.",
+            _("This animation has more than %(max_frames)s frames.")
+            % {"max_frames": settings.SOUK_MAX_IMAGE_FRAMES},
             code="image_too_large_dimensions",
             details={"frames": frames, "max_frames": settings.SOUK_MAX_IMAGE_FRAMES},
         )
     total, max_total = width * height * frames, settings.SOUK_MAX_IMAGE_TOTAL_PIXELS
     if total > max_total:
         raise InvalidInput(
-            f"This animation has {frames} frames of {width}×{height}, {total:,} pixels in all; "
-            f"the limit is {max_total:,}.",
+            _(
+                "This animation has %(frames)s frames of %(width)s×%(height)s, %(total)s pixels "
+                "in all; the limit is %(max_total)s."
+            )
+            % {
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "total": f"{total:,}",
+                "max_total": f"{max_total:,}",
+            },
             code="image_too_large_dimensions",
             details={
                 "width": width,
@@ -95,7 +114,7 @@ def _open(data: bytes) -> Image.Image:
 
 def _too_many_pixels() -> InvalidInput:
     return InvalidInput(
-        "This image decodes to too many pixels.",
+        _("This image decodes to too many pixels."),
         code="image_too_large_dimensions",
         details={"max_pixels": settings.SOUK_MAX_IMAGE_PIXELS},
     )
@@ -107,7 +126,9 @@ def inspect_image(data: bytes) -> ImageInfo:
     try:
         header = probe_header(data, max_frames=settings.SOUK_MAX_IMAGE_FRAMES)
     except MalformedImage as exc:
-        raise corrupt(f"This image is damaged or malformed: {exc}.") from None
+        raise corrupt(
+            _("This image is damaged or malformed: %(reason)s.") % {"reason": exc}
+        ) from None
     check_limits(header.width, header.height, header.frames)
     try:
         probe = _open(data)
@@ -148,7 +169,9 @@ def process_image(data: bytes, info: ImageInfo) -> CheckedUpload:
     try:
         clean, upright = _reencode(image, info.image_format, animated=animated)
     except (OSError, ValueError, EOFError) as exc:
-        raise corrupt(f"This image could not be processed: {exc}") from None
+        raise corrupt(
+            _("This image could not be processed: %(reason)s") % {"reason": exc}
+        ) from None
     return CheckedUpload(
         kind="image",
         content_type=info.content_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing, MediaItem, ProviderProfile
 from config.errors import NotFound
@@ -43,14 +44,14 @@ def media_visible(*, owner: MediaOwner, viewer) -> QuerySet[MediaItem]:
 def media_get(*, owner: MediaOwner, media_id: int) -> MediaItem:
     item = media_list(owner=owner).filter(pk=media_id).first()
     if item is None:
-        raise NotFound("No such media item.")
+        raise NotFound(_("No such media item."))
     return item
 
 
 def own_profile(*, user) -> ProviderProfile:
     profile = ProviderProfile.objects.filter(user_id=user.pk).first()
     if profile is None:
-        raise NotFound("You have no provider profile yet.", code="no_profile")
+        raise NotFound(_("You have no provider profile yet."), code="no_profile")
     return profile
 
 
@@ -58,9 +59,9 @@ def listing_for_media(*, listing_id: int, viewer) -> Listing:
     """A listing whose media ``viewer`` may see: published ones, or any they manage."""
     listing = Listing.objects.select_related("provider").filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     if listing.status != Listing.Status.PUBLISHED and not can_manage_media(
         owner=listing, actor=viewer
     ):
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing

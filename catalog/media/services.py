@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
 from catalog.media.images import ImageInfo, inspect_image, needs_worker, process_image
@@ -39,13 +40,13 @@ MAX_CAPTION = 200
 
 def _require_manager(owner: MediaOwner, actor) -> None:
     if not can_manage_media(owner=owner, actor=actor):
-        raise NotAllowed("Only the provider who owns this, or staff, may change its media.")
+        raise NotAllowed(_("Only the provider who owns this, or staff, may change its media."))
 
 
 def lock_owner(owner: MediaOwner) -> None:
     model = ProviderProfile if isinstance(owner, ProviderProfile) else Listing
     if not model.objects.select_for_update().filter(pk=owner.pk).exists():
-        raise NotFound("The owner of this media no longer exists.")
+        raise NotFound(_("The owner of this media no longer exists."))
 
 
 def delete_files(names: Iterable[str], *, schema: str, storage: Storage | None = None) -> None:
@@ -74,8 +75,8 @@ def _check_caption(caption: str) -> str:
     caption = (caption or "").strip()
     if len(caption) > MAX_CAPTION:
         raise InvalidInput(
-            f"A caption has at most {MAX_CAPTION} characters.",
-            details={"caption": [f"At most {MAX_CAPTION} characters."]},
+            _("A caption has at most %(limit)s characters.") % {"limit": MAX_CAPTION},
+            details={"caption": [_("At most %(limit)s characters.") % {"limit": MAX_CAPTION}]},
         )
     return caption
 
@@ -89,7 +90,8 @@ def _new_item(owner: MediaOwner, **fields) -> MediaItem:
         >= settings.SOUK_MAX_MEDIA_PER_OWNER
     ):
         raise BusinessRuleViolation(
-            f"At most {settings.SOUK_MAX_MEDIA_PER_OWNER} photos and videos each.",
+            _("At most %(limit)s photos and videos each.")
+            % {"limit": settings.SOUK_MAX_MEDIA_PER_OWNER},
             code="too_many_media",
             details={"max_items": settings.SOUK_MAX_MEDIA_PER_OWNER},
         )
@@ -134,7 +136,8 @@ def _render(checked: CheckedUpload) -> dict[str, bytes]:
         return render_thumbnails(checked.image)
     except (OSError, ValueError) as exc:
         raise InvalidInput(
-            f"This image could not be processed: {exc}", code="corrupt_image"
+            _("This image could not be processed: %(reason)s") % {"reason": exc},
+            code="corrupt_image",
         ) from None
 
 
@@ -233,7 +236,7 @@ def media_reorder(*, owner: MediaOwner, ordered_ids: list[int], actor) -> list[M
         wanted = list(ordered_ids)
         if len(set(wanted)) != len(wanted) or set(wanted) != set(items):
             raise InvalidInput(
-                "List every media item of this owner exactly once.",
+                _("List every media item of this owner exactly once."),
                 code="invalid_order",
                 details={
                     "missing": sorted(set(items) - set(wanted)),
@@ -250,7 +253,7 @@ def media_reorder(*, owner: MediaOwner, ordered_ids: list[int], actor) -> list[M
 def _locked_item(owner: MediaOwner, item: MediaItem) -> MediaItem:
     locked = media_list(owner=owner).select_for_update().filter(pk=item.pk).first()
     if locked is None:
-        raise NotFound("No such media item.")
+        raise NotFound(_("No such media item."))
     return locked
 
 
@@ -268,7 +271,7 @@ def media_set_primary(*, item: MediaItem, actor) -> MediaItem:
         item = _locked_item(owner, item)
         if item.status != MediaItem.Status.READY:
             raise StateConflict(
-                "Only a processed photo or video can be the primary one.",
+                _("Only a processed photo or video can be the primary one."),
                 code="media_not_ready",
                 details={"status": item.status},
             )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from config.errors import InvalidInput
@@ -85,9 +86,9 @@ class CheckedUpload:
         self.content.close()
 
 
-def unsupported(message: str = "This file is not a supported image or video.") -> InvalidInput:
+def unsupported(message: str | None = None) -> InvalidInput:
     return InvalidInput(
-        message,
+        message or _("This file is not a supported image or video."),
         code="unsupported_media",
         details={
             "images": sorted(ct for ct, _ in IMAGE_FORMATS.values()),
@@ -98,8 +99,12 @@ def unsupported(message: str = "This file is not a supported image or video.") -
 
 def _too_large(kind: str, limit: int) -> InvalidInput:
     return InvalidInput(
-        f"This {kind} is larger than the limit of {limit // (1024 * 1024) or limit} "
-        f"{'MB' if limit >= 1024 * 1024 else 'bytes'}.",
+        (
+            _("This %(kind)s is larger than the limit of %(limit)s MB.")
+            if limit >= 1024 * 1024
+            else _("This %(kind)s is larger than the limit of %(limit)s bytes.")
+        )
+        % {"kind": kind, "limit": limit // (1024 * 1024) or limit},
         code="file_too_large",
         details={"kind": kind, "max_bytes": limit},
     )
@@ -179,8 +184,8 @@ def check_upload(upload) -> CheckedUpload:
         raise
 
 
-def corrupt(message: str = "This image is damaged or incomplete.") -> InvalidInput:
-    return InvalidInput(message, code="corrupt_image")
+def corrupt(message: str | None = None) -> InvalidInput:
+    return InvalidInput(message or _("This image is damaged or incomplete."), code="corrupt_image")
 
 
 # --- Videos ---------------------------------------------------------------------------------
@@ -207,28 +212,30 @@ def check_video(content: IO[bytes], size: int) -> CheckedUpload:
 def _iso_media_type(head: bytes, size: int) -> tuple[str, str]:
     box_size = struct.unpack(">I", head[:4])[0]
     if box_size < 16 or box_size > 1024 or box_size % 4 or box_size > len(head):
-        raise unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported(_("This file is not a valid MP4 or QuickTime video."))
     major = head[8:12]
     if major in MP4_BRANDS:
         found = ("video/mp4", "mp4")
     elif major in QUICKTIME_BRANDS:
         found = ("video/quicktime", "mov")
     else:
-        raise unsupported(f"Video brand {major.decode('latin-1')!r} is not supported.")
+        raise unsupported(
+            _("Video brand %(brand)s is not supported.") % {"brand": repr(major.decode("latin-1"))}
+        )
     # A real file continues with another top-level box (moov, mdat, free, ...).
     following = head[box_size : box_size + 8]
     if len(following) < 8 or following[4:8] not in TOP_LEVEL_BOXES:
-        raise unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported(_("This file is not a valid MP4 or QuickTime video."))
     next_size = struct.unpack(">I", following[:4])[0]
     if next_size not in (0, 1) and (next_size < 8 or box_size + next_size > size):
-        raise unsupported("This file is not a valid MP4 or QuickTime video.")
+        raise unsupported(_("This file is not a valid MP4 or QuickTime video."))
     return found
 
 
 def _read_vint(data: bytes, at: int) -> tuple[int, int]:
     """An EBML variable-length integer at ``at``: (value, length in bytes)."""
     if at >= len(data) or data[at] == 0:
-        raise unsupported("This file is not a valid WebM video.")
+        raise unsupported(_("This file is not a valid WebM video."))
     first = data[at]
     length = 8 - first.bit_length() + 1
     value = first & (0xFF >> length)
@@ -241,12 +248,12 @@ def _webm_type(head: bytes) -> tuple[str, str]:
     header_size, length = _read_vint(head, 4)
     body = head[4 + length : 4 + length + header_size]
     if len(body) < header_size:
-        raise unsupported("This file is not a valid WebM video.")
+        raise unsupported(_("This file is not a valid WebM video."))
     at = body.find(EBML_DOCTYPE_ID)
     if at < 0:
-        raise unsupported("This file is not a valid WebM video.")
+        raise unsupported(_("This file is not a valid WebM video."))
     doc_size, length = _read_vint(body, at + 2)
     doctype = body[at + 2 + length : at + 2 + length + doc_size]
     if doctype != b"webm":
-        raise unsupported("Only WebM videos are accepted among Matroska files.")
+        raise unsupported(_("Only WebM videos are accepted among Matroska files."))
     return "video/webm", "webm"

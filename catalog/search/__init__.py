@@ -31,7 +31,7 @@ words, so titles come from the full-text index; categories and providers by pref
 resemblance.
 """
 
-from catalog.search.params import SearchParams, parse_search_params
+from catalog.search.params import SearchParams
 from catalog.search.selectors import SearchPage, listing_search, provider_search
 from catalog.search.suggest import search_suggest
 
@@ -39,7 +39,6 @@ __all__ = [
     "SearchPage",
     "SearchParams",
     "listing_search",
-    "parse_search_params",
     "provider_search",
     "search_suggest",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from catalog.models import Category
 from catalog.search.filters import INACTIVE_PROVIDERS_SQL
@@ -58,11 +59,14 @@ class CategoryTree:
     def resolve(self, ref: str) -> CategoryNode:
         """A category by slug or id; unknown ones are a 400, not an empty page."""
         node = self.by_slug.get(ref)
-        if node is None and ref.isdigit():
+        # An id is up to 19 ASCII digits (bigint): "²" is a digit to str.isdigit() but not to
+        # int(), and int() refuses more than 4,300 digits.
+        if node is None and ref.isascii() and ref.isdigit() and len(ref) < 20:
             node = self.by_id.get(int(ref))
         if node is None:
             raise InvalidInput(
-                "There is no such category.", details={"category": [f"Unknown category: {ref}."]}
+                _("There is no such category."),
+                details={"category": [_("Unknown category: %(ref)s.") % {"ref": ref}]},
             )
         return node
 

@@ -13,6 +13,7 @@ import hashlib
 from typing import Any
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput
 from tenants.db import connection
@@ -37,7 +38,7 @@ def cursor_decode(token: str, *, sort: str, q: str) -> list[Any]:
         payload = signing.loads(token, salt=_salt())
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise InvalidInput(
-            "The cursor is not valid; start again from the first page.", code="invalid_cursor"
+            _("The cursor is not valid; start again from the first page."), code="invalid_cursor"
         ) from exc
     if (
         not isinstance(payload, dict)
@@ -45,7 +46,7 @@ def cursor_decode(token: str, *, sort: str, q: str) -> list[Any]:
         or not isinstance(payload.get("k"), list)
     ):
         raise InvalidInput(
-            "The cursor belongs to another search; start again from the first page.",
+            _("The cursor belongs to another search; start again from the first page."),
             code="invalid_cursor",
         )
     return payload["k"]

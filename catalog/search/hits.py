@@ -54,6 +54,7 @@ class ProviderBrief:
 
 @dataclass(frozen=True, slots=True)
 class PackageBrief:
+    id: int
     tier: str
     name: str
     price_minor: int
@@ -63,6 +64,7 @@ class PackageBrief:
 
 @dataclass(frozen=True, slots=True)
 class TierBrief:
+    id: int
     name: str
     price_minor: int
     remaining: int
@@ -106,12 +108,12 @@ HIT_JSON_SQL = f"""json_build_array(
         FROM {_t(MediaItem)} AS m WHERE m.listing_id = h.id AND m.is_primary LIMIT 1),
     CASE WHEN ht.pricing = '{ListingType.Pricing.PACKAGES.value}' THEN (
         SELECT json_agg(json_build_array(
-                pk.tier, pk.name, pk.price_minor, pk.delivery_days, pk.revisions)
+                pk.id, pk.tier, pk.name, pk.price_minor, pk.delivery_days, pk.revisions)
             ORDER BY pk.price_minor, pk.id)
         FROM {_t(ListingPackage)} AS pk
         WHERE pk.listing_id = h.id AND pk.archived_at IS NULL) END,
     CASE WHEN ht.pricing = '{ListingType.Pricing.TICKETS.value}' THEN (
-        SELECT json_agg(json_build_array(tt.name, tt.price_minor, tt.capacity - tt.sold)
+        SELECT json_agg(json_build_array(tt.id, tt.name, tt.price_minor, tt.capacity - tt.sold)
             ORDER BY tt.position, tt.price_minor, tt.id)
         FROM {_t(TicketTier)} AS tt WHERE tt.listing_id = h.id) END
 )"""

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from catalog.models import Category, Listing, MediaItem, ProviderProfile
 from catalog.search.categories import CategoryTree
@@ -264,7 +265,7 @@ def _cursor_values(params: SearchParams, keys: list[SortKey]) -> list | None:
         return [key.load(value) for key, value in zip(keys, raw, strict=True)]
     except (ValueError, TypeError) as exc:
         raise InvalidInput(
-            "The cursor is not valid; start again from the first page.",
+            _("The cursor is not valid; start again from the first page."),
             code="invalid_cursor",
         ) from exc
 

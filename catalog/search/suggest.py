@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from catalog.search.filters import CORRECTION_MIN_SIMILARITY, INACTIVE_PROVIDERS_SQL
 from catalog.search_index import search_config
@@ -93,6 +96,16 @@ ALTERNATIVES = 3
 # own typo correction threshold).
 WORD_SIMILARITY = CORRECTION_MIN_SIMILARITY
 SUGGEST_MIN_LENGTH = 2
+# The spaces collapsed before counting, written out: regex engines disagree on what \s is
+# (Python's holds \x1c-\x1f, ECMAScript's \ufeff), and the API schema's pattern for q, read
+# by clients' engines, must count exactly as the server does.
+SUGGEST_SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_SPACES = re.compile(SUGGEST_SPACE + "+")
+
+
+def suggest_text(q: str) -> str:
+    """What is typed with its runs of spaces collapsed and its ends trimmed."""
+    return _SPACES.sub(" ", q).strip(" ")
 
 
 def _like_escape(text: str) -> str:
@@ -103,11 +116,11 @@ def search_suggest(*, q: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     """Up to ``limit`` completions for what the user is typing: listing titles, category
     names and provider names that start with ``q`` (best) or resemble it (pg_trgm word
     similarity, so "fier" still suggests "Fire breathing"). One query."""
-    q = " ".join(q.split())
+    q = suggest_text(q)
     if len(q) < SUGGEST_MIN_LENGTH:
         raise InvalidInput(
-            f"Type at least {SUGGEST_MIN_LENGTH} characters.",
-            details={"q": [f"At least {SUGGEST_MIN_LENGTH} characters."]},
+            _("Type at least %(limit)s characters.") % {"limit": SUGGEST_MIN_LENGTH},
+            details={"q": [_("At least %(limit)s characters.") % {"limit": SUGGEST_MIN_LENGTH}]},
         )
     escaped = _like_escape(q[:100])
     with connection.cursor() as cursor:

@@ -97,8 +97,8 @@ class ListingInputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     location_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    latitude = coordinate_field("-90 to 90 (WGS 84).")
-    longitude = coordinate_field("-180 to 180 (WGS 84).")
+    latitude = coordinate_field("WGS 84; sent with longitude.", bound=90)
+    longitude = coordinate_field("WGS 84; sent with latitude.", bound=180)
     packages = PackageInputSerializer(many=True, required=False)
     ticket_tiers = TicketTierInputSerializer(many=True, required=False)
 
@@ -119,8 +119,12 @@ class ListingSerializer(serializers.ModelSerializer):
     provider = serializers.SerializerMethodField()
     packages = PackageSerializer(many=True, read_only=True)
     ticket_tiers = TicketTierSerializer(many=True, read_only=True)
-    latitude = serializers.DecimalField(max_digits=8, decimal_places=6, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
 
     class Meta:
         model = Listing

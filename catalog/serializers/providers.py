@@ -13,10 +13,12 @@ from catalog.models import (
 )
 
 
-def coordinate_field(help_text: str) -> serializers.DecimalField:
+def coordinate_field(help_text: str, *, bound: int) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=None,
         decimal_places=None,
+        min_value=-bound,
+        max_value=bound,
         required=False,
         allow_null=True,
         coerce_to_string=False,
@@ -31,8 +33,8 @@ class ProfileInputSerializer(serializers.Serializer):
         max_length=10_000, required=False, allow_blank=True, help_text="Limited HTML."
     )
     location_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    latitude = coordinate_field("-90 to 90 (WGS 84).")
-    longitude = coordinate_field("-180 to 180 (WGS 84).")
+    latitude = coordinate_field("WGS 84; sent with longitude.", bound=90)
+    longitude = coordinate_field("WGS 84; sent with latitude.", bound=180)
     travel_radius_km = serializers.IntegerField(min_value=0, max_value=20_000, required=False)
     categories = serializers.ListField(child=fields.row_id(), required=False, max_length=50)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
@@ -62,8 +64,12 @@ class CategoryBriefSerializer(serializers.ModelSerializer):
 
 class ProviderPublicSerializer(serializers.ModelSerializer):
     categories = CategoryBriefSerializer(many=True, read_only=True)
-    latitude = serializers.DecimalField(max_digits=8, decimal_places=6, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
     rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=False)
 
     class Meta:
@@ -108,6 +114,7 @@ class ProviderDetailSerializer(ProviderPublicSerializer):
         max_digits=8,
         decimal_places=2,
         coerce_to_string=False,
+        allow_null=True,
         source="public_latitude",
         help_text="Rounded to 0.01° (about 1 km); the provider and staff see the exact value.",
     )
@@ -115,6 +122,7 @@ class ProviderDetailSerializer(ProviderPublicSerializer):
         max_digits=9,
         decimal_places=2,
         coerce_to_string=False,
+        allow_null=True,
         source="public_longitude",
         help_text="Rounded to 0.01° (about 1 km); the provider and staff see the exact value.",
     )

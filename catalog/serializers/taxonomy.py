@@ -79,21 +79,33 @@ class ListingTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ListingTypeCreateSerializer(serializers.Serializer):
+class _ProcessChoices(serializers.Serializer):
+    """``process`` is one of the registered transaction processes (an enum in the schema)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from catalog.services.listing_types import process_names
+
+        process = self.fields["process"]
+        assert isinstance(process, serializers.ChoiceField)
+        process.choices = process_names()
+
+
+class ListingTypeCreateSerializer(_ProcessChoices):
     name = serializers.CharField(max_length=120)
     slug = serializers.CharField(max_length=80, required=False, default="")
     names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
     pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices)
-    process = serializers.CharField(max_length=40)
+    process = serializers.ChoiceField(choices=[])
     config = serializers.DictField(required=False)
     position = fields.count(required=False, default=0)
 
 
-class ListingTypeUpdateSerializer(serializers.Serializer):
+class ListingTypeUpdateSerializer(_ProcessChoices):
     name = serializers.CharField(max_length=120, required=False)
     names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
     pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices, required=False)
-    process = serializers.CharField(max_length=40, required=False)
+    process = serializers.ChoiceField(choices=[], required=False)
     config = serializers.DictField(required=False)
     position = fields.count(required=False)
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Literal, overload
 
+from django.utils.translation import gettext as _
+
 from config.errors import InvalidInput, NotAllowed
 from tenants.db import connection
 
@@ -23,13 +25,14 @@ def clean_tags(tags: Iterable[str], *, field: str = "tags") -> list[str]:
             continue
         if len(tag) > MAX_TAG_LENGTH:
             raise InvalidInput(
-                f"A tag may have at most {MAX_TAG_LENGTH} characters.",
-                details={field: [f"Too long: {tag[:20]}…"]},
+                _("A tag may have at most %(limit)s characters.") % {"limit": MAX_TAG_LENGTH},
+                details={field: [_("Too long: %(tag)s…") % {"tag": tag[:20]}]},
             )
         cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
         raise InvalidInput(
-            f"At most {MAX_TAGS} tags.", details={field: [f"At most {MAX_TAGS} tags."]}
+            _("At most %(limit)s tags.") % {"limit": MAX_TAGS},
+            details={field: [_("At most %(limit)s tags.") % {"limit": MAX_TAGS}]},
         )
     return cleaned
 
@@ -42,23 +45,25 @@ def clean_coordinates(
         return None, None
     if latitude is None or longitude is None:
         raise InvalidInput(
-            "Give both latitude and longitude, or neither.",
+            _("Give both latitude and longitude, or neither."),
             code="invalid_coordinates",
-            details={"latitude" if latitude is None else "longitude": ["Required with the other."]},
+            details={
+                "latitude" if latitude is None else "longitude": [_("Required with the other.")]
+            },
         )
     try:
         latitude = Decimal(latitude).quantize(COORDINATE_STEP, rounding=ROUND_HALF_EVEN)
         longitude = Decimal(longitude).quantize(COORDINATE_STEP, rounding=ROUND_HALF_EVEN)
     except (InvalidOperation, TypeError, ValueError) as exc:
-        raise InvalidInput("Coordinates must be numbers.", code="invalid_coordinates") from exc
+        raise InvalidInput(_("Coordinates must be numbers."), code="invalid_coordinates") from exc
     errors = {}
     if not Decimal(-90) <= latitude <= Decimal(90):
-        errors["latitude"] = ["Must be between -90 and 90."]
+        errors["latitude"] = [_("Must be between -90 and 90.")]
     if not Decimal(-180) <= longitude <= Decimal(180):
-        errors["longitude"] = ["Must be between -180 and 180."]
+        errors["longitude"] = [_("Must be between -180 and 180.")]
     if errors:
         raise InvalidInput(
-            "The coordinates are out of range.", code="invalid_coordinates", details=errors
+            _("The coordinates are out of range."), code="invalid_coordinates", details=errors
         )
     return latitude, longitude
 
@@ -72,16 +77,19 @@ def clean_amount(value: int | None, *, field: str, allow_none: bool = True) -> i
     if value is None:
         if allow_none:
             return None
-        raise InvalidInput(f"{field} is required.", details={field: ["Required."]})
+        raise InvalidInput(
+            _("%(field)s is required.") % {"field": field}, details={field: [_("Required.")]}
+        )
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(
-            "Amounts are whole numbers of minor units.", details={field: ["Must be an integer."]}
+            _("Amounts are whole numbers of minor units."),
+            details={field: [_("Must be an integer.")]},
         )
     if value < 0:
         raise InvalidInput(
-            "Amounts may not be negative.",
+            _("Amounts may not be negative."),
             code="negative_amount",
-            details={field: ["Must be ≥ 0."]},
+            details={field: [_("Must be ≥ 0.")]},
         )
     return value
 
@@ -100,4 +108,4 @@ def is_staff(user) -> bool:
 
 def require_staff(user) -> None:
     if not is_staff(user):
-        raise NotAllowed("Only this marketplace's staff may do this.")
+        raise NotAllowed(_("Only this marketplace's staff may do this."))

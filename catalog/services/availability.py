@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import TypedDict
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import AvailabilityEntry, WeeklyHours
 from catalog.services.profiles import profile_of
@@ -31,12 +32,14 @@ class EntryInput(TypedDict, total=False):
 
 def check_date_range(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput("The range ends before it starts.", details={"to": ["Must be ≥ from."]})
+        raise InvalidInput(
+            _("The range ends before it starts."), details={"to": [_("Must be ≥ from.")]}
+        )
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         raise InvalidInput(
-            f"A range covers at most {MAX_RANGE_DAYS} days.",
+            _("A range covers at most %(limit)s days.") % {"limit": MAX_RANGE_DAYS},
             code="range_too_long",
-            details={"to": [f"At most {MAX_RANGE_DAYS} days after from."]},
+            details={"to": [_("At most %(limit)s days after from.") % {"limit": MAX_RANGE_DAYS}]},
         )
 
 
@@ -47,9 +50,14 @@ def _check_no_overlap(slots: list[tuple[int, time, time]], *, field: str) -> Non
     ):
         if day_a == day_b and start_b < end_a:
             raise InvalidInput(
-                "Time ranges on the same day overlap.",
+                _("Time ranges on the same day overlap."),
                 code="overlapping_hours",
-                details={field: [f"Overlap on {day_a} at {start_b:%H:%M}."]},
+                details={
+                    field: [
+                        _("Overlap on %(day)s at %(time)s.")
+                        % {"day": day_a, "time": f"{start_b:%H:%M}"}
+                    ]
+                },
             )
 
 
@@ -60,11 +68,11 @@ def weekly_hours_replace(*, actor, slots: list[WeeklySlot]) -> list[WeeklyHours]
     for index, slot in enumerate(slots):
         if not 0 <= slot["weekday"] <= 6:
             raise InvalidInput(
-                "Weekdays run 0 (Monday) to 6.", details={f"[{index}]": ["weekday."]}
+                _("Weekdays run 0 (Monday) to 6."), details={f"[{index}]": [_("weekday.")]}
             )
         if slot["end_time"] <= slot["start_time"]:
             raise InvalidInput(
-                "Hours must end after they start.", details={f"[{index}]": ["end_time."]}
+                _("Hours must end after they start."), details={f"[{index}]": [_("end_time.")]}
             )
     _check_no_overlap(
         [(s["weekday"], s["start_time"], s["end_time"]) for s in slots], field="hours"
@@ -81,20 +89,24 @@ def availability_upsert(*, actor, entries: list[EntryInput]) -> list[Availabilit
     """
     profile = profile_of(actor, lock=True)
     if len(entries) > MAX_ENTRIES_PER_CALL:
-        raise InvalidInput(f"At most {MAX_ENTRIES_PER_CALL} entries per call.")
+        raise InvalidInput(
+            _("At most %(limit)s entries per call.") % {"limit": MAX_ENTRIES_PER_CALL}
+        )
     keys = set()
     for index, entry in enumerate(entries):
         start, end = entry.get("start_time"), entry.get("end_time")
         if (start is None) != (end is None) or (start and end and end <= start):
             raise InvalidInput(
-                "Give both times with the end after the start, or neither for the whole day.",
-                details={f"[{index}]": ["start_time/end_time."]},
+                _("Give both times with the end after the start, or neither for the whole day."),
+                details={f"[{index}]": [_("start_time/end_time.")]},
             )
         if entry["status"] not in AvailabilityEntry.Status.values:
-            raise InvalidInput("Unknown status.", details={f"[{index}]": ["status."]})
+            raise InvalidInput(_("Unknown status."), details={f"[{index}]": [_("status.")]})
         key = (entry["date"], start, end)
         if key in keys:
-            raise InvalidInput("An entry is listed twice.", details={f"[{index}]": ["duplicate."]})
+            raise InvalidInput(
+                _("An entry is listed twice."), details={f"[{index}]": [_("duplicate.")]}
+            )
         keys.add(key)
     if entries:
         check_date_range(min(k[0] for k in keys), max(k[0] for k in keys))

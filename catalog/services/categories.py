@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from catalog.models import Category, Listing
 from catalog.search_index import listings_reindex
@@ -23,9 +24,9 @@ def _parent(tree: dict[int, Category], parent_id: int | None) -> Category | None
         return None
     if parent_id not in tree:
         raise InvalidInput(
-            "The parent category does not exist.",
+            _("The parent category does not exist."),
             code="unknown_category",
-            details={"parent": [f"No category {parent_id}."]},
+            details={"parent": [_("No category %(parent_id)s.") % {"parent_id": parent_id}]},
         )
     return tree[parent_id]
 
@@ -47,7 +48,7 @@ def _descendant_ids(tree: dict[int, Category], root_id: int) -> set[int]:
 def _clean_slug(slug: str) -> str:
     cleaned = slugify(slug)[:80]
     if not cleaned:
-        raise InvalidInput("The slug may not be empty.", details={"slug": ["Required."]})
+        raise InvalidInput(_("The slug may not be empty."), details={"slug": [_("Required.")]})
     return cleaned
 
 
@@ -58,9 +59,9 @@ def _check_slug_free(slug: str, *, exclude_pk: int | None = None) -> None:
         .exists()
     ):
         raise StateConflict(
-            "Another category already uses this slug.",
+            _("Another category already uses this slug."),
             code="slug_taken",
-            details={"slug": [f"“{slug}” is taken."]},
+            details={"slug": [_("“%(slug)s” is taken.") % {"slug": slug}]},
         )
 
 
@@ -101,7 +102,9 @@ def category_create(
                 position=_next_position(parent_id) if position is None else position,
             )
     except IntegrityError as exc:
-        raise StateConflict("Another category already uses this slug.", code="slug_taken") from exc
+        raise StateConflict(
+            _("Another category already uses this slug."), code="slug_taken"
+        ) from exc
 
 
 @transaction.atomic
@@ -117,7 +120,7 @@ def category_update(
     require_staff(actor)
     category = Category.objects.select_for_update().filter(pk=category_id).first()
     if category is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     fields = []
     if name is not None and name.strip() != category.name:
         category.name = name.strip()
@@ -153,15 +156,20 @@ def category_move(
     tree = _lock_tree()
     category = tree.get(category_id)
     if category is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     parent = _parent(tree, parent_id)
     if parent is not None and (
         parent.pk == category.pk or parent.pk in _descendant_ids(tree, category.pk)
     ):
         raise StateConflict(
-            "A category cannot move under itself or one of its own subcategories.",
+            _("A category cannot move under itself or one of its own subcategories."),
             code="category_cycle",
-            details={"parent": [f"{parent_id} is inside category {category_id}."]},
+            details={
+                "parent": [
+                    _("%(parent_id)s is inside category %(category_id)s.")
+                    % {"parent_id": parent_id, "category_id": category_id}
+                ]
+            },
         )
     category.parent = parent
     category.position = _next_position(parent_id) if position is None else position
@@ -178,9 +186,11 @@ def category_reorder(*, actor, parent_id: int | None, ordered_ids: list[int]) ->
     siblings = {pk for pk, node in tree.items() if node.parent_id == parent_id}
     if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != siblings:
         raise InvalidInput(
-            "List every subcategory of this parent exactly once.",
+            _("List every subcategory of this parent exactly once."),
             code="incomplete_order",
-            details={"order": [f"Expected the ids {sorted(siblings)} in some order."]},
+            details={
+                "order": [_("Expected the ids %(ids)s in some order.") % {"ids": sorted(siblings)}]
+            },
         )
     changed = []
     for position, pk in enumerate(ordered_ids):
@@ -198,12 +208,12 @@ def category_delete(*, actor, category_id: int) -> None:
     require_staff(actor)
     tree = _lock_tree()
     if category_id not in tree:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     subtree = {category_id} | _descendant_ids(tree, category_id)
     in_use = Listing.objects.filter(category_id__in=subtree).count()
     if in_use:
         raise StateConflict(
-            "This category (or a subcategory) still holds listings; move them first.",
+            _("This category (or a subcategory) still holds listings; move them first."),
             code="category_in_use",
             details={"listings": in_use},
         )

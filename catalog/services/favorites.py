@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import Favorite, Listing, ProviderProfile
 from config.errors import NotFound
@@ -13,7 +14,7 @@ def _visible_listing(actor, listing_id: int) -> Listing:
     if listing is None or (
         listing.status != Listing.Status.PUBLISHED and listing.provider.user_id != actor.pk
     ):
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 
@@ -27,7 +28,7 @@ def favorite_add(
     if provider_id is not None:
         provider = ProviderProfile.objects.filter(pk=provider_id).first()
         if provider is None:
-            raise NotFound("No such provider.")
+            raise NotFound(_("No such provider."))
         return Favorite.objects.get_or_create(user=actor, provider=provider, listing=None)
     assert listing_id is not None  # exactly one of the two was given
     listing = _visible_listing(actor, listing_id)

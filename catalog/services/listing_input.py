@@ -8,6 +8,7 @@ from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from catalog.models import Category, Listing, ListingPackage, ListingType
 from catalog.services._common import (
@@ -81,9 +82,12 @@ def _check_fields_fit_type(listing_type: ListingType, changes: ListingChanges) -
     foreign = sorted(f for f in changes if f in TYPE_SPECIFIC and f not in allowed)
     if foreign:
         raise InvalidInput(
-            f"A “{listing_type.name}” listing does not take these fields.",
+            _("A “%(name)s” listing does not take these fields.") % {"name": listing_type.name},
             code="field_not_for_type",
-            details={field: [f"Not used by {listing_type.pricing} pricing."] for field in foreign},
+            details={
+                field: [_("Not used by %(pricing)s pricing.") % {"pricing": listing_type.pricing}]
+                for field in foreign
+            },
         )
 
 
@@ -93,9 +97,9 @@ def _clean_currency(currency: str) -> str:
     accepted = list(tenant.accepted_currencies or [tenant.default_currency])
     if currency not in accepted:
         raise InvalidInput(
-            "This marketplace does not accept this currency.",
+            _("This marketplace does not accept this currency."),
             code="currency_not_accepted",
-            details={"currency": [f"One of {accepted}."]},
+            details={"currency": [_("One of %(accepted)s.") % {"accepted": accepted}]},
         )
     return currency
 
@@ -104,9 +108,11 @@ def _clean_category(category_id: int) -> Category:
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
         raise InvalidInput(
-            "The category does not exist.",
+            _("The category does not exist."),
             code="unknown_category",
-            details={"category": [f"No category {category_id}."]},
+            details={
+                "category": [_("No category %(category_id)s.") % {"category_id": category_id}]
+            },
         )
     return category
 
@@ -115,9 +121,9 @@ def clean_packages(listing_type: ListingType, packages: list[PackageInput]) -> l
     allowed = list(listing_type.config.get("tiers") or PACKAGE_TIERS)
     if len(packages) > min(MAX_PACKAGES, len(allowed)):
         raise InvalidInput(
-            f"At most {min(MAX_PACKAGES, len(allowed))} packages.",
+            _("At most %(limit)s packages.") % {"limit": min(MAX_PACKAGES, len(allowed))},
             code="too_many_packages",
-            details={"packages": [f"One per tier: {allowed}."]},
+            details={"packages": [_("One per tier: %(allowed)s.") % {"allowed": allowed}]},
         )
     seen: set[str] = set()
     cleaned = []
@@ -126,19 +132,21 @@ def clean_packages(listing_type: ListingType, packages: list[PackageInput]) -> l
         where = f"packages[{index}]"
         if tier not in allowed or tier in seen:
             raise InvalidInput(
-                "Each package needs its own tier.",
-                details={where: [f"tier must be one of {allowed}, each once."]},
+                _("Each package needs its own tier."),
+                details={
+                    where: [_("tier must be one of %(allowed)s, each once.") % {"allowed": allowed}]
+                },
             )
         seen.add(tier)
         days = package.get("delivery_days", 0)
         if not isinstance(days, int) or days < 1:
             raise InvalidInput(
-                "Delivery takes at least a day.", details={where: ["delivery_days ≥ 1."]}
+                _("Delivery takes at least a day."), details={where: [_("delivery_days ≥ 1.")]}
             )
         revisions = package.get("revisions", 0)
         if not isinstance(revisions, int) or revisions < 0:
             raise InvalidInput(
-                "Revisions may not be negative.", details={where: ["revisions ≥ 0."]}
+                _("Revisions may not be negative."), details={where: [_("revisions ≥ 0.")]}
             )
         cleaned.append(
             PackageInput(
@@ -198,16 +206,20 @@ def clean_ticket_tiers(tiers: list[TicketTierInput]) -> list[TicketTierInput]:
         where = f"ticket_tiers[{index}]"
         name = (tier.get("name") or "").strip()
         if not name or name.lower() in names:
-            raise InvalidInput("Each ticket tier needs its own name.", details={where: ["name."]})
+            raise InvalidInput(
+                _("Each ticket tier needs its own name."), details={where: [_("name.")]}
+            )
         names.add(name.lower())
         capacity = tier.get("capacity", 0)
         if not isinstance(capacity, int) or capacity < 1:
             raise InvalidInput(
-                "A tier holds at least one ticket.", details={where: ["capacity ≥ 1."]}
+                _("A tier holds at least one ticket."), details={where: [_("capacity ≥ 1.")]}
             )
         start, end = tier.get("sales_start"), tier.get("sales_end")
         if start and end and end <= start:
-            raise InvalidInput("Sales must end after they start.", details={where: ["sales_end."]})
+            raise InvalidInput(
+                _("Sales must end after they start."), details={where: [_("sales_end.")]}
+            )
         cleaned.append(
             TicketTierInput(
                 name=name,
@@ -228,7 +240,7 @@ def apply_changes(listing: Listing, listing_type: ListingType, changes: ListingC
     if "title" in changes:
         title = changes["title"].strip()
         if not title:
-            raise InvalidInput("A title is required.", details={"title": ["Required."]})
+            raise InvalidInput(_("A title is required."), details={"title": [_("Required.")]})
         listing.title = title
     if "description" in changes:
         listing.description = sanitise_html(changes["description"])
@@ -246,8 +258,8 @@ def apply_changes(listing: Listing, listing_type: ListingType, changes: ListingC
         stock = clean_amount(changes["stock"], field="stock")
         if stock is not None and listing_type.config.get("stock") is False:
             raise InvalidInput(
-                "This product type has no stock (digital goods are unlimited).",
-                details={"stock": ["Must be null."]},
+                _("This product type has no stock (digital goods are unlimited)."),
+                details={"stock": [_("Must be null.")]},
             )
         listing.stock = stock
     for field in ("starts_at", "ends_at", "location_name"):
@@ -255,7 +267,7 @@ def apply_changes(listing: Listing, listing_type: ListingType, changes: ListingC
             setattr(listing, field, changes[field])
     if listing.starts_at and listing.ends_at and listing.ends_at <= listing.starts_at:
         raise InvalidInput(
-            "The event must end after it starts.", details={"ends_at": ["After starts_at."]}
+            _("The event must end after it starts."), details={"ends_at": [_("After starts_at.")]}
         )
     if "latitude" in changes or "longitude" in changes:
         listing.latitude, listing.longitude = clean_coordinates(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from bookings.processes import ProcessError, all_processes
 from bookings.services.effects import DEFAULT_CANCELLATION
@@ -21,14 +22,14 @@ PACKAGE_TIERS = ("basic", "standard", "premium")
 def _whole(low: int, high: int) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            return f"a whole number from {low} to {high}"
+            return _("a whole number from %(low)s to %(high)s") % {"low": low, "high": high}
         return None
 
     return check
 
 
 def _flag(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "true or false"
+    return None if isinstance(value, bool) else _("true or false")
 
 
 def _subset(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
@@ -39,7 +40,7 @@ def _subset(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
             or not all(isinstance(item, str) for item in value)
             or not set(value) <= set(choices)
         ):
-            return f"a non-empty list of {', '.join(choices)}"
+            return _("a non-empty list of %(choices)s") % {"choices": ", ".join(choices)}
         return None
 
     return check
@@ -48,7 +49,7 @@ def _subset(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
 def _word(value: Any) -> str | None:
     if isinstance(value, str) and 0 < len(value) <= 40:
         return None
-    return "a word of at most 40 characters"
+    return _("a word of at most 40 characters")
 
 
 _HOURS_IN_A_YEAR = 24 * 366
@@ -60,7 +61,7 @@ _CANCELLATION_RULES: dict[str, Callable[[Any], str | None]] = {
 
 
 def _cancellation(value: Any) -> str | None:
-    expected = (
+    expected = _(
         "an object of full_refund_hours, partial_refund_hours (hours of notice) and "
         "partial_bps (0 to 10000), with partial_refund_hours at most full_refund_hours"
     )
@@ -107,15 +108,17 @@ CONFIG_RULES: dict[str, Callable[[Any], str | None]] = {
 
 def _clean_config(config: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(config, dict):
-        raise InvalidInput("config must be an object.", details={"config": ["Must be an object."]})
+        raise InvalidInput(
+            _("config must be an object."), details={"config": [_("Must be an object.")]}
+        )
     problems = [
-        f"{key} must be {expected}."
+        _("%(key)s must be %(expected)s.") % {"key": key, "expected": expected}
         for key, rule in CONFIG_RULES.items()
         if key in config and (expected := rule(config[key])) is not None
     ]
     if problems:
         raise InvalidInput(
-            "Some config values are not what the booking flows can use.",
+            _("Some config values are not what the booking flows can use."),
             details={"config": problems},
         )
     return config
@@ -127,8 +130,8 @@ def _check_process(process: str, config: dict[str, Any]) -> None:
         definition = all_processes()[process]
     except (KeyError, ProcessError):
         raise InvalidInput(
-            "Unknown transaction process.",
-            details={"process": [f"One of {sorted(all_processes())}."]},
+            _("Unknown transaction process."),
+            details={"process": [_("One of %(values)s.") % {"values": sorted(all_processes())}]},
         ) from None
     missing = sorted(
         timer.delay_config_key
@@ -137,8 +140,9 @@ def _check_process(process: str, config: dict[str, Any]) -> None:
     )
     if missing:
         raise InvalidInput(
-            f"The {process} process needs {', '.join(missing)} in the config.",
-            details={"config": [f"Missing {key}." for key in missing]},
+            _("The %(process)s process needs %(keys)s in the config.")
+            % {"process": process, "keys": ", ".join(missing)},
+            details={"config": [_("Missing %(key)s.") % {"key": key} for key in missing]},
         )
 
 
@@ -157,13 +161,14 @@ def listing_type_create(
     require_staff(actor)
     if pricing not in ListingType.Pricing.values:
         raise InvalidInput(
-            "Unknown pricing.", details={"pricing": [f"One of {ListingType.Pricing.values}."]}
+            _("Unknown pricing."),
+            details={"pricing": [_("One of %(values)s.") % {"values": ListingType.Pricing.values}]},
         )
     slug = slugify(slug or name)[:80]
     if not slug:
-        raise InvalidInput("The slug may not be empty.", details={"slug": ["Required."]})
+        raise InvalidInput(_("The slug may not be empty."), details={"slug": [_("Required.")]})
     if ListingType.objects.filter(slug=slug).exists():
-        raise StateConflict("Another listing type uses this slug.", code="slug_taken")
+        raise StateConflict(_("Another listing type uses this slug."), code="slug_taken")
     _check_process(process, config or {})
     return ListingType.objects.create(
         name=name.strip(),
@@ -191,13 +196,13 @@ def listing_type_update(
     require_staff(actor)
     listing_type = ListingType.objects.select_for_update().filter(pk=listing_type_id).first()
     if listing_type is None:
-        raise NotFound("No such listing type.")
+        raise NotFound(_("No such listing type."))
     if pricing is not None and pricing != listing_type.pricing:
         if pricing not in ListingType.Pricing.values:
-            raise InvalidInput("Unknown pricing.", details={"pricing": ["Unknown."]})
+            raise InvalidInput(_("Unknown pricing."), details={"pricing": [_("Unknown.")]})
         if listing_type.listings.exists():
             raise StateConflict(
-                "Listings use this type; its pricing can no longer change.",
+                _("Listings use this type; its pricing can no longer change."),
                 code="listing_type_in_use",
             )
         listing_type.pricing = pricing
@@ -216,3 +221,8 @@ def listing_type_update(
     _check_process(listing_type.process, listing_type.config)
     listing_type.save()
     return listing_type
+
+
+def process_names() -> list[str]:
+    """The transaction processes a listing type can name."""
+    return sorted(all_processes())

@@ -11,6 +11,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from billing.money import Money
 from catalog.models import (
@@ -84,7 +85,7 @@ def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> Non
     dropped = [t for key, t in existing.items() if key not in wanted]
     if any(t.sold for t in dropped):
         raise StateConflict(
-            "Tickets of a tier you removed are sold; keep the tier.",
+            _("Tickets of a tier you removed are sold; keep the tier."),
             code="tier_has_sales",
             details={"ticket_tiers": [t.name for t in dropped if t.sold]},
         )
@@ -96,9 +97,13 @@ def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> Non
             continue
         if tier["capacity"] < current.sold:
             raise StateConflict(
-                "Capacity cannot drop below the tickets already sold.",
+                _("Capacity cannot drop below the tickets already sold."),
                 code="capacity_below_sold",
-                details={"ticket_tiers": [f"{current.name}: {current.sold} sold."]},
+                details={
+                    "ticket_tiers": [
+                        _("%(name)s: %(sold)s sold.") % {"name": current.name, "sold": current.sold}
+                    ]
+                },
             )
         for field, value in tier.items():
             setattr(current, field, value)
@@ -123,23 +128,23 @@ def listing_missing(listing: Listing) -> dict[str, list[str]]:
     pricing = listing.listing_type.pricing
     missing: dict[str, list[str]] = {}
     if not listing.title.strip():
-        missing["title"] = ["Give the listing a title."]
+        missing["title"] = [_("Give the listing a title.")]
     if not listing.category_id:
-        missing["category"] = ["Choose a category."]
+        missing["category"] = [_("Choose a category.")]
     if pricing in PRICE_REQUIRED and listing.price_minor <= 0:
-        missing["price_minor"] = ["Set a price above zero."]
+        missing["price_minor"] = [_("Set a price above zero.")]
     current_packages = listing.packages.filter(archived_at__isnull=True)
     if pricing == Pricing.PACKAGES and not current_packages.exists():
-        missing["packages"] = ["Offer at least one package."]
+        missing["packages"] = [_("Offer at least one package.")]
     if pricing == Pricing.TICKETS:
         if not listing.ticket_tiers.exists():
-            missing["ticket_tiers"] = ["Offer at least one ticket tier."]
+            missing["ticket_tiers"] = [_("Offer at least one ticket tier.")]
         if listing.starts_at is None:
-            missing["starts_at"] = ["Say when the event starts."]
+            missing["starts_at"] = [_("Say when the event starts.")]
         elif listing.starts_at <= timezone.now():
-            missing["starts_at"] = ["The event has already started."]
+            missing["starts_at"] = [_("The event has already started.")]
         if not listing.location_name:
-            missing["location_name"] = ["Say where the event takes place."]
+            missing["location_name"] = [_("Say where the event takes place.")]
     return missing
 
 
@@ -147,7 +152,7 @@ def _check_complete(listing: Listing) -> None:
     missing = listing_missing(listing)
     if missing:
         raise BusinessRuleViolation(
-            "The listing is not complete enough to be published.",
+            _("The listing is not complete enough to be published."),
             code="listing_incomplete",
             details=missing,
         )
@@ -179,11 +184,11 @@ def _owned_listing(actor, listing_id: int) -> Listing:
         .first()
     )
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     if listing.provider.user_id != getattr(actor, "pk", None):
         if listing.status == Status.PUBLISHED or is_staff(actor):
-            raise NotAllowed("Only the provider who owns this listing may change it.")
-        raise NotFound("No such listing.")
+            raise NotAllowed(_("Only the provider who owns this listing may change it."))
+        raise NotFound(_("No such listing."))
     return listing
 
 
@@ -194,14 +199,18 @@ def listing_create(*, actor, listing_type_id: int, changes: ListingChanges) -> L
     listing_type = ListingType.objects.filter(pk=listing_type_id).first()
     if listing_type is None:
         raise InvalidInput(
-            "The listing type does not exist.",
+            _("The listing type does not exist."),
             code="unknown_listing_type",
-            details={"listing_type": [f"No listing type {listing_type_id}."]},
+            details={
+                "listing_type": [
+                    _("No listing type %(listing_type_id)s.") % {"listing_type_id": listing_type_id}
+                ]
+            },
         )
     if "category_id" not in changes or not changes.get("title", "").strip():
         raise InvalidInput(
-            "A title and a category are required.",
-            details={f: ["Required."] for f in ("title", "category") if f not in changes},
+            _("A title and a category are required."),
+            details={f: [_("Required.")] for f in ("title", "category") if f not in changes},
         )
     listing = Listing(
         provider=provider,
@@ -222,7 +231,7 @@ def listing_create(*, actor, listing_type_id: int, changes: ListingChanges) -> L
             break
         except IntegrityError as exc:  # another listing took the slug meanwhile
             if attempt == 2:
-                raise StateConflict("Could not give the listing a unique slug; retry.") from exc
+                raise StateConflict(_("Could not give the listing a unique slug; retry.")) from exc
     if packages is not None:
         replace_packages(listing, packages, now=timezone.now())
     if tiers is not None:
@@ -238,7 +247,7 @@ def listing_create(*, actor, listing_type_id: int, changes: ListingChanges) -> L
 def listing_update(*, actor, listing_id: int, changes: ListingChanges) -> Listing:
     listing = _owned_listing(actor, listing_id)
     if listing.status == Status.ARCHIVED:
-        raise StateConflict("An archived listing can no longer change.", code="listing_archived")
+        raise StateConflict(_("An archived listing can no longer change."), code="listing_archived")
     listing_type = listing.listing_type
     apply_changes(listing, listing_type, changes)
     if listing.status == Status.DRAFT and "title" in changes:
@@ -268,19 +277,20 @@ def listing_transition(*, actor, listing_id: int, to_status: str) -> Listing:
         .first()
     )
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     owner = listing.provider.user_id == getattr(actor, "pk", None)
     if not owner:
         if not is_staff(actor):
             if listing.status != Status.PUBLISHED:
-                raise NotFound("No such listing.")
-            raise NotAllowed("Only the provider who owns this listing may change it.")
+                raise NotFound(_("No such listing."))
+            raise NotAllowed(_("Only the provider who owns this listing may change it."))
         if to_status not in STAFF_TRANSITIONS:
-            raise NotAllowed("Staff may pause or archive a listing, not publish it.")
+            raise NotAllowed(_("Staff may pause or archive a listing, not publish it."))
     from_status = listing.status
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
         raise StateConflict(
-            f"A {from_status} listing cannot become {to_status}.",
+            _("A %(from_status)s listing cannot become %(to_status)s.")
+            % {"from_status": from_status, "to_status": to_status},
             code="invalid_transition",
             details={"from": from_status, "to": to_status},
         )
@@ -316,7 +326,7 @@ def listing_feature_set(*, actor, listing_id: int, featured: bool) -> Listing:
     require_staff(actor)
     listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     if listing.featured != featured:
         listing.featured = featured
         listing.save(update_fields=["featured", "updated_at"])

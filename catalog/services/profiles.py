@@ -7,6 +7,7 @@ from typing import Any, Literal, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing.money import Money
 from catalog.models import Badge, Category, ListingType, ProviderProfile, Vouch
@@ -64,7 +65,7 @@ class ProfileChanges(TypedDict, total=False):
 
 def _require_provider(actor) -> None:
     if getattr(actor, "role", None) != "provider":
-        raise NotAllowed("Only providers have a provider profile.", code="not_a_provider")
+        raise NotAllowed(_("Only providers have a provider profile."), code="not_a_provider")
 
 
 def profile_of(actor, *, lock: bool = False) -> ProviderProfile:
@@ -73,7 +74,7 @@ def profile_of(actor, *, lock: bool = False) -> ProviderProfile:
     queryset = ProviderProfile.objects.filter(user=actor)
     profile = (queryset.select_for_update() if lock else queryset).first()
     if profile is None:
-        raise NotFound("Create your provider profile first.", code="no_profile")
+        raise NotFound(_("Create your provider profile first."), code="no_profile")
     return profile
 
 
@@ -90,15 +91,20 @@ def per_minute_channels() -> set[str]:
 def _clean_per_minute_rates(rates: dict[str, Any]) -> dict[str, int]:
     if not isinstance(rates, dict):
         raise InvalidInput(
-            "per_minute_rates must be an object.", details={"per_minute_rates": ["Object."]}
+            _("per_minute_rates must be an object."), details={"per_minute_rates": [_("Object.")]}
         )
     allowed = per_minute_channels()
     unknown = sorted(set(rates) - allowed)
     if unknown:
         raise InvalidInput(
-            "These channels are not offered on this marketplace.",
+            _("These channels are not offered on this marketplace."),
             code="unknown_channel",
-            details={"per_minute_rates": [f"Unknown: {unknown}; offered: {sorted(allowed)}."]},
+            details={
+                "per_minute_rates": [
+                    _("Unknown: %(unknown)s; offered: %(offered)s.")
+                    % {"unknown": unknown, "offered": sorted(allowed)}
+                ]
+            },
         )
     cleaned = {
         channel: clean_amount(amount, field=f"per_minute_rates.{channel}", allow_none=False)
@@ -120,9 +126,9 @@ def _clean_categories(category_ids: list[int]) -> list[Category]:
     missing = wanted - {c.pk for c in found}
     if missing:
         raise InvalidInput(
-            "Some categories do not exist.",
+            _("Some categories do not exist."),
             code="unknown_category",
-            details={"categories": [f"Unknown ids: {sorted(missing)}."]},
+            details={"categories": [_("Unknown ids: %(ids)s.") % {"ids": sorted(missing)}]},
         )
     return found
 
@@ -133,8 +139,8 @@ def _clean_languages(languages: list[str]) -> list[str]:
         code = str(code).strip().lower()
         if not code or len(code) > 8 or not code.replace("-", "").isalpha():
             raise InvalidInput(
-                "Languages are codes like “en” or “ar”.",
-                details={"languages": [f"Bad code {code!r}."]},
+                _("Languages are codes like “en” or “ar”."),
+                details={"languages": [_("Bad code %(code)s.") % {"code": repr(code)}]},
             )
         if code not in cleaned:
             cleaned.append(code)
@@ -147,7 +153,7 @@ def _apply(profile: ProviderProfile, changes: ProfileChanges) -> list[Category] 
         name = changes["display_name"].strip()
         if not name:
             raise InvalidInput(
-                "A display name is required.", details={"display_name": ["Required."]}
+                _("A display name is required."), details={"display_name": [_("Required.")]}
             )
         profile.display_name = name
     for field in ("tagline", "location_name"):
@@ -163,8 +169,12 @@ def _apply(profile: ProviderProfile, changes: ProfileChanges) -> list[Category] 
         radius = changes["travel_radius_km"]
         if not 0 <= radius <= MAX_TRAVEL_RADIUS_KM:
             raise InvalidInput(
-                "The travel radius is out of range.",
-                details={"travel_radius_km": [f"Between 0 and {MAX_TRAVEL_RADIUS_KM}."]},
+                _("The travel radius is out of range."),
+                details={
+                    "travel_radius_km": [
+                        _("Between 0 and %(limit)s.") % {"limit": MAX_TRAVEL_RADIUS_KM}
+                    ]
+                },
             )
         profile.travel_radius_km = radius
     if "tags" in changes:
@@ -221,7 +231,7 @@ def provider_profile_save(
     if profile is None:
         if not changes.get("display_name", "").strip():
             raise InvalidInput(
-                "A display name is required.", details={"display_name": ["Required."]}
+                _("A display name is required."), details={"display_name": [_("Required.")]}
             )
         profile = ProviderProfile(user=actor)
     if replace:
@@ -247,7 +257,9 @@ def provider_profile_save(
         with transaction.atomic():
             profile.save()
     except IntegrityError as exc:  # a concurrent first save by the same user
-        raise StateConflict("The profile was created meanwhile; retry.", code="conflict") from exc
+        raise StateConflict(
+            _("The profile was created meanwhile; retry."), code="conflict"
+        ) from exc
     if categories is not None:
         profile.categories.set(categories)
     profile_completeness_refresh(profile=profile)
@@ -271,13 +283,16 @@ def provider_online_set(*, actor, is_online: bool) -> ProviderProfile:
 def _locked_profile(provider_id: int) -> ProviderProfile:
     profile = ProviderProfile.objects.select_for_update().filter(pk=provider_id).first()
     if profile is None:
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     return profile
 
 
 def _clean_badge(badge: str) -> str:
     if badge not in Badge.values:
-        raise InvalidInput("Unknown badge.", details={"badge": [f"One of {Badge.values}."]})
+        raise InvalidInput(
+            _("Unknown badge."),
+            details={"badge": [_("One of %(values)s.") % {"values": Badge.values}]},
+        )
     return badge
 
 
@@ -310,16 +325,16 @@ def vouch_create(*, actor, vouchee_id: int, skill_area: str, note: str = "") -> 
     voucher = ProviderProfile.objects.filter(user=actor).first()
     if voucher is None:
         raise BusinessRuleViolation(
-            "Create your provider profile before vouching for others.", code="no_profile"
+            _("Create your provider profile before vouching for others."), code="no_profile"
         )
     vouchee = ProviderProfile.objects.filter(pk=vouchee_id).first()
     if vouchee is None:
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     if vouchee.pk == voucher.pk:
-        raise BusinessRuleViolation("You cannot vouch for yourself.", code="self_vouch")
+        raise BusinessRuleViolation(_("You cannot vouch for yourself."), code="self_vouch")
     skill_area = " ".join(skill_area.split()).lower()
     if not skill_area:
-        raise InvalidInput("Name the skill area.", details={"skill_area": ["Required."]})
+        raise InvalidInput(_("Name the skill area."), details={"skill_area": [_("Required.")]})
     try:
         with transaction.atomic():
             return Vouch.objects.create(
@@ -327,7 +342,7 @@ def vouch_create(*, actor, vouchee_id: int, skill_area: str, note: str = "") -> 
             )
     except IntegrityError as exc:
         raise StateConflict(
-            "You already vouched for this provider in this skill area.",
+            _("You already vouched for this provider in this skill area."),
             code="already_vouched",
             details={"skill_area": [skill_area]},
         ) from exc

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Union
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.errors import NotAllowed, StateConflict
 from tenants import schemas
@@ -65,8 +66,11 @@ def _authorize(actor: Actor) -> str:
         raise TypeError(f"actor must be an operator User or a SystemActor, not {actor!r}.")
     if not operator_may_delete(actor):
         raise NotAllowed(
-            "Deleting or restoring a marketplace needs the operator permission "
-            f"{DELETE_PERMISSION}.",
+            _(
+                "Deleting or restoring a marketplace needs the operator permission "
+                "%(delete_permission)s."
+            )
+            % {"delete_permission": DELETE_PERMISSION},
         )
     return actor.email
 
@@ -91,9 +95,12 @@ def _set_status(marketplace: Marketplace, status: str, action: str, actor: str) 
     with transaction.atomic():
         locked = _lock(marketplace)
         if locked.status == Marketplace.Status.DELETED:
-            raise StateConflict("The marketplace is deleted; restore it first.", code="deleted")
+            raise StateConflict(_("The marketplace is deleted; restore it first."), code="deleted")
         if locked.status == status:
-            raise StateConflict(f"The marketplace is already {status}.", code=f"already_{status}")
+            raise StateConflict(
+                _("The marketplace is already %(status)s.") % {"status": status},
+                code=f"already_{status}",
+            )
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         MarketplaceEvent.objects.create(
@@ -121,7 +128,7 @@ def marketplace_delete(*, marketplace: Marketplace, actor: Actor) -> Marketplace
     with transaction.atomic():
         locked = _lock(marketplace)
         if locked.status == Marketplace.Status.DELETED:
-            raise StateConflict("The marketplace is already deleted.", code="already_deleted")
+            raise StateConflict(_("The marketplace is already deleted."), code="already_deleted")
         previous = locked.status
         now = timezone.now()
         locked.status = Marketplace.Status.DELETED
@@ -147,10 +154,10 @@ def marketplace_restore(*, marketplace: Marketplace, actor: Actor) -> Marketplac
     with transaction.atomic():
         locked = _lock(marketplace)
         if locked.status != Marketplace.Status.DELETED:
-            raise StateConflict("The marketplace is not deleted.", code="not_deleted")
+            raise StateConflict(_("The marketplace is not deleted."), code="not_deleted")
         if _due(locked):
             raise StateConflict(
-                "The grace period is over; the marketplace is due to be purged.",
+                _("The grace period is over; the marketplace is due to be purged."),
                 code="grace_period_over",
             )
         deletion = (
@@ -191,10 +198,11 @@ def marketplace_purge(
     with transaction.atomic():
         locked = _lock(marketplace)
         if locked.status != Marketplace.Status.DELETED:
-            raise StateConflict("Only a deleted marketplace can be purged.", code="not_deleted")
+            raise StateConflict(_("Only a deleted marketplace can be purged."), code="not_deleted")
         if not ignore_grace_period and not _due(locked):
             raise StateConflict(
-                f"The marketplace is kept until {purge_after(locked):%Y-%m-%d %H:%M} UTC.",
+                _("The marketplace is kept until %(until)s UTC.")
+                % {"until": f"{purge_after(locked):%Y-%m-%d %H:%M}"},
                 code="not_due",
             )
         # Files first and under the row lock: a restore cannot slip in between, and if removing

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from config.errors import InvalidInput, StateConflict
@@ -28,31 +29,33 @@ def _validate_create(*, preset: str, name: str, slug: str, domain: str, owner_em
     try:
         get_preset(preset)
     except PresetError:
-        errors["preset"] = f"Unknown preset {preset!r}."
+        errors["preset"] = _("Unknown preset %(preset)s.") % {"preset": repr(preset)}
     if not name.strip():
-        errors["name"] = "A name is required."
+        errors["name"] = _("A name is required.")
     if not re.match(SLUG_PATTERN, slug):
-        errors["slug"] = "Use 3-42 lowercase letters, digits and hyphens, starting with a letter."
+        errors["slug"] = _(
+            "Use 3-42 lowercase letters, digits and hyphens, starting with a letter."
+        )
     elif slug in RESERVED_SLUGS or schemas.is_reserved(schema_for(slug)):
-        errors["slug"] = f"The name {slug!r} is reserved."
+        errors["slug"] = _("The name %(slug)s is reserved.") % {"slug": repr(slug)}
     if not HOST_PATTERN.match(domain):
-        errors["domain"] = f"{domain!r} is not a valid host name."
+        errors["domain"] = _("%(domain)s is not a valid host name.") % {"domain": repr(domain)}
     elif domain in settings.SOUK_OPERATOR_HOSTS:
-        errors["domain"] = "That host serves the operator console."
+        errors["domain"] = _("That host serves the operator console.")
     try:
         validate_email(owner_email)
     except ValidationError:
-        errors["owner_email"] = "Enter a valid e-mail address."
+        errors["owner_email"] = _("Enter a valid e-mail address.")
     if errors:
-        raise InvalidInput("The marketplace could not be created.", details=errors)
+        raise InvalidInput(_("The marketplace could not be created."), details=errors)
 
     taken: dict[str, str] = {}
     if Marketplace.objects.filter(slug=slug).exists():
-        taken["slug"] = f"The slug {slug!r} is taken."
+        taken["slug"] = _("The slug %(slug)s is taken.") % {"slug": repr(slug)}
     if Domain.objects.filter(domain=domain).exists():
-        taken["domain"] = f"The domain {domain!r} is taken."
+        taken["domain"] = _("The domain %(domain)s is taken.") % {"domain": repr(domain)}
     if taken:
-        raise InvalidInput("The marketplace could not be created.", code="taken", details=taken)
+        raise InvalidInput(_("The marketplace could not be created."), code="taken", details=taken)
     # A schema without a marketplace row (left by an old deletion, made by hand, anything)
     # would hand its users, bookings and files to the new marketplace. Checked again under
     # the transaction where the schema is made (schemas.refuse_existing).
@@ -122,7 +125,7 @@ def marketplace_sync_preset(*, marketplace: Marketplace) -> dict[str, int]:
     """Add what the marketplace's preset gained since it was provisioned (new categories,
     listing types). Runs in the marketplace's schema, which must be the current one."""
     if connection.schema_name != marketplace.schema_name:
-        raise StateConflict("Switch to the marketplace's schema first.", code="wrong_schema")
+        raise StateConflict(_("Switch to the marketplace's schema first."), code="wrong_schema")
     with transaction.atomic():
         return _seed_preset(get_preset(marketplace.preset))
 
@@ -189,9 +192,9 @@ def marketplace_create(
     except IntegrityError as exc:
         # A concurrent request took the slug or domain between the check and the insert.
         raise InvalidInput(
-            "The marketplace could not be created.",
+            _("The marketplace could not be created."),
             code="taken",
-            details={"slug_or_domain": "The slug or domain was taken just now."},
+            details={"slug_or_domain": _("The slug or domain was taken just now.")},
         ) from exc
     return marketplace
 

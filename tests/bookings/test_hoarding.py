@@ -196,7 +196,10 @@ def test_staff_change_the_limits_through_the_api_and_they_apply(
     )
     assert "customer_unit_limit" in bad["details"]
     assert_error(staff.api.patch("/api/v1/marketplace/", {"customer_booking_rate": 10**6}), 400)
-    assert_error(staff.api.patch("/api/v1/marketplace/", {}), 400)
+    # A PATCH of nothing changes nothing and answers the settings as they are.
+    unchanged = staff.api.patch("/api/v1/marketplace/", {})
+    assert unchanged.status_code == 200
+    assert unchanged.json()["marketplace"]["customer_hold_limit"] == 0
     assert_error(customer.api.patch("/api/v1/marketplace/", {"customer_hold_limit": 50}), 403)
     assert_error(anonymous.patch("/api/v1/marketplace/", {"customer_hold_limit": 50}), 401)
     assert Marketplace.objects.get(pk=events.pk).customer_hold_limit == 0

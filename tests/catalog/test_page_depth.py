@@ -12,16 +12,43 @@ def _listings(fire, provider, **params):
     )
 
 
-def test_a_page_past_a_thousand_rows_is_refused(fire):
+def test_a_page_past_a_thousand_rows_is_not_served(fire):
+    # A 404, as for a page past the last: the page does not exist; the message says what does.
     provider = provider_in(fire)
 
-    deep = assert_error(_listings(fire, provider, page=51, page_size=20), 400, "page_too_deep")
+    deep = assert_error(_listings(fire, provider, page=51, page_size=20), 404, "page_too_deep")
     assert "narrow" in deep["message"] and deep["details"]["max_depth"] == 1000
-    assert_error(_listings(fire, provider, page=11, page_size=100), 400, "page_too_deep")
-    assert_error(_listings(fire, provider, page=1001, page_size=1), 400, "page_too_deep")
+    assert_error(_listings(fire, provider, page=11, page_size=100), 404, "page_too_deep")
+    # Beyond the schema's maximum for `page` at any page size: a bad parameter.
+    assert_error(_listings(fire, provider, page=1001, page_size=1), 400, "invalid")
     # At the cap: an ordinary page (empty here, so DRF's "invalid page").
     assert _listings(fire, provider, page=50, page_size=20).status_code == 404
     assert _listings(fire, provider, page=1).status_code == 200
+
+
+def test_page_parameters_are_read_strictly(fire):
+    # DRF would quietly fall back to the default size for a page_size it cannot read.
+    provider = provider_in(fire)
+    for params in (
+        {"page_size": "null"},
+        {"page_size": "0"},
+        {"page_size": "101"},
+        {"page_size": "-1"},
+        {"page": "0"},
+        {"page": "last"},
+        {"page": "١"},  # an Arabic-Indic digit: isdigit() but not what the schema says
+    ):
+        body = assert_error(_listings(fire, provider, **params), 400, "invalid")
+        assert set(body["details"]) == set(params), params
+    repeated = client_get_repeated(fire, provider)
+    assert_error(repeated, 400, "invalid")
+
+
+def client_get_repeated(fire, provider):
+    return api(fire).client.get(
+        f"/api/v1/providers/{provider.pk}/listings/?page_size=1&page_size=2",
+        REMOTE_ADDR=fresh_address(),
+    )
 
 
 def test_the_schema_states_the_cap(fire):

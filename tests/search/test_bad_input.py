@@ -47,6 +47,11 @@ def test_within_travel_radius_is_not_a_listing_filter(fire):
         ({"online": "perhaps"}, "online"),
         ({"category": "no-such-category"}, "category"),
         ({"pricing": "barter"}, "pricing"),
+        ({"type": "no-such-type"}, "type"),
+        ({"min_price": "99999999999999999999"}, "min_price"),
+        ({"page_size": "12.0"}, "page_size"),
+        ({"available_on": "20300107"}, "available_on"),
+        ({"currency": "ÄÖÜ"}, "currency"),
     ],
 )
 def test_malformed_values_are_400_with_the_field(fire, params, field):
@@ -114,10 +119,12 @@ def test_nul_characters_are_refused_on_every_endpoint(fire):
 
 
 def _every_parameter(kind):
-    from catalog.search.params import LISTING_PARAMS, PROVIDER_PARAMS
+    from catalog.search_schema import ListingSearchQuerySerializer, ProviderSearchQuerySerializer
 
-    allowed = LISTING_PARAMS if kind == "listings" else PROVIDER_PARAMS
-    return [(kind, name) for name in sorted(allowed - {"format"})]
+    serializer = (
+        ListingSearchQuerySerializer if kind == "listings" else ProviderSearchQuerySerializer
+    )
+    return [(kind, name) for name in sorted(serializer().fields)]
 
 
 @pytest.mark.parametrize(
@@ -138,3 +145,29 @@ def test_an_empty_value_among_repeated_tags_is_refused(fire):
 
     assert response.status_code == 400
     assert "tags" in response.json()["details"]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "name"),
+    [
+        ("listings", "page_size=1&page_size=2", "page_size"),
+        ("providers", "sort=rating&sort=newest", "sort"),
+        ("suggest", "q=fire&q=juggling", "q"),
+    ],
+)
+def test_a_parameter_given_twice_is_refused_by_name(fire, path, query, name):
+    from tests.conftest import host_client
+    from tests.search.conftest import fresh_address
+
+    client = host_client(fire, REMOTE_ADDR=fresh_address())
+    response = client.get(f"/api/v1/search/{path}/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid"
+    assert response.json()["details"] == {name: ["Repeated parameter."]}
+
+
+def test_tags_and_badges_may_repeat(fire):
+    status, _ = get(fire, "providers", tags=["fire", "led"], badges=["insurance", "DBS"])
+
+    assert status == 200

@@ -230,7 +230,9 @@ def test_listing_type_and_pricing(fire, in_fire, performer):
     )
     in_fire.listing(performer, "Booked act", category="fire")
     show = in_fire.listing(performer, "Ticketed show", category="fire", listing_type=tickets)
-    TicketTier.objects.create(listing=show, name="Front row", price_minor=3_000, capacity=10)
+    front = TicketTier.objects.create(
+        listing=show, name="Front row", price_minor=3_000, capacity=10
+    )
     in_fire.reindex()
 
     _, by_type = get(fire, "listings", type="fire-show-tickets")
@@ -238,7 +240,7 @@ def test_listing_type_and_pricing(fire, in_fire, performer):
 
     assert titles(by_type) == ["Ticketed show"]
     assert by_type["results"][0]["ticket_tiers"] == [
-        {"name": "Front row", "price_minor": 3_000, "remaining": 10}
+        {"id": front.id, "name": "Front row", "price_minor": 3_000, "remaining": 10}
     ]
     assert by_type["results"][0]["listing_type"] == {
         "slug": "fire-show-tickets",
@@ -491,10 +493,12 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
     gig = in_fire.listing(provider, "Fire poi gig", category="fire-poi", listing_type=gigs)
     gig.tags = ["wedding", "night"]
     gig.save(update_fields=["tags"])
-    for tier, price in (("premium", 30_000), ("basic", 10_000)):
-        ListingPackage.objects.create(
+    packages = {
+        tier: ListingPackage.objects.create(
             listing=gig, tier=tier, name=tier.title(), price_minor=price, delivery_days=3
         )
+        for tier, price in (("premium", 30_000), ("basic", 10_000))
+    }
     photo = MediaItem.objects.create(
         listing=gig,
         kind="image",
@@ -513,8 +517,12 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
         slug="hit-tickets", name="Tickets", pricing="tickets", process="tickets"
     )
     show = in_fire.listing(provider, "Fire poi show", category="fire-poi", listing_type=tickets)
-    TicketTier.objects.create(listing=show, name="VIP", price_minor=5_000, capacity=10, sold=4)
-    TicketTier.objects.create(listing=show, name="Standard", price_minor=2_000, capacity=50)
+    vip = TicketTier.objects.create(
+        listing=show, name="VIP", price_minor=5_000, capacity=10, sold=4
+    )
+    standard = TicketTier.objects.create(
+        listing=show, name="Standard", price_minor=2_000, capacity=50
+    )
     in_fire.reindex()
 
     status, body = get(fire, "listings", q="fire poi", lat=LONDON[0], lon=LONDON[1])
@@ -548,6 +556,7 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
         },
         "packages": [
             {
+                "id": packages["basic"].id,
                 "tier": "basic",
                 "name": "Basic",
                 "price_minor": 10_000,
@@ -555,6 +564,7 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
                 "revisions": 0,
             },
             {
+                "id": packages["premium"].id,
                 "tier": "premium",
                 "name": "Premium",
                 "price_minor": 30_000,
@@ -566,7 +576,7 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
         "distance_km": TO_LONDON_GRID_KM,
     }
     assert hits[show.slug]["ticket_tiers"] == [  # by position, then price
-        {"name": "Standard", "price_minor": 2_000, "remaining": 50},
-        {"name": "VIP", "price_minor": 5_000, "remaining": 6},
+        {"id": standard.id, "name": "Standard", "price_minor": 2_000, "remaining": 50},
+        {"id": vip.id, "name": "VIP", "price_minor": 5_000, "remaining": 6},
     ]
     assert hits[show.slug]["primary_media"] is None and hits[show.slug]["packages"] == []

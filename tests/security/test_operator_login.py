@@ -60,7 +60,8 @@ def test_a_staff_user_logs_in_and_lists_marketplaces_with_the_token(fire):
     assert tokens.status_code == 200
     assert [t["current"] for t in tokens.json()] == [True]
 
-    assert api.post("/api/v1/operator/auth/logout/").status_code == 204
+    logout = api.post("/api/v1/operator/auth/logout/", content_type="application/json")
+    assert logout.status_code == 204
     assert api.get(MARKETPLACES).status_code == 401
 
 

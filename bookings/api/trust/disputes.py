@@ -128,7 +128,9 @@ class DisputeEvidenceFileView(APIView):
         tags=TAGS,
         summary="Download an evidence file (the booking's parties and staff only).",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, in its own content type."
+            ),
             401: UNAUTHENTICATED,
             404: error("`booking_not_found`, `evidence_not_found`."),
         },

@@ -197,9 +197,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
         }
 
 
+# Blank until the dispute is decided.
+def _resolution() -> serializers.ChoiceField:
+    return serializers.ChoiceField(Dispute.Resolution.choices, allow_blank=True, read_only=True)
+
+
 class DisputeSerializer(serializers.ModelSerializer):
     opened_by = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
+    resolution = _resolution()
 
     class Meta:
         model = Dispute
@@ -235,6 +241,7 @@ class DisputeSerializer(serializers.ModelSerializer):
 class DisputeQueueSerializer(serializers.ModelSerializer):
     booking = serializers.SerializerMethodField()
     evidence_count = serializers.IntegerField()
+    resolution = _resolution()
 
     class Meta:
         model = Dispute

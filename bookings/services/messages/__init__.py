@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings import files
 from bookings.conversation_selectors import thread_for
@@ -43,15 +44,15 @@ def _clean_body(body: str | None, *, has_attachment: bool) -> str:
     body = (body or "").strip()
     if not body and not has_attachment:
         raise InvalidInput(
-            "Write a message or attach a file.",
+            _("Write a message or attach a file."),
             code="empty_message",
-            details={"body": ["Required without an attachment."]},
+            details={"body": [_("Required without an attachment.")]},
         )
     if len(body) > MAX_BODY:
         raise InvalidInput(
-            f"A message has at most {MAX_BODY} characters.",
+            _("A message has at most %(limit)s characters.") % {"limit": MAX_BODY},
             code="message_too_long",
-            details={"body": [f"At most {MAX_BODY} characters."]},
+            details={"body": [_("At most %(limit)s characters.") % {"limit": MAX_BODY}]},
         )
     return body
 
@@ -59,7 +60,7 @@ def _clean_body(body: str | None, *, has_attachment: bool) -> str:
 def _require_party(role: str) -> None:
     if role == Actor.STAFF:
         raise NotAllowed(
-            "Staff may read this conversation but not write in it.", code="staff_read_only"
+            _("Staff may read this conversation but not write in it."), code="staff_read_only"
         )
 
 
@@ -137,12 +138,12 @@ def thread_inquiry_start(
     of the actor's inquiry thread with that provider and listing, made if it does not exist
     yet. Returns (thread, message, whether the thread is new)."""
     if not actor or not actor.is_authenticated:
-        raise NotFound("No such listing.", code="listing_not_found")
+        raise NotFound(_("No such listing."), code="listing_not_found")
     if (listing_id is None) == (provider_id is None):
         raise InvalidInput(
-            "Name a listing or a provider.",
+            _("Name a listing or a provider."),
             code="invalid_subject",
-            details={"listing_id": ["Give listing_id or provider_id, one of them."]},
+            details={"listing_id": [_("Give listing_id or provider_id, one of them.")]},
         )
     listing = None
     if listing_id is not None:
@@ -152,16 +153,16 @@ def thread_inquiry_start(
             .first()
         )
         if listing is None:
-            raise NotFound("No such listing.", code="listing_not_found")
+            raise NotFound(_("No such listing."), code="listing_not_found")
         provider = listing.provider
     else:
         assert provider_id is not None  # exactly one of the two, checked above
         found = ProviderProfile.objects.select_related("user").filter(pk=provider_id).first()
         if found is None or not found.user.is_active:
-            raise NotFound("No such provider.", code="provider_not_found")
+            raise NotFound(_("No such provider."), code="provider_not_found")
         provider = found
     if provider.user_id == actor.pk:
-        raise BusinessRuleViolation("You cannot message yourself.", code="own_listing")
+        raise BusinessRuleViolation(_("You cannot message yourself."), code="own_listing")
     with (
         _checked(actor, body=body, upload=upload) as (clean_body, attachment),
         transaction.atomic(),
@@ -180,7 +181,7 @@ def thread_mark_read(*, actor, thread_id: int, up_to: int | None = None) -> Thre
     _require_party(role)
     if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0):
         raise InvalidInput(
-            "up_to must be a message id.", code="invalid", details={"up_to": ["Not an id."]}
+            _("up_to must be a message id."), code="invalid", details={"up_to": [_("Not an id.")]}
         )
     newest = thread.last_message_id or 0
     target = newest if up_to is None else min(up_to, newest)

@@ -12,6 +12,7 @@ enforced while the upload is read.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from bookings import files
 from bookings.files import CheckedFile
@@ -28,19 +29,19 @@ def attachment_max_bytes() -> int:
 class _AttachmentRefusals:
     def unsupported(self) -> InvalidInput:
         return InvalidInput(
-            "Attach an image or a PDF.",
+            _("Attach an image or a PDF."),
             code="unsupported_attachment",
             details={
-                "attachment": ["Not a supported image or PDF."],
+                "attachment": [_("Not a supported image or PDF.")],
                 "accepted": [*sorted(ct for ct, _ in IMAGE_FORMATS.values()), "application/pdf"],
             },
         )
 
     def too_large(self, limit: int) -> InvalidInput:
         return InvalidInput(
-            f"Attachments are limited to {limit} bytes.",
+            _("Attachments are limited to %(limit)s bytes.") % {"limit": limit},
             code="file_too_large",
-            details={"attachment": ["Too large."], "max_bytes": limit},
+            details={"attachment": [_("Too large.")], "max_bytes": limit},
         )
 
     def damaged(self, kind: str, reason: str) -> InvalidInput:

@@ -21,10 +21,13 @@ MASK_TEXT = {
     "ar": "[بيانات الاتصال مخفية حتى دفع الحجز]",
 }
 
-EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# Each pattern starts only where its first run of characters starts (the lookbehinds): else
+# every position inside a long word would start a fresh scan to its end, quadratic (and
+# cubic with the backtracking of the spelled form) in a body of one long word.
+EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 # "name at domain dot com", "name (at) domain (dot) com", "name [at] domain [dot] co [dot] uk".
 SPELLED_EMAIL = re.compile(
-    r"[\w.+-]+\s*[(\[{]?\s*\bat\b\s*[)\]}]?\s*[\w-]+"
+    r"(?<![\w.+-])[\w.+-]+\s*[(\[{]?\s*\bat\b\s*[)\]}]?\s*[\w-]+"
     r"(?:\s*[(\[{]?\s*\bdot\b\s*[)\]}]?\s*[^\W\d_]{2,})+",
     re.IGNORECASE,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from config.errors import RateLimited
 
@@ -56,7 +57,8 @@ def message_rate_check(*, user_id: int) -> None:
         window = max(exceeded, key=lambda w: w.retry_after(now))
         retry_after = window.retry_after(now)
         raise RateLimited(
-            f"You have sent too many messages; try again in {retry_after} seconds.",
+            _("You have sent too many messages; try again in %(retry_after)s seconds.")
+            % {"retry_after": retry_after},
             code="message_rate_limited",
             details={"window": window.name, "limit": window.limit, "retry_after": retry_after},
         )

@@ -1,0 +1,36 @@
+"""The language of the API's answers (error messages included).
+
+Django's LocaleMiddleware picks it first from the request: the language cookie, else
+Accept-Language, else ``LANGUAGE_CODE`` (English). A logged-in user's own choice
+(``User.language``, set with ``PATCH /api/v1/me/``) then wins once the user is known:
+for a session, in ``UserLanguageMiddleware`` right after Django's authentication; for an API
+token, when ``BearerTokenAuthentication`` accepts it (DRF reads tokens inside the view).
+Answers given before a user is known (a refused token, an unknown address) follow the request.
+"""
+
+from django.utils import translation
+
+API_PREFIX = "/api/"
+
+
+def activate_user_language(request, user) -> None:
+    """Switch the rest of this request to ``user``'s language, if they chose one we have."""
+    try:
+        language = translation.get_supported_language_variant(getattr(user, "language", ""))
+    except LookupError:  # none chosen, or not one of settings.LANGUAGES
+        return
+    translation.activate(language)
+    getattr(request, "_request", request).LANGUAGE_CODE = language
+
+
+class UserLanguageMiddleware:
+    """For session users of the API. Only under /api/: DRF reads the session user of every
+    API request anyway, while the pages have no translated text to gain from a user query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(API_PREFIX) and request.user.is_authenticated:
+            activate_user_language(request, request.user)
+        return self.get_response(request)
