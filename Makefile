@@ -7,7 +7,7 @@ VENV_STAMP := .venv/.installed
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck format migrate services stop bench
+.PHONY: demo test test-fast lint typecheck format migrate services stop bench
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -28,6 +28,11 @@ demo: migrate
 
 test: services
 	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite without the tests marked slow (real workers and servers, schemathesis, the URL walk,
+# thread races, S3): for the edit-test loop. CI runs `make test`, everything.
+test-fast: services
+	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV_STAMP)
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

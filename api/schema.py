@@ -7,7 +7,7 @@
 - **401** is possible wherever a credential can be sent: a refused token is a 401 even on a
   public operation, and an operation that needs a login answers 401 ``not_authenticated``
   to anonymous requests.
-- **operation ids** of lists answered by ``catalog.api.common.page_of`` pages end in
+- **operation ids** of lists answered by ``api.pagination.page_of`` pages end in
   ``_list``, as drf-spectacular names lists of rows.
 - **400 ``invalid``** for a NUL character in the address (``api.middleware.RejectNulInAddress``)
   on every operation that takes path or query parameters, and for a body that does not parse
@@ -32,7 +32,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_mock_request
 from drf_spectacular.utils import OpenApiResponse
 
-from accounts.api.serializers import ErrorSerializer
+from api.responses import ErrorSerializer
 
 NUL_IN_ADDRESS = "`invalid`: a path or query value holds a NUL character (details name it)."
 LOGIN_REQUIRED = (

@@ -7,8 +7,6 @@ app_name = "api"
 urlpatterns = [
     path("marketplace/", views.marketplace_detail, name="marketplace"),
     path("", include("accounts.api_urls")),
-    path("", include("catalog.api_urls")),
-    path("", include("catalog.search_urls")),
-    path("", include("catalog.media_urls")),
+    path("", include("catalog.api.urls")),
     path("", include("bookings.api_urls")),
 ]

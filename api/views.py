@@ -4,9 +4,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
 from api.permissions import IsMarketplaceStaff
+from api.responses import UNAUTHENTICATED, error
 from bookings.services.limits import SETTING_RANGES, marketplace_limits_update
-from catalog.api.common import UNAUTHENTICATED, error, validated
 from tenants.db import connection
 from tenants.models import Marketplace
 from themes.models import Theme

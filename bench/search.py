@@ -298,8 +298,8 @@ def _near(rng: random.Random, radius: int) -> dict:
 def run_selector(query: dict) -> int:
     from django.http import QueryDict
 
+    from catalog.api.search_params import ListingSearchQuerySerializer
     from catalog.search import listing_search
-    from catalog.search_schema import ListingSearchQuerySerializer
 
     data = QueryDict(mutable=True)
     data.update({key: str(value) for key, value in query.items()})

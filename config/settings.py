@@ -80,6 +80,8 @@ SHARED_APPS = [
     "allauth.account",
     "djstripe",
     "channels",
+    # No models; its souk_demo command provisions marketplaces from the public schema.
+    "demo",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

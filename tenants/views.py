@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.auth import AuthView, LogoutView
-from accounts.api.serializers import LoginSerializer, TokenSerializer, error, token_body
+from accounts.api.serializers import LoginSerializer, TokenSerializer, token_body
 from accounts.api.tokens import TokenDetailView, TokenListView
 from accounts.services import operator_token_login
+from api.responses import error
 from tenants import services
 from tenants.models import Marketplace
 from tenants.presets import all_presets

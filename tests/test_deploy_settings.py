@@ -8,7 +8,8 @@ import pytest
 
 from tests.support.production import production_environment, request_in_process, run_python
 
-pytestmark = pytest.mark.django_db
+# Each test starts a Python process of its own: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_check_deploy_reports_nothing_with_the_documented_production_environment():

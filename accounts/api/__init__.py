@@ -11,12 +11,10 @@ from accounts.api.auth import (
     SignupView,
 )
 from accounts.api.me import MeView
-from accounts.api.serializers import ErrorSerializer
 from accounts.api.tokens import TokenDetailView, TokenListView
 
 __all__ = [
     "EmailVerifyView",
-    "ErrorSerializer",
     "LoginView",
     "LogoutView",
     "MagicLinkConfirmView",

@@ -27,10 +27,10 @@ from accounts.api.serializers import (
     SignupSerializer,
     TokenSerializer,
     UserSerializer,
-    error,
     token_body,
 )
 from accounts.models import ApiToken
+from api.responses import error
 from api.throttles import AuthMailThrottle, ClientScopedRateThrottle
 
 SENT_IF_KNOWN = _("If an account on this marketplace uses this address, we have sent it an e-mail.")

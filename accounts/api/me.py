@@ -6,7 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.api.serializers import MeUpdateSerializer, UserSerializer, error
+from accounts.api.serializers import MeUpdateSerializer, UserSerializer
+from api.responses import error
 
 
 class MeView(APIView):

@@ -1,17 +1,10 @@
 """Serializers and schema helpers of the accounts API."""
 
-from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from accounts.models import ApiToken, User
 from accounts.selectors import marketplace_languages, user_email_verified
 from accounts.services import IssuedToken
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="A stable code, e.g. `invalid_credentials`.")
-    message = serializers.CharField()
-    details = serializers.DictField()
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -105,10 +98,6 @@ class MeUpdateSerializer(serializers.Serializer):
             help_text="One of the marketplace's languages; blank for its default language.",
         )
         return fields
-
-
-def error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 def token_body(issued: IssuedToken) -> dict:

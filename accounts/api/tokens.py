@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.api.serializers import ApiTokenSerializer, error
+from accounts.api.serializers import ApiTokenSerializer
 from accounts.selectors import api_tokens_of
+from api.responses import error
 
 
 class TokenListView(APIView):

@@ -9,21 +9,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
+from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from bookings import selectors, services
 from bookings.api.serializers import (
     BookingCreateSerializer,
     BookingEventSerializer,
     BookingSerializer,
     TransitionInputSerializer,
-)
-from catalog.api.common import (
-    NOT_FOUND,
-    PAGE_PARAMETERS,
-    UNAUTHENTICATED,
-    error,
-    page_of,
-    paginated,
-    validated,
 )
 from config.errors import StateConflict
 

@@ -13,7 +13,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.parsers import JSONParser
+from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings import conversation_selectors as selectors
 from bookings.api.conversation_serializers import (
     InquiryStartedSerializer,
@@ -35,16 +38,6 @@ from bookings.models import Message
 from bookings.services import booking_for
 from bookings.services import messages as message_services
 from bookings.services import notifications as notification_services
-from catalog.api.common import (
-    INVALID,
-    NOT_FOUND,
-    PAGE_PARAMETERS,
-    UNAUTHENTICATED,
-    error,
-    page_of,
-    paginated,
-    validated,
-)
 from config.errors import NotFound
 
 TAGS = ["messages"]

@@ -29,10 +29,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import JSONParser
+from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from bookings.files import file_download
 from bookings.models import Attendee, Delivery, DeliveryFile
 from bookings.services import deliveries, tickets
-from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error
 
 TICKET_TAGS = ["tickets"]
 DELIVERY_TAGS = ["deliveries"]

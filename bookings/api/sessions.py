@@ -15,9 +15,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from billing import balances
 from bookings.services import sessions
-from catalog.api.common import NOT_FOUND, UNAUTHENTICATED, error
 
 TAGS = ["sessions"]
 

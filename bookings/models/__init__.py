@@ -2,7 +2,13 @@ from bookings.models.booking import RELEASED_STATES, Actor, Booking, BookingEven
 from bookings.models.conversation import Message, Notification, Thread, ThreadReadMark
 from bookings.models.fulfilment import Attendee, Delivery, DeliveryFile, LiveSession
 from bookings.models.payment import BookingPayment
-from bookings.models.trust import Dispute, DisputeEvidence, Review, ReviewReport
+from bookings.models.trust import (
+    Dispute,
+    DisputeEvidence,
+    Review,
+    ReviewReport,
+    ReviewReportEvent,
+)
 
 __all__ = [
     "RELEASED_STATES",
@@ -20,6 +26,7 @@ __all__ = [
     "Notification",
     "Review",
     "ReviewReport",
+    "ReviewReportEvent",
     "Thread",
     "ThreadReadMark",
 ]

@@ -96,6 +96,33 @@ class ReviewReport(models.Model):
         return f"report {self.pk} of review {self.review_id}"
 
 
+class ReviewReportEvent(models.Model):
+    """One step of a report, never changed: reported, decided, appealed, appeal decided. The
+    report row holds only its latest decision; these rows keep each one, with its actor."""
+
+    class Action(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        DECIDED = "decided", "Decided"
+        APPEALED = "appealed", "Appealed"
+        APPEAL_DECIDED = "appeal_decided", "Appeal decided"
+
+    report = models.ForeignKey(ReviewReport, related_name="events", on_delete=models.CASCADE)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"report {self.report_id}: {self.from_status} → {self.to_status}"
+
+
 class Dispute(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -19,7 +19,15 @@ from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Actor, Booking, BookingEvent, LiveSession, Review, ReviewReport
+from bookings.models import (
+    Actor,
+    Booking,
+    BookingEvent,
+    LiveSession,
+    Review,
+    ReviewReport,
+    ReviewReportEvent,
+)
 from bookings.processes import get_process
 from bookings.services.transitions import apply_transition, booking_for
 from catalog.models import ProviderProfile
@@ -199,13 +207,26 @@ def review_report_create(*, actor, review_id: int, reason: str) -> ReviewReport:
             )
         try:
             with transaction.atomic():
-                return ReviewReport.objects.create(review=review, reporter=actor, reason=reason)
+                report = ReviewReport.objects.create(review=review, reporter=actor, reason=reason)
         except IntegrityError as exc:
             if "review_report_once_per_reporter" in str(exc):
                 raise StateConflict(
                     _("You have already reported this review."), code="already_reported"
                 ) from exc
             raise
+        _record(report, ReviewReportEvent.Action.REPORTED, "", actor, reason)
+    return report
+
+
+def _record(report: ReviewReport, action: str, from_status: str, actor, note: str = "") -> None:
+    ReviewReportEvent.objects.create(
+        report=report,
+        action=action,
+        from_status=from_status,
+        to_status=report.status,
+        actor=actor,
+        note=note,
+    )
 
 
 def _locked_report(report_id: int) -> ReviewReport:
@@ -250,6 +271,7 @@ def review_report_decide(*, actor, report_id: int, decision: str, note: str = ""
         report.status = Status.UPHELD if decision == "uphold" else Status.DISMISSED
         report.decision_note, report.decided_by, report.decided_at = note, actor, timezone.now()
         report.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+        _record(report, ReviewReportEvent.Action.DECIDED, Status.OPEN, actor, note)
     return report
 
 
@@ -268,6 +290,7 @@ def review_report_appeal(*, actor, report_id: int, text: str) -> ReviewReport:
             timezone.now(),
         )
         report.save(update_fields=["status", "appeal_text", "appealed_at"])
+        _record(report, ReviewReportEvent.Action.APPEALED, Status.UPHELD, actor, text)
     return report
 
 
@@ -292,8 +315,10 @@ def review_report_decide_appeal(
             report.decision_note = "\n\n".join(
                 part for part in (report.decision_note, f"Appeal: {note}") if part
             )
+        # The report shows its latest decision; each decision keeps its own event row.
         report.decided_by, report.decided_at = actor, timezone.now()
         report.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+        _record(report, ReviewReportEvent.Action.APPEAL_DECIDED, Status.APPEALED, actor, note)
     return report
 
 

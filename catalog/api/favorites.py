@@ -8,8 +8,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
+from api.responses import NOT_FOUND, UNAUTHENTICATED
 from catalog import selectors, services
-from catalog.api.common import NOT_FOUND, PAGE_PARAMETERS, UNAUTHENTICATED, page_of, paginated
 from catalog.serializers import FavoriteSerializer
 
 TAGS = ["catalog: favorites"]

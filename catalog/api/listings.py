@@ -9,9 +9,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
 from api.permissions import IsMarketplaceStaff, IsProvider
+from api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, error
 from catalog import selectors, services
-from catalog.api.common import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, error, validated
 from catalog.serializers import FeaturedSerializer, ListingInputSerializer, ListingSerializer
 from config.errors import InvalidInput
 

@@ -8,22 +8,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import parse_choice, parse_day, parse_day_range, validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.permissions import IsProvider
+from api.responses import FORBIDDEN, INVALID, error
 from catalog import selectors, services
-from catalog.api.common import (
-    DATE_RANGE_PARAMETERS,
-    FORBIDDEN,
-    INVALID,
-    PAGE_PARAMETERS,
-    REQUIRED_DATE_RANGE_PARAMETERS,
-    error,
-    page_of,
-    paginated,
-    parse_choice,
-    parse_day,
-    parse_day_range,
-    validated,
-)
+from catalog.api.availability_params import DATE_RANGE_PARAMETERS, REQUIRED_DATE_RANGE_PARAMETERS
 from catalog.models import Listing
 from catalog.serializers import (
     AvailabilityEntrySerializer,

@@ -9,21 +9,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import parse_day_range, validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.permissions import IsMarketplaceStaff, IsProvider
+from api.responses import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from catalog import selectors, services
-from catalog.api.common import (
-    DATE_RANGE_PARAMETERS,
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    PAGE_PARAMETERS,
-    UNAUTHENTICATED,
-    error,
-    page_of,
-    paginated,
-    parse_day_range,
-    validated,
-)
+from catalog.api.availability_params import DATE_RANGE_PARAMETERS
 from catalog.models import Badge
 from catalog.serializers import (
     BadgeSerializer,

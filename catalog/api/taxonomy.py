@@ -7,9 +7,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
 from api.permissions import IsMarketplaceStaff, ReadOnlyOrStaff
+from api.responses import FORBIDDEN, INVALID, NOT_FOUND, error
 from catalog import selectors, services
-from catalog.api.common import FORBIDDEN, INVALID, NOT_FOUND, error, validated
 from catalog.serializers import (
     CategoryCreateSerializer,
     CategoryMoveSerializer,

@@ -7,7 +7,7 @@ and ticket tiers as correlated sub-selects over twenty rows. One round trip inst
 for rows that are only serialised: on a slow core the ORM's compile-and-build of a page cost
 more than finding it.
 
-``catalog.search_api.ListingHitSerializer`` reads the objects built here.
+``catalog.api.search.ListingHitSerializer`` reads the objects built here.
 """
 
 from __future__ import annotations

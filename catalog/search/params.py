@@ -1,5 +1,5 @@
 """What a search asks for, as the selectors take it: frozen dataclasses, never a raw query
-string. The query strings are validated, and these built, by ``catalog.search_schema``.
+string. The query strings are validated, and these built, by ``catalog.api.search_params``.
 """
 
 from __future__ import annotations

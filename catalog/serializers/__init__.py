@@ -4,7 +4,6 @@ Rules (ranges that depend on data, currencies, type requirements) live in the se
 serializers only check types and obvious bounds. One module per feature; all are named here.
 """
 
-from accounts.api import ErrorSerializer  # (one "Error" component)
 from catalog.serializers.availability import (
     AvailabilityEntrySerializer,
     CalendarDaySerializer,
@@ -68,7 +67,6 @@ __all__ = [
     "CategoryUpdateSerializer",
     "DateRangeSerializer",
     "DeletedSerializer",
-    "ErrorSerializer",
     "FavoriteListingSerializer",
     "FavoriteSerializer",
     "FeaturedSerializer",

@@ -21,6 +21,9 @@ from tests.bookings.factories import event, listing_of
 from tests.catalog.factories import ProviderProfileFactory
 from tests.factories import UserFactory, tenant_context
 
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ATTEMPTS = 50
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.api.trust.serializers import ReviewSerializer
-from bookings.models import Booking, BookingEvent, Review, ReviewReport
+from bookings.models import Booking, BookingEvent, Review, ReviewReport, ReviewReportEvent
 from bookings.services import booking_mark_paid, bookings_run_due_timers
 from bookings.services.reviews import provider_review_feed
 from catalog.models import ProviderProfile
@@ -357,3 +357,36 @@ def test_a_product_order_is_reviewed_once_delivered(psychic):
         # A product order has no review step: it stays delivered.
         assert Booking.objects.get(pk=booking_id).state == "delivered"
     assert _aggregates(psychic, profile) == (1, 4, Decimal("4.00"))
+
+
+def test_each_decision_on_a_report_keeps_its_own_actor_and_time(fire):
+    # The report row shows the latest decision; the first one must not be lost with it.
+    provider, _profile, listing = _performer(fire)
+    customer = party(fire)
+    booking_id, end = _completed_booking(fire, provider, listing, customer)
+    review = _review(customer, booking_id, end, rating=1).json()
+    first_staff, second_staff = staff_party(fire), staff_party(fire)
+    report_id = provider.api.post(
+        f"/api/v1/reviews/{review['id']}/report/", {"reason": "Abusive"}
+    ).json()["id"]
+    first_staff.api.post(
+        f"/api/v1/review-reports/{report_id}/decide/", {"decision": "uphold", "note": "Abuse."}
+    )
+    customer.api.post(f"/api/v1/review-reports/{report_id}/appeal/", {"text": "It was fair"})
+    second_staff.api.post(
+        f"/api/v1/review-reports/{report_id}/decide-appeal/",
+        {"decision": "reinstate", "note": "Fair criticism."},
+    )
+
+    with tenant_context(fire):
+        events = list(
+            ReviewReportEvent.objects.filter(report_id=report_id).values_list(
+                "action", "from_status", "to_status", "actor_id", "note"
+            )
+        )
+    assert events == [
+        ("reported", "", "open", provider.user.pk, "Abusive"),
+        ("decided", "open", "upheld", first_staff.user.pk, "Abuse."),
+        ("appealed", "upheld", "appealed", customer.user.pk, "It was fair"),
+        ("appeal_decided", "appealed", "reinstated", second_staff.user.pk, "Fair criticism."),
+    ]

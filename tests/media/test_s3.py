@@ -23,6 +23,9 @@ from tenants.storage import TenantS3Storage
 from tests.factories import tenant_context
 from tests.media.conftest import image_bytes, upload
 
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 BUCKET = "souk-media-test"
 CREDENTIALS = {"aws_access_key_id": "souk-test", "aws_secret_access_key": "souk-test-secret"}
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"

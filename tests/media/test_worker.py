@@ -12,6 +12,9 @@ from tests.factories import api_token_for, tenant_context
 from tests.media.conftest import animated_gif, make_listing, make_provider, stored_files, upload
 from tests.support.worker import celery_worker
 
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def worker(marketplaces, media_root, private_root):

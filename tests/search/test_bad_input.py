@@ -119,7 +119,10 @@ def test_nul_characters_are_refused_on_every_endpoint(fire):
 
 
 def _every_parameter(kind):
-    from catalog.search_schema import ListingSearchQuerySerializer, ProviderSearchQuerySerializer
+    from catalog.api.search_params import (
+        ListingSearchQuerySerializer,
+        ProviderSearchQuerySerializer,
+    )
 
     serializer = (
         ListingSearchQuerySerializer if kind == "listings" else ProviderSearchQuerySerializer

@@ -481,7 +481,7 @@ def test_a_hit_shows_the_listing_its_provider_photo_packages_and_tiers(fire, in_
     models do through the API's own serializers (media URLs, decimals, datetimes)."""
     from rest_framework.fields import DateTimeField
 
-    from catalog.media_api import MediaItemSerializer
+    from catalog.api.media import MediaItemSerializer
     from catalog.models import MediaItem
 
     provider = in_fire.provider(

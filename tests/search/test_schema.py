@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from catalog.models import Badge
-from catalog.search_schema import (
+from catalog.api.search_params import (
     ListingSearchQuerySerializer,
     ProviderSearchQuerySerializer,
     SuggestQuerySerializer,
 )
+from catalog.models import Badge
 from tests.conftest import host_client
 from tests.search.conftest import get
 

@@ -7,12 +7,16 @@ The victim marketplace (tests/security/victim.py) holds one of everything, marke
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.test import Client
 
 from tests.security.conftest import client_on, logged_in
 from tests.security.snapshot import changed_tables, marketplace_rows
 from tests.security.walker import Finding, leaks_in, report, routes, walk
+
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 MAX_REQUESTS = 5000
 # Patterns whose filled paths show the victim's data to the victim's own people: proof that

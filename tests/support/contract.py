@@ -2,7 +2,7 @@
 server process configured for production, with a token per role; and a clean-up that leaves the
 test database as it found it.
 
-The marketplaces are the demo's own (tenants/demo/*.json: providers, listings, packages, tiers,
+The marketplaces are the demo's own (demo/*.json: providers, listings, packages, tiers,
 hours, photos, bookings), under their own slugs and domains, so the generated requests meet
 real rows. The server is gunicorn with DJANGO_DEBUG=0 (Django's debug pages are HTML, and a
 production client never sees them), tasks run in the request (no worker is needed to answer).
@@ -50,7 +50,7 @@ def fleet_provision() -> list[Host]:
     """The five demo marketplaces under ``contract-`` names, and an operator with a token."""
     from accounts.models import User
     from accounts.services import token_create, user_create
-    from tenants.demo import demo_marketplace_provision, demo_marketplaces
+    from demo.marketplaces import demo_marketplace_provision, demo_marketplaces
     from tenants.models import Marketplace
 
     hosts = []

@@ -12,6 +12,9 @@ from tenants.tasks import sync_preset
 from tests.factories import tenant_context
 from tests.support.worker import celery_worker
 
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def worker(marketplaces, django_db_blocker):

@@ -10,7 +10,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.parsers import JSONParser
+from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.trust.serializers import (
     DisputeOpenInputSerializer,
     DisputeQueueSerializer,
@@ -22,16 +25,6 @@ from bookings.api.trust.serializers import (
 from bookings.files import file_download
 from bookings.models import Dispute
 from bookings.services import disputes
-from catalog.api.common import (
-    INVALID,
-    NOT_FOUND,
-    PAGE_PARAMETERS,
-    UNAUTHENTICATED,
-    error,
-    page_of,
-    paginated,
-    validated,
-)
 
 TAGS = ["disputes"]
 WRONG_ACTOR = error("`wrong_actor`: your side may not take this step.")

@@ -8,6 +8,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.inputs import validated
+from api.pagination import PAGE_PARAMETERS, page_of, paginated
+from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.trust.serializers import (
     AppealInputSerializer,
     DecideAppealInputSerializer,
@@ -20,16 +23,6 @@ from bookings.api.trust.serializers import (
 )
 from bookings.models import Review, ReviewReport
 from bookings.services import reviews
-from catalog.api.common import (
-    INVALID,
-    NOT_FOUND,
-    PAGE_PARAMETERS,
-    UNAUTHENTICATED,
-    error,
-    page_of,
-    paginated,
-    validated,
-)
 
 TAGS = ["reviews"]
 STAFF_ONLY = error("`forbidden`: only this marketplace's staff.")

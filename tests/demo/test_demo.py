@@ -6,8 +6,11 @@ from django.db import connection
 
 from bookings.models import Booking, Review
 from catalog.models import Listing
-from tenants.demo import demo_marketplace_provision, demo_marketplaces
+from demo.marketplaces import demo_marketplace_provision, demo_marketplaces
 from tests.factories import tenant_context
+
+# Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 EXPECTED_STATES = {
     "fire-performers": {"requested", "accepted", "confirmed"},
@@ -36,8 +39,8 @@ def test_demo_marketplace_is_filled(demo, marketplaces, db, settings, tmp_path):
 def test_the_demo_operator_logs_in_to_the_console(marketplaces, db):
     from django.test import Client
 
-    from tenants.demo import DEMO_PASSWORD
-    from tenants.management.commands.souk_demo import DEMO_OPERATOR_EMAIL, demo_operator_ensure
+    from demo.management.commands.souk_demo import DEMO_OPERATOR_EMAIL, demo_operator_ensure
+    from demo.marketplaces import DEMO_PASSWORD
 
     demo_operator_ensure()
     demo_operator_ensure()  # a second `make demo` leaves the operator as it is

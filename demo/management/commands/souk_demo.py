@@ -1,4 +1,4 @@
-"""Provision the demo marketplaces (tenants/demo/*.json) and print where they are served.
+"""Provision the demo marketplaces (demo/*.json) and print where they are served.
 
 Idempotent: a marketplace whose slug exists is left as it is, so a second run only prints.
 """
@@ -11,8 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from accounts.services import user_create
 from config.errors import ServiceError
+from demo.marketplaces import (
+    DEMO_PASSWORD,
+    DemoDataError,
+    demo_marketplace_provision,
+    demo_marketplaces,
+)
 from tenants.db import connection
-from tenants.demo import DEMO_PASSWORD, DemoDataError, demo_marketplace_provision, demo_marketplaces
 from tenants.models import Marketplace
 
 # The demo's operator: a superuser of the public schema, for the console and the operator admin.

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tenants.demo.images import demo_photo, initials
+from demo.images import demo_photo, initials
 from tenants.presets import Preset
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "listings"

@@ -24,11 +24,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-# One component for the shared error shape in the schema.
-from accounts.api import ErrorSerializer
 from api import fields
 from api.parsers import JSONParser
 from api.permissions import IsProvider
+
+# One component for the shared error shape in the schema.
+from api.responses import ErrorSerializer
 from catalog.media import selectors, services
 from catalog.media.selectors import MediaOwner
 from catalog.models import MediaItem

@@ -19,13 +19,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.throttles import ClientScopedRateThrottle
-from catalog.media_api import MediaItemSerializer
-from catalog.search import listing_search, provider_search, search_suggest
-from catalog.search_schema import (
+from catalog.api.media import MediaItemSerializer
+from catalog.api.search_params import (
     ListingSearchQuerySerializer,
     ProviderSearchQuerySerializer,
     SuggestQuerySerializer,
 )
+from catalog.search import listing_search, provider_search, search_suggest
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ ERROR = inline_serializer(
     },
 )
 
-# --- parameters: catalog/search_schema.py (the serializers that validate them) ----------
+# --- parameters: catalog/api/search_params.py (the serializers that validate them) ------
 
 _THROTTLED = OpenApiResponse(
     ERROR,

@@ -1,28 +1,25 @@
-"""Helpers shared by the catalog API views."""
+"""Page-number pages of every app's list views: ``paginated()`` answers one page,
+``page_of()`` documents it, ``PAGE_PARAMETERS`` documents the query parameters."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
-from catalog.serializers import ErrorSerializer
-from config.errors import InvalidInput, NotFound
+from api.inputs import parse_positive_int
+from config.errors import NotFound
 
 # Page-number lists end after this many rows: reaching row n costs reading n rows, and no
 # person pages that far (a crawler does). Search pages by cursor instead.
 MAX_PAGE_DEPTH = 1_000
 
 
-class CatalogPagination(PageNumberPagination):
+class StrictPageNumberPagination(PageNumberPagination):
     """Page-number pages whose parameters are validated, not silently defaulted.
 
     DRF falls back to the default size for a ``page_size`` it cannot read and answers 404 for
@@ -60,42 +57,10 @@ class CatalogPagination(PageNumberPagination):
         return number
 
 
-def parse_positive_int(request, name: str, default: int, *, maximum: int) -> int:
-    values = request.query_params.getlist(name)
-    if not values:
-        return default
-    if len(values) > 1:
-        raise InvalidInput(
-            _("Send “%(name)s” once.") % {"name": name},
-            details={name: [_("Given more than once.")]},
-        )
-    value = values[0]
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:
-        bounds = {"name": name, "maximum": f"{maximum:,}"}
-        raise InvalidInput(
-            _("“%(name)s” must be a whole number from 1 to %(maximum)s.") % bounds,
-            details={name: [_("A whole number from 1 to %(maximum)s.") % bounds]},
-        )
-    return int(value)
-
-
-def parse_choice(value: str | None, *, name: str, choices: list[str]) -> str | None:
-    """A query value that must be one of ``choices``; None when it was not sent."""
-    if value is None:
-        return None
-    if value not in choices:
-        raise InvalidInput(
-            _("“%(name)s” must be one of: %(choices)s.")
-            % {"name": name, "choices": ", ".join(choices)},
-            details={name: [_("One of: %(choices)s.") % {"choices": ", ".join(choices)}]},
-        )
-    return value
-
-
 def paginated(view, request, queryset, serializer_class, *, prepare=None, **serializer_kwargs):
     """One page of ``queryset`` through ``serializer_class``, in the paginated envelope.
     ``prepare`` sees the page's rows before they are serialised (e.g. to attach extras)."""
-    paginator = CatalogPagination()
+    paginator = StrictPageNumberPagination()
     page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     if prepare is not None:
         prepare(page)
@@ -119,59 +84,6 @@ def page_of(serializer_class: type[serializers.BaseSerializer]) -> type[serializ
     return type(f"Paginated{name}ListSerializer", (serializers.Serializer,), fields)
 
 
-def error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-def validated(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
-
-
-def parse_day_range(request, *, default_days: int = 30) -> tuple[date, date]:
-    """``from`` and ``to`` of the query; from today for ``default_days`` when not sent."""
-    start = parse_day(request.query_params.get("from"), name="from", default=timezone.localdate())
-    end = parse_day(
-        request.query_params.get("to"), name="to", default=start + timedelta(days=default_days - 1)
-    )
-    return start, end
-
-
-def parse_day(value: str | None, *, name: str, default: date | None = None) -> date:
-    """A YYYY-MM-DD query value; ``default`` when it was not sent (an empty value is a 400)."""
-    if value is None:
-        if default is None:
-            raise InvalidInput(
-                _("“%(name)s” is required.") % {"name": name},
-                details={name: [_("Required (YYYY-MM-DD).")]},
-            )
-        return default
-    try:
-        parsed = parse_date(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise InvalidInput(
-            _("“%(name)s” is not a date.") % {"name": name},
-            code="malformed_date",
-            details={name: [_("Use YYYY-MM-DD.")]},
-        )
-    return parsed
-
-
-DATE_RANGE_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD."),
-    OpenApiParameter(
-        "to",
-        OpenApiTypes.DATE,
-        description="Last day (inclusive), not before `from`, at most 366 days in all.",
-    ),
-]
-REQUIRED_DATE_RANGE_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day."),
-    OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day (inclusive)."),
-]
 PAGE_PARAMETERS = [
     OpenApiParameter(
         "page",
@@ -185,8 +97,3 @@ PAGE_PARAMETERS = [
         description="Items per page (default 20).",
     ),
 ]
-
-NOT_FOUND = error("`not_found`: unknown here (ids of another marketplace included).")
-FORBIDDEN = error("`forbidden`: wrong role.")
-UNAUTHENTICATED = error("`not_authenticated`.")
-INVALID = error("`invalid` and more specific codes: bad input.")

@@ -1,6 +1,8 @@
+"""The catalog's part of /api/v1/ (included by api/urls.py)."""
+
 from django.urls import path
 
-from catalog.api import favorites, listings, provider_profile, providers, taxonomy
+from catalog.api import favorites, listings, media, provider_profile, providers, search, taxonomy
 
 urlpatterns = [
     # Taxonomy
@@ -112,5 +114,40 @@ urlpatterns = [
         "favorites/listings/<int:target_id>/",
         favorites.FavoriteListingView.as_view(),
         name="favorite-listing",
+    ),
+    # Search
+    path("search/listings/", search.listings_search_view, name="search-listings"),
+    path("search/providers/", search.providers_search_view, name="search-providers"),
+    path("search/suggest/", search.suggest_view, name="search-suggest"),
+    # Media
+    path(
+        "provider-profile/media/",
+        media.ProfileMediaView.as_view(),
+        name="profile-media",
+    ),
+    path(
+        "provider-profile/media/<int:media_id>/",
+        media.ProfileMediaItemView.as_view(),
+        name="profile-media-item",
+    ),
+    path(
+        "provider-profile/media/<int:media_id>/primary/",
+        media.ProfileMediaPrimaryView.as_view(),
+        name="profile-media-primary",
+    ),
+    path(
+        "listings/<int:listing_id>/media/",
+        media.ListingMediaView.as_view(),
+        name="listing-media",
+    ),
+    path(
+        "listings/<int:listing_id>/media/<int:media_id>/",
+        media.ListingMediaItemView.as_view(),
+        name="listing-media-item",
+    ),
+    path(
+        "listings/<int:listing_id>/media/<int:media_id>/primary/",
+        media.ListingMediaPrimaryView.as_view(),
+        name="listing-media-primary",
     ),
 ]

@@ -17,8 +17,8 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from demo.catalog import DemoCatalogCounts, demo_catalog_populate
 from tenants.db import connection
-from tenants.demo.catalog import DemoCatalogCounts, demo_catalog_populate
 from tenants.models import Marketplace
 from tenants.presets import PresetError, get_preset
 
@@ -215,7 +215,7 @@ def _populate(demo: DemoMarketplace) -> DemoCatalogCounts:
         currency=preset.default_currency,
     )
     if customers:
-        from tenants.demo.bookings import demo_bookings_populate
+        from demo.bookings import demo_bookings_populate
 
         counts.bookings = demo_bookings_populate(
             customers=customers, rng=random.Random(f"bookings-{demo.slug}")
