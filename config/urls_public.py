@@ -8,7 +8,7 @@ from tenants.views import operator_home
 urlpatterns = [
     path("", operator_home, name="operator-home"),
     path("admin/", operator_site.urls),
-    path("api/v1/operator/", include("tenants.api_urls")),
+    path("api/v1/operator/", include("tenants.api.urls")),
     path("", include("config.docs_urls")),
 ]
 

@@ -33,8 +33,10 @@ Left out of the identities' runs, and why:
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -88,7 +90,10 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         "`to` not before `from`, at most 366 days",
     ),
     ("GET", "/api/v1/threads/{thread_id}/messages/"): ((400,), "before or after, not both"),
-    ("POST", "/api/v1/threads/"): ((400,), "listing_id or provider_id, one of them"),
+    ("POST", "/api/v1/threads/"): (
+        (400, 422),
+        "listing_id or provider_id, one of them; not one's own listing",
+    ),
     ("POST", "/api/v1/threads/{thread_id}/messages/"): ((400,), "a body or an attachment"),
     ("POST", "/api/v1/notifications/read/"): ((400,), "ids or all, one of them"),
     ("POST", "/api/v1/bookings/"): (
@@ -283,11 +288,12 @@ def _findings(run: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fleet(django_db_setup, django_db_blocker, _settings_for_tests, tmp_path_factory):
+def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
     """The hosts, committed (the server is another process); afterwards, what the operator
     run did to existing marketplaces is undone and the contract marketplaces are purged.
     Their files (photos, attachments, evidence) live in this run's own directories."""
-    media = tmp_path_factory.mktemp("contract-media")
+    # Not under pytest's basetemp: another pytest session on this machine prunes old ones.
+    media = Path(tempfile.mkdtemp(prefix="souk-contract-media-"))
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -305,11 +311,14 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests, tmp_path_fact
         yield hosts
         undone = fleet_restore(before)
         fleet_remove()
+    shutil.rmtree(media, ignore_errors=True)
     print(f"\nAfter the operator run, put back: {undone or 'nothing'}")
 
 
 @pytest.mark.slow
-def test_every_host_keeps_the_word_of_its_schema(fleet, db, tmp_path):
+def test_every_host_keeps_the_word_of_its_schema(fleet, db):
+    # The runs' reports stay after a failure, for reading; not under pytest's basetemp either.
+    tmp_path = Path(tempfile.mkdtemp(prefix="souk-schemathesis-"))
     tenant_hosts = [host for host in fleet if host.preset != "operator"]
     (operator_host,) = [host for host in fleet if host.preset == "operator"]
     runs: list[dict] = []
@@ -333,3 +342,4 @@ def test_every_host_keeps_the_word_of_its_schema(fleet, db, tmp_path):
     details = "\n".join(findings)
     assert not findings, f"{details}\n(full output of each run in {tmp_path})"
     assert len(runs) == 5 * 4 + 2
+    shutil.rmtree(tmp_path, ignore_errors=True)
