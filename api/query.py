@@ -262,8 +262,8 @@ class StrictQuerySerializer(serializers.Serializer):
     _made_fields: ClassVar[dict[str, serializers.Field]]
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        # DRF deep-copies every declared field for every serializer it builds: a third of a
-        # millisecond per search for twenty fields, most of the parsing. These fields hold no
+        # DRF deep-copies every declared field for every serializer it builds: for twenty
+        # fields, most of the cost of the parsing. These fields hold no
         # state but their binding (name, parent), so each serializer binds shallow copies of
         # one deep copy per class.
         cls = type(self)

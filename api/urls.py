@@ -8,5 +8,5 @@ urlpatterns = [
     path("marketplace/", views.marketplace_detail, name="marketplace"),
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
-    path("", include("bookings.api_urls")),
+    path("", include("bookings.api.urls")),
 ]

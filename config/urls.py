@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
-    path("", include("config.docs_urls")),
+    path("", include("config.urls_docs")),
 ]
 
 # Under /api/ in the API's JSON error shape, elsewhere Django's pages (api/handlers.py).

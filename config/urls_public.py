@@ -9,7 +9,7 @@ urlpatterns = [
     path("", operator_home, name="operator-home"),
     path("admin/", operator_site.urls),
     path("api/v1/operator/", include("tenants.api.urls")),
-    path("", include("config.docs_urls")),
+    path("", include("config.urls_docs")),
 ]
 
 # Under /api/ in the API's JSON error shape, elsewhere Django's pages (api/handlers.py).

@@ -1,3 +1,5 @@
+"""Booking shapes (bookings.py) and the small shapes two bookings API features share."""
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -13,6 +15,19 @@ class ListingRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
+
+
+def person(user) -> dict:
+    return {"id": user.pk, "display_name": user.display_name or "Member"}
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class UnreadTotalSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
 
 
 class MoneySerializer(serializers.Serializer):

@@ -45,7 +45,7 @@ KEPT_EXTENSIONS = {
     "video/quicktime": {"mov"},
     "video/webm": {"webm"},
 }
-# Marked only: English in the schema (bookings/api/fulfilment.py), translated where refused.
+# Marked only: English in the schema (bookings/api/deliveries.py), translated where refused.
 ACCEPTED = gettext_noop(
     "images (JPEG, PNG, WebP, GIF), PDF, ZIP, plain text, videos (MP4, MOV, WebM)"
 )

@@ -39,7 +39,7 @@ class CategoryTree:
     @classmethod
     def load(cls) -> CategoryTree:
         # Plain SQL: every search reads the tree first, and the ORM's queryset machinery
-        # cost ten times the query itself (~2.5 ms of Python on a slow core).
+        # cost about ten times the query itself.
         with connection.cursor() as cursor:
             cursor.execute(_TREE_SQL)
             return cls([CategoryNode(*row) for row in cursor.fetchall()])

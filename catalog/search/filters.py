@@ -176,8 +176,8 @@ def listing_text_rank(q: str) -> Expression:
     row that matched as typed (halved) and before title-typo rows.
 
     Plain ts_rank (weights and frequency), not cover density: a listing search ranks every
-    match of a broad query, and ts_rank_cd costs ~1.5x as much (21 vs 32 ms over 7,556
-    matches); for short titles and tags the two orderings barely differ."""
+    match of a broad query, and ts_rank_cd costs about half as much again (bench/search.py);
+    for short titles and tags the two orderings barely differ."""
     rank = SearchRank(F("search_vector"), text_query(q), cover_density=False)
     corrected = SearchRank(F("search_vector"), corrected_query(q), cover_density=False)
     typo_score = TrigramWordSimilarity(q, "title") * Value(TRIGRAM_RANK_WEIGHT)
@@ -194,8 +194,8 @@ class DistanceKm(Func):
     (field names or expressions); NULL where the latitude is.
 
     One node with hand-written SQL: as a tree of ORM functions (Radians, Cast, Sin, Power,
-    Least, Case …) it was resolved and compiled node by node, ~4 ms of Python per geo search
-    on a slow core, more than the distances took to compute.
+    Least, Case …) it was resolved and compiled node by node on every geo search, which
+    cost more Python time than the distances took to compute.
 
     Rounding can push the haversine term a hair over 1 (asin would fail), so LEAST clamps
     it, evaluating the term once. LEAST skips NULLs, which would turn a row without

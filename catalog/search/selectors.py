@@ -153,9 +153,9 @@ def _listing_base(inactive_providers: list[int] | None) -> QuerySet:
     same round trip as the category tree (None: too many to write out). Usually there are
     none, and then there is nothing to test per row; otherwise NOT IN the few ids is a small
     hashed array. A NOT IN sub-select hashed the same set but was kept per row even when
-    empty: 3.6 ms of a count over 90k listings. (IN the active ones built a hash of every
-    provider and user per query, or probed two primary keys per listing when it misjudged
-    the row count.)
+    empty, a visible share of a count over the bench's 90k listings. (IN the active ones
+    built a hash of every provider and user per query, or probed two primary keys per
+    listing when it misjudged the row count.)
     """
     published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if inactive_providers is None:

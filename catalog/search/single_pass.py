@@ -12,10 +12,11 @@ and PostgreSQL plans the two uses apart: the page walks an index already in the 
 facets count over a covering index.
 
 The statement runs with JIT and parallel workers off (``SET LOCAL`` in the same implicit
-transaction): both pay off for analytics, not for a 20 ms request. The search's many
-sub-plans push its estimated cost past ``jit_above_cost``, and JIT compilation alone then took
-~95 ms; the typo fallback's branch was planned as a parallel Gather whose workers started
-(~15 ms on two cores) even when its one-time gate was false.
+transaction): both pay off for analytics, not for a request that should take milliseconds.
+The search's many sub-plans push its estimated cost past ``jit_above_cost``, and JIT
+compilation alone then took several times the whole query; the typo fallback's branch was
+planned as a parallel Gather whose workers started even when its one-time gate was false.
+(Figures: bench/search.py and the README's Benchmarks section.)
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from config.errors import InvalidInput
 # NULL, which matches nothing without reading the index. The first CANDIDATES published
 # titles matching the query (no ORDER BY, so the bitmap scan stops early) are then ranked by
 # resemblance. A trigram scan of titles checked thousands of lossy index hits against their
-# rows when the text resembled little (~80 ms for "fier br" over 100k listings).
+# rows when the text resembled little (slowest for a mistyped start, e.g. "fier br").
 # A category is matched by its name and its names in other languages, and suggested by the one
 # that resembles the text best: Arabic typed on talent-iq suggests the Arabic name.
 _SUGGEST_SQL = f"""

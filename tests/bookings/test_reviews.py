@@ -7,7 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.api.trust.serializers import ReviewSerializer
+from bookings.api.reviews import ReviewSerializer
 from bookings.models import Booking, BookingEvent, Review, ReviewReport, ReviewReportEvent
 from bookings.services import booking_mark_paid, bookings_run_due_timers
 from bookings.services.reviews import provider_review_feed

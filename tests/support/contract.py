@@ -47,20 +47,19 @@ class Host:
 
 
 def fleet_provision() -> list[Host]:
-    """The five demo marketplaces under ``contract-`` names, and an operator with a token."""
+    """The five demo marketplaces under ``contract-`` names, and an operator with a token.
+    Marketplaces an interrupted run left behind are purged first: their files are gone."""
     from accounts.models import User
     from accounts.services import token_create, user_create
     from demo.marketplaces import demo_marketplace_provision, demo_marketplaces
-    from tenants.models import Marketplace
 
+    fleet_remove()
     hosts = []
     for demo in demo_marketplaces():
         slug = f"{PREFIX}-{demo.slug}"
         connection.set_schema_to_public()
-        marketplace = Marketplace.objects.filter(slug=slug).first()
-        if marketplace is None:  # left by an interrupted run: reused as it is
-            copy = dataclasses.replace(demo, slug=slug, domain=f"{PREFIX}-{demo.slug}.localhost")
-            marketplace = demo_marketplace_provision(demo=copy, actor="contract test").marketplace
+        copy = dataclasses.replace(demo, slug=slug, domain=f"{PREFIX}-{demo.slug}.localhost")
+        marketplace = demo_marketplace_provision(demo=copy, actor="contract test").marketplace
         connection.set_tenant(marketplace)
         people = {
             "customer": demo.customers[0].email,

@@ -1,18 +1,15 @@
-"""What bookings produce, over the API: gig deliveries (files and messages) and event tickets
-(holders, printable page, QR images, check-in, organiser figures).
+"""Event tickets over the API: a booking's holders, the printable page, QR images, check-in
+at the door and the organiser's figures.
 
-Delivery files are private to the booking's parties: they are streamed through
-``/api/v1/bookings/{id}/deliveries/files/{file_id}/`` after the party check, never linked by a
-media URL. A ticket's page and QR image are open to whoever knows its code (a random bearer
-secret of 96 bits that the buyer receives by e-mail), so a forwarded ticket works without an
-account; they are sent with ``no-store`` and ``no-referrer``.
+A ticket's page and QR image are open to whoever knows its code (a random bearer secret of 96
+bits that the buyer receives by e-mail), so a forwarded ticket works without an account; they
+are sent with ``no-store`` and ``no-referrer``.
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,53 +18,17 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.parsers import JSONParser
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
-from bookings.files import file_download
-from bookings.models import Attendee, Delivery, DeliveryFile
-from bookings.services import deliveries, tickets
+from bookings.api.raw import RawView
+from bookings.models import Attendee
+from bookings.services import tickets
 
-TICKET_TAGS = ["tickets"]
-DELIVERY_TAGS = ["deliveries"]
-PRIVATE_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-}
-
-
-# Lets content negotiation accept the file, image or page a raw view returns itself.
-class _AnyMediaType(BaseRenderer):
-    media_type = "*/*"
-    format = "raw"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-# A view that answers with a file, an image or a page; its errors are JSON all the same.
-class _RawView(APIView):
-    renderer_classes = [_AnyMediaType]
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
-        for name, value in PRIVATE_HEADERS.items():
-            response[name] = value
-        return response
-
-
-# --- Serializers --------------------------------------------------------------------------
+TAGS = ["tickets"]
 
 
 class RefSerializer(serializers.Serializer):
@@ -150,48 +111,11 @@ class TicketMetricsSerializer(serializers.Serializer):
     totals = TierFiguresSerializer()
 
 
-class DeliveryFileSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DeliveryFile
-        fields = ["id", "name", "size", "content_type", "download_url"]
-
-    def get_download_url(self, row) -> str:
-        request = self.context["request"]
-        booking_id = self.context["booking_id"]
-        path = reverse(
-            "api:booking-delivery-file", kwargs={"booking_id": booking_id, "file_id": row.pk}
-        )
-        return request.build_absolute_uri(path)
-
-
-class DeliverySerializer(serializers.ModelSerializer):
-    files = DeliveryFileSerializer(many=True)
-
-    class Meta:
-        model = Delivery
-        fields = ["id", "number", "message", "late", "created_at", "files"]
-
-
-class DeliveryCreateSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, default="")
-    files = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        help_text="Up to SOUK_DELIVERY_MAX_FILES files (default 10) of at most "
-        f"SOUK_DELIVERY_MAX_BYTES each (default 100 MB): {deliveries.ACCEPTED}.",
-    )
-
-
-# --- Tickets ------------------------------------------------------------------------------
-
-
 class BookingTicketsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TICKET_TAGS,
+        tags=TAGS,
         summary="A ticket booking's tickets: holders, codes, page and QR links (once issued).",
         responses={200: BookingTicketsSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
@@ -207,12 +131,12 @@ class BookingTicketsView(APIView):
         )
 
 
-class TicketPageView(_RawView):
+class TicketPageView(RawView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(
-        tags=TICKET_TAGS,
+        tags=TAGS,
         summary="The printable ticket page (HTML, QR code inline); the code is the key.",
         description="No login: the code is a random bearer secret e-mailed to the buyer. "
         "Only issued tickets are shown; anything else is 404 (JSON error).",
@@ -230,12 +154,12 @@ class TicketPageView(_RawView):
         return HttpResponse(page, content_type="text/html; charset=utf-8")
 
 
-class TicketQRView(_RawView):
+class TicketQRView(RawView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(
-        tags=TICKET_TAGS,
+        tags=TAGS,
         summary="The ticket's QR image (PNG or SVG), encoding its code.",
         operation_id="tickets_qr_retrieve",
         responses={
@@ -255,7 +179,7 @@ class CheckInView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TICKET_TAGS,
+        tags=TAGS,
         summary="Check a ticket in at the door (the event's organiser or staff); once only.",
         request=CheckInSerializer,
         responses={
@@ -294,7 +218,7 @@ class TicketMetricsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TICKET_TAGS,
+        tags=TAGS,
         summary="An event's figures per tier: capacity, held, sold, remaining, revenue, "
         "checked in (the organiser or staff).",
         responses={
@@ -306,77 +230,3 @@ class TicketMetricsView(APIView):
     )
     def get(self, request, listing_id: int):
         return Response(tickets.ticket_metrics(actor=request.user, listing_id=listing_id))
-
-
-# --- Deliveries ---------------------------------------------------------------------------
-
-
-class DeliveryListView(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
-        tags=DELIVERY_TAGS,
-        summary="An order's deliveries, with their files (the parties and staff).",
-        responses={200: DeliverySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    )
-    def get(self, request, booking_id: int):
-        booking, rows = deliveries.delivery_list(actor=request.user, booking_id=booking_id)
-        context = {"request": request, "booking_id": booking.pk}
-        return Response(DeliverySerializer(rows, many=True, context=context).data)
-
-    @extend_schema(
-        tags=DELIVERY_TAGS,
-        summary="Deliver the order (its provider): a message and files; takes the `deliver` step.",
-        description="Multipart: `message` and `files` (repeat the field for each file). "
-        "Files are judged by their bytes. A delivery after the order's due time is marked "
-        "`late`. Nothing is stored when anything is refused.",
-        request={"multipart/form-data": DeliveryCreateSerializer},
-        responses={
-            201: DeliverySerializer,
-            400: error(
-                "`unsupported_file`, `corrupt_file`, `file_too_large`, `too_many_files`, "
-                "`empty_delivery`, `invalid`."
-            ),
-            401: UNAUTHENTICATED,
-            403: error("`wrong_actor`: only the provider delivers."),
-            404: NOT_FOUND,
-            409: error("`wrong_state`: not awaiting a delivery (e.g. not started)."),
-        },
-    )
-    def post(self, request, booking_id: int):
-        message = request.data.get("message", "")
-        if not isinstance(message, str):
-            message = ""
-        delivery = deliveries.delivery_create(
-            actor=request.user,
-            booking_id=booking_id,
-            message=message,
-            uploads=request.FILES.getlist("files"),
-        )
-        delivery = Delivery.objects.prefetch_related("files").get(pk=delivery.pk)
-        context = {"request": request, "booking_id": booking_id}
-        return Response(
-            DeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED
-        )
-
-
-class DeliveryFileView(_RawView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=DELIVERY_TAGS,
-        summary="Download a delivered file (the parties and staff).",
-        responses={
-            (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, in its own content type."
-            ),
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request, booking_id: int, file_id: int):
-        row = deliveries.delivery_file_for(
-            actor=request.user, booking_id=booking_id, file_id=file_id
-        )
-        return file_download(row.file, name=row.name, content_type=row.content_type)

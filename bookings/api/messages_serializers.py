@@ -1,4 +1,4 @@
-"""Shapes of threads, messages and notifications; bodies are masked here, when read.
+"""Shapes of threads and messages; bodies are masked here, when read.
 
 Context: ``request`` (its user is the viewer) and, for messages, ``thread`` (annotated by
 bookings.conversation_selectors with the viewer's read state).
@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from api import fields
 from bookings.conversation_selectors import ThreadWithReadState, role_in_thread
-from bookings.models import Notification, Thread
+from bookings.models import Thread
 from bookings.notification_texts import language_for
 from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
 from bookings.services.messages.masking import mask_text_for
@@ -205,28 +205,3 @@ class ReadInputSerializer(serializers.Serializer):
 class ReadResultSerializer(serializers.Serializer):
     last_read_message_id = serializers.IntegerField()
     unread_total = serializers.IntegerField(help_text="Your unread messages in all threads.")
-
-
-class UnreadTotalSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "body", "booking_id", "data", "read", "created_at"]
-
-    def get_read(self, notification) -> bool:
-        return notification.read_at is not None
-
-
-class NotificationReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=fields.row_id(min_value=1), required=False, max_length=500)
-    all = serializers.BooleanField(required=False, default=False)
-
-
-class NotificationReadResultSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many were unread and are now read.")
-    unread = serializers.IntegerField()

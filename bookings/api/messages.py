@@ -1,5 +1,5 @@
-"""Threads and messages between the two parties of a booking or an inquiry, and the in-app
-notification feed. Only the two parties see a thread (staff: read-only); anyone else gets 404.
+"""Threads and messages between the two parties of a booking or an inquiry. Only the two
+parties see a thread (staff: read-only); anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -18,30 +18,25 @@ from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.parsers import JSONParser
 from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings import conversation_selectors as selectors
-from bookings.api.conversation_serializers import (
+from bookings.api.messages_serializers import (
     InquiryStartedSerializer,
     InquiryStartSerializer,
     MessageInputSerializer,
     MessagePageSerializer,
     MessageSerializer,
-    NotificationReadResultSerializer,
-    NotificationReadSerializer,
-    NotificationSerializer,
     ReadInputSerializer,
     ReadResultSerializer,
     ThreadSerializer,
-    UnreadTotalSerializer,
     masking_of,
 )
+from bookings.api.serializers import UnreadTotalSerializer
 from bookings.files import file_download
 from bookings.models import Message
 from bookings.services import booking_for
 from bookings.services import messages as message_services
-from bookings.services import notifications as notification_services
 from config.errors import NotFound
 
 TAGS = ["messages"]
-NOTIFICATION_TAGS = ["notifications"]
 STAFF_READ_ONLY = error("`staff_read_only`: staff may read a thread but not write in it.")
 RATE_LIMITED = error(
     "`message_rate_limited`: too many messages; `details.retry_after` is the wait in seconds."
@@ -281,58 +276,5 @@ class ThreadReadView(APIView):
             {
                 "last_read_message_id": mark.last_read_message_id,
                 "unread_total": selectors.thread_unread_total(viewer=request.user),
-            }
-        )
-
-
-class NotificationListView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=NOTIFICATION_TAGS,
-        summary="Your notifications, newest first.",
-        parameters=PAGE_PARAMETERS,
-        responses={200: page_of(NotificationSerializer), 401: UNAUTHENTICATED},
-    )
-    def get(self, request):
-        return paginated(
-            self, request, selectors.notification_feed(viewer=request.user), NotificationSerializer
-        )
-
-
-class NotificationUnreadCountView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=NOTIFICATION_TAGS,
-        summary="How many of your notifications are unread.",
-        responses={200: UnreadTotalSerializer, 401: UNAUTHENTICATED},
-    )
-    def get(self, request):
-        return Response({"unread": selectors.notification_unread_count(viewer=request.user)})
-
-
-class NotificationReadView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=NOTIFICATION_TAGS,
-        summary="Mark notifications read: {ids: [...]} or {all: true}.",
-        request=NotificationReadSerializer,
-        responses={200: NotificationReadResultSerializer, 400: INVALID, 404: NOT_FOUND},
-        examples=[
-            OpenApiExample("Some", value={"ids": [31, 32]}, request_only=True),
-            OpenApiExample("All", value={"all": True}, request_only=True),
-        ],
-    )
-    def post(self, request):
-        data = validated(NotificationReadSerializer, request.data).validated_data
-        marked = notification_services.notifications_mark_read(
-            actor=request.user, ids=data.get("ids"), everything=data["all"]
-        )
-        return Response(
-            {
-                "marked": marked,
-                "unread": selectors.notification_unread_count(viewer=request.user),
             }
         )

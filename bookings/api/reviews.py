@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from typing import TypedDict
+
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,23 +18,131 @@ from rest_framework.views import APIView
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
-from bookings.api.trust.serializers import (
-    AppealInputSerializer,
-    DecideAppealInputSerializer,
-    DecideInputSerializer,
-    ProviderReviewPageSerializer,
-    ReportInputSerializer,
-    ReviewInputSerializer,
-    ReviewReportSerializer,
-    ReviewSerializer,
-)
+from bookings.api.serializers import PersonSerializer, person
 from bookings.models import Review, ReviewReport
 from bookings.services import reviews
+from bookings.services.reviews import MAX_REVIEW_TEXT
+from catalog.serializers import ProviderRefSerializer, provider_ref
 
 TAGS = ["reviews"]
 STAFF_ONLY = error("`forbidden`: only this marketplace's staff.")
 WRONG_ACTOR = error("`wrong_actor`: not your step.")
 WRONG_STATE = error("`wrong_state`: the report is not in the state this step needs.")
+
+
+class _Bounds(TypedDict):
+    min_value: int
+    max_value: int
+
+
+SCORE: _Bounds = {"min_value": 1, "max_value": 5}
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(**SCORE)
+    professionalism = serializers.IntegerField(required=False, allow_null=True, **SCORE)
+    communication = serializers.IntegerField(required=False, allow_null=True, **SCORE)
+    value = serializers.IntegerField(required=False, allow_null=True, **SCORE)
+    text = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=MAX_REVIEW_TEXT
+    )
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    listing = serializers.SerializerMethodField()
+    provider = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "booking_id",
+            "side",
+            "author",
+            "provider_id",
+            "provider",
+            "listing",
+            "rating",
+            "professionalism",
+            "communication",
+            "value",
+            "text",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer)
+    def get_author(self, review: Review) -> dict:
+        return person(review.author)
+
+    @extend_schema_field(ProviderRefSerializer)
+    def get_provider(self, review: Review) -> dict:
+        return provider_ref(review.provider)
+
+    def get_listing(self, review: Review) -> dict:
+        listing = review.booking.listing
+        return {"id": listing.pk, "title": listing.title}
+
+
+class ReviewSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    rating = serializers.DecimalField(3, 2, allow_null=True, coerce_to_string=False)
+    professionalism = serializers.DecimalField(3, 2, allow_null=True, coerce_to_string=False)
+    communication = serializers.DecimalField(3, 2, allow_null=True, coerce_to_string=False)
+    value = serializers.DecimalField(3, 2, allow_null=True, coerce_to_string=False)
+
+
+class ProviderReviewPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    summary = ReviewSummarySerializer()
+    results = ReviewSerializer(many=True)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecideInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(["uphold", "dismiss"])
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class AppealInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class DecideAppealInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(["reinstate", "reject"])
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ReviewReportSerializer(serializers.ModelSerializer):
+    review = ReviewSerializer()
+    reporter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewReport
+        fields = [
+            "id",
+            "review",
+            "reporter",
+            "reason",
+            "status",
+            "decision_note",
+            "decided_at",
+            "appeal_text",
+            "appealed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer)
+    def get_reporter(self, report: ReviewReport) -> dict:
+        return person(report.reporter)
 
 
 def _review(review_id: int) -> Review:
