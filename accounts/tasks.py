@@ -1,13 +1,13 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
+from accounts import services
 from accounts.models import User
-from accounts.services import email_verification_send, magic_link_send, password_reset_send
 from tenants.db import connection
 
 
 @shared_task(ignore_result=True)
-def send_owner_welcome(*, user_id: int) -> None:
+def owner_welcome_send(*, user_id: int) -> None:
     user = User.objects.get(pk=user_id)
     marketplace = connection.tenant
     send_mail(
@@ -27,17 +27,18 @@ def send_owner_welcome(*, user_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
-def send_verification_email(*, user_id: int, signup: bool = False) -> None:
+def email_verification_send(*, user_id: int, signup: bool = False) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
-        email_verification_send(user=user, signup=signup)
+        services.email_verification_send(user=user, signup=signup)
+
+
+# Named as the services they run: one name per feature in every layer.
+@shared_task(ignore_result=True)
+def password_reset_send(*, email: str) -> None:
+    services.password_reset_send(email=email)
 
 
 @shared_task(ignore_result=True)
-def send_password_reset(*, email: str) -> None:
-    password_reset_send(email=email)
-
-
-@shared_task(ignore_result=True)
-def send_magic_link(*, email: str) -> None:
-    magic_link_send(email=email)
+def magic_link_send(*, email: str) -> None:
+    services.magic_link_send(email=email)

@@ -195,7 +195,7 @@ def _is_text(content: IO[bytes]) -> bool:
     return True
 
 
-def _judge(
+def _checked_file(
     content: IO[bytes],
     size: int,
     *,
@@ -251,7 +251,7 @@ def file_check(
         raise ValueError(f"Unknown file kinds: {sorted(unknown)}")
     content, size = _spool(upload, max_bytes, refusals)
     try:
-        return _judge(
+        return _checked_file(
             content,
             size,
             name=clean_name(getattr(upload, "name", "")),

@@ -50,7 +50,7 @@ def _listings(pricing: str, rng: random.Random, count: int, **filters) -> list[L
     return rng.sample(listings, min(count, len(listings)))
 
 
-def _say(booking: Booking, customer, text: str) -> None:
+def _customer_message_post(booking: Booking, customer, text: str) -> None:
     message_send(actor=customer, thread_id=booking.thread.pk, body=text)
 
 
@@ -76,7 +76,9 @@ def demo_bookings_populate(*, customers: list, rng: random.Random) -> int:
                     note="An evening show for about 80 guests.",
                 ),
             )
-            _say(booking, customer(index), "Hello! Is the fire show suitable for a garden?")
+            _customer_message_post(
+                booking, customer(index), "Hello! Is the fire show suitable for a garden?"
+            )
             if index >= 1:
                 booking_transition(
                     booking_id=booking.pk, transition="accept", actor=listing.provider.user

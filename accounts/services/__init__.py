@@ -33,8 +33,8 @@ from accounts.services.tokens import (
 from accounts.services.users import (
     email_verification_send,
     email_verify,
+    owner_welcome_send,
     user_create,
-    user_send_owner_welcome,
     user_signup,
     user_update,
 )
@@ -62,7 +62,7 @@ __all__ = [
     "token_revoke",
     "token_revoke_all",
     "user_create",
-    "user_send_owner_welcome",
+    "owner_welcome_send",
     "user_signup",
     "user_update",
 ]

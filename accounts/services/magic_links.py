@@ -31,7 +31,7 @@ MAGIC_LINK_MAX_AGE = timedelta(minutes=15)
 
 def magic_link_request(*, email: str) -> None:
     """Mail a one-time log-in link valid for 15 minutes (or an "unknown account" note)."""
-    queue_mail("send_magic_link", email=normalize_email(email))
+    queue_mail("magic_link_send", email=normalize_email(email))
 
 
 def magic_link_send(*, email: str) -> None:

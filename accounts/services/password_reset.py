@@ -23,7 +23,7 @@ from config.errors import InvalidInput
 
 def password_reset_request(*, email: str) -> None:
     """Mail a reset link, or an "unknown account" note: the caller learns nothing either way."""
-    queue_mail("send_password_reset", email=normalize_email(email))
+    queue_mail("password_reset_send", email=normalize_email(email))
 
 
 def password_reset_send(*, email: str) -> None:

@@ -66,7 +66,7 @@ def token_login(*, email: str, password: str, request: HttpRequest) -> IssuedTok
     if not user_email_verified(user=user):
         resend_key = f"accounts:verification-resent:{user.pk}:{user.date_joined.timestamp()}"
         if cache.add(resend_key, 1, VERIFICATION_RESEND_INTERVAL):
-            queue_mail("send_verification_email", user_id=user.pk, signup=False)
+            queue_mail("email_verification_send", user_id=user.pk, signup=False)
         raise NotAllowed(
             _("Confirm your e-mail address first: follow the link we sent you."),
             code="email_unverified",

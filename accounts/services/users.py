@@ -49,10 +49,10 @@ def user_create(
     return user
 
 
-def user_send_owner_welcome(*, schema_name: str, user_id: int) -> None:
-    from accounts.tasks import send_owner_welcome
+def owner_welcome_send(*, schema_name: str, user_id: int) -> None:
+    from accounts.tasks import owner_welcome_send
 
-    send_owner_welcome.apply_async(
+    owner_welcome_send.apply_async(
         kwargs={"user_id": user_id}, headers={"_schema_name": schema_name}
     )
 
@@ -82,7 +82,7 @@ def user_signup(
         if constraint_name(exc) in EMAIL_CONSTRAINTS:
             raise email_taken_error() from exc
         raise
-    queue_mail("send_verification_email", user_id=user.pk, signup=True)
+    queue_mail("email_verification_send", user_id=user.pk, signup=True)
     return user
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from billing.money import Money
 from bookings.models import RELEASED_STATES, Actor, Attendee, Booking, LiveSession, Thread
 from bookings.processes import get_process
-from bookings.services.inventory import take_stock, take_tickets
+from bookings.services.inventory import listing_stock_hold, ticket_tier_hold
 from bookings.services.limits import (
     check_booking_rate,
     check_holds,
@@ -55,7 +55,7 @@ class BookingRequest:
     inquiry: bool = False
 
 
-def new_number() -> str:
+def booking_number_new() -> str:
     return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(10))
 
 
@@ -201,7 +201,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
         listing_type = listing.listing_type
         process = get_process(listing_type.process)
         booking = Booking(
-            number=new_number(),
+            number=booking_number_new(),
             process=process.name,
             state=process.initial,
             state_entered_at=now,
@@ -254,7 +254,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             if listing.starts_at and listing.starts_at <= now:
                 raise StateConflict(_("This event has started."), code="event_started")
             attendees = _attendees(request, actor)
-            take_tickets(tier, request.quantity)
+            ticket_tier_hold(tier=tier, quantity=request.quantity)
             booking.ticket_tier, booking.quantity = tier, request.quantity
             freeze_price(booking, Money(tier.price_minor, listing.currency).times(request.quantity))
         elif pricing == Pricing.PER_MINUTE:
@@ -275,7 +275,7 @@ def booking_create(*, actor, request: BookingRequest) -> Booking:
             for_later = session_request_check(listing)
         elif pricing == Pricing.PRODUCT:
             locked = Listing.objects.select_for_update().get(pk=listing.pk)
-            take_stock(locked, request.quantity)
+            listing_stock_hold(listing=locked, quantity=request.quantity)
             booking.quantity = request.quantity
             freeze_price(
                 booking, Money(listing.price_minor, listing.currency).times(request.quantity)

@@ -151,7 +151,7 @@ class _EvidenceRefusals:
         return InvalidInput(_("This PDF is damaged or incomplete."), code="corrupt_file")
 
 
-def check_evidence_file(upload) -> CheckedFile:
+def evidence_file_check(upload) -> CheckedFile:
     """An evidence upload judged by its bytes: images from their headers by the catalog's
     checks and rewritten without metadata (never decoded here), PDFs by their header and
     trailer. 400
@@ -188,7 +188,7 @@ def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None)
             },
         )
     booking, _role = booking_for(actor, booking_id)  # 404 for strangers before reading any file
-    checked = check_evidence_file(upload) if upload is not None else None
+    checked = evidence_file_check(upload) if upload is not None else None
     with files.removed_on_failure([checked]), transaction.atomic():
         dispute = _open_dispute_of(booking)
         if dispute.status != Dispute.Status.OPEN:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from billing import balances
 from billing.money import Money
 from bookings.models import RELEASED_STATES, Actor
-from bookings.services.inventory import give_back
+from bookings.services.inventory import booking_holds_release
 from bookings.services.pricing import freeze_price, quoted_price
 from bookings.services.transitions import Move, effect, guard
 from config.errors import BusinessRuleViolation, StateConflict
@@ -61,7 +61,7 @@ def _set_quote(move: Move) -> None:
 def _release(move: Move) -> None:
     """Give back held tickets or stock; the freed time follows from the state itself."""
     if move.booking.state in RELEASED_STATES:
-        give_back(move.booking)
+        booking_holds_release(booking=move.booking)
     if move.data.get("reason"):
         move.record["reason"] = str(move.data["reason"])[:1000]
 

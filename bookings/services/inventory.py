@@ -11,7 +11,7 @@ from catalog.models import Listing, TicketTier
 from config.errors import StateConflict
 
 
-def take_tickets(tier: TicketTier, quantity: int) -> None:
+def ticket_tier_hold(*, tier: TicketTier, quantity: int) -> None:
     """``tier`` must be locked by the caller."""
     if tier.capacity - tier.sold < quantity:
         raise StateConflict(
@@ -23,7 +23,7 @@ def take_tickets(tier: TicketTier, quantity: int) -> None:
     tier.save(update_fields=["sold"])
 
 
-def take_stock(listing: Listing, quantity: int) -> None:
+def listing_stock_hold(*, listing: Listing, quantity: int) -> None:
     """``listing`` must be locked by the caller; no stock figure means unlimited."""
     if listing.stock is None:
         return
@@ -37,7 +37,7 @@ def take_stock(listing: Listing, quantity: int) -> None:
     listing.save(update_fields=["stock"])
 
 
-def give_back(booking: Booking) -> None:
+def booking_holds_release(*, booking: Booking) -> None:
     """Return what the booking held. Called once, on the move into a released state."""
     if booking.ticket_tier_id:
         TicketTier.objects.filter(pk=booking.ticket_tier_id).update(

@@ -144,7 +144,7 @@ def marketplace_create(
 
     One transaction: on any failure nothing remains, not the row, the domain or the schema.
     """
-    from accounts.services import user_create, user_send_owner_welcome
+    from accounts.services import owner_welcome_send, user_create
 
     slug = (slug or slugify(name))[:42].strip("-")
     domain = (domain or f"{slug}.{settings.SOUK_BASE_DOMAIN}").strip().lower().rstrip(".")
@@ -186,7 +186,7 @@ def marketplace_create(
                 data={"preset": preset, "domain": domain},
             )
             transaction.on_commit(
-                lambda: user_send_owner_welcome(schema_name=schema_name, user_id=owner.pk)
+                lambda: owner_welcome_send(schema_name=schema_name, user_id=owner.pk)
             )
             transaction.on_commit(_queue_spare_refill)
     except IntegrityError as exc:

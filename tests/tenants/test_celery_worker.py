@@ -67,14 +67,14 @@ def test_task_for_a_vanished_marketplace_fails_and_runs_nothing_in_public(
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
-    from accounts.tasks import send_verification_email
+    from accounts.tasks import email_verification_send
     from tenants.task_base import MarketplaceUnavailable
 
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         user = User.objects.create_user(email=f"ops-{uuid.uuid4().hex[:6]}@souk.test")
         try:
-            result = send_verification_email.apply_async(
+            result = email_verification_send.apply_async(
                 kwargs={"user_id": user.pk},
                 queue=worker,
                 headers={"_schema_name": f"gone_{uuid.uuid4().hex[:8]}"},

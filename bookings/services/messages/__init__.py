@@ -20,7 +20,7 @@ from bookings import files
 from bookings.conversation_selectors import thread_for
 from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
-from bookings.services.messages.attachments import check_attachment
+from bookings.services.messages.attachments import attachment_check
 from bookings.services.messages.masking import mask_contact_details, thread_masks_contacts
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
 from bookings.services.notifications import notification_new_message, notifications_of_thread_read
@@ -110,7 +110,7 @@ def _checked(sender, *, body: str | None, upload):
     yield (body, attachment). If the block fails, a file it stored is removed again."""
     body = _clean_body(body, has_attachment=upload is not None)
     message_rate_check(user_id=sender.pk)
-    attachment = check_attachment(upload) if upload is not None else None
+    attachment = attachment_check(upload) if upload is not None else None
     with files.removed_on_failure([attachment]):
         yield body, attachment
 

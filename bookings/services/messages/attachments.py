@@ -49,7 +49,7 @@ class _AttachmentRefusals:
         return self.unsupported()
 
 
-def check_attachment(upload) -> CheckedFile:
+def attachment_check(upload) -> CheckedFile:
     """Validate ``upload`` (a Django uploaded file); raise InvalidInput (400) if refused."""
     limit = attachment_max_bytes()
     refusals = _AttachmentRefusals()
