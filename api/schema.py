@@ -30,9 +30,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_mock_request
-from drf_spectacular.utils import OpenApiResponse
 
-from api.responses import ErrorSerializer
+from api.responses import error
 
 NUL_IN_ADDRESS = "`invalid`: a path or query value holds a NUL character (details name it)."
 LOGIN_REQUIRED = (
@@ -40,8 +39,8 @@ LOGIN_REQUIRED = (
     "`token_expired` or `token_revoked`: the token was refused."
 )
 INVALID_BODY = "`invalid` and more specific codes: the body does not parse or validate."
-FORBIDDEN = "`forbidden`: your role or relation to the resource does not allow this."
-NOT_FOUND = (
+ROLE_REFUSED = "`forbidden`: your role or relation to the resource does not allow this."
+NO_SUCH_RESOURCE = (
     "`not_found`: no such resource here (ids of another marketplace included), or a path "
     "value this address does not take."
 )
@@ -92,11 +91,11 @@ class SoukAutoSchema(AutoSchema):
             description = CREDENTIALS_REFUSED if self.allows_anonymous() else LOGIN_REQUIRED
             responses["401"] = self._error_response("401", description)
         if not self.allows_anonymous() and "403" not in responses:
-            responses["403"] = self._error_response("403", FORBIDDEN)
+            responses["403"] = self._error_response("403", ROLE_REFUSED)
         parameters = operation.get("parameters", [])
         if "404" not in responses:
             if any(parameter["in"] == "path" for parameter in parameters):
-                responses["404"] = self._error_response("404", NOT_FOUND)
+                responses["404"] = self._error_response("404", NO_SUCH_RESOURCE)
             elif any(parameter["name"] == "page" for parameter in parameters):
                 responses["404"] = self._error_response("404", PAGE_NOT_FOUND)
         if operation.get("requestBody") and "400" not in responses:
@@ -111,6 +110,4 @@ class SoukAutoSchema(AutoSchema):
         return operation
 
     def _error_response(self, code: str, description: str) -> dict[str, Any]:
-        return self._get_response_for_code(
-            OpenApiResponse(ErrorSerializer, description=description), code
-        )
+        return self._get_response_for_code(error(description), code)
