@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from accounts.roles import is_staff
 from bookings.models import Actor
-from catalog.services._common import is_staff
 
 
 def party_role(viewer, *, customer_id: int, provider_user_id: int) -> str | None:

@@ -6,9 +6,9 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff
 from bookings.models import Booking, BookingEvent
 from catalog.models import TicketTier
-from catalog.services._common import is_staff
 from config.errors import InvalidInput
 
 # A ticket booking has sold its seats once paid for ("paid" is only passed through on the way

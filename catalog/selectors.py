@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff
 from catalog.models import (
     AvailabilityEntry,
     Category,
@@ -28,7 +29,6 @@ from catalog.models import (
     Vouch,
     WeeklyHours,
 )
-from catalog.services._common import is_staff
 from catalog.services.availability import check_date_range
 from config.errors import NotFound
 from tenants.db import connection

@@ -18,13 +18,13 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from billing import refunds
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.processes import get_process
 from bookings.services.transitions import apply_transition, booking_for, on_commit_in_tenant
-from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 DEFAULT_DISPUTE_WINDOW_DAYS = 14

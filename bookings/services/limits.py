@@ -28,10 +28,10 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from bookings.models import RELEASED_STATES, Booking
 from bookings.services.transitions import Move, guard
 from catalog.models import Listing, ListingType
-from catalog.services._common import require_staff
 from config.errors import BusinessRuleViolation, InvalidInput, RateLimited
 from tenants.db import connection
 from tenants.models import Marketplace, MarketplaceEvent

@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from bookings.models import (
     Actor,
     Booking,
@@ -31,7 +32,6 @@ from bookings.models import (
 from bookings.processes import get_process
 from bookings.services.transitions import apply_transition, booking_for
 from catalog.models import ProviderProfile
-from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 # Days after completion in which reviews are written, unless the listing type's config sets

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff
 from bookings.models import Attendee, Booking
 from bookings.notification_texts import (
     DIRECTION,
@@ -37,7 +38,6 @@ from bookings.notification_texts import (
 from bookings.selectors import TICKETS_SOLD_STATES, ticket_tiers_counted
 from bookings.services.transitions import Move, booking_for, effect
 from catalog.models import Listing, TicketTier
-from catalog.services._common import is_staff
 from config.errors import NotAllowed, NotFound, StateConflict
 from tenants.db import connection
 

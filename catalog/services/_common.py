@@ -8,7 +8,7 @@ from typing import Literal, overload
 
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed
+from config.errors import InvalidInput
 from tenants.db import connection
 
 MAX_TAGS = 30
@@ -96,16 +96,3 @@ def clean_amount(value: int | None, *, field: str, allow_none: bool = True) -> i
 
 def marketplace():
     return connection.tenant
-
-
-def is_staff(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and (getattr(user, "role", None) == "staff" or user.is_superuser)
-    )
-
-
-def require_staff(user) -> None:
-    if not is_staff(user):
-        raise NotAllowed(_("Only this marketplace's staff may do this."))

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from catalog.models import Category, Listing
 from catalog.search_index import listings_reindex
-from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotFound, StateConflict
 
 UNSET = object()

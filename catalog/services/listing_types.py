@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from bookings.processes import ProcessError, all_processes
 from bookings.services.effects import DEFAULT_CANCELLATION
 from catalog.models import ListingType
-from catalog.services._common import require_staff
 from config.errors import InvalidInput, NotFound, StateConflict
 
 CHANNELS = ("chat", "phone", "video")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff, require_staff
 from billing.money import Money
 from catalog.models import (
     Listing,
@@ -22,9 +23,7 @@ from catalog.models import (
 )
 from catalog.search_index import listings_reindex
 from catalog.services._common import (
-    is_staff,
     marketplace,
-    require_staff,
 )
 from catalog.services.listing_input import (
     ListingChanges,

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_staff
 from billing.money import Money
 from catalog.models import Badge, Category, ListingType, ProviderProfile, Vouch
 from catalog.search_index import listings_reindex, profiles_reindex
@@ -17,7 +18,6 @@ from catalog.services._common import (
     clean_coordinates,
     clean_tags,
     marketplace,
-    require_staff,
 )
 from catalog.services.html import sanitise_html
 from catalog.services.listing_types import CHANNELS
