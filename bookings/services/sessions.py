@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import balances
-from billing.money import Money
+from billing.money import FeePolicy, Money
 from bookings.models import Actor, Booking, LiveSession
-from bookings.services.pricing import freeze_price
+from bookings.services.pricing import fee_policy, freeze_price
 from bookings.services.transitions import Move, apply_transition, booking_for, effect
 from config.errors import BusinessRuleViolation, NotAllowed, NotFound, StateConflict
 
@@ -79,6 +79,22 @@ def _rate(booking: Booking, session: LiveSession) -> Money:
     return Money(session.rate_minor, booking.currency)
 
 
+def _charge(booking: Booking, session: LiveSession, amount: Money, *, units: int) -> None:
+    """Post ``units`` more billing units of the session to the ledger: the marketplace's
+    commission to the platform, the rest to the provider's pending earnings. The reference
+    names the units (the next ones after those billed), so a retried charge posts once."""
+    policy = FeePolicy(**booking.fee_policy) if booking.fee_policy else fee_policy()
+    first = session.billed_minutes + 1
+    balances.prepaid_balance_charge(
+        customer=booking.customer,
+        amount=amount,
+        payee=booking.provider.user,
+        fee=amount.share_bps(policy.commission_bps),
+        reference=f"session:{booking.pk}:units:{first}-{first + units - 1}",
+        memo=f"{booking.number}: {units} × {session.rate_minor}",
+    )
+
+
 def _charge_minutes(booking: Booking, session: LiveSession, count: int) -> int:
     """Charge up to ``count`` minutes, as many as the balance pays; returns how many.
 
@@ -94,9 +110,7 @@ def _charge_minutes(booking: Booking, session: LiveSession, count: int) -> int:
         if affordable <= 0:
             return 0
         try:
-            balances.prepaid_balance_charge(
-                customer=booking.customer, amount=rate.times(affordable)
-            )
+            _charge(booking, session, rate.times(affordable), units=affordable)
         except BusinessRuleViolation:
             continue
         session.billed_minutes += affordable
@@ -111,7 +125,7 @@ def _start(move: Move) -> None:
     session = booking.live_session
     session.started_at = session.last_heartbeat_at = move.now
     # The guard checked the balance; a concurrent spend since then makes this a 422 too.
-    balances.prepaid_balance_charge(customer=booking.customer, amount=_rate(booking, session))
+    _charge(booking, session, _rate(booking, session), units=1)
     session.billed_minutes, session.billed_minor = 1, session.rate_minor
     session.save(
         update_fields=["started_at", "last_heartbeat_at", "billed_minutes", "billed_minor"]

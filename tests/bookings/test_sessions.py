@@ -7,7 +7,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from billing.balances import prepaid_balance, prepaid_balance_charge, prepaid_balance_credit
-from billing.models import PrepaidBalance
+from billing.models import LedgerAccount
 from billing.money import Money
 from bookings.models import Booking, BookingEvent, LiveSession
 from bookings.services import bookings_run_due_timers
@@ -196,11 +196,19 @@ def test_balance_never_goes_negative(psychic):
     _top_up(psychic, customer, 100)
     with tenant_context(psychic):
         with pytest.raises(BusinessRuleViolation):
-            prepaid_balance_charge(customer=customer.user, amount=Money(101, "USD"))
+            prepaid_balance_charge(
+                customer=customer.user,
+                amount=Money(101, "USD"),
+                payee=customer.user,
+                fee=Money(0, "USD"),
+                reference="overdraw",
+            )
         assert prepaid_balance(customer=customer.user, currency="USD").amount_minor == 100
         # The database refuses a negative balance even to code that skips the service.
         with pytest.raises(IntegrityError), transaction.atomic():
-            PrepaidBalance.objects.filter(customer=customer.user).update(amount_minor=-1)
+            LedgerAccount.objects.filter(owner=customer.user, kind="customer_balance").update(
+                entries_sum_minor=1
+            )
 
 
 def test_start_is_refused_when_the_balance_is_under_a_minute(psychic):
