@@ -1,3 +1,11 @@
 from billing.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
+from billing.models.payments import Payment, PaymentExchange, ProviderAccount
 
-__all__ = ["LedgerAccount", "LedgerEntry", "LedgerTransaction"]
+__all__ = [
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Payment",
+    "PaymentExchange",
+    "ProviderAccount",
+]

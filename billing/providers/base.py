@@ -1,0 +1,130 @@
+"""The one interface every payment provider's driver implements, and the types it speaks.
+
+Drivers translate between these frozen types and the provider's HTTP protocol. They never touch
+models: billing's services store what they return and apply it to payments and the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from billing.money import Money
+
+
+class PaymentState(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class Capability(StrEnum):
+    REDIRECT = "redirect"
+    QR = "qr"
+    APP_LINK = "app_link"
+    CANCEL = "cancel"
+    REFUND = "refund"
+    PARTIAL_REFUND = "partial_refund"
+    SIGNED_NOTIFY = "signed_notify"
+    SPLIT = "split"
+
+
+class ProviderError(Exception):
+    """The provider refused or could not be reached; ``code`` is ours, ``raw`` what it said."""
+
+    def __init__(self, message: str, *, code: str = "provider_error", raw: Any = None):
+        super().__init__(message)
+        self.code = code
+        self.raw = raw
+
+
+class Unsupported(ProviderError):
+    def __init__(self, message: str):
+        super().__init__(message, code="not_supported_by_provider")
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What the customer does next: follow ``url``, scan ``qr_image`` (a data URL) or type
+    ``readable_code``, or open one of ``app_links``."""
+
+    type: str  # "redirect", "qr", "app_link"
+    url: str = ""
+    qr_image: str = ""
+    readable_code: str = ""
+    app_links: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    merchant_ref: str
+    amount: Money
+    description: str
+    return_url: str
+    cancel_url: str
+    callback_url: str
+    idempotency_key: str
+    expires_in: timedelta | None = None
+    customer_phone: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentSession:
+    provider_ref: str
+    state: PaymentState
+    next_action: NextAction
+    expires_at: datetime | None
+    raw: Any
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    """The provider's authoritative answer about one payment."""
+
+    provider_ref: str
+    state: PaymentState
+    amount: Money | None
+    raw: Any
+
+
+@dataclass(frozen=True)
+class Notification:
+    provider_ref: str
+    claimed_state: PaymentState | None
+    verified: bool
+    raw: Any
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_ref: str
+    state: PaymentState
+    raw: Any
+
+
+class PaymentProvider(Protocol):
+    code: str
+    capabilities: frozenset[Capability]
+
+    def create_payment(self, request: PaymentRequest) -> PaymentSession: ...
+
+    def get_status(self, provider_ref: str) -> PaymentStatus: ...
+
+    def parse_notification(
+        self, *, headers: dict[str, str], body: bytes, query: dict[str, str]
+    ) -> Notification: ...
+
+    def acknowledge(self) -> tuple[int, str]: ...
+
+    def cancel(self, provider_ref: str) -> None: ...
+
+    def refund(
+        self, provider_ref: str, amount: Money | None, idempotency_key: str
+    ) -> RefundResult: ...

@@ -1,0 +1,241 @@
+"""The FIB (First Iraqi Bank) sandbox: OAuth2 client credentials, payments with a QR code and
+app links, status, cancel, full refunds, and the unsigned ``{id, status}`` callback.
+
+Run: ``python -m sandboxes.fib --port 8701``. Test hook: ``POST /__sandbox/payments/<id>/outcome``
+with ``{"outcome": "paid" | "declined" | "expired" | "cancelled"}`` (optionally ``"amount"`` to
+pay a different sum) sets the outcome and fires the callback at ``statusCallbackUrl``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import segno
+
+from sandboxes.server import Request, Response, Sandbox, main
+
+REALM = "/auth/realms/fib-online-shop/protocol/openid-connect/token"
+API = "/protected/v1"
+CLIENTS = {"souk-sandbox": "sandbox-secret"}
+TOKEN_SECONDS = 300
+DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$")
+CATEGORIES = {"ERP", "POS", "ECOMMERCE", "UTILITY", "PAYROLL", "SUPPLIER", "LOAN", "GOVERNMENT",
+              "MISCELLANEOUS", "OTHER"}  # fmt: skip
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _error(status: int, code: str, detail: str) -> Response:
+    title = code.replace("_", " ").capitalize()
+    body = {
+        "traceId": uuid.uuid4().hex,
+        "errors": [{"code": code, "title": title, "detail": detail}],
+    }
+    return status, body, {}
+
+
+def _duration(text: str) -> timedelta | None:
+    match = DURATION.match(text or "")
+    if not match or not any(match.groupdict().values()):
+        return None
+    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
+    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+
+
+class FibSandbox(Sandbox):
+    name = "fib"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: dict[str, datetime] = {}
+        self.payments: dict[str, dict[str, Any]] = {}
+        self.route("POST", REALM, self.token)
+        self.route("POST", f"{API}/payments", self.create)
+        self.route("GET", f"{API}/payments/(?P<id>[^/]+)/status", self.status)
+        self.route("POST", f"{API}/payments/(?P<id>[^/]+)/cancel", self.cancel)
+        self.route("POST", f"{API}/payments/(?P<id>[^/]+)/refund", self.refund)
+        self.route("POST", "/__sandbox/payments/(?P<id>[^/]+)/outcome", self.outcome)
+        self.route("GET", "/__sandbox/payments/(?P<id>[^/]+)", self.peek)
+
+    # --- auth ---------------------------------------------------------------------------
+    def token(self, request: Request) -> Response:
+        form = request.form()
+        client_id, secret = form.get("client_id"), form.get("client_secret")
+        basic = request.headers.get("Authorization", "")
+        if basic.startswith("Basic "):
+            client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+        if form.get("grant_type") != "client_credentials":
+            return 400, {"error": "unsupported_grant_type"}, {}
+        if not client_id or CLIENTS.get(client_id) != secret:
+            return 401, {"error": "invalid_client", "error_description": "Invalid client"}, {}
+        token = secrets.token_urlsafe(24)
+        with self.lock:
+            self.tokens[token] = _now() + timedelta(seconds=TOKEN_SECONDS)
+        body = {"access_token": token, "expires_in": TOKEN_SECONDS, "token_type": "Bearer"}
+        return 200, body, {}
+
+    def _authorised(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        expires = (
+            self.tokens.get(header.removeprefix("Bearer "))
+            if header.startswith("Bearer ")
+            else None
+        )
+        return bool(expires and expires > _now())
+
+    # --- payments -----------------------------------------------------------------------
+    def create(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        body = request.json()
+        if not isinstance(body, dict):
+            return _error(400, "INVALID_REQUEST", "The body must be a JSON object.")
+        money = body.get("monetaryValue") or {}
+        try:
+            amount = Decimal(str(money.get("amount")))
+        except InvalidOperation:
+            return _error(400, "INVALID_AMOUNT", "monetaryValue.amount must be a number.")
+        if amount <= 0 or amount != amount.to_integral_value():
+            return _error(
+                400, "INVALID_AMOUNT", "The amount must be a positive whole number of dinars."
+            )
+        if money.get("currency") != "IQD":
+            return _error(400, "INVALID_CURRENCY", "Only IQD is supported.")
+        if len(body.get("description") or "") > 50:
+            return _error(400, "INVALID_DESCRIPTION", "The description has at most 50 characters.")
+        if body.get("category", "ECOMMERCE") not in CATEGORIES:
+            return _error(400, "INVALID_CATEGORY", "Unknown category.")
+        lifetime = _duration(body.get("expiresIn", "PT8H"))
+        if lifetime is None:
+            return _error(400, "INVALID_EXPIRES_IN", "expiresIn must be an ISO-8601 duration.")
+        payment_id = str(uuid.uuid4())
+        code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(12))
+        buffer = io.BytesIO()
+        segno.make(f"https://fib.iq/pay/{payment_id}").save(buffer, kind="png", scale=4)
+        payment = {
+            "paymentId": payment_id,
+            "readableCode": code,
+            "qrCode": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
+            "validUntil": _iso(_now() + lifetime),
+            "personalAppLink": f"https://personal.fib.iq/pay?id={payment_id}",
+            "businessAppLink": f"https://business.fib.iq/pay?id={payment_id}",
+            "corporateAppLink": f"https://corporate.fib.iq/pay?id={payment_id}",
+            "status": "UNPAID",
+            "amount": {"amount": int(amount), "currency": "IQD"},
+            "callback": body.get("statusCallbackUrl"),
+            "paidAt": None,
+            "decliningReason": None,
+            "declinedAt": None,
+        }
+        with self.lock:
+            self.payments[payment_id] = payment
+        keys = ("paymentId", "readableCode", "qrCode", "validUntil", "personalAppLink",
+                "businessAppLink", "corporateAppLink")  # fmt: skip
+        return 201, {key: payment[key] for key in keys}, {}
+
+    def _payment(self, request: Request) -> dict[str, Any] | None:
+        payment = self.payments.get(request.params["id"])
+        expired = payment and datetime.fromisoformat(payment["validUntil"]) < _now()
+        if payment and payment["status"] == "UNPAID" and expired:
+            payment.update(status="DECLINED", decliningReason="PAYMENT_EXPIRATION",
+                           declinedAt=_iso(_now()))  # fmt: skip
+        return payment
+
+    def status(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        with self.lock:
+            payment = self._payment(request)
+            if payment is None:
+                return _error(404, "PAYMENT_NOT_FOUND", "No such payment.")
+            if (
+                payment["status"] == "REFUND_REQUESTED"
+            ):  # the bank settles a refund on the next look
+                payment["status"] = "REFUNDED"
+            keys = ("paymentId", "status", "validUntil", "paidAt", "amount", "decliningReason",
+                    "declinedAt")  # fmt: skip
+            body = {key: payment[key] for key in keys}
+            body["paidBy"] = (
+                {"name": "Sandbox Customer", "iban": "IQ00FIBS0000000000000000"}
+                if payment["paidAt"]
+                else None
+            )
+        return 200, body, {}
+
+    def cancel(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        with self.lock:
+            payment = self._payment(request)
+            if payment is None:
+                return _error(404, "PAYMENT_NOT_FOUND", "No such payment.")
+            if payment["status"] != "UNPAID":
+                return _error(
+                    400, "PAYMENT_STATUS_IS_NOT_UNPAID", "Only an unpaid payment can be cancelled."
+                )
+            payment.update(
+                status="DECLINED", decliningReason="PAYMENT_CANCELLATION", declinedAt=_iso(_now())
+            )
+        return 204, b"", {}
+
+    def refund(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        with self.lock:
+            payment = self._payment(request)
+            if payment is None:
+                return _error(404, "PAYMENT_NOT_FOUND", "No such payment.")
+            if payment["status"] != "PAID":
+                return _error(
+                    400, "TRANSACTION_STATUS_IS_NOT_PAID", "Only a paid payment can be refunded."
+                )
+            payment["status"] = "REFUND_REQUESTED"
+        return 202, b"", {}
+
+    # --- the test hook ------------------------------------------------------------------
+    def outcome(self, request: Request) -> Response:
+        body = request.json() or {}
+        with self.lock:
+            payment = self._payment(request)
+            if payment is None:
+                return 404, {"error": "no such payment"}, {}
+            outcome = body.get("outcome")
+            if outcome == "paid":
+                if "amount" in body:
+                    payment["amount"] = {
+                        "amount": body["amount"],
+                        "currency": body.get("currency", "IQD"),
+                    }
+                payment.update(status="PAID", paidAt=_iso(_now()))
+            elif outcome in ("declined", "expired", "cancelled"):
+                reason = {"declined": "SERVER_FAILURE", "expired": "PAYMENT_EXPIRATION",
+                          "cancelled": "PAYMENT_CANCELLATION"}[outcome]  # fmt: skip
+                payment.update(status="DECLINED", decliningReason=reason, declinedAt=_iso(_now()))
+            else:
+                return 400, {"error": "outcome is paid, declined, expired or cancelled"}, {}
+            callback, state = payment["callback"], payment["status"]
+        if callback and body.get("callback", True):
+            self.fire_callback(callback, {"id": payment["paymentId"], "status": state})
+        return 200, {"status": state}, {}
+
+    def peek(self, request: Request) -> Response:
+        with self.lock:
+            payment = self.payments.get(request.params["id"])
+            return (200, dict(payment), {}) if payment else (404, {"error": "no such payment"}, {})
+
+
+if __name__ == "__main__":
+    main(FibSandbox())
