@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("marketplace/", views.marketplace_detail, name="marketplace"),
     path("", include("accounts.api.urls")),
+    path("", include("billing.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("bookings.api.urls")),
 ]

@@ -11,48 +11,14 @@ from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from billing.services.payments import Allocation, payment_create, payment_refresh
 from config.errors import BusinessRuleViolation, StateConflict
-from tests.factories import UserFactory, tenant_context
-from tests.support.sandboxes import fib_account_configure, start_fib
+from tests.factories import UserFactory
+from tests.support.sandboxes import fib_payment as _pay
+from tests.support.sandboxes import iqd
 
 Kind = LedgerAccount.Kind
 
 
-@pytest.fixture(scope="module")
-def fib_sandbox():
-    sandbox = start_fib()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture
-def books(talent, fib_sandbox):
-    with tenant_context(talent):
-        fib_account_configure(fib_sandbox)
-        yield talent
-
-
-def iqd(dinars: int) -> Money:
-    return Money(dinars * 1000, "IQD")
-
-
-def _pay(payer, provider_user, key="key-1", dinars=25_000, fee=2_000):
-    return payment_create(
-        payer=payer,
-        subject="test:1",
-        purpose=Payment.Purpose.CHARGE,
-        amount=iqd(dinars),
-        provider="fib",
-        allocations=[
-            Allocation(Kind.PROVIDER_PENDING, iqd(dinars - fee), owner_id=provider_user.pk),
-            Allocation(Kind.PLATFORM_FEES, iqd(fee)),
-        ],
-        idempotency_key=key,
-        return_url="https://talent-test.localhost/return",
-        description="Oud player, 2 hours",
-    )
-
-
-def test_a_fib_payment_is_paid_on_fibs_word_and_posts_the_ledger_once(books, fib_sandbox):
+def test_a_fib_payment_is_paid_on_fibs_word_and_posts_the_ledger_once(fib_books, fib_sandbox):
     customer, provider = UserFactory(), UserFactory(role="provider")
     payment = _pay(customer, provider)
     assert payment.state == PaymentState.PENDING and payment.provider_ref
@@ -81,7 +47,7 @@ def test_a_fib_payment_is_paid_on_fibs_word_and_posts_the_ledger_once(books, fib
     assert directions[:2] == ["request", "response"] and "status" in directions
 
 
-def test_the_subjects_app_is_told_inside_the_same_transaction(books, fib_sandbox):
+def test_the_subjects_app_is_told_inside_the_same_transaction(fib_books, fib_sandbox):
     told = []
     payment_settled_register("test", lambda payment: told.append(payment.reference))
     payment = _pay(UserFactory(), UserFactory(role="provider"), key="key-told")
@@ -94,7 +60,7 @@ def test_the_subjects_app_is_told_inside_the_same_transaction(books, fib_sandbox
     assert told == [payment.reference]
 
 
-def test_a_wrong_amount_moves_nothing(books, fib_sandbox):
+def test_a_wrong_amount_moves_nothing(fib_books, fib_sandbox):
     payment = _pay(UserFactory(), UserFactory(role="provider"), key="key-short")
     fib_sandbox.hook(
         f"/__sandbox/payments/{payment.provider_ref}/outcome",
@@ -107,7 +73,7 @@ def test_a_wrong_amount_moves_nothing(books, fib_sandbox):
 
 @pytest.mark.parametrize("outcome, state", [("expired", "expired"), ("cancelled", "cancelled"),
                                             ("declined", "failed")])  # fmt: skip
-def test_declined_payments_end_without_money(books, fib_sandbox, outcome, state):
+def test_declined_payments_end_without_money(fib_books, fib_sandbox, outcome, state):
     payment = _pay(UserFactory(), UserFactory(role="provider"), key=f"key-{outcome}")
     fib_sandbox.hook(
         f"/__sandbox/payments/{payment.provider_ref}/outcome",
@@ -117,7 +83,7 @@ def test_declined_payments_end_without_money(books, fib_sandbox, outcome, state)
     assert ledger_balance(kind=Kind.GATEWAY_CLEARING, currency="IQD", provider="fib") == iqd(0)
 
 
-def test_fils_that_are_not_whole_dinars_are_refused_before_any_call(books):
+def test_fils_that_are_not_whole_dinars_are_refused_before_any_call(fib_books):
     customer = UserFactory()
     with pytest.raises(BusinessRuleViolation) as refused:
         payment_create(
@@ -132,7 +98,7 @@ def test_fils_that_are_not_whole_dinars_are_refused_before_any_call(books):
     assert not payment.exchanges.filter(direction=PaymentExchange.Direction.RESPONSE).exists()
 
 
-def test_credentials_are_encrypted_at_rest_and_another_provider_is_refused(books):
+def test_credentials_are_encrypted_at_rest_and_another_provider_is_refused(fib_books):
     sealed = ProviderAccount.objects.get(code="fib").credentials_encrypted
     assert "sandbox-secret" not in sealed and "souk-sandbox" not in sealed
     with pytest.raises(BusinessRuleViolation) as refused:

@@ -19,6 +19,7 @@ from accounts.models import User
 from tests.catalog.factories import ProviderProfileFactory, ProviderUserFactory, token_for
 from tests.factories import VerifiedUserFactory, tenant_context
 from tests.security.victim import Victim, victim_build
+from tests.support.sandboxes import fib_books, fib_sandbox  # noqa: F401 (fixtures)
 
 _addresses = itertools.count(1)
 # Throttle counters live in Redis across runs: every run and client takes an address of its own.

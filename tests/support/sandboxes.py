@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
+
 from billing.credentials import credentials_seal
-from billing.models import ProviderAccount
+from billing.models import LedgerAccount, Payment, ProviderAccount
+from billing.money import Money
+from billing.services.payments import Allocation, payment_create
 from sandboxes.fib import CLIENTS, FibSandbox
+from tests.factories import tenant_context
 
 
 class RunningSandbox:
@@ -48,3 +53,41 @@ def fib_account_configure(sandbox: RunningSandbox) -> ProviderAccount:
         },
     )
     return account
+
+
+@pytest.fixture(scope="session")
+def fib_sandbox():
+    sandbox = start_fib()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def fib_books(talent, fib_sandbox):
+    """talent (IQD) takes FIB payments through the sandbox; the test runs in its schema."""
+    with tenant_context(talent):
+        fib_account_configure(fib_sandbox)
+        yield talent
+
+
+def iqd(dinars: int) -> Money:
+    return Money(dinars * 1000, "IQD")
+
+
+def fib_payment(payer, provider_user, key="key-1", dinars=25_000, fee=2_000) -> Payment:
+    """A charge of ``dinars`` through FIB: the provider's share pending, the fee the platform's."""
+    kind = LedgerAccount.Kind
+    return payment_create(
+        payer=payer,
+        subject="test:1",
+        purpose=Payment.Purpose.CHARGE,
+        amount=iqd(dinars),
+        provider="fib",
+        allocations=[
+            Allocation(kind.PROVIDER_PENDING, iqd(dinars - fee), owner_id=provider_user.pk),
+            Allocation(kind.PLATFORM_FEES, iqd(fee)),
+        ],
+        idempotency_key=key,
+        return_url="https://talent-test.localhost/return",
+        description="Oud player, 2 hours",
+    )

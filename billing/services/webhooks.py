@@ -1,0 +1,66 @@
+"""Receiving a provider's notification: store it raw, read it with the provider's driver, find
+the payment it names in this marketplace, and have its status fetched from the provider.
+
+Nothing here trusts what a notification claims: the payment moves only on the status billing
+asks the provider for (``payment_refresh``, queued after commit), so a replay, a forgery or an
+out-of-order delivery changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from billing.models import Payment, PaymentExchange
+from billing.providers.base import ProviderError
+from billing.providers.registry import DRIVERS, driver_for
+from config.errors import BusinessRuleViolation, InvalidInput, NotFound
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+MAX_STORED_BODY = 20_000
+
+
+def _stored(body: bytes) -> dict:
+    return {"text": body[:MAX_STORED_BODY].decode("utf-8", "replace")}
+
+
+def payment_notification_receive(
+    *, provider: str, headers: dict[str, str], body: bytes, query: dict[str, str]
+) -> tuple[int, str]:
+    """Handle one delivery; returns the provider's expected acknowledgement (status, body).
+
+    404 when this marketplace does not use ``provider`` or knows no payment of that reference
+    (another marketplace's payment is unknown here); 400 when the body is not the provider's."""
+    if provider not in DRIVERS:
+        raise NotFound(_("No such webhook."))
+    try:
+        driver = driver_for(provider)
+    except (BusinessRuleViolation, ValueError) as exc:  # not enabled here, as if unknown
+        raise NotFound(_("No such webhook.")) from exc
+    exchange = PaymentExchange.objects.create(
+        provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=_stored(body)
+    )
+    try:
+        notification = driver.parse_notification(headers=headers, body=body, query=query)
+    except ProviderError as exc:
+        PaymentExchange.objects.filter(pk=exchange.pk).update(note=str(exc)[:255])
+        raise InvalidInput(str(exc), code=exc.code) from exc
+    payment = Payment.objects.filter(
+        provider=provider, provider_ref=notification.provider_ref
+    ).first()
+    if payment is None:
+        logger.warning(
+            "%s notification for an unknown payment %r in %s",
+            provider, notification.provider_ref, connection.schema_name,
+        )  # fmt: skip
+        PaymentExchange.objects.filter(pk=exchange.pk).update(note="unknown payment")
+        raise NotFound(_("No such payment."), code="payment_not_found")
+    PaymentExchange.objects.filter(pk=exchange.pk).update(payment=payment)
+
+    from billing.tasks import payment_refresh_run
+
+    transaction.on_commit(lambda: payment_refresh_run.delay(payment.pk))
+    return driver.acknowledge()

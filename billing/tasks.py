@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from billing.models import Payment
+from billing.providers.base import PaymentState
+from billing.services.payments import payment_refresh
+from tenants.db import connection
+
+# A pending payment is asked about after this long, in case its notification never comes
+# (FastPay never reports a failure; any callback can be lost).
+RECONCILE_AFTER = timedelta(minutes=2)
+RECONCILE_BATCH = 200
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def payment_refresh_run(payment_id: int) -> str:
+    """Fetch one payment's status from its provider and apply it (safe to run again)."""
+    payment = Payment.objects.get(pk=payment_id)
+    return payment_refresh(payment=payment).state
+
+
+@shared_task(ignore_result=True)
+def payments_reconcile() -> int:
+    """This marketplace's pending payments that have waited a while: ask their providers."""
+    stale = Payment.objects.filter(
+        state=PaymentState.PENDING,
+        provider_ref__isnull=False,
+        updated_at__lt=timezone.now() - RECONCILE_AFTER,
+    ).order_by("updated_at")[:RECONCILE_BATCH]
+    for payment_id in stale.values_list("pk", flat=True):
+        payment_refresh_run.delay(payment_id)
+    return len(stale)
+
+
+@shared_task(ignore_result=True)
+def payments_reconcile_everywhere() -> int:
+    """Beat entry (public schema): send each active marketplace its reconciliation task."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Marketplace
+
+    sent = 0
+    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
+        with tenant_context(marketplace):
+            payments_reconcile.delay()
+        sent += 1
+    connection.set_schema_to_public()
+    return sent

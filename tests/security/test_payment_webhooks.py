@@ -1,0 +1,38 @@
+"""A provider's callback for one marketplace's payment, sent to another marketplace's host,
+finds nothing there and changes nothing anywhere."""
+
+import json
+
+from django.test import Client
+
+from billing.models import Payment, PaymentExchange
+from billing.providers.base import PaymentState
+from tests.factories import UserFactory, tenant_context
+from tests.support.sandboxes import fib_account_configure
+from tests.support.sandboxes import fib_payment as _pay
+
+
+def test_another_marketplaces_payment_is_unknown_here(talent, fire, fib_books, fib_sandbox):
+    payment = _pay(UserFactory(), UserFactory(role="provider"), key="cross-1")
+    fib_sandbox.hook(
+        f"/__sandbox/payments/{payment.provider_ref}/outcome",
+        {"outcome": "paid", "callback": False},
+    )
+    body = json.dumps({"id": payment.provider_ref, "status": "PAID"})
+    fire_host = Client(HTTP_HOST=fire.get_primary_domain().domain)
+    # fire does not take FIB payments: its webhook does not exist.
+    assert (
+        fire_host.post(
+            "/api/v1/payments/webhooks/fib/", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    with tenant_context(fire):
+        fib_account_configure(fib_sandbox)
+    refused = fire_host.post(
+        "/api/v1/payments/webhooks/fib/", body, content_type="application/json"
+    )
+    assert refused.status_code == 404 and refused.json()["error"] == "payment_not_found"
+    with tenant_context(talent):
+        assert Payment.objects.get(pk=payment.pk).state == PaymentState.PENDING
+        assert not PaymentExchange.objects.filter(direction="notification").exists()
