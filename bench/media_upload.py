@@ -117,8 +117,8 @@ def main() -> None:
     from rest_framework.test import APIClient
 
     from catalog.media.processing import media_process
-    from catalog.media.services import media_delete
     from catalog.models import MediaItem
+    from catalog.services.media import media_delete
 
     marketplace, user, listing = ensure_owner()
     client = APIClient(HTTP_HOST=DOMAIN)

@@ -118,7 +118,7 @@ def seed(n_listings: int, n_providers: int, rng: random.Random) -> None:
         ProviderProfile,
         WeeklyHours,
     )
-    from catalog.search_index import listings_reindex, profiles_reindex
+    from catalog.search.index import listings_reindex, profiles_reindex
 
     categories = {c.slug: c for c in Category.objects.all()}
     listing_type = ListingType.objects.order_by("position").first()
@@ -299,7 +299,7 @@ def run_selector(query: dict) -> int:
     from django.http import QueryDict
 
     from catalog.api.search_params import ListingSearchQuerySerializer
-    from catalog.search import listing_search
+    from catalog.selectors.search import listing_search
 
     data = QueryDict(mutable=True)
     data.update({key: str(value) for key, value in query.items()})
@@ -457,7 +457,7 @@ def main() -> None:
     naive_ms = timed(run_naive, naive_queries)
     log(f"naive: p50 {statistics.median(naive_ms):.1f} ms")
 
-    from catalog.search import search_suggest
+    from catalog.search.suggest import search_suggest
 
     typed = ["fi", "fire", "fier br", "jugg", "stilt", "led h", "glow", "pixel w", "blaze", "ember"]
     suggest_ms = timed(lambda q: search_suggest(q=q), [typed[i % len(typed)] for i in range(50)])

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 
-from catalog import services
 from catalog.models import (
     AvailabilityEntry,
     Category,
@@ -17,6 +16,7 @@ from catalog.models import (
     WeeklyHours,
 )
 from catalog.services.html import sanitise_html
+from catalog.services.listings import listing_feature_set, listing_transition
 from config.errors import ServiceError
 from tenants.admin_sites import marketplace_site
 
@@ -109,9 +109,7 @@ def _transition(action: str, to_status: str):
         done = 0
         for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
             try:
-                services.listing_transition(
-                    actor=request.user, listing_id=listing_id, to_status=to_status
-                )
+                listing_transition(actor=request.user, listing_id=listing_id, to_status=to_status)
                 done += 1
             except ServiceError as exc:
                 modeladmin.message_user(request, f"#{listing_id}: {exc.message}", messages.WARNING)
@@ -125,9 +123,7 @@ def _feature(featured: bool):
     @admin.action(description="Feature selected listings" if featured else "Stop featuring them")
     def run(modeladmin, request, queryset):
         for listing_id in queryset.order_by("pk").values_list("pk", flat=True):
-            services.listing_feature_set(
-                actor=request.user, listing_id=listing_id, featured=featured
-            )
+            listing_feature_set(actor=request.user, listing_id=listing_id, featured=featured)
 
     run.__name__ = "feature_listings" if featured else "unfeature_listings"
     return run

@@ -367,7 +367,7 @@ if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
         },
     }
 else:
-    PRIVATE_STORAGE = {"BACKEND": "bookings.storage.TenantPrivateFileSystemStorage"}
+    PRIVATE_STORAGE = {"BACKEND": "tenants.storage.TenantPrivateFileSystemStorage"}
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "private": PRIVATE_STORAGE,

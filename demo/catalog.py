@@ -85,7 +85,6 @@ def _pool(item, by_category: dict[str, list], parents: dict[str, str | None], rn
 
 def demo_catalog_populate(*, preset: Preset, people: list, currency: str) -> DemoCatalogCounts:
     """``people`` is a list of (ProviderProfile, DemoProvider) in the marketplace's schema."""
-    from catalog.media.services import media_add
     from catalog.models import (
         AvailabilityEntry,
         Badge,
@@ -97,7 +96,8 @@ def demo_catalog_populate(*, preset: Preset, people: list, currency: str) -> Dem
         TicketTier,
         WeeklyHours,
     )
-    from catalog.search_index import listings_reindex, profiles_reindex
+    from catalog.search.index import listings_reindex, profiles_reindex
+    from catalog.services.media import media_add
 
     data = _templates(preset)
     by_category = data["templates"]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ThemesConfig(AppConfig):
     name = "themes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from tenants.hooks import register_preset_seeder
+        from themes.services import theme_seed
+
+        register_preset_seeder(parts=("theme",), seed=theme_seed)

@@ -19,6 +19,7 @@ from bookings.api.serializers import (
     BookingSerializer,
     TransitionInputSerializer,
 )
+from bookings.services.steps import step_of
 from config.errors import StateConflict
 
 TAGS = ["bookings"]
@@ -32,12 +33,6 @@ THROTTLED = error(
     "`throttled`: past the marketplace's bookings per customer per hour; `details.limit`, "
     "`details.retry_after` (seconds, also the Retry-After header)."
 )
-# Steps with their own endpoint, because they carry files or open a case.
-DEDICATED = {
-    "deliver": "/api/v1/bookings/{id}/deliveries/",
-    "dispute": "/api/v1/bookings/{id}/dispute/",
-    "resolve": "/api/v1/bookings/{id}/dispute/resolve/",
-}
 
 
 def _detail(request, booking) -> dict:
@@ -139,11 +134,12 @@ class BookingTransitionView(APIView):
     )
     def post(self, request, booking_id: int, transition: str):
         data = validated(TransitionInputSerializer, request.data).validated_data
-        if transition in DEDICATED:
+        # Steps that carry files or open a case have their own endpoint.
+        endpoint = step_of(transition).endpoint
+        if endpoint:
             services.booking_for(request.user, booking_id)  # 404 first for strangers
             raise StateConflict(
-                _("Use %(endpoint)s for this step.")
-                % {"endpoint": DEDICATED[transition].format(id=booking_id)},
+                _("Use %(endpoint)s for this step.") % {"endpoint": endpoint.format(id=booking_id)},
                 code="use_dedicated_endpoint",
             )
         services.booking_transition(

@@ -28,7 +28,7 @@ from bookings.api.serializers import PersonSerializer, person
 from bookings.files import file_download
 from bookings.models import Dispute, DisputeEvidence
 from bookings.services import disputes
-from catalog.serializers import provider_ref
+from catalog.api.serializers import provider_ref
 
 TAGS = ["disputes"]
 WRONG_ACTOR = error("`wrong_actor`: your side may not take this step.")

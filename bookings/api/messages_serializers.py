@@ -18,7 +18,7 @@ from bookings.models import Thread
 from bookings.notification_texts import language_for
 from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
 from bookings.services.messages.masking import mask_text_for
-from catalog.serializers import ProviderRefSerializer, provider_ref
+from catalog.api.serializers import ProviderRefSerializer, provider_ref
 from tenants.db import connection
 
 

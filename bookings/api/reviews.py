@@ -22,7 +22,7 @@ from bookings.api.serializers import PersonSerializer, person
 from bookings.models import Review, ReviewReport
 from bookings.services import reviews
 from bookings.services.reviews import MAX_REVIEW_TEXT
-from catalog.serializers import ProviderRefSerializer, provider_ref
+from catalog.api.serializers import ProviderRefSerializer, provider_ref
 
 TAGS = ["reviews"]
 STAFF_ONLY = error("`forbidden`: only this marketplace's staff.")

@@ -7,8 +7,8 @@ from api import fields
 from bookings.models import Booking, BookingEvent
 from bookings.processes import get_process
 from bookings.services import role_of
+from catalog.api.serializers import ProviderRefSerializer
 from catalog.models import Listing, ListingType
-from catalog.serializers import ProviderRefSerializer
 
 
 class ListingRefSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 import bookings.models.conversation
 import bookings.models.fulfilment
 import bookings.models.trust
-import bookings.storage
+import tenants.storage
 from django.db import migrations, models
 
 
@@ -17,16 +17,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='deliveryfile',
             name='file',
-            field=models.FileField(max_length=300, storage=bookings.storage.private_storage, upload_to=bookings.models.fulfilment.delivery_upload_to),
+            field=models.FileField(max_length=300, storage=tenants.storage.private_storage, upload_to=bookings.models.fulfilment.delivery_upload_to),
         ),
         migrations.AlterField(
             model_name='disputeevidence',
             name='file',
-            field=models.FileField(blank=True, max_length=300, storage=bookings.storage.private_storage, upload_to=bookings.models.trust.evidence_upload_to),
+            field=models.FileField(blank=True, max_length=300, storage=tenants.storage.private_storage, upload_to=bookings.models.trust.evidence_upload_to),
         ),
         migrations.AlterField(
             model_name='message',
             name='attachment',
-            field=models.FileField(blank=True, max_length=300, storage=bookings.storage.private_storage, upload_to=bookings.models.conversation.attachment_upload_to),
+            field=models.FileField(blank=True, max_length=300, storage=tenants.storage.private_storage, upload_to=bookings.models.conversation.attachment_upload_to),
         ),
     ]

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from bookings.models.booking import Booking
-from bookings.storage import private_storage
 from catalog.models import Listing, ProviderProfile
+from tenants.storage import private_storage
 
 
 class Thread(models.Model):

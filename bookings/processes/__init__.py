@@ -92,32 +92,24 @@ def _timer(data: dict[str, Any]) -> Timer:
     return Timer(data["state"], data["transition"], timedelta(minutes=minutes))
 
 
-def _check(process: Process) -> None:
+def _check_transition(process: Process, move: Transition) -> None:
     name = process.name
-    if process.initial not in process.states:
-        raise ProcessError(f"{name}: initial state {process.initial!r} is not a state")
-    if not process.final <= process.states:
-        raise ProcessError(f"{name}: final states {sorted(process.final - process.states)} unknown")
-    for move in process.transitions.values():
-        unknown = (move.sources | {move.target}) - process.states
-        if unknown:
-            raise ProcessError(f"{name}.{move.name}: unknown states {sorted(unknown)}")
-        if not move.actors or not move.actors <= ACTORS:
-            raise ProcessError(f"{name}.{move.name}: actors must be among {sorted(ACTORS)}")
-        if set(move.guards) - GUARDS:
-            raise ProcessError(
-                f"{name}.{move.name}: unknown guards {sorted(set(move.guards) - GUARDS)}"
-            )
-        if move.sources & process.final:
-            raise ProcessError(f"{name}.{move.name}: leaves a final state")
-    if not set(process.reviewable) <= process.states:
-        raise ProcessError(f"{name}: reviewable states must be states")
-    for timer in process.timers:
-        if not process.can(state=timer.state, transition=timer.transition, actor="system"):
-            raise ProcessError(
-                f"{name}: timer on {timer.state!r} takes {timer.transition!r}, "
-                "which the system may not take from that state"
-            )
+    unknown = (move.sources | {move.target}) - process.states
+    if unknown:
+        raise ProcessError(f"{name}.{move.name}: unknown states {sorted(unknown)}")
+    if not move.actors or not move.actors <= ACTORS:
+        raise ProcessError(f"{name}.{move.name}: actors must be among {sorted(ACTORS)}")
+    if set(move.guards) - GUARDS:
+        raise ProcessError(
+            f"{name}.{move.name}: unknown guards {sorted(set(move.guards) - GUARDS)}"
+        )
+    if move.sources & process.final:
+        raise ProcessError(f"{name}.{move.name}: leaves a final state")
+
+
+def _check_ways(process: Process) -> None:
+    """Every state is reached from the initial one, and every non-final one has a way out."""
+    name = process.name
     reachable, queue = {process.initial}, deque([process.initial])
     while queue:
         state = queue.popleft()
@@ -134,6 +126,25 @@ def _check(process: Process) -> None:
     }
     if dead_ends:
         raise ProcessError(f"{name}: non-final states without a way out {sorted(dead_ends)}")
+
+
+def _check(process: Process) -> None:
+    name = process.name
+    if process.initial not in process.states:
+        raise ProcessError(f"{name}: initial state {process.initial!r} is not a state")
+    if not process.final <= process.states:
+        raise ProcessError(f"{name}: final states {sorted(process.final - process.states)} unknown")
+    for move in process.transitions.values():
+        _check_transition(process, move)
+    if not set(process.reviewable) <= process.states:
+        raise ProcessError(f"{name}: reviewable states must be states")
+    for timer in process.timers:
+        if not process.can(state=timer.state, transition=timer.transition, actor="system"):
+            raise ProcessError(
+                f"{name}: timer on {timer.state!r} takes {timer.transition!r}, "
+                "which the system may not take from that state"
+            )
+    _check_ways(process)
 
 
 def _parse(data: dict[str, Any]) -> Process:

@@ -1,7 +1,8 @@
-"""Every write of the bookings engine. Importing this package registers the guards and
-effects of the transitions (bookings.services.effects)."""
+"""Every write of the bookings engine. Importing this package registers the guards of the
+transitions (bookings.services.effects); each step's effects are named by its definition in
+bookings.services.steps."""
 
-# Importing these registers their guards and effects with the transition service.
+# Loaded with the package; effects (and limits, through creation) register the guards.
 from bookings.services import (  # noqa: F401
     deliveries,
     disputes,

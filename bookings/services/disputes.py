@@ -24,12 +24,13 @@ from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.processes import get_process
+from bookings.services.steps import STEPS
 from bookings.services.transitions import apply_transition, booking_for, on_commit_in_tenant
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 DEFAULT_DISPUTE_WINDOW_DAYS = 14
 # Steps after which the window counts from the step instead of from the payment.
-WINDOW_RESTARTING_STEPS = ("deliver", "complete")
+WINDOW_RESTARTING_STEPS = tuple(s.name for s in STEPS.values() if s.restarts_dispute_window)
 MAX_REASON = 4000
 MAX_EVIDENCE_TEXT = 4000
 MAX_NOTE = 4000

@@ -1,4 +1,6 @@
-"""Guards and effects of the transitions the processes use, registered by name.
+"""Guards and effects of the transitions the processes use. Guards are registered by the
+name the process files give them; each effect is named by its step's definition in
+bookings.services.steps.
 
 A guard refuses a move (422 for a business rule); an effect changes the locked booking's
 fields or related rows as part of the move. Both run inside the transition's transaction.
@@ -15,7 +17,7 @@ from billing.money import Money
 from bookings.models import RELEASED_STATES, Actor
 from bookings.services.inventory import booking_holds_release
 from bookings.services.pricing import freeze_price, quoted_price
-from bookings.services.transitions import Move, effect, guard
+from bookings.services.transitions import Move, guard
 from config.errors import BusinessRuleViolation, StateConflict
 
 # Cancellation rules when a listing type's config has no "cancellation" entry: a customer
@@ -48,8 +50,7 @@ def _balance_covers_a_minute(move: Move) -> None:
         )
 
 
-@effect("quote")
-def _set_quote(move: Move) -> None:
+def freeze_quote(move: Move) -> None:
     price = quoted_price(move.data.get("price_minor"), move.booking.currency)
     move.changed |= freeze_price(move.booking, price)
     move.record["price_minor"] = price.amount_minor
@@ -57,8 +58,7 @@ def _set_quote(move: Move) -> None:
         move.record["message"] = str(move.data["message"])[:2000]
 
 
-@effect("decline", "cancel", "expire", "release")
-def _release(move: Move) -> None:
+def release_holds(move: Move) -> None:
     """Give back held tickets or stock; the freed time follows from the state itself."""
     if move.booking.state in RELEASED_STATES:
         booking_holds_release(booking=move.booking)
@@ -66,8 +66,7 @@ def _release(move: Move) -> None:
         move.record["reason"] = str(move.data["reason"])[:1000]
 
 
-@effect("cancel")
-def _cancellation_rules(move: Move) -> None:
+def apply_cancellation_rules(move: Move) -> None:
     booking = move.booking
     paid = booking.paid_minor
     refund = paid
@@ -87,8 +86,7 @@ def _cancellation_rules(move: Move) -> None:
     move.record.update(refund_minor=refund, paid_minor=paid)
 
 
-@effect("complete", processes=("date_booking",))
-def _performed_first(move: Move) -> None:
+def require_performed(move: Move) -> None:
     ends_at = move.booking.ends_at
     if move.role != Actor.STAFF and ends_at and move.now < ends_at:
         raise StateConflict(
@@ -98,8 +96,7 @@ def _performed_first(move: Move) -> None:
         )
 
 
-@effect("request_revision")
-def _count_revision(move: Move) -> None:
+def count_revision(move: Move) -> None:
     move.set(revisions_used=move.booking.revisions_used + 1)
     move.record["revision"] = move.booking.revisions_used
     if move.data.get("message"):

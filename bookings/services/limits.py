@@ -53,7 +53,7 @@ LIMIT_MAXIMA = {
 
 # Booking settings staff set beside the limits (the same service), with their ranges: how
 # many days ahead a date booking may end (creation), and the least payout a price must leave
-# a provider after the fee (pricing.check_payout).
+# a provider after the fee (billing.payouts.payout_check).
 SETTING_RANGES = {
     **{field: (0, high) for field, high in LIMIT_MAXIMA.items()},
     "booking_horizon_days": (1, 3660),

@@ -2,9 +2,9 @@
 
 Every BookingEvent queues ``booking_event_notify`` on commit (see transitions.record_event);
 the task runs ``booking_event_notifications_send`` in the marketplace's schema. Who hears of
-what is decided by the transition's name (and who took it), so a new process built of known
-names needs no code here. Texts are in bookings.notification_texts, in the recipient's language
-(their own, else the marketplace's).
+what is the rule of the event's step (bookings.services.steps), so a new process built of
+known names needs no code here. Texts are in bookings.notification_texts, in the recipient's
+language (their own, else the marketplace's).
 
 Idempotent: a feed entry carries its event's id, and an event never makes a second entry for
 the same user; each entry's e-mail is claimed (``emailed_at``) before it is sent, so a task
@@ -26,28 +26,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookings.models import Actor, Booking, BookingEvent, Notification
 from bookings.notification_texts import direction, email_footer, language_for, render_text
-from bookings.processes import get_process
+from bookings.services.steps import BOTH, CUSTOMER, OTHER, PROVIDER, step_of
 from config.errors import InvalidInput, NotFound
 from tenants.db import connection
 
-CUSTOMER, PROVIDER, STAFF, OTHER, BOTH = "customer", "provider", "staff", "other", "both"
-# Transition name -> (kind, who hears of it). "other" is the party that did not take the step
-# (both parties when the system or staff took it). Transitions not named here notify nobody.
-PLAIN_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "request": (("new_request", (PROVIDER,)),),
-    "quote": (("quote_received", (CUSTOMER,)),),
-    "pay_deposit": (("deposit_paid", (BOTH,)),),
-    "pay_final": (("booking_paid", (BOTH,)),),
-    "issue": (("tickets_issued", (CUSTOMER,)),),
-    "deliver": (("delivered", (CUSTOMER,)),),
-    "request_revision": (("revision_requested", (PROVIDER,)),),
-    "complete": (("completed", (BOTH,)),),
-    "dispute": (("dispute_opened", (OTHER, STAFF)),),
-    "resolve": (("dispute_resolved", (BOTH,)),),
-    "cancel": (("booking_cancelled", (BOTH,)),),
-    "expire": (("booking_expired", (BOTH,)),),
-    "refund": (("refunded", (CUSTOMER,)),),
-}
 MESSAGE_KIND = "new_message"
 
 
@@ -55,25 +37,6 @@ MESSAGE_KIND = "new_message"
 class Planned:
     user: User
     kind: str
-
-
-def notification_rules(event: BookingEvent) -> list[tuple[str, tuple[str, ...]]]:
-    """What one event announces and to whom, as (kind, recipient roles) pairs."""
-    name, by_customer = event.transition, event.actor_role == Actor.CUSTOMER
-    if name == "create":
-        if event.data.get("then"):  # the next step, in the same transaction, announces it
-            return []
-        initial = {"requested": "new_request", "inquiry": "new_inquiry"}.get(event.to_state)
-        return [(initial, (PROVIDER,))] if initial else []
-    if name == "accept":
-        return [("quote_accepted", (PROVIDER,)) if by_customer else ("request_accepted", (OTHER,))]
-    if name == "decline":
-        return [("quote_declined", (PROVIDER,)) if by_customer else ("request_declined", (OTHER,))]
-    if name == "pay":
-        # Tickets are announced to the buyer when issued, right after payment.
-        issued_next = "issue" in get_process(event.booking.process).transitions
-        return [("booking_paid", (PROVIDER,) if issued_next else (BOTH,))]
-    return list(PLAIN_RULES.get(name, ()))
 
 
 def _users_for(role: str, event: BookingEvent) -> list[User]:
@@ -96,7 +59,7 @@ def _users_for(role: str, event: BookingEvent) -> list[User]:
 
 def _plan(event: BookingEvent) -> list[Planned]:
     planned: dict[int, Planned] = {}
-    for kind, roles in notification_rules(event):
+    for kind, roles in step_of(event.transition).notifications(event):
         for role in roles:
             for user in _users_for(role, event):
                 planned.setdefault(user.pk, Planned(user, kind))

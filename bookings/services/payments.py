@@ -1,28 +1,24 @@
 """The call billing makes when money for a booking has arrived: ``booking_mark_paid``.
 
-Payments add up on the booking. Each "pay" step of the process is taken once what has been
-paid covers it: the deposit step (date bookings) once the deposit is covered, the final or
-only step once the buyer's total is. With no deposit, one payment takes both steps.
+Payments add up on the booking. Each pay step of the process (``Step.pays`` in
+bookings.services.steps) is taken once what has been paid covers it: the deposit step (date
+bookings) once the deposit is covered, the final or only step once the buyer's total is. With
+no deposit, one payment takes both steps; then the steps that follow payment (``issue``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Actor, Booking, BookingPayment
-from bookings.processes import get_process
+from bookings.processes import Process, get_process
+from bookings.services.steps import DEPOSIT, STEPS, TOTAL, Step
 from bookings.services.transitions import apply_transition, locked_booking, record_event
 from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
-
-# Pay steps in the order they are taken, and what each needs paid.
-PAY_STEPS = ("pay_deposit", "pay_final", "pay")
-# Steps the system takes right after payment.
-AFTER_PAYMENT = ("issue",)
-
 
 REFERENCE_MAX_LENGTH = BookingPayment._meta.get_field("reference").max_length or 255
 
@@ -35,8 +31,75 @@ def _reference_used(reference: str) -> StateConflict:
     )
 
 
-def _threshold(booking: Booking, step: str) -> int:
-    return booking.deposit_minor if step == "pay_deposit" else booking.buyer_total_minor
+def _pay_steps(process: Process) -> list[Step]:
+    """The process's pay steps in the order they are taken: the deposit before the total."""
+    steps = [s for s in STEPS.values() if s.pays and s.name in process.transitions]
+    return sorted(steps, key=lambda step: step.pays == TOTAL)
+
+
+def _threshold(booking: Booking, step: Step) -> int:
+    return booking.deposit_minor if step.pays == DEPOSIT else booking.buyer_total_minor
+
+
+def _check_payable(
+    booking: Booking, process: Process, steps: list[Step], *, amount_minor: int, currency: str
+) -> None:
+    if currency != booking.currency:
+        raise InvalidInput(
+            _("This booking is paid in %(currency)s.") % {"currency": booking.currency},
+            code="currency_mismatch",
+        )
+    if not booking.priced or not any(
+        booking.state in process.transition(s.name).sources for s in steps
+    ):
+        raise StateConflict(
+            _("A booking that is %(state)s is not awaiting payment.")
+            % {"state": booking.state.replace("_", " ")},
+            code="not_awaiting_payment",
+        )
+    if booking.paid_minor + amount_minor > booking.buyer_total_minor:
+        raise BusinessRuleViolation(
+            _("That is more than is due."),
+            code="overpayment",
+            details={"due_minor": booking.buyer_total_minor - booking.paid_minor},
+        )
+
+
+def _move_on(
+    booking: Booking, process: Process, steps: list[Step], *, now: datetime, record: dict
+) -> None:
+    """Take the pay steps the payments now cover, then the steps that follow payment."""
+    took_any = False
+    for step in steps:
+        move = process.transitions[step.name]
+        if booking.state in move.sources and booking.paid_minor >= _threshold(booking, step):
+            if step.pays == TOTAL and booking.package is not None:
+                booking.due_at = now + timedelta(days=booking.package.delivery_days)
+            apply_transition(
+                booking,
+                name=step.name,
+                role=Actor.SYSTEM,
+                now=now,
+                record=record,
+                also_save=("paid_minor", "paid_at", "due_at"),
+            )
+            took_any = True
+    if not took_any:
+        # A part payment that completes no step is still recorded on the booking.
+        booking.save(update_fields=["paid_minor", "paid_at", "updated_at"])
+        record_event(
+            booking,
+            name="part_payment",
+            from_state=booking.state,
+            role=Actor.SYSTEM,
+            actor=None,
+            data=record,
+        )
+    for step in STEPS.values():
+        if step.follows_payment and process.can(
+            state=booking.state, transition=step.name, actor=Actor.SYSTEM
+        ):
+            apply_transition(booking, name=step.name, role=Actor.SYSTEM, now=now)
 
 
 def booking_mark_paid(
@@ -64,27 +127,9 @@ def booking_mark_paid(
             return booking
         if counted_on is not None:
             raise _reference_used(reference)
-        if currency != booking.currency:
-            raise InvalidInput(
-                _("This booking is paid in %(currency)s.") % {"currency": booking.currency},
-                code="currency_mismatch",
-            )
         process = get_process(booking.process)
-        steps = [s for s in PAY_STEPS if s in process.transitions]
-        if not booking.priced or not any(
-            booking.state in process.transition(s).sources for s in steps
-        ):
-            raise StateConflict(
-                _("A booking that is %(state)s is not awaiting payment.")
-                % {"state": booking.state.replace("_", " ")},
-                code="not_awaiting_payment",
-            )
-        if booking.paid_minor + amount_minor > booking.buyer_total_minor:
-            raise BusinessRuleViolation(
-                _("That is more than is due."),
-                code="overpayment",
-                details={"due_minor": booking.buyer_total_minor - booking.paid_minor},
-            )
+        steps = _pay_steps(process)
+        _check_payable(booking, process, steps, amount_minor=amount_minor, currency=currency)
         try:
             with transaction.atomic():
                 BookingPayment.objects.create(
@@ -102,33 +147,5 @@ def booking_mark_paid(
         booking.paid_minor += amount_minor
         booking.paid_at = now
         record = {"payment_reference": reference, "amount_minor": amount_minor}
-        took_any = False
-        for step in steps:
-            move = process.transitions[step]
-            if booking.state in move.sources and booking.paid_minor >= _threshold(booking, step):
-                if step in ("pay", "pay_final") and booking.package is not None:
-                    booking.due_at = now + timedelta(days=booking.package.delivery_days)
-                apply_transition(
-                    booking,
-                    name=step,
-                    role=Actor.SYSTEM,
-                    now=now,
-                    record=record,
-                    also_save=("paid_minor", "paid_at", "due_at"),
-                )
-                took_any = True
-        if not took_any:
-            # A part payment that completes no step is still recorded on the booking.
-            booking.save(update_fields=["paid_minor", "paid_at", "updated_at"])
-            record_event(
-                booking,
-                name="part_payment",
-                from_state=booking.state,
-                role=Actor.SYSTEM,
-                actor=None,
-                data=record,
-            )
-        for step in AFTER_PAYMENT:
-            if process.can(state=booking.state, transition=step, actor=Actor.SYSTEM):
-                apply_transition(booking, name=step, role=Actor.SYSTEM, now=now)
+        _move_on(booking, process, steps, now=now, record=record)
     return booking

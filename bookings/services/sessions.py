@@ -31,7 +31,7 @@ from billing import balances
 from billing.money import FeePolicy, Money
 from bookings.models import Actor, Booking, LiveSession
 from bookings.services.pricing import fee_policy, freeze_price
-from bookings.services.transitions import Move, apply_transition, booking_for, effect
+from bookings.services.transitions import Move, apply_transition, booking_for
 from config.errors import BusinessRuleViolation, NotAllowed, NotFound, StateConflict
 
 PROCESS = "metered_session"
@@ -119,8 +119,7 @@ def _charge_minutes(booking: Booking, session: LiveSession, count: int) -> int:
     return 0
 
 
-@effect("start", processes=(PROCESS,))
-def _start(move: Move) -> None:
+def live_session_start(move: Move) -> None:
     booking = move.booking
     session = booking.live_session
     session.started_at = session.last_heartbeat_at = move.now
@@ -144,8 +143,7 @@ def _end_reason(move: Move) -> str:
     return reason if reason in (EndReason.BALANCE, EndReason.SILENCE) else EndReason.SILENCE
 
 
-@effect("end", processes=(PROCESS,))
-def _settle(move: Move) -> None:
+def live_session_settle(move: Move) -> None:
     booking = move.booking
     session = booking.live_session
     reason = _end_reason(move)

@@ -36,7 +36,7 @@ from bookings.notification_texts import (
     ticket_email_texts,
 )
 from bookings.selectors import TICKETS_SOLD_STATES, ticket_tiers_counted
-from bookings.services.transitions import Move, booking_for, effect
+from bookings.services.transitions import Move, booking_for
 from catalog.models import Listing, TicketTier
 from config.errors import NotAllowed, NotFound, StateConflict
 from tenants.db import connection
@@ -259,8 +259,7 @@ def ticket_check_in(*, actor, code: str, now: datetime | None = None) -> Attende
 # --- E-mail on issue ----------------------------------------------------------------------
 
 
-@effect("issue", processes=("tickets",))
-def _email_tickets_after_issue(move: Move) -> None:
+def email_tickets_after_issue(move: Move) -> None:
     booking_id = move.booking.pk
     move.after_commit.append(lambda: _queue_tickets_email(booking_id))
 

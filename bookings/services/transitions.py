@@ -5,9 +5,9 @@ process table (wrong actor → 403, wrong state → 409), runs the transition's 
 effects under the lock, saves with ``update_fields``, arms the next state's timer, writes a
 BookingEvent and queues notifications with ``on_commit``.
 
-Effects and guards are registered by transition name (see bookings.services.effects), so
-a process that reuses a name gets the same behaviour; a new process made only of known
-names needs no code.
+A step's effects are part of its one definition in bookings.services.steps; guards are
+registered here by name (``guard``) and named by the process files. A process that reuses a
+name gets the same behaviour, so a new process made only of known names needs no code.
 """
 
 from __future__ import annotations
@@ -56,24 +56,11 @@ class Move:
 Guard = Callable[[Move], None]
 Effect = Callable[[Move], None]
 GUARD_CHECKS: dict[str, Guard] = {}
-# Effects by transition name; each may be limited to some processes.
-EFFECTS: dict[str, list[tuple[frozenset[str] | None, Effect]]] = {}
 
 
 def guard(name: str):
     def register(function: Guard) -> Guard:
         GUARD_CHECKS[name] = function
-        return function
-
-    return register
-
-
-def effect(*names: str, processes: tuple[str, ...] | None = None):
-    def register(function: Effect) -> Effect:
-        for name in names:
-            EFFECTS.setdefault(name, []).append(
-                (frozenset(processes) if processes else None, function)
-            )
         return function
 
     return register
@@ -224,9 +211,11 @@ def apply_transition(
     from_state = booking.state
     booking.state = process.transition(name).target
     booking.state_entered_at = move.now
-    for processes, function in EFFECTS.get(name, ()):
-        if processes is None or process.name in processes:
-            function(move)
+    # Late: the steps module imports the effects, which import this module.
+    from bookings.services.steps import step_of
+
+    for function in step_of(name).effects:
+        function(move)
     fields = {"state", "state_entered_at", "updated_at"} | move.changed
     fields |= arm_timer(booking, process, move.now)
     save_holding(booking, fields=fields)

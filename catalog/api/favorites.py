@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import NOT_FOUND, UNAUTHENTICATED
-from catalog import selectors, services
-from catalog.serializers import FavoriteSerializer
+from catalog.api.serializers import CategoryBriefSerializer, ProviderSummarySerializer
+from catalog.models import Favorite, Listing
+from catalog.selectors.favorites import favorite_list
+from catalog.services.favorites import favorite_add, favorite_remove
+
+
+class FavoriteListingSerializer(serializers.ModelSerializer):
+    category = CategoryBriefSerializer(read_only=True)
+    provider = ProviderSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "status",
+            "price_minor",
+            "currency",
+            "category",
+            "provider",
+        ]
+        read_only_fields = fields
+
+
+class FavoriteSerializer(serializers.ModelSerializer):
+    # A favorite is of a provider or of a listing: the other one is null.
+    provider = ProviderSummarySerializer(read_only=True, allow_null=True)
+    listing = FavoriteListingSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Favorite
+        fields = ["id", "provider", "listing", "created_at"]
+        read_only_fields = fields
+
 
 TAGS = ["catalog: favorites"]
 
@@ -26,9 +59,7 @@ class FavoriteListView(APIView):
         responses={200: page_of(FavoriteSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        return paginated(
-            self, request, selectors.favorite_list(user=request.user), FavoriteSerializer
-        )
+        return paginated(self, request, favorite_list(user=request.user), FavoriteSerializer)
 
 
 def _favorite_view(target: str):
@@ -50,8 +81,8 @@ def _favorite_view(target: str):
             },
         )
         def post(self, request, target_id: int):
-            favorite, created = services.favorite_add(actor=request.user, **{kwarg: target_id})
-            favorite = selectors.favorite_list(user=request.user).get(pk=favorite.pk)
+            favorite, created = favorite_add(actor=request.user, **{kwarg: target_id})
+            favorite = favorite_list(user=request.user).get(pk=favorite.pk)
             return Response(
                 FavoriteSerializer(favorite).data,
                 status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -64,7 +95,7 @@ def _favorite_view(target: str):
             responses={204: None, 401: UNAUTHENTICATED},
         )
         def delete(self, request, target_id: int):
-            services.favorite_remove(actor=request.user, **{kwarg: target_id})
+            favorite_remove(actor=request.user, **{kwarg: target_id})
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     FavoriteTargetView.__name__ = f"Favorite{target.title()}View"

@@ -3,18 +3,183 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields
 from api.inputs import validated
 from api.permissions import IsMarketplaceStaff, IsProvider
 from api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, error
-from catalog import selectors, services
-from catalog.serializers import FeaturedSerializer, ListingInputSerializer, ListingSerializer
+from catalog.api.serializers import (
+    CategoryBriefSerializer,
+    ProviderRefSerializer,
+    coordinate_field,
+    provider_ref,
+)
+from catalog.models import Listing, ListingPackage, TicketTier
+from catalog.selectors.listings import listing_get
+from catalog.services.listings import (
+    listing_archive,
+    listing_create,
+    listing_feature_set,
+    listing_pause,
+    listing_publish,
+    listing_update,
+)
 from config.errors import InvalidInput
+
+
+class PackageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListingPackage
+        fields = ["id", "tier", "name", "description", "price_minor", "delivery_days", "revisions"]
+        read_only_fields = fields
+
+
+class PackageInputSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=ListingPackage.Tier.choices)
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    price_minor = fields.amount_minor()
+    delivery_days = serializers.IntegerField(min_value=1, max_value=365)
+    revisions = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
+
+
+class TicketTierSerializer(serializers.ModelSerializer):
+    """Figures from bookings.selectors.ticket_tiers_counted: held + sold + remaining is the
+    capacity."""
+
+    held = serializers.IntegerField(
+        source="held_count", read_only=True, help_text="Seats reserved, not yet paid for."
+    )
+    sold = serializers.IntegerField(
+        source="sold_count", read_only=True, help_text="Seats paid for (paid or issued)."
+    )
+    remaining = serializers.IntegerField(read_only=True, help_text="Seats still on sale.")
+
+    class Meta:
+        model = TicketTier
+        fields = [
+            "id",
+            "name",
+            "description",
+            "price_minor",
+            "capacity",
+            "held",
+            "sold",
+            "remaining",
+            "sales_start",
+            "sales_end",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class TicketTierInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    description = serializers.CharField(max_length=280, required=False, allow_blank=True)
+    price_minor = fields.amount_minor()
+    capacity = fields.count(min_value=1)
+    sales_start = serializers.DateTimeField(required=False, allow_null=True)
+    sales_end = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ListingInputSerializer(serializers.Serializer):
+    """Create (listing_type, category and title required) or change a listing.
+
+    Send only what the listing type uses: ``packages`` for packages, ``ticket_tiers`` with
+    ``starts_at``/``ends_at`` for tickets, ``stock`` for products, ``price_minor`` otherwise.
+    For packages and tickets ``price_minor`` is derived (the lowest package or tier price).
+    """
+
+    listing_type = fields.row_id(required=False)
+    category = fields.row_id(required=False)
+    title = serializers.CharField(max_length=140, required=False)
+    description = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, help_text="Limited HTML."
+    )
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    price_minor = fields.amount_minor(
+        required=False, help_text="Minor units; per minute for per-minute types."
+    )
+    currency = serializers.CharField(min_length=3, max_length=3, required=False)
+    stock = fields.count(required=False, allow_null=True, help_text="null: unlimited (digital).")
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    location_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    latitude = coordinate_field("WGS 84; sent with longitude.", bound=90)
+    longitude = coordinate_field("WGS 84; sent with latitude.", bound=180)
+    packages = PackageInputSerializer(many=True, required=False)
+    ticket_tiers = TicketTierInputSerializer(many=True, required=False)
+
+    def to_changes(self) -> dict:
+        data = dict(self.validated_data)
+        data.pop("listing_type", None)
+        if "category" in data:
+            data["category_id"] = data.pop("category")
+        for nested in ("packages", "ticket_tiers"):
+            if nested in data:
+                data[nested] = [dict(item) for item in data[nested]]
+        return data
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    category = CategoryBriefSerializer(read_only=True)
+    listing_type = serializers.SerializerMethodField()
+    provider = serializers.SerializerMethodField()
+    packages = PackageSerializer(many=True, read_only=True)
+    ticket_tiers = TicketTierSerializer(many=True, read_only=True)
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "status",
+            "featured",
+            "category",
+            "listing_type",
+            "provider",
+            "tags",
+            "price_minor",
+            "currency",
+            "stock",
+            "starts_at",
+            "ends_at",
+            "location_name",
+            "latitude",
+            "longitude",
+            "packages",
+            "ticket_tiers",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_listing_type(self, listing) -> dict:
+        lt = listing.listing_type
+        return {"id": lt.pk, "slug": lt.slug, "name": lt.name, "pricing": lt.pricing}
+
+    @extend_schema_field(ProviderRefSerializer)
+    def get_provider(self, listing) -> dict:
+        return provider_ref(listing.provider)
+
+
+class FeaturedSerializer(serializers.Serializer):
+    featured = serializers.BooleanField()
+
 
 TAGS = ["catalog: listings"]
 
@@ -25,7 +190,7 @@ BAD_LISTING = error(
 
 
 def _reload(listing, request):
-    return selectors.listing_get(viewer=request.user, listing_id=listing.pk)
+    return listing_get(viewer=request.user, listing_id=listing.pk)
 
 
 class ListingCreateView(APIView):
@@ -87,7 +252,7 @@ class ListingCreateView(APIView):
             raise InvalidInput(
                 _("Choose a listing type."), details={"listing_type": [_("Required.")]}
             )
-        listing = services.listing_create(
+        listing = listing_create(
             actor=request.user, listing_type_id=listing_type_id, changes=serializer.to_changes()
         )
         return Response(
@@ -106,9 +271,7 @@ class ListingDetailView(APIView):
     )
     def get(self, request, listing_id: int):
         return Response(
-            ListingSerializer(
-                selectors.listing_get(viewer=request.user, listing_id=listing_id)
-            ).data
+            ListingSerializer(listing_get(viewer=request.user, listing_id=listing_id)).data
         )
 
     @extend_schema(
@@ -136,7 +299,7 @@ class ListingDetailView(APIView):
                 _("A listing's type cannot change; create a new listing."),
                 details={"listing_type": [_("Read-only after creation.")]},
             )
-        listing = services.listing_update(
+        listing = listing_update(
             actor=request.user, listing_id=listing_id, changes=serializer.to_changes()
         )
         return Response(ListingSerializer(_reload(listing, request)).data)
@@ -151,9 +314,7 @@ class ListingBySlugView(APIView):
         responses={200: ListingSerializer, 404: NOT_FOUND},
     )
     def get(self, request, slug: str):
-        return Response(
-            ListingSerializer(selectors.listing_get(viewer=request.user, slug=slug)).data
-        )
+        return Response(ListingSerializer(listing_get(viewer=request.user, slug=slug)).data)
 
 
 def _transition_view(action: str, service, summary: str, forbidden: str):
@@ -186,16 +347,16 @@ def _transition_view(action: str, service, summary: str, forbidden: str):
 
 ListingPublishView = _transition_view(
     "publish",
-    services.listing_publish,
+    listing_publish,
     "Publish a draft or resume a paused listing (owner). It must be complete.",
     "`forbidden`: only the owner publishes.",
 )
 ListingPauseView = _transition_view(
-    "pause", services.listing_pause, "Pause a published listing (owner or staff).", "`forbidden`."
+    "pause", listing_pause, "Pause a published listing (owner or staff).", "`forbidden`."
 )
 ListingArchiveView = _transition_view(
     "archive",
-    services.listing_archive,
+    listing_archive,
     "Archive a listing for good (owner or staff).",
     "`forbidden`.",
 )
@@ -212,7 +373,7 @@ class ListingFeatureView(APIView):
     )
     def post(self, request, listing_id: int):
         data = validated(FeaturedSerializer, request.data).validated_data
-        listing = services.listing_feature_set(
+        listing = listing_feature_set(
             actor=request.user, listing_id=listing_id, featured=data["featured"]
         )
         return Response(ListingSerializer(_reload(listing, request)).data)

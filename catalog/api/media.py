@@ -30,9 +30,15 @@ from api.permissions import IsProvider
 
 # One component for the shared error shape in the schema.
 from api.responses import ErrorSerializer
-from catalog.media import selectors, services
-from catalog.media.selectors import MediaOwner
 from catalog.models import MediaItem
+from catalog.selectors.media import (
+    MediaOwner,
+    listing_for_media,
+    media_get,
+    media_visible,
+    own_profile,
+)
+from catalog.services.media import media_add, media_delete, media_reorder, media_set_primary
 from config.errors import InvalidInput
 
 # Serializers
@@ -177,14 +183,14 @@ class _MediaCollection(_MediaOwnerView):
 
     def get(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
-        items = selectors.media_visible(owner=owner, viewer=request.user)
+        items = media_visible(owner=owner, viewer=request.user)
         return _media_response(request, list(items))
 
     def post(self, request, **kwargs):
         owner = self.get_owner(request, **kwargs)
         upload = MediaUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        item = services.media_add(
+        item = media_add(
             owner=owner,
             upload=upload.validated_data["file"],
             actor=request.user,
@@ -199,7 +205,7 @@ class _MediaCollection(_MediaOwnerView):
         order = MediaOrderSerializer(data=request.data)
         if not order.is_valid():
             raise InvalidInput(_('Send {"ids": [...]}.'), details=order.errors)
-        items = services.media_reorder(
+        items = media_reorder(
             owner=owner, ordered_ids=order.validated_data["ids"], actor=request.user
         )
         return _media_response(request, items)
@@ -209,18 +215,18 @@ class _MediaItemBase(_MediaOwnerView):
     """One media item of one owner; subclasses define ``get_owner(request, **kwargs)``."""
 
     def get_item(self, request, media_id, **kwargs) -> MediaItem:
-        return selectors.media_get(owner=self.get_owner(request, **kwargs), media_id=media_id)
+        return media_get(owner=self.get_owner(request, **kwargs), media_id=media_id)
 
 
 class _MediaItemView(_MediaItemBase):
     def delete(self, request, media_id, **kwargs):
-        services.media_delete(item=self.get_item(request, media_id, **kwargs), actor=request.user)
+        media_delete(item=self.get_item(request, media_id, **kwargs), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class _MediaPrimaryView(_MediaItemBase):
     def post(self, request, media_id, **kwargs):
-        item = services.media_set_primary(
+        item = media_set_primary(
             item=self.get_item(request, media_id, **kwargs), actor=request.user
         )
         return _media_response(request, item)
@@ -233,7 +239,7 @@ class _OwnProfile(_MediaOwnerView):
     permission_classes = [IsProvider]
 
     def get_owner(self, request, **kwargs):
-        return selectors.own_profile(user=request.user)
+        return own_profile(user=request.user)
 
 
 TAG_PROFILE = ["provider profile media"]
@@ -293,7 +299,7 @@ class _ListingOwner(_MediaOwnerView):
         return [IsAuthenticated()]
 
     def get_owner(self, request, **kwargs):
-        return selectors.listing_for_media(listing_id=kwargs["listing_id"], viewer=request.user)
+        return listing_for_media(listing_id=kwargs["listing_id"], viewer=request.user)
 
 
 @extend_schema(tags=TAG_LISTING)

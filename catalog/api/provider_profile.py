@@ -4,26 +4,82 @@ availability (``provider-profile/``)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields
 from api.inputs import parse_choice, parse_day, parse_day_range, validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.permissions import IsProvider
 from api.responses import FORBIDDEN, INVALID, error
-from catalog import selectors, services
 from catalog.api.availability_params import DATE_RANGE_PARAMETERS, REQUIRED_DATE_RANGE_PARAMETERS
-from catalog.models import Listing
-from catalog.serializers import (
-    AvailabilityEntrySerializer,
-    DeletedSerializer,
-    ListingSerializer,
-    OnlineSerializer,
-    ProfileInputSerializer,
-    ProviderPublicSerializer,
-    WeeklyHoursSerializer,
+from catalog.api.listings import ListingSerializer
+from catalog.api.providers import ProviderPublicSerializer
+from catalog.api.serializers import DeletedSerializer, coordinate_field
+from catalog.models import AvailabilityEntry, Listing, WeeklyHours
+from catalog.selectors.availability import availability_entries_own, weekly_hours_own
+from catalog.selectors.listings import own_listings
+from catalog.selectors.providers import provider_profile_get, provider_profile_own
+from catalog.services.availability import (
+    availability_delete_range,
+    availability_upsert,
+    weekly_hours_replace,
 )
+from catalog.services.profiles import provider_online_set, provider_profile_save
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=120)
+    tagline = serializers.CharField(max_length=160, required=False, allow_blank=True)
+    bio = serializers.CharField(
+        max_length=10_000, required=False, allow_blank=True, help_text="Limited HTML."
+    )
+    location_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    latitude = coordinate_field("WGS 84; sent with longitude.", bound=90)
+    longitude = coordinate_field("WGS 84; sent with latitude.", bound=180)
+    travel_radius_km = serializers.IntegerField(min_value=0, max_value=20_000, required=False)
+    categories = serializers.ListField(child=fields.row_id(), required=False, max_length=50)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    minimum_rate_minor = fields.amount_minor(required=False, allow_null=True)
+    hourly_rate_minor = fields.amount_minor(required=False, allow_null=True)
+    event_rate_minor = fields.amount_minor(required=False, allow_null=True)
+    per_minute_rates = serializers.DictField(
+        child=fields.amount_minor(),
+        required=False,
+        help_text="Minor units per minute by channel (chat, phone, video).",
+    )
+
+    def to_changes(self) -> dict:
+        data = dict(self.validated_data)
+        if "categories" in data:
+            data["category_ids"] = data.pop("categories")
+        return data
+
+
+class OnlineSerializer(serializers.Serializer):
+    is_online = serializers.BooleanField()
+
+
+class WeeklyHoursSerializer(serializers.ModelSerializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday.")
+
+    class Meta:
+        model = WeeklyHours
+        fields = ["weekday", "start_time", "end_time"]
+
+
+class AvailabilityEntrySerializer(serializers.ModelSerializer):
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=140, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = AvailabilityEntry
+        fields = ["id", "date", "start_time", "end_time", "status", "note"]
+        read_only_fields = ["id"]
+
 
 OWN_TAGS = ["catalog: my provider profile"]
 
@@ -56,16 +112,14 @@ class OwnProfileView(APIView):
         responses={200: ProviderPublicSerializer, 403: FORBIDDEN, 404: error("`no_profile`.")},
     )
     def get(self, request):
-        return Response(
-            ProviderPublicSerializer(selectors.provider_profile_own(user=request.user)).data
-        )
+        return Response(ProviderPublicSerializer(provider_profile_own(user=request.user)).data)
 
     def _save(self, request, *, replace: bool, partial: bool):
         serializer = validated(ProfileInputSerializer, request.data, partial=partial)
-        profile, created = services.provider_profile_save(
+        profile, created = provider_profile_save(
             actor=request.user, changes=serializer.to_changes(), replace=replace
         )
-        profile = selectors.provider_profile_get(provider_id=profile.pk)
+        profile = provider_profile_get(provider_id=profile.pk)
         return Response(
             ProviderPublicSerializer(profile).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -115,7 +169,7 @@ class OwnOnlineView(APIView):
     )
     def post(self, request):
         data = validated(OnlineSerializer, request.data).validated_data
-        profile = services.provider_online_set(actor=request.user, is_online=data["is_online"])
+        profile = provider_online_set(actor=request.user, is_online=data["is_online"])
         return Response(ProviderPublicSerializer(profile).data)
 
 
@@ -135,7 +189,7 @@ class OwnListingsView(APIView):
         wanted = parse_choice(
             request.query_params.get("status"), name="status", choices=Listing.Status.values
         )
-        queryset = selectors.own_listings(user=request.user, status=wanted)
+        queryset = own_listings(user=request.user, status=wanted)
         return paginated(self, request, queryset, ListingSerializer)
 
 
@@ -148,7 +202,7 @@ class OwnWeeklyHoursView(APIView):
         responses={200: WeeklyHoursSerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request):
-        hours = selectors.weekly_hours_own(user=request.user)
+        hours = weekly_hours_own(user=request.user)
         return Response(WeeklyHoursSerializer(hours, many=True).data)
 
     @extend_schema(
@@ -174,7 +228,7 @@ class OwnWeeklyHoursView(APIView):
     )
     def put(self, request):
         serializer = validated(WeeklyHoursSerializer, request.data, many=True)
-        hours = services.weekly_hours_replace(actor=request.user, slots=serializer.validated_data)
+        hours = weekly_hours_replace(actor=request.user, slots=serializer.validated_data)
         return Response(WeeklyHoursSerializer(hours, many=True).data)
 
 
@@ -189,7 +243,7 @@ class OwnAvailabilityView(APIView):
     )
     def get(self, request):
         start, end = parse_day_range(request)
-        entries = selectors.availability_entries_own(user=request.user, start=start, end=end)
+        entries = availability_entries_own(user=request.user, start=start, end=end)
         return Response(AvailabilityEntrySerializer(entries, many=True).data)
 
     @extend_schema(
@@ -221,9 +275,7 @@ class OwnAvailabilityView(APIView):
     )
     def post(self, request):
         serializer = validated(AvailabilityEntrySerializer, request.data, many=True)
-        entries = services.availability_upsert(
-            actor=request.user, entries=serializer.validated_data
-        )
+        entries = availability_upsert(actor=request.user, entries=serializer.validated_data)
         return Response(AvailabilityEntrySerializer(entries, many=True).data)
 
     @extend_schema(
@@ -240,5 +292,5 @@ class OwnAvailabilityView(APIView):
     def delete(self, request):
         start = parse_day(request.query_params.get("from"), name="from")
         end = parse_day(request.query_params.get("to"), name="to")
-        deleted = services.availability_delete_range(actor=request.user, start=start, end=end)
+        deleted = availability_delete_range(actor=request.user, start=start, end=end)
         return Response({"deleted": deleted})

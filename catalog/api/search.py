@@ -25,7 +25,8 @@ from catalog.api.search_params import (
     ProviderSearchQuerySerializer,
     SuggestQuerySerializer,
 )
-from catalog.search import listing_search, provider_search, search_suggest
+from catalog.search.suggest import search_suggest
+from catalog.selectors.search import listing_search, provider_search
 
 # --- output ---------------------------------------------------------------------------------
 

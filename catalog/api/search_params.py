@@ -40,7 +40,7 @@ from catalog.search.params import (
     SearchParams,
 )
 from catalog.search.suggest import SUGGEST_MIN_LENGTH, SUGGEST_SPACE, suggest_text
-from catalog.selectors import listing_type_list
+from catalog.selectors.taxonomy import listing_type_list
 
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 

@@ -3,25 +3,119 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields
 from api.inputs import validated
 from api.permissions import IsMarketplaceStaff, ReadOnlyOrStaff
 from api.responses import FORBIDDEN, INVALID, NOT_FOUND, error
-from catalog import selectors, services
-from catalog.serializers import (
-    CategoryCreateSerializer,
-    CategoryMoveSerializer,
-    CategoryNodeSerializer,
-    CategoryReorderSerializer,
-    CategorySerializer,
-    CategoryUpdateSerializer,
-    ListingTypeCreateSerializer,
-    ListingTypeSerializer,
-    ListingTypeUpdateSerializer,
+from catalog.models import Category, ListingType
+from catalog.selectors.taxonomy import category_tree, listing_type_list
+from catalog.services.categories import (
+    category_create,
+    category_delete,
+    category_move,
+    category_reorder,
+    category_update,
 )
+from catalog.services.listing_types import listing_type_create, listing_type_update
+
+
+class CategoryNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    names = serializers.DictField(child=serializers.CharField())
+    icon = serializers.CharField()
+    position = serializers.IntegerField()
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True
+    )
+    children = serializers.ListField(
+        child=serializers.DictField(), help_text="Nodes of the same shape."
+    )
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "names", "icon", "position", "parent"]
+        read_only_fields = fields
+
+
+class CategoryCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    slug = serializers.CharField(max_length=80, required=False, default="")
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
+        required=False, allow_null=True, default=None
+    )
+    names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
+    icon = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    position = fields.count(required=False)
+
+
+class CategoryUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    slug = serializers.CharField(max_length=80, required=False)
+    names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
+    icon = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class CategoryMoveSerializer(serializers.Serializer):
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True, help_text="null: the top level."
+    )
+    position = fields.count(required=False)
+
+
+class CategoryReorderSerializer(serializers.Serializer):
+    parent = fields.row_id(  # type: ignore[assignment]  # a field, not Field.parent
+        allow_null=True, help_text="null: the top level."
+    )
+    order = serializers.ListField(
+        child=fields.row_id(), help_text="Every child id of the parent, in order."
+    )
+
+
+class ListingTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListingType
+        fields = ["id", "slug", "name", "names", "pricing", "process", "config", "position"]
+        read_only_fields = fields
+
+
+class _ProcessChoices(serializers.Serializer):
+    """``process`` is one of the registered transaction processes (an enum in the schema)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from catalog.services.listing_types import process_names
+
+        process = self.fields["process"]
+        assert isinstance(process, serializers.ChoiceField)
+        process.choices = process_names()
+
+
+class ListingTypeCreateSerializer(_ProcessChoices):
+    name = serializers.CharField(max_length=120)
+    slug = serializers.CharField(max_length=80, required=False, default="")
+    names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
+    pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices)
+    process = serializers.ChoiceField(choices=[])
+    config = serializers.DictField(required=False)
+    position = fields.count(required=False, default=0)
+
+
+class ListingTypeUpdateSerializer(_ProcessChoices):
+    name = serializers.CharField(max_length=120, required=False)
+    names = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
+    pricing = serializers.ChoiceField(choices=ListingType.Pricing.choices, required=False)
+    process = serializers.ChoiceField(choices=[], required=False)
+    config = serializers.DictField(required=False)
+    position = fields.count(required=False)
+
 
 TAGS = ["catalog: categories"]
 
@@ -64,7 +158,7 @@ class CategoryListView(APIView):
         ],
     )
     def get(self, request):
-        return Response(selectors.category_tree())
+        return Response(category_tree())
 
     @extend_schema(
         tags=TAGS,
@@ -79,7 +173,7 @@ class CategoryListView(APIView):
     )
     def post(self, request):
         data = validated(CategoryCreateSerializer, request.data).validated_data
-        category = services.category_create(
+        category = category_create(
             actor=request.user,
             name=data["name"],
             slug=data["slug"],
@@ -108,7 +202,7 @@ class CategoryDetailView(APIView):
     )
     def patch(self, request, category_id: int):
         data = validated(CategoryUpdateSerializer, request.data).validated_data
-        category = services.category_update(actor=request.user, category_id=category_id, **data)
+        category = category_update(actor=request.user, category_id=category_id, **data)
         return Response(CategorySerializer(category).data)
 
     @extend_schema(
@@ -122,7 +216,7 @@ class CategoryDetailView(APIView):
         },
     )
     def delete(self, request, category_id: int):
-        services.category_delete(actor=request.user, category_id=category_id)
+        category_delete(actor=request.user, category_id=category_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,7 +237,7 @@ class CategoryMoveView(APIView):
     )
     def post(self, request, category_id: int):
         data = validated(CategoryMoveSerializer, request.data).validated_data
-        category = services.category_move(
+        category = category_move(
             actor=request.user,
             category_id=category_id,
             parent_id=data["parent"],
@@ -170,7 +264,7 @@ class CategoryReorderView(APIView):
     )
     def post(self, request):
         data = validated(CategoryReorderSerializer, request.data).validated_data
-        categories = services.category_reorder(
+        categories = category_reorder(
             actor=request.user, parent_id=data["parent"], ordered_ids=data["order"]
         )
         return Response(CategorySerializer(categories, many=True).data)
@@ -188,7 +282,7 @@ class ListingTypeListView(APIView):
         responses={200: ListingTypeSerializer(many=True)},
     )
     def get(self, request):
-        return Response(ListingTypeSerializer(selectors.listing_type_list(), many=True).data)
+        return Response(ListingTypeSerializer(listing_type_list(), many=True).data)
 
     @extend_schema(
         tags=LISTING_TYPE_TAGS,
@@ -215,7 +309,7 @@ class ListingTypeListView(APIView):
     )
     def post(self, request):
         data = validated(ListingTypeCreateSerializer, request.data).validated_data
-        listing_type = services.listing_type_create(actor=request.user, **data)
+        listing_type = listing_type_create(actor=request.user, **data)
         return Response(ListingTypeSerializer(listing_type).data, status=status.HTTP_201_CREATED)
 
 
@@ -236,7 +330,7 @@ class ListingTypeDetailView(APIView):
     )
     def patch(self, request, listing_type_id: int):
         data = validated(ListingTypeUpdateSerializer, request.data).validated_data
-        listing_type = services.listing_type_update(
+        listing_type = listing_type_update(
             actor=request.user, listing_type_id=listing_type_id, **data
         )
         return Response(ListingTypeSerializer(listing_type).data)

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.media.images import inspect_image, process_image
-from catalog.media.services import (
+from catalog.media.thumbnails import render_thumbnails
+from catalog.models import Listing, MediaItem, ProviderProfile
+from catalog.services.media import (
     delete_files,
     has_primary,
     lock_owner,
@@ -31,8 +33,6 @@ from catalog.media.services import (
     refresh_completeness,
     store_processed,
 )
-from catalog.media.thumbnails import render_thumbnails
-from catalog.models import Listing, MediaItem, ProviderProfile
 from config.errors import InvalidInput
 from tenants.db import connection
 

@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """Partial covering indexes for listing search near a point.
 
     A listing is placed at its own coordinates (events, venues) or, lacking them, at its
-    provider's. catalog.search.selectors searches the two kinds as two disjoint parts, one index
+    provider's. catalog.selectors.search searches the two kinds as two disjoint parts, one index
     each, both carrying what the page and the facets read (id, provider, category, price,
     published_at) so PostgreSQL answers them index-only:
 

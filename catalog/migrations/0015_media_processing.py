@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import bookings.storage
+import tenants.storage
 import catalog.models.media
 
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=300,
-                storage=bookings.storage.private_storage,
+                storage=tenants.storage.private_storage,
                 upload_to=catalog.models.media.media_original_upload_to,
             ),
         ),

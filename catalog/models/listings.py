@@ -34,7 +34,7 @@ class Listing(models.Model):
     listing_type = models.ForeignKey(ListingType, related_name="listings", on_delete=models.PROTECT)
     title = models.CharField(max_length=140)
     slug = models.SlugField(max_length=160, unique=True)
-    # Sanitised HTML (see catalog.services.sanitise_html); never rendered unsanitised.
+    # Sanitised HTML (see catalog.services.html.sanitise_html); never rendered unsanitised.
     description = models.TextField(blank=True)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     # Kept by the database. Search tests the signature before the tags: a bit test on the

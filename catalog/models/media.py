@@ -1,9 +1,9 @@
 from django.db import models
 from django.utils import timezone
 
-from bookings.storage import private_storage
 from catalog.models.listings import Listing
 from catalog.models.providers import ProviderProfile
+from tenants.storage import private_storage
 
 
 def media_upload_to(instance, filename):

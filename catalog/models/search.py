@@ -5,7 +5,7 @@ from django.db import models
 class SearchWord(models.Model):
     """A word that occurs in listing titles: the dictionary typo correction picks from.
 
-    Kept by catalog.search_index (words are added as listings are indexed); a trigram GiST
+    Kept by catalog.search.index (words are added as listings are indexed); a trigram GiST
     index finds the nearest known word to a misspelt one in a few milliseconds.
     """
 

@@ -1,7 +1,7 @@
 """Catalog search: full-text + typo-tolerant matching, filters, facets, keyset pages, suggestions.
 
 Matching: ``websearch_to_tsquery`` with the marketplace's text search configuration against
-the weighted vector that ``catalog.search_index`` maintains (A title, B tags/category/provider,
+the weighted vector that ``catalog.search.index`` maintains (A title, B tags/category/provider,
 C description/place). For listings, while the query as typed finds fewer than 20 published
 listings, its words are corrected against the dictionary of title words (catalog_searchword,
 nearest neighbour by trigram distance) and the corrected query is searched too; only while
@@ -23,22 +23,10 @@ signature (``Listing.tags_signature``) before the tag strings.
 
 Near a point (``geo``), radius filters use the exact coordinates, while the distance a hit
 shows and a distance sort orders by are measured to what the public may know: a listing's
-own place, or its provider's rounded to the 0.01° grid of ``catalog.selectors``. Exact
+own place, or its provider's rounded to the 0.01° grid of ``catalog.selectors.providers``. Exact
 distances from three points would give a provider's exact place.
 
 Suggestions (``suggest``) turn what is typed into a text query over the dictionary of title
 words, so titles come from the full-text index; categories and providers by prefix or
 resemblance.
 """
-
-from catalog.search.params import SearchParams
-from catalog.search.selectors import SearchPage, listing_search, provider_search
-from catalog.search.suggest import search_suggest
-
-__all__ = [
-    "SearchPage",
-    "SearchParams",
-    "listing_search",
-    "provider_search",
-    "search_suggest",
-]

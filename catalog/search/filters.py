@@ -28,9 +28,9 @@ from django.db.models.functions import (
 
 from accounts.models import User
 from catalog.models import ProviderProfile
+from catalog.search.index import search_config
 from catalog.search.params import GeoPoint
-from catalog.search_index import search_config
-from catalog.selectors import available_on
+from catalog.selectors.availability import available_on
 
 EARTH_DIAMETER_KM = 12742.0
 KM_PER_DEGREE_LAT = 111.045
@@ -294,7 +294,8 @@ def bounding_box(point: GeoPoint, radius_km: float, *, prefix: str = "") -> Q:
 
 
 def available_on_q(day: dt.date, *, provider_ref: str) -> Q:
-    """Providers working that day (catalog.selectors.available_on, the calendar's rule)."""
+    """Providers working that day (catalog.selectors.availability.available_on, the
+    calendar's rule)."""
     return available_on(day, provider_field=provider_ref)
 
 

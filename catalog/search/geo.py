@@ -1,8 +1,8 @@
 """Geo search: distances to what the public may know, radius filters on the exact place.
 
 A listing's own coordinates (an event's venue) are public. A provider's are shown only on the
-grid of ``catalog.selectors.public_coordinate``, so what a hit shows, what a distance sort
-orders by and what its cursor carries (signed, not encrypted) are measured to that grid
+grid of ``catalog.selectors.providers.public_coordinate``, so what a hit shows, what a distance
+sort orders by and what its cursor carries (signed, not encrypted) are measured to that grid
 point: exact distances from three points would give the exact place. Radius and travel-radius
 filters use the exact coordinates, inside the statement, so a provider just outside the
 circle stays out.
@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from catalog.models import ProviderProfile
 from catalog.search.filters import NO_LOCATION_KM, DistanceKm, bounding_box
 from catalog.search.params import GeoPoint
-from catalog.selectors import public_coordinate
+from catalog.selectors.providers import public_coordinate
 
 
 def no_location(distance) -> Coalesce:
@@ -24,9 +24,10 @@ def no_location(distance) -> Coalesce:
 
 
 def public_distance(point: GeoPoint, lat: str, lon: str) -> DistanceKm:
-    """The distance to the place the public sees (catalog.selectors.public_coordinate): what
-    hits show and distance sorts by, and so what a distance cursor carries. The exact place
-    only decides the radius filters, inside the statement."""
+    """The distance to the place the public sees
+    (catalog.selectors.providers.public_coordinate): what hits show and distance sorts by, and
+    so what a distance cursor carries. The exact place only decides the radius filters, inside
+    the statement."""
     return DistanceKm(point, public_coordinate(lat), public_coordinate(lon))
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from catalog.search.filters import CORRECTION_MIN_SIMILARITY, INACTIVE_PROVIDERS_SQL
-from catalog.search_index import search_config
+from catalog.search.index import search_config
 from config.errors import InvalidInput
 
 # Titles come from the full-text index, not from a similarity scan of every title: what is

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import require_staff
 from catalog.models import Category, Listing
-from catalog.search_index import listings_reindex
+from catalog.search.index import listings_reindex
 from config.errors import InvalidInput, NotFound, StateConflict
+from tenants.presets import Preset
 
 UNSET = object()
 
@@ -218,3 +219,30 @@ def category_delete(*, actor, category_id: int) -> None:
             details={"listings": in_use},
         )
     tree[category_id].delete()
+
+
+def categories_seed(*, preset: Preset) -> dict[str, int]:
+    """The preset's category tree, for tenants.hooks: categories that exist (by slug) are left
+    as the marketplace's staff edited them, and new ones go under them."""
+    added = 0
+    existing = set(Category.objects.values_list("slug", flat=True))
+
+    def add(nodes, parent=None):
+        nonlocal added
+        for position, node in enumerate(nodes):
+            if node["slug"] in existing:
+                category = Category.objects.get(slug=node["slug"])
+            else:
+                category = Category.objects.create(
+                    parent=parent,
+                    slug=node["slug"],
+                    name=node["name"],
+                    names=node.get("names", {}),
+                    icon=node.get("icon", ""),
+                    position=position,
+                )
+                added += 1
+            add(node.get("children", []), category)
+
+    add(preset.categories)
+    return {"categories": added}

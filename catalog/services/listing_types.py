@@ -10,10 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.roles import require_staff
-from bookings.processes import ProcessError, all_processes
-from bookings.services.effects import DEFAULT_CANCELLATION
+from catalog.hooks import booking_engine
 from catalog.models import ListingType
 from config.errors import InvalidInput, NotFound, StateConflict
+from tenants.presets import Preset
 
 CHANNELS = ("chat", "phone", "video")
 PACKAGE_TIERS = ("basic", "standard", "premium")
@@ -69,7 +69,7 @@ def _cancellation(value: Any) -> str | None:
         return expected
     if any(rule(value[key]) for key, rule in _CANCELLATION_RULES.items() if key in value):
         return expected
-    rules = {**DEFAULT_CANCELLATION, **value}
+    rules = {**booking_engine().default_cancellation, **value}
     if rules["partial_refund_hours"] > rules["full_refund_hours"]:
         return expected
     return None
@@ -126,18 +126,13 @@ def _clean_config(config: dict[str, Any]) -> dict[str, Any]:
 
 def _check_process(process: str, config: dict[str, Any]) -> None:
     """The process must exist, and the config must hold what its timers read."""
-    try:
-        definition = all_processes()[process]
-    except (KeyError, ProcessError):
+    processes = booking_engine().process_timer_keys()
+    if process not in processes:
         raise InvalidInput(
             _("Unknown transaction process."),
-            details={"process": [_("One of %(values)s.") % {"values": sorted(all_processes())}]},
-        ) from None
-    missing = sorted(
-        timer.delay_config_key
-        for timer in definition.timers
-        if timer.delay_config_key and timer.delay_config_key not in config
-    )
+            details={"process": [_("One of %(values)s.") % {"values": sorted(processes)}]},
+        )
+    missing = sorted(key for key in processes[process] if key not in config)
     if missing:
         raise InvalidInput(
             _("The %(process)s process needs %(keys)s in the config.")
@@ -225,4 +220,25 @@ def listing_type_update(
 
 def process_names() -> list[str]:
     """The transaction processes a listing type can name."""
-    return sorted(all_processes())
+    return sorted(booking_engine().process_timer_keys())
+
+
+def listing_types_seed(*, preset: Preset) -> dict[str, int]:
+    """The preset's listing types, for tenants.hooks: types that exist (by slug) are left as
+    the marketplace's staff edited them."""
+    known_types = set(ListingType.objects.values_list("slug", flat=True))
+    new_types = [
+        ListingType(
+            slug=item["slug"],
+            name=item["name"],
+            names=item.get("names", {}),
+            pricing=item["pricing"],
+            process=item["process"],
+            config=item.get("config", {}),
+            position=position,
+        )
+        for position, item in enumerate(preset.listing_types)
+        if item["slug"] not in known_types
+    ]
+    ListingType.objects.bulk_create(new_types)
+    return {"listing_types": len(new_types)}

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff, require_staff
 from billing.money import Money
+from billing.payouts import payout_check
 from catalog.models import (
     Listing,
     ListingEvent,
     ListingType,
     TicketTier,
 )
-from catalog.search_index import listings_reindex
+from catalog.search.index import listings_reindex
 from catalog.services._common import (
     marketplace,
 )
@@ -65,13 +66,11 @@ def _check_payouts(
     tiers: list[TicketTierInput] | None = None,
 ) -> None:
     """Every price the listing sets must leave the provider the marketplace's minimum payout
-    (the one rule, in bookings' pricing; imported here as bookings imports the catalog)."""
-    from bookings.services.pricing import check_payout
-
-    check_payout(Money(listing.price_minor, listing.currency), field="price_minor")
+    (the one rule, billing.payouts)."""
+    payout_check(Money(listing.price_minor, listing.currency), field="price_minor")
     for where, items in (("packages", packages or []), ("ticket_tiers", tiers or [])):
         for index, item in enumerate(items):
-            check_payout(
+            payout_check(
                 Money(item["price_minor"], listing.currency),
                 field=f"{where}[{index}].price_minor",
             )

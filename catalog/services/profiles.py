@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import require_staff
 from billing.money import Money
+from billing.payouts import payout_check
 from catalog.models import Badge, Category, ListingType, ProviderProfile, Vouch
-from catalog.search_index import listings_reindex, profiles_reindex
+from catalog.search.index import listings_reindex, profiles_reindex
 from catalog.services._common import (
     clean_amount,
     clean_coordinates,
@@ -110,13 +111,10 @@ def _clean_per_minute_rates(rates: dict[str, Any]) -> dict[str, int]:
         channel: clean_amount(amount, field=f"per_minute_rates.{channel}", allow_none=False)
         for channel, amount in rates.items()
     }
-    # A minute's rate must pay the reader something after the marketplace's fee (bookings
-    # imports the catalog, hence the late import).
-    from bookings.services.pricing import check_payout
-
+    # A minute's rate must pay the reader something after the marketplace's fee.
     currency = marketplace().default_currency
     for channel, amount in cleaned.items():
-        check_payout(Money(amount, currency), field=f"per_minute_rates.{channel}")
+        payout_check(Money(amount, currency), field=f"per_minute_rates.{channel}")
     return cleaned
 
 

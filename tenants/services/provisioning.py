@@ -15,6 +15,7 @@ from django_tenants.utils import schema_exists
 from config.errors import InvalidInput, StateConflict
 from tenants import schemas
 from tenants.db import connection
+from tenants.hooks import preset_seeders
 from tenants.models import SLUG_PATTERN, Domain, Marketplace, MarketplaceEvent
 from tenants.presets import Preset, PresetError, get_preset
 
@@ -68,56 +69,15 @@ def schema_for(slug: str) -> str:
 
 
 def _seed_preset(preset: Preset) -> dict[str, int]:
-    """Write the preset's categories, listing types and theme into the current schema.
+    """Write the preset's categories, listing types and theme into the current schema, through
+    the seeders the apps that own them register (tenants.hooks).
 
     Idempotent: rows that exist (by slug) are left as the marketplace's staff edited them.
     Returns how many rows of each kind were added.
     """
-    from catalog.models import Category, ListingType
-    from themes.models import Theme
-
-    added = {"categories": 0, "listing_types": 0, "theme": 0}
-    existing = set(Category.objects.values_list("slug", flat=True))
-
-    def add_categories(nodes, parent=None):
-        for position, node in enumerate(nodes):
-            if node["slug"] in existing:
-                category = Category.objects.get(slug=node["slug"])
-            else:
-                category = Category.objects.create(
-                    parent=parent,
-                    slug=node["slug"],
-                    name=node["name"],
-                    names=node.get("names", {}),
-                    icon=node.get("icon", ""),
-                    position=position,
-                )
-                added["categories"] += 1
-            add_categories(node.get("children", []), category)
-
-    add_categories(preset.categories)
-    known_types = set(ListingType.objects.values_list("slug", flat=True))
-    new_types = [
-        ListingType(
-            slug=item["slug"],
-            name=item["name"],
-            names=item.get("names", {}),
-            pricing=item["pricing"],
-            process=item["process"],
-            config=item.get("config", {}),
-            position=position,
-        )
-        for position, item in enumerate(preset.listing_types)
-        if item["slug"] not in known_types
-    ]
-    ListingType.objects.bulk_create(new_types)
-    added["listing_types"] = len(new_types)
-    if not Theme.objects.exists():
-        Theme.objects.create(
-            dark_mode=bool(preset.theme.get("dark_mode")),
-            tokens={key: value for key, value in preset.theme.items() if key != "dark_mode"},
-        )
-        added["theme"] = 1
+    added: dict[str, int] = {}
+    for seeder in preset_seeders():
+        added.update(seeder.seed(preset=preset))
     return added
 
 

@@ -6,6 +6,9 @@ import json
 import pytest
 
 from bookings.processes import PROCESS_DIR, ProcessError, _parse, all_processes, get_process
+from bookings.services.pricing_kinds import PRICING_KINDS
+from bookings.services.steps import STEPS
+from catalog.models import ListingType
 from tenants.presets import all_presets
 
 
@@ -75,3 +78,12 @@ def test_unsound_processes_are_refused(change, message):
 def test_unknown_process_is_an_error():
     with pytest.raises(ProcessError, match="Unknown process"):
         get_process("barter")
+
+
+def test_every_step_of_the_processes_is_defined():
+    names = {name for process in all_processes().values() for name in process.transitions}
+    assert names - set(STEPS) == set()
+
+
+def test_every_pricing_has_a_kind():
+    assert set(PRICING_KINDS) == set(ListingType.Pricing.values)

@@ -1,7 +1,7 @@
 from datetime import date, time
 
 from catalog.models import AvailabilityEntry, ProviderProfile, WeeklyHours
-from catalog.selectors import available_on
+from catalog.selectors.availability import available_on
 from tests.catalog.conftest import api, assert_error, provider_in, user_in
 from tests.factories import tenant_context
 

@@ -8,8 +8,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from catalog.media.services import media_add, media_delete, media_reorder, media_set_primary
 from catalog.models import MediaItem
+from catalog.services.media import media_add, media_delete, media_reorder, media_set_primary
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed
 from tests.factories import tenant_context
 from tests.media.conftest import (

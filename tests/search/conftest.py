@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Category, Listing, ListingType, ProviderProfile
-from catalog.search_index import listings_reindex, profiles_reindex
+from catalog.search.index import listings_reindex, profiles_reindex
 from tests.conftest import host_client
 from tests.factories import tenant_context
 

@@ -2,7 +2,7 @@
 its hit, with no second request for the listing."""
 
 from bookings.models import Booking
-from catalog.search_index import listings_reindex
+from catalog.search.index import listings_reindex
 from tests.bookings.conftest import party, provider_party
 from tests.bookings.factories import event, gig
 from tests.factories import tenant_context

@@ -14,7 +14,7 @@ from catalog.models import (
     WeeklyHours,
 )
 from catalog.search.categories import CategoryTree
-from catalog.search.selectors import INLINE_INACTIVE_PROVIDERS
+from catalog.selectors.search import INLINE_INACTIVE_PROVIDERS
 from tests.search.conftest import get, titles
 
 LONDON = (51.5074, -0.1278)

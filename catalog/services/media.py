@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
 from catalog.media.images import ImageInfo, inspect_image, needs_worker, process_image
-from catalog.media.selectors import MediaOwner, can_manage_media, media_list, owner_filter
 from catalog.media.thumbnails import render_thumbnails, thumbnail_name
 from catalog.media.validation import CheckedUpload, check_video, read_upload
 from catalog.models import Listing, MediaItem, ProviderProfile
+from catalog.selectors.media import MediaOwner, can_manage_media, media_list, owner_filter
 from config.errors import (
     BusinessRuleViolation,
     InvalidInput,
