@@ -30,7 +30,7 @@ from billing.providers.base import (
 )
 from billing.providers.registry import driver_for
 from billing.services.ledger import credit, debit, ledger_account, ledger_post
-from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
+from config.errors import BusinessRuleViolation, InvalidInput, ServiceError, StateConflict
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -152,13 +152,18 @@ def payment_refresh(*, payment: Payment) -> Payment:
     return payment_status_apply(payment_id=payment.pk, status=status)
 
 
-def _post_paid(payment: Payment) -> None:
+def _post_paid(payment: Payment, *, to_suspense: bool) -> None:
+    """Clearing to the payment's allocations, or all of it to suspense when the subject's app
+    refused the money (the booking was cancelled meanwhile, say): staff then refund it."""
     currency = payment.currency
+    amount = Money(payment.amount_minor, currency)
     clearing = ledger_account(
         kind=Kind.GATEWAY_CLEARING, currency=currency, provider=payment.provider
     )
-    lines = [debit(clearing, Money(payment.amount_minor, currency))]
-    for part in payment.allocations:
+    lines = [debit(clearing, amount)]
+    if to_suspense:
+        lines.append(credit(ledger_account(kind=Kind.SUSPENSE, currency=currency), amount))
+    for part in [] if to_suspense else payment.allocations:
         owner: Any = None
         if part["kind"] == Kind.CUSTOMER_BALANCE:
             owner = payment.payer
@@ -172,10 +177,25 @@ def _post_paid(payment: Payment) -> None:
     )  # fmt: skip
 
 
+def _tell_subject(payment: Payment) -> str:
+    """Run the subject app's settled hook in a savepoint; the code of its refusal, or ""."""
+    handler = payment_settled_handler(payment.subject)
+    if handler is None:
+        return ""
+    try:
+        with transaction.atomic():
+            handler(payment)
+    except ServiceError as exc:
+        logger.warning("payment %s: %s refused it: %s", payment.reference, payment.subject, exc)
+        return exc.code
+    return ""
+
+
 def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
     """Apply the provider's authoritative ``status``. Paid: the amount and currency must be
-    the payment's (else nothing moves and the mismatch is recorded); the ledger posts and the
-    subject's app is told, all in one transaction, once."""
+    the payment's (else nothing moves and the mismatch is recorded); the subject's app is told
+    and the ledger posts, all in one transaction, once. Money the subject's app refuses goes to
+    suspense, never back into thin air."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         _exchange(payment, payment.provider, PaymentExchange.Direction.STATUS, status.raw or {})
@@ -191,13 +211,13 @@ def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
                 payment.failure_code = "amount_mismatch"
                 payment.save(update_fields=["failure_code", "updated_at"])
                 return payment
-            _post_paid(payment)
-            payment.paid_at = timezone.now()
-            handler = payment_settled_handler(payment.subject)
-            payment.state = PaymentState.PAID
+            payment.state, payment.paid_at = PaymentState.PAID, timezone.now()
             payment.save(update_fields=["state", "paid_at", "updated_at"])
-            if handler is not None:
-                handler(payment)
+            refused = _tell_subject(payment)
+            _post_paid(payment, to_suspense=bool(refused))
+            if refused:
+                payment.failure_code = f"subject_refused:{refused}"[:60]
+                payment.save(update_fields=["failure_code", "updated_at"])
             return payment
         if status.state in (PaymentState.FAILED, PaymentState.CANCELLED, PaymentState.EXPIRED):
             payment.state = status.state
