@@ -26,12 +26,12 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from api.inputs import whole_number
 from config.errors import InvalidInput
 
 # DRF's renderer switch (?format=json), taken by every view: not a parameter of ours.
 FORMAT = api_settings.URL_FORMAT_OVERRIDE
 
-_WHOLE = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -85,10 +85,9 @@ class WholeNumber(Described, serializers.Field):
         super().__init__(required=False, **kwargs)
 
     def to_internal_value(self, data: Any) -> int:
-        if not isinstance(data, str) or not _WHOLE.fullmatch(data):
+        value = whole_number(data, signed=True) if isinstance(data, str) else None
+        if value is None:
             raise _invalid(_("Must be a whole number."))
-        # Beyond 30 digits it is out of any bound; int() refuses more than 4,300 of them.
-        value = int(data) if len(data) <= 30 else (-1 if data[0] == "-" else 1) * 10**30
         if value < self.minimum:
             raise _invalid(_("Must be at least %(minimum)s.") % {"minimum": self.minimum})
         if value > self.maximum:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bookings.models import RELEASED_STATES, Booking
 from bookings.processes import all_processes
-from bookings.selectors import ticket_tiers_counted
+from bookings.selectors.tickets import ticket_tiers_counted
 from bookings.services.effects import DEFAULT_CANCELLATION
 from catalog.hooks import BookingEngine, register_booking_engine
 from catalog.models import ProviderProfile

@@ -307,8 +307,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BadgeEnum": "catalog.models.providers.Badge",
         "ListingStatusEnum": "catalog.models.listings.Listing.Status",
-        "DisputeStatusEnum": "bookings.models.trust.Dispute.Status",
-        "DisputeResolutionEnum": "bookings.models.trust.Dispute.Resolution",
+        "DisputeStatusEnum": "bookings.models.disputes.Dispute.Status",
+        "DisputeResolutionEnum": "bookings.models.disputes.Dispute.Resolution",
     },
 }
 

@@ -12,13 +12,14 @@ from rest_framework.views import APIView
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
-from bookings import selectors, services
+from bookings import services
 from bookings.api.serializers import (
     BookingCreateSerializer,
     BookingEventSerializer,
     BookingSerializer,
     TransitionInputSerializer,
 )
+from bookings.selectors.bookings import booking_event_list, booking_get, booking_list
 from bookings.services.steps import step_of
 from config.errors import StateConflict
 
@@ -53,7 +54,7 @@ class BookingListView(APIView):
         responses={200: page_of(BookingSerializer), 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        queryset = selectors.booking_list(
+        queryset = booking_list(
             viewer=request.user,
             role=request.query_params.get("role") or None,
             state=request.query_params.get("state") or None,
@@ -96,7 +97,7 @@ class BookingListView(APIView):
         booking = services.booking_create(
             actor=request.user, request=services.BookingRequest(**data)
         )
-        booking, _ = services.booking_for(request.user, booking.pk)
+        booking, _ = booking_get(viewer=request.user, booking_id=booking.pk)
         return Response(_detail(request, booking), status=status.HTTP_201_CREATED)
 
 
@@ -109,7 +110,7 @@ class BookingDetailView(APIView):
         responses={200: BookingSerializer, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, _ = services.booking_for(request.user, booking_id)
+        booking, _ = booking_get(viewer=request.user, booking_id=booking_id)
         return Response(_detail(request, booking))
 
 
@@ -137,7 +138,7 @@ class BookingTransitionView(APIView):
         # Steps that carry files or open a case have their own endpoint.
         endpoint = step_of(transition).endpoint
         if endpoint:
-            services.booking_for(request.user, booking_id)  # 404 first for strangers
+            booking_get(viewer=request.user, booking_id=booking_id)  # 404 first for strangers
             raise StateConflict(
                 _("Use %(endpoint)s for this step.") % {"endpoint": endpoint.format(id=booking_id)},
                 code="use_dedicated_endpoint",
@@ -145,7 +146,7 @@ class BookingTransitionView(APIView):
         services.booking_transition(
             booking_id=booking_id, transition=transition, actor=request.user, data=data
         )
-        booking, _role = services.booking_for(request.user, booking_id)
+        booking, _role = booking_get(viewer=request.user, booking_id=booking_id)
         return Response(_detail(request, booking))
 
 
@@ -158,6 +159,6 @@ class BookingEventListView(APIView):
         responses={200: BookingEventSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, _ = services.booking_for(request.user, booking_id)
-        events = selectors.booking_events(booking=booking)
+        booking, _ = booking_get(viewer=request.user, booking_id=booking_id)
+        events = booking_event_list(booking=booking)
         return Response(BookingEventSerializer(events, many=True).data)

@@ -21,6 +21,7 @@ from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.raw import RawView
 from bookings.files import file_download
 from bookings.models import Delivery, DeliveryFile
+from bookings.selectors.deliveries import delivery_file_get, delivery_get, delivery_list
 from bookings.services import deliveries
 
 TAGS = ["deliveries"]
@@ -70,7 +71,7 @@ class DeliveryListView(APIView):
         responses={200: DeliverySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, rows = deliveries.delivery_list(actor=request.user, booking_id=booking_id)
+        booking, rows = delivery_list(viewer=request.user, booking_id=booking_id)
         context = {"request": request, "booking_id": booking.pk}
         return Response(DeliverySerializer(rows, many=True, context=context).data)
 
@@ -103,7 +104,7 @@ class DeliveryListView(APIView):
             message=message,
             uploads=request.FILES.getlist("files"),
         )
-        delivery = Delivery.objects.prefetch_related("files").get(pk=delivery.pk)
+        delivery = delivery_get(delivery_id=delivery.pk)
         context = {"request": request, "booking_id": booking_id}
         return Response(
             DeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED
@@ -125,7 +126,5 @@ class DeliveryFileView(RawView):
         },
     )
     def get(self, request, booking_id: int, file_id: int):
-        row = deliveries.delivery_file_for(
-            actor=request.user, booking_id=booking_id, file_id=file_id
-        )
+        row = delivery_file_get(viewer=request.user, booking_id=booking_id, file_id=file_id)
         return file_download(row.file, name=row.name, content_type=row.content_type)

@@ -27,6 +27,7 @@ from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.serializers import PersonSerializer, person
 from bookings.files import file_download
 from bookings.models import Dispute, DisputeEvidence
+from bookings.selectors.disputes import dispute_evidence_get, dispute_get, dispute_list
 from bookings.services import disputes
 from catalog.api.serializers import provider_ref
 
@@ -165,7 +166,7 @@ class DisputeQueueSerializer(serializers.ModelSerializer):
 
 
 def _dispute_response(request, booking_id: int, status_code=status.HTTP_200_OK) -> Response:
-    dispute = disputes.booking_dispute(actor=request.user, booking_id=booking_id)
+    dispute = dispute_get(viewer=request.user, booking_id=booking_id)
     return Response(DisputeSerializer(dispute, context={"request": request}).data, status_code)
 
 
@@ -263,8 +264,8 @@ class DisputeEvidenceFileView(APIView):
         },
     )
     def get(self, request, booking_id: int, evidence_id: int):
-        evidence = disputes.dispute_evidence_get(
-            actor=request.user, booking_id=booking_id, evidence_id=evidence_id
+        evidence = dispute_evidence_get(
+            viewer=request.user, booking_id=booking_id, evidence_id=evidence_id
         )
         return file_download(
             evidence.file, name=evidence.file_name, content_type=evidence.file_type
@@ -322,7 +323,5 @@ class DisputeListView(APIView):
         },
     )
     def get(self, request):
-        found = disputes.dispute_list(
-            actor=request.user, status=request.query_params.get("status") or None
-        )
+        found = dispute_list(viewer=request.user, status=request.query_params.get("status") or None)
         return paginated(self, request, found, DisputeQueueSerializer)

@@ -13,11 +13,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.inputs import validated
+from api.inputs import validated, whole_number
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.parsers import JSONParser
 from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
-from bookings import conversation_selectors as selectors
 from bookings.api.messages_serializers import (
     InquiryStartedSerializer,
     InquiryStartSerializer,
@@ -27,14 +26,13 @@ from bookings.api.messages_serializers import (
     ReadInputSerializer,
     ReadResultSerializer,
     ThreadSerializer,
-    masking_of,
 )
 from bookings.api.serializers import UnreadTotalSerializer
 from bookings.files import file_download
-from bookings.models import Message
-from bookings.services import booking_for
+from bookings.selectors import messages as selectors
+from bookings.selectors.bookings import booking_get
 from bookings.services import messages as message_services
-from config.errors import NotFound
+from config.errors import InvalidInput, NotFound
 
 TAGS = ["messages"]
 STAFF_READ_ONLY = error("`staff_read_only`: staff may read a thread but not write in it.")
@@ -47,6 +45,21 @@ SELF = error("`own_listing`: you cannot message yourself.")
 def _thread_data(request, thread) -> dict:
     selectors.attach_last_messages([thread])
     return ThreadSerializer(thread, context={"request": request}).data
+
+
+def _message_id(request, name: str) -> int | None:
+    """A message id (or a page size) from the query; None when it was not sent."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    found = whole_number(value)
+    if found is None:
+        raise InvalidInput(
+            _("“%(name)s” must be a message id.") % {"name": name},
+            code="invalid_cursor",
+            details={name: [_("Not an id.")]},
+        )
+    return found
 
 
 def _message_data(request, thread, message) -> dict:
@@ -102,7 +115,7 @@ class ThreadListView(APIView):
             provider_id=data.get("provider_id"),
             body=data["body"],
         )
-        thread, _ = selectors.thread_for(request.user, thread.pk)
+        thread, _ = selectors.thread_get(viewer=request.user, thread_id=thread.pk)
         body = {
             "thread": _thread_data(request, thread),
             "message": _message_data(request, thread, message),
@@ -132,7 +145,7 @@ class ThreadDetailView(APIView):
         responses={200: ThreadSerializer, 404: NOT_FOUND},
     )
     def get(self, request, thread_id: int):
-        thread, _ = selectors.thread_for(request.user, thread_id)
+        thread, _ = selectors.thread_get(viewer=request.user, thread_id=thread_id)
         return Response(_thread_data(request, thread))
 
 
@@ -145,11 +158,11 @@ class BookingThreadView(APIView):
         responses={200: ThreadSerializer, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, _role = booking_for(request.user, booking_id)
-        thread_id = selectors.thread_id_of_booking(booking.pk)
+        booking, _role = booking_get(viewer=request.user, booking_id=booking_id)
+        thread_id = selectors.thread_id_of_booking(booking_id=booking.pk)
         if thread_id is None:
             raise NotFound(_("This booking has no conversation."), code="thread_not_found")
-        thread, _role = selectors.thread_for(request.user, thread_id)
+        thread, _role = selectors.thread_get(viewer=request.user, thread_id=thread_id)
         return Response(_thread_data(request, thread))
 
 
@@ -185,21 +198,26 @@ class ThreadMessagesView(APIView):
         responses={200: MessagePageSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def get(self, request, thread_id: int):
-        thread, _ = selectors.thread_for(request.user, thread_id)
+        thread, _role = selectors.thread_get(viewer=request.user, thread_id=thread_id)
+        before, after = _message_id(request, "before"), _message_id(request, "after")
+        if before is not None and after is not None:
+            raise InvalidInput(
+                _("Use either before or after, not both."),
+                code="invalid_cursor",
+                details={"after": [_("Not with before.")]},
+            )
         page = selectors.message_page(
-            thread=thread,
-            before=request.query_params.get("before"),
-            after=request.query_params.get("after"),
-            limit=request.query_params.get("limit"),
+            thread=thread, before=before, after=after, limit=_message_id(request, "limit")
         )
         context = {"request": request, "thread": thread}
+        masking = selectors.message_masking_for(thread=thread, viewer=request.user)
         return Response(
             {
                 "results": MessageSerializer(page.messages, many=True, context=context).data,
                 "has_older": page.has_older,
                 "has_newer": page.has_newer,
                 "read_by_other_up_to": thread.read_by_other_up_to,
-                "contact_details_hidden": masking_of(thread, request.user) is not None,
+                "contact_details_hidden": masking is not None,
             }
         )
 
@@ -226,7 +244,7 @@ class ThreadMessagesView(APIView):
             body=data.get("body"),
             upload=data.get("attachment"),
         )
-        thread, _ = selectors.thread_for(request.user, thread_id)
+        thread, _ = selectors.thread_get(viewer=request.user, thread_id=thread_id)
         return Response(_message_data(request, thread, message), status=status.HTTP_201_CREATED)
 
 
@@ -244,10 +262,9 @@ class MessageAttachmentView(APIView):
         },
     )
     def get(self, request, thread_id: int, message_id: int):
-        thread, _role = selectors.thread_for(request.user, thread_id)
-        message = Message.objects.filter(pk=message_id, thread=thread).first()
-        if message is None or not message.attachment:
-            raise NotFound(_("No such attachment."), code="attachment_not_found")
+        message = selectors.message_attachment_get(
+            viewer=request.user, thread_id=thread_id, message_id=message_id
+        )
         return file_download(
             message.attachment, name=message.attachment_name, content_type=message.attachment_type
         )

@@ -1,37 +1,24 @@
-"""Shapes of threads and messages; bodies are masked here, when read.
+"""Shapes of threads and messages; bodies come masked from bookings.selectors.messages.
 
 Context: ``request`` (its user is the viewer) and, for messages, ``thread`` (annotated by
-bookings.conversation_selectors with the viewer's read state).
+bookings.selectors.messages with the viewer's read state).
 """
 
 from __future__ import annotations
-
-from typing import Literal, cast
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api import fields
-from bookings.conversation_selectors import ThreadWithReadState, role_in_thread
-from bookings.models import Thread
-from bookings.notification_texts import language_for
-from bookings.services.messages import MAX_BODY, mask_contact_details, thread_masks_contacts
-from bookings.services.messages.masking import mask_text_for
+from bookings.selectors.messages import (
+    ThreadWithReadState,
+    message_body_for,
+    message_masking_for,
+    thread_role_get,
+)
+from bookings.services.messages import MAX_BODY
 from catalog.api.serializers import ProviderRefSerializer, provider_ref
-from tenants.db import connection
-
-
-def masking_of(thread: Thread, viewer) -> str | None:
-    """The text that replaces contact details for this viewer, or None when nothing is hidden."""
-    # False: not worked out yet for this thread object.
-    cache = cast("str | None | Literal[False]", getattr(thread, "_mask_text", False))
-    if cache is False:
-        hidden = thread_masks_contacts(thread)
-        language = language_for(viewer, connection.tenant)
-        cache = mask_text_for(language) if hidden else None
-        thread._mask_text = cache  # type: ignore[attr-defined]
-    return cache
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -64,10 +51,9 @@ class MessageSerializer(serializers.Serializer):
         return self.context["request"].user
 
     def _masked_body(self, message) -> tuple[str, bool]:
-        replacement = masking_of(self._thread(message), self._viewer())
-        if replacement is None:
-            return message.body, False
-        return mask_contact_details(message.body, replacement=replacement)
+        return message_body_for(
+            message=message, thread=self._thread(message), viewer=self._viewer()
+        )
 
     def get_from_you(self, message) -> bool:
         return message.sender_id == self._viewer().pk
@@ -154,10 +140,11 @@ class ThreadSerializer(serializers.Serializer):
         return {"id": customer.pk, "display_name": customer.display_name or "Customer"}
 
     def get_your_role(self, thread) -> str | None:
-        return role_in_thread(thread, self.context["request"].user)
+        return thread_role_get(thread=thread, viewer=self.context["request"].user)
 
     def get_contact_details_hidden(self, thread) -> bool:
-        return masking_of(thread, self.context["request"].user) is not None
+        viewer = self.context["request"].user
+        return message_masking_for(thread=thread, viewer=viewer) is not None
 
     @extend_schema_field(MessageSerializer(allow_null=True))
     def get_last_message(self, thread) -> dict | None:

@@ -12,9 +12,9 @@ from api import fields
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED
-from bookings import conversation_selectors as selectors
 from bookings.api.serializers import UnreadTotalSerializer
 from bookings.models import Notification
+from bookings.selectors.notifications import notification_list, notification_unread_count
 from bookings.services import notifications as notification_services
 
 TAGS = ["notifications"]
@@ -52,7 +52,7 @@ class NotificationListView(APIView):
     )
     def get(self, request):
         return paginated(
-            self, request, selectors.notification_feed(viewer=request.user), NotificationSerializer
+            self, request, notification_list(viewer=request.user), NotificationSerializer
         )
 
 
@@ -65,7 +65,7 @@ class NotificationUnreadCountView(APIView):
         responses={200: UnreadTotalSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        return Response({"unread": selectors.notification_unread_count(viewer=request.user)})
+        return Response({"unread": notification_unread_count(viewer=request.user)})
 
 
 class NotificationReadView(APIView):
@@ -89,6 +89,6 @@ class NotificationReadView(APIView):
         return Response(
             {
                 "marked": marked,
-                "unread": selectors.notification_unread_count(viewer=request.user),
+                "unread": notification_unread_count(viewer=request.user),
             }
         )

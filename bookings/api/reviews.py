@@ -20,6 +20,13 @@ from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.serializers import PersonSerializer, person
 from bookings.models import Review, ReviewReport
+from bookings.selectors.reviews import (
+    review_get,
+    review_list_of_booking,
+    review_list_of_provider,
+    review_report_get,
+    review_report_list,
+)
 from bookings.services import reviews
 from bookings.services.reviews import MAX_REVIEW_TEXT
 from catalog.api.serializers import ProviderRefSerializer, provider_ref
@@ -145,16 +152,6 @@ class ReviewReportSerializer(serializers.ModelSerializer):
         return person(report.reporter)
 
 
-def _review(review_id: int) -> Review:
-    return Review.objects.select_related("author", "booking__listing").get(pk=review_id)
-
-
-def _report(report_id: int) -> ReviewReport:
-    return ReviewReport.objects.select_related(
-        "review__author", "review__booking__listing", "reporter"
-    ).get(pk=report_id)
-
-
 class BookingReviewsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -164,7 +161,7 @@ class BookingReviewsView(APIView):
         responses={200: ReviewSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        found = reviews.booking_reviews(actor=request.user, booking_id=booking_id)
+        found = review_list_of_booking(viewer=request.user, booking_id=booking_id)
         return Response(ReviewSerializer(found, many=True).data)
 
     @extend_schema(
@@ -200,7 +197,9 @@ class BookingReviewsView(APIView):
     def post(self, request, booking_id: int):
         data = validated(ReviewInputSerializer, request.data).validated_data
         review = reviews.review_create(actor=request.user, booking_id=booking_id, **data)
-        return Response(ReviewSerializer(_review(review.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReviewSerializer(review_get(review_id=review.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ProviderReviewsView(APIView):
@@ -215,7 +214,7 @@ class ProviderReviewsView(APIView):
         responses={200: ProviderReviewPageSerializer, 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        feed, summary = reviews.provider_review_feed(provider_id=provider_id)
+        feed, summary = review_list_of_provider(provider_id=provider_id)
         response = paginated(self, request, feed, ReviewSerializer)
         response.data["summary"] = summary
         return response
@@ -250,7 +249,8 @@ class ReviewReportView(APIView):
             actor=request.user, review_id=review_id, reason=data["reason"]
         )
         return Response(
-            ReviewReportSerializer(_report(report.pk)).data, status=status.HTTP_201_CREATED
+            ReviewReportSerializer(review_report_get(report_id=report.pk)).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -272,8 +272,8 @@ class ReviewReportListView(APIView):
         },
     )
     def get(self, request):
-        found = reviews.review_reports(
-            actor=request.user, status=request.query_params.get("status") or None
+        found = review_report_list(
+            viewer=request.user, status=request.query_params.get("status") or None
         )
         return paginated(self, request, found, ReviewReportSerializer)
 
@@ -304,7 +304,7 @@ class ReviewReportDecideView(APIView):
     def post(self, request, report_id: int):
         data = validated(DecideInputSerializer, request.data).validated_data
         reviews.review_report_decide(actor=request.user, report_id=report_id, **data)
-        return Response(ReviewReportSerializer(_report(report_id)).data)
+        return Response(ReviewReportSerializer(review_report_get(report_id=report_id)).data)
 
 
 class ReviewReportAppealView(APIView):
@@ -326,7 +326,7 @@ class ReviewReportAppealView(APIView):
     def post(self, request, report_id: int):
         data = validated(AppealInputSerializer, request.data).validated_data
         reviews.review_report_appeal(actor=request.user, report_id=report_id, text=data["text"])
-        return Response(ReviewReportSerializer(_report(report_id)).data)
+        return Response(ReviewReportSerializer(review_report_get(report_id=report_id)).data)
 
 
 class ReviewReportDecideAppealView(APIView):
@@ -348,4 +348,4 @@ class ReviewReportDecideAppealView(APIView):
     def post(self, request, report_id: int):
         data = validated(DecideAppealInputSerializer, request.data).validated_data
         reviews.review_report_decide_appeal(actor=request.user, report_id=report_id, **data)
-        return Response(ReviewReportSerializer(_report(report_id)).data)
+        return Response(ReviewReportSerializer(review_report_get(report_id=report_id)).data)

@@ -6,7 +6,10 @@ from rest_framework import serializers
 from api import fields
 from bookings.models import Booking, BookingEvent
 from bookings.processes import get_process
-from bookings.services import role_of
+from bookings.selectors.bookings import (
+    booking_money_visible,
+    booking_role_get,
+)
 from catalog.api.serializers import ProviderRefSerializer
 from catalog.models import Listing, ListingType
 
@@ -28,36 +31,6 @@ class PersonSerializer(serializers.Serializer):
 
 class UnreadTotalSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
-
-
-class MoneySerializer(serializers.Serializer):
-    """The booking's frozen split; the fields a viewer's side does not see are left out
-    (see HIDDEN_MONEY)."""
-
-    currency = serializers.CharField()
-    priced = serializers.BooleanField()
-    price_minor = serializers.IntegerField()
-    commission_minor = serializers.IntegerField()
-    buyer_fee_minor = serializers.IntegerField()
-    buyer_total_minor = serializers.IntegerField()
-    provider_payout_minor = serializers.IntegerField()
-    platform_total_minor = serializers.IntegerField()
-    deposit_minor = serializers.IntegerField()
-    balance_minor = serializers.IntegerField()
-    paid_minor = serializers.IntegerField()
-    due_minor = serializers.SerializerMethodField()
-    cancellation_refund_minor = serializers.IntegerField()
-
-    def get_due_minor(self, booking) -> int:
-        return max(booking.buyer_total_minor - booking.paid_minor, 0) if booking.priced else 0
-
-
-# What each side does not see of a booking's money: a customer sees what they pay, a provider
-# what they earn; staff see the whole split.
-HIDDEN_MONEY = {
-    "customer": ("commission_minor", "provider_payout_minor", "platform_total_minor"),
-    "provider": ("buyer_fee_minor", "platform_total_minor"),
-}
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -103,7 +76,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
     def _role(self, booking) -> str | None:
         request = self.context.get("request")
-        return role_of(booking, request.user) if request else None
+        return booking_role_get(booking=booking, viewer=request.user) if request else None
 
     def get_customer(self, booking) -> dict:
         customer = booking.customer
@@ -126,9 +99,9 @@ class BookingSerializer(serializers.ModelSerializer):
         return None if tier is None else {"id": tier.pk, "name": tier.name}
 
     def get_money(self, booking) -> dict:
-        money = MoneySerializer(booking).data
-        hidden = HIDDEN_MONEY.get(self._role(booking) or "customer", ())
-        return {name: value for name, value in money.items() if name not in hidden}
+        request = self.context.get("request")
+        # The split as the viewer's side sees it (bookings.selectors.bookings.HIDDEN_MONEY).
+        return booking_money_visible(booking=booking, viewer=request.user if request else None)
 
     def get_your_role(self, booking) -> str | None:
         return self._role(booking)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from billing import balances
+from bookings.selectors.sessions import Meter, session_meter_get
 from bookings.services import sessions
 
 TAGS = ["sessions"]
@@ -44,7 +45,7 @@ class MeterSerializer(serializers.Serializer):
     )
 
 
-def _meter(meter: sessions.Meter) -> dict:
+def _meter(meter: Meter) -> dict:
     return MeterSerializer({**asdict(meter), "low_balance": meter.low_balance}).data
 
 
@@ -81,7 +82,7 @@ class SessionMeterView(APIView):
         examples=[METER_EXAMPLE],
     )
     def get(self, request, booking_id: int):
-        return Response(_meter(sessions.session_meter(actor=request.user, booking_id=booking_id)))
+        return Response(_meter(session_meter_get(viewer=request.user, booking_id=booking_id)))
 
 
 class SessionHeartbeatView(APIView):

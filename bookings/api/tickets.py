@@ -26,7 +26,8 @@ from rest_framework.views import APIView
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.raw import RawView
 from bookings.models import Attendee
-from bookings.services import tickets
+from bookings.selectors import tickets
+from bookings.services.tickets import ticket_check_in
 
 TAGS = ["tickets"]
 
@@ -59,7 +60,7 @@ class TicketSerializer(serializers.ModelSerializer):
         request = self.context["request"]
         return {
             name: request.build_absolute_uri(path)
-            for name, path in tickets.ticket_paths(attendee.code).items()
+            for name, path in tickets.ticket_paths(code=attendee.code).items()
         }
 
 
@@ -120,7 +121,9 @@ class BookingTicketsView(APIView):
         responses={200: BookingTicketsSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request, booking_id: int):
-        booking, holders = tickets.booking_tickets(actor=request.user, booking_id=booking_id)
+        booking, holders = tickets.ticket_list_of_booking(
+            viewer=request.user, booking_id=booking_id
+        )
         return Response(
             {
                 "booking_id": booking.pk,
@@ -143,12 +146,12 @@ class TicketPageView(RawView):
         responses={(200, "text/html"): OpenApiTypes.STR, 404: NOT_FOUND},
     )
     def get(self, request, code: str):
-        attendee = tickets.ticket_by_code(code=code)
-        qr = tickets.ticket_qr(attendee.code, kind="svg", scale=6).decode()
+        attendee = tickets.ticket_get(code=code)
+        qr = tickets.ticket_qr(code=attendee.code, kind="svg", scale=6).decode()
         page = render_to_string(
             "bookings/tickets/page.html",
             # The SVG is segno's output for a code of URL-safe characters only.
-            {"ticket": tickets.ticket_view(attendee), "qr_svg": mark_safe(qr)},  # noqa: S308
+            {"ticket": tickets.ticket_view_get(attendee=attendee), "qr_svg": mark_safe(qr)},  # noqa: S308
             request=request,
         )
         return HttpResponse(page, content_type="text/html; charset=utf-8")
@@ -169,9 +172,9 @@ class TicketQRView(RawView):
         },
     )
     def get(self, request, code: str, kind: str):
-        attendee = tickets.ticket_by_code(code=code)
+        attendee = tickets.ticket_get(code=code)
         return HttpResponse(
-            tickets.ticket_qr(attendee.code, kind=kind), content_type=tickets.QR_KINDS[kind]
+            tickets.ticket_qr(code=attendee.code, kind=kind), content_type=tickets.QR_KINDS[kind]
         )
 
 
@@ -210,7 +213,7 @@ class CheckInView(APIView):
     def post(self, request):
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        attendee = tickets.ticket_check_in(actor=request.user, code=data.validated_data["code"])
+        attendee = ticket_check_in(actor=request.user, code=data.validated_data["code"])
         return Response(CheckedInSerializer(attendee).data)
 
 
@@ -229,4 +232,4 @@ class TicketMetricsView(APIView):
         },
     )
     def get(self, request, listing_id: int):
-        return Response(tickets.ticket_metrics(actor=request.user, listing_id=listing_id))
+        return Response(tickets.ticket_metrics_get(viewer=request.user, listing_id=listing_id))

@@ -1,14 +1,12 @@
 from bookings.models.booking import RELEASED_STATES, Actor, Booking, BookingEvent
-from bookings.models.conversation import Message, Notification, Thread, ThreadReadMark
-from bookings.models.fulfilment import Attendee, Delivery, DeliveryFile, LiveSession
+from bookings.models.deliveries import Delivery, DeliveryFile
+from bookings.models.disputes import Dispute, DisputeEvidence
+from bookings.models.messages import Message, Thread, ThreadReadMark
+from bookings.models.notifications import Notification
 from bookings.models.payment import BookingPayment
-from bookings.models.trust import (
-    Dispute,
-    DisputeEvidence,
-    Review,
-    ReviewReport,
-    ReviewReportEvent,
-)
+from bookings.models.reviews import Review, ReviewReport, ReviewReportEvent
+from bookings.models.sessions import LiveSession
+from bookings.models.tickets import Attendee
 
 __all__ = [
     "RELEASED_STATES",

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.db import models
+from django.db.models import Func
 from django.db.models.functions import Now
 
-from bookings.ranges import TsTzRange
 from catalog.models import Listing, ListingPackage, ProviderProfile, TicketTier
 
 # States in which a booking no longer holds the provider's time, the tickets or the stock it
 # asked for. Every process uses these names for its releasing ends.
 RELEASED_STATES = ("inquiry", "declined", "expired", "cancelled", "released")
+
+
+class TsTzRange(Func):
+    """``tstzrange(start, end)``, half open, for range constraints and overlap queries."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
 
 
 class Actor(models.TextChoices):

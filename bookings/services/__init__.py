@@ -15,14 +15,12 @@ from bookings.services import (  # noqa: F401
 from bookings.services.creation import BookingRequest, booking_create
 from bookings.services.payments import booking_mark_paid
 from bookings.services.timers import bookings_run_due_timers
-from bookings.services.transitions import booking_for, booking_transition, role_of
+from bookings.services.transitions import booking_transition
 
 __all__ = [
     "BookingRequest",
     "booking_create",
-    "booking_for",
     "booking_mark_paid",
     "booking_transition",
     "bookings_run_due_timers",
-    "role_of",
 ]

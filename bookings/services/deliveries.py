@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -27,8 +27,9 @@ from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Booking, Delivery, DeliveryFile
 from bookings.processes import get_process
-from bookings.services.transitions import apply_transition, booking_for
-from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
+from bookings.selectors.bookings import booking_get
+from bookings.services.transitions import apply_transition
+from config.errors import InvalidInput, NotAllowed, StateConflict
 
 MAX_MESSAGE = 4000
 DELIVERABLE_KINDS = (files.IMAGE, files.VIDEO, files.PDF, files.ZIP, files.TEXT)
@@ -166,14 +167,15 @@ def delivery_create(
                 "max_files": max_files(),
             },
         )
-    booking, role = booking_for(actor, booking_id)  # strangers: 404 before reading anything
+    # Strangers: 404 before reading anything.
+    booking, role = booking_get(viewer=actor, booking_id=booking_id)
     _check_may_deliver(booking, role)
     checked: list[CheckedFile] = []
     with files.removed_on_failure(checked):
         for upload in uploads:
             checked.append(delivery_file_check(upload))
         with transaction.atomic():
-            booking, role = booking_for(actor, booking_id, lock=True)
+            booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
             now = now or timezone.now()
             late = bool(booking.due_at and now > booking.due_at)
             number = (booking.deliveries.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -203,17 +205,3 @@ def delivery_create(
                 files.file_store(row.file, item)
                 row.save()
     return delivery
-
-
-def delivery_list(*, actor, booking_id: int) -> tuple[Booking, QuerySet]:
-    """The booking's deliveries with their files (parties and staff; 404 for others)."""
-    booking, _ = booking_for(actor, booking_id)
-    return booking, Delivery.objects.filter(booking=booking).prefetch_related("files")
-
-
-def delivery_file_for(*, actor, booking_id: int, file_id: int) -> DeliveryFile:
-    booking, _role = booking_for(actor, booking_id)
-    found = DeliveryFile.objects.filter(pk=file_id, delivery__booking=booking).first()
-    if found is None:
-        raise NotFound(_("No such file."), code="file_not_found")
-    return found

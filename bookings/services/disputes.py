@@ -14,18 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import require_staff
 from billing import refunds
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.processes import get_process
+from bookings.selectors.bookings import booking_get
 from bookings.services.steps import STEPS
-from bookings.services.transitions import apply_transition, booking_for, on_commit_in_tenant
+from bookings.services.transitions import apply_transition, on_commit_in_tenant
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 DEFAULT_DISPUTE_WINDOW_DAYS = 14
@@ -73,7 +72,7 @@ def dispute_open(*, actor, booking_id: int, reason: str, now: datetime | None = 
     reason = _text(reason, "reason", MAX_REASON, required=True)
     now = now or timezone.now()
     with transaction.atomic():
-        booking, role = booking_for(actor, booking_id, lock=True)
+        booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
         move = get_process(booking.process).transitions.get("dispute")
         if move is None:
             raise StateConflict(_("This kind of booking has no disputes."), code="not_disputable")
@@ -188,7 +187,8 @@ def dispute_evidence_add(*, actor, booking_id: int, text: str = "", upload=None)
                 "file": [_("Required without text.")],
             },
         )
-    booking, _role = booking_for(actor, booking_id)  # 404 for strangers before reading any file
+    # 404 for strangers before reading any file.
+    booking, _role = booking_get(viewer=actor, booking_id=booking_id)
     checked = evidence_file_check(upload) if upload is not None else None
     with files.removed_on_failure([checked]), transaction.atomic():
         dispute = _open_dispute_of(booking)
@@ -249,7 +249,7 @@ def dispute_resolve(
     note = _text(note, "note", MAX_NOTE, required=False)
     now = now or timezone.now()
     with transaction.atomic():
-        booking, role = booking_for(actor, booking_id, lock=True)
+        booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
         if role != Actor.STAFF:
             raise NotAllowed(_("Only staff decide a dispute."), code="wrong_actor")
         dispute = _open_dispute_of(booking)
@@ -294,49 +294,3 @@ def dispute_resolve(
         }
         on_commit_in_tenant(lambda: refunds.dispute_decision_apply(**decision))
     return dispute
-
-
-# --- Reads ----------------------------------------------------------------------------------
-
-
-def booking_dispute(*, actor, booking_id: int) -> Dispute:
-    """The booking's dispute with its evidence, for its parties and staff."""
-    booking, _role = booking_for(actor, booking_id)
-    dispute = (
-        Dispute.objects.select_related("opened_by", "decided_by")
-        .prefetch_related("evidence__author")
-        .filter(booking=booking)
-        .first()
-    )
-    if dispute is None:
-        raise NotFound(_("This booking has no dispute."), code="dispute_not_found")
-    return dispute
-
-
-def dispute_evidence_get(*, actor, booking_id: int, evidence_id: int) -> DisputeEvidence:
-    booking, _role = booking_for(actor, booking_id)
-    evidence = DisputeEvidence.objects.filter(pk=evidence_id, dispute__booking=booking).first()
-    if evidence is None or not evidence.file:
-        raise NotFound(_("No such evidence file."), code="evidence_not_found")
-    return evidence
-
-
-def dispute_list(*, actor, status: str | None = None) -> QuerySet:
-    """Staff's queue of disputes, oldest first."""
-    require_staff(actor)
-    queryset = Dispute.objects.select_related(
-        "booking__listing", "booking__provider", "booking__customer", "opened_by", "decided_by"
-    ).annotate(evidence_count=Count("evidence"))
-    if status:
-        if status not in Dispute.Status.values:
-            raise InvalidInput(
-                _("Unknown status."),
-                code="invalid_filter",
-                details={
-                    "status": [
-                        _("One of %(values)s.") % {"values": ", ".join(Dispute.Status.values)}
-                    ]
-                },
-            )
-        queryset = queryset.filter(status=status)
-    return queryset.order_by("created_at", "id")

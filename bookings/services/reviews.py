@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,18 +30,18 @@ from bookings.models import (
     ReviewReportEvent,
 )
 from bookings.processes import get_process
-from bookings.services.transitions import apply_transition, booking_for
+from bookings.selectors.bookings import booking_get
+from bookings.selectors.reviews import CENT, SUB_RATINGS
+from bookings.services.transitions import apply_transition
 from catalog.models import ProviderProfile
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 
 # Days after completion in which reviews are written, unless the listing type's config sets
 # ``review_window_days`` (0 or null there: no window).
 DEFAULT_REVIEW_WINDOW_DAYS = 30
-SUB_RATINGS = ("professionalism", "communication", "value")
 MAX_REVIEW_TEXT = 5000
 MAX_REASON = 2000
 MAX_NOTE = 4000
-CENT = Decimal("0.01")
 
 Status = ReviewReport.Status
 
@@ -138,7 +138,7 @@ def review_create(
     text = _text(text, "text", MAX_REVIEW_TEXT, required=False)
     now = now or timezone.now()
     with transaction.atomic():
-        booking, role = booking_for(actor, booking_id, lock=True)
+        booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
         if role not in (Actor.CUSTOMER, Actor.PROVIDER):
             raise NotAllowed(
                 _("Only the customer and the provider review a booking."), code="wrong_actor"
@@ -320,57 +320,3 @@ def review_report_decide_appeal(
         report.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
         _record(report, ReviewReportEvent.Action.APPEAL_DECIDED, Status.APPEALED, actor, note)
     return report
-
-
-# --- Reads ----------------------------------------------------------------------------------
-
-
-def provider_review_feed(*, provider_id: int) -> tuple[QuerySet, dict]:
-    """A provider's published customer reviews, newest first, and their summary (count and
-    the averages of the rating and of each sub-rating). 404 for an unknown provider."""
-    if not ProviderProfile.objects.filter(pk=provider_id).exists():
-        raise NotFound(_("No such provider."))
-    reviews = Review.objects.filter(
-        provider_id=provider_id, side=Review.Side.CUSTOMER, status=Review.Status.PUBLISHED
-    )
-    figures = reviews.aggregate(
-        count=Count("id"),
-        rating=Avg("rating"),
-        **{name: Avg(name) for name in SUB_RATINGS},
-    )
-    summary = {"count": figures.pop("count")} | {
-        name: None if average is None else Decimal(average).quantize(CENT, ROUND_HALF_UP)
-        for name, average in figures.items()
-    }
-    feed = reviews.select_related("author", "booking__listing", "provider").order_by(
-        "-created_at", "-id"
-    )
-    return feed, summary
-
-
-def booking_reviews(*, actor, booking_id: int) -> QuerySet:
-    """The reviews of a booking, for its parties and staff (removed ones included)."""
-    booking, _ = booking_for(actor, booking_id)
-    return (
-        Review.objects.filter(booking=booking)
-        .select_related("author", "booking__listing", "provider")
-        .order_by("side", "id")
-    )
-
-
-def review_reports(*, actor, status: str | None = None) -> QuerySet:
-    require_staff(actor)
-    queryset = ReviewReport.objects.select_related(
-        "review__author", "review__booking__listing", "review__provider", "reporter", "decided_by"
-    )
-    if status:
-        if status not in Status.values:
-            raise InvalidInput(
-                _("Unknown status."),
-                code="invalid_filter",
-                details={
-                    "status": [_("One of %(values)s.") % {"values": ", ".join(Status.values)}]
-                },
-            )
-        queryset = queryset.filter(status=status)
-    return queryset.order_by("created_at", "id")

@@ -19,7 +19,6 @@ counts are never read):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,12 +29,18 @@ from django.utils.translation import gettext as _
 from billing import balances
 from billing.money import FeePolicy, Money
 from bookings.models import Actor, Booking, LiveSession
+from bookings.selectors.bookings import booking_get
+from bookings.selectors.sessions import (
+    PROCESS,
+    Meter,
+    billing_unit,
+    session_get,
+    session_meter_of,
+)
 from bookings.services.pricing import fee_policy, freeze_price
-from bookings.services.transitions import Move, apply_transition, booking_for
-from config.errors import BusinessRuleViolation, NotAllowed, NotFound, StateConflict
+from bookings.services.transitions import Move, apply_transition
+from config.errors import BusinessRuleViolation, NotAllowed, StateConflict
 
-PROCESS = "metered_session"
-DEFAULT_BILLING_UNIT_SECONDS = 60
 SWEEP_BATCH = 500
 # Re-reads of the balance when a concurrent spend beat us to it, before giving up (which
 # ends the session at what was paid, as an empty balance would).
@@ -60,11 +65,6 @@ def session_request_check(listing) -> bool:
 
 def silence_seconds() -> int:
     return settings.SOUK_SESSION_SILENCE_SECONDS
-
-
-def billing_unit(booking: Booking) -> timedelta:
-    config = booking.listing.listing_type.config
-    return timedelta(seconds=int(config.get("billing_unit_seconds", DEFAULT_BILLING_UNIT_SECONDS)))
 
 
 def started_units(started_at: datetime, at: datetime, unit: timedelta) -> int:
@@ -173,81 +173,13 @@ def live_session_settle(move: Move) -> None:
     )
 
 
-@dataclass(frozen=True)
-class Meter:
-    """What the parties see of a session at one moment."""
-
-    booking_id: int
-    state: str
-    channel: str
-    currency: str
-    rate_minor: int
-    started_at: datetime | None
-    ended_at: datetime | None
-    end_reason: str
-    elapsed_seconds: int
-    billed_minutes: int
-    billed_minor: int
-    # The customer's balance; None for the provider, who only sees whether it runs low.
-    balance_minor: int | None
-    seconds_until_next_charge: int | None
-    next_minute_covered: bool
-
-    @property
-    def low_balance(self) -> bool:
-        return self.state == "live" and not self.next_minute_covered
-
-
-def session_of(booking: Booking) -> LiveSession:
-    session = LiveSession.objects.filter(booking=booking).first()
-    if booking.process != PROCESS or session is None:
-        raise NotFound(_("This booking has no live session."), code="no_session")
-    booking.live_session = session
-    return session
-
-
-def meter_of(booking: Booking, *, role: str, now: datetime | None = None) -> Meter:
-    now = now or timezone.now()
-    session = session_of(booking)
-    unit = billing_unit(booking)
-    balance = balances.prepaid_balance(customer=booking.customer, currency=booking.currency)
-    elapsed = timedelta(0)
-    if session.started_at:
-        elapsed = max((session.ended_at or now) - session.started_at, timedelta(0))
-    until_next = None
-    if booking.state == "live":
-        # The next minute starts once the charged ones are used up.
-        until_next = max(int((unit * session.billed_minutes - elapsed).total_seconds()), 0)
-    return Meter(
-        booking_id=booking.pk,
-        state=booking.state,
-        channel=session.channel,
-        currency=booking.currency,
-        rate_minor=session.rate_minor,
-        started_at=session.started_at,
-        ended_at=session.ended_at,
-        end_reason=session.end_reason,
-        elapsed_seconds=int(elapsed.total_seconds()),
-        billed_minutes=session.billed_minutes,
-        billed_minor=session.billed_minor,
-        balance_minor=balance.amount_minor if role != Actor.PROVIDER else None,
-        seconds_until_next_charge=until_next,
-        next_minute_covered=balance.amount_minor >= session.rate_minor,
-    )
-
-
-def session_meter(*, actor, booking_id: int) -> Meter:
-    booking, role = booking_for(actor, booking_id)
-    return meter_of(booking, role=role)
-
-
 def session_heartbeat(*, actor, booking_id: int) -> Meter:
     """A party says the session is still on: charge every minute started since the last
     charge; end the session when the balance cannot pay one. Returns the meter after it."""
     now = timezone.now()
     with transaction.atomic():
-        booking, role = booking_for(actor, booking_id, lock=True)
-        session = session_of(booking)
+        booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
+        session = session_get(booking=booking)
         if role not in (Actor.CUSTOMER, Actor.PROVIDER):
             raise NotAllowed(
                 _("Only the customer and the provider keep a session alive."),
@@ -274,7 +206,7 @@ def session_heartbeat(*, actor, booking_id: int) -> Meter:
                 now=now,
                 data={"reason": EndReason.BALANCE},
             )
-        return meter_of(booking, role=role, now=now)
+        return session_meter_of(booking=booking, role=role, now=now)
 
 
 def sessions_end_silent(*, now: datetime | None = None) -> int:

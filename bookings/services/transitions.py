@@ -24,7 +24,7 @@ from django_tenants.utils import tenant_context
 
 from bookings.models import Actor, Booking, BookingEvent
 from bookings.processes import Process, get_process
-from bookings.roles import party_role
+from bookings.selectors.bookings import booking_get
 from config.errors import NotAllowed, NotFound, StateConflict
 from tenants.db import connection
 
@@ -64,25 +64,6 @@ def guard(name: str):
         return function
 
     return register
-
-
-def role_of(booking: Booking, actor) -> str | None:
-    """The actor's part in this booking, or None when it is none of their business."""
-    return party_role(
-        actor, customer_id=booking.customer_id, provider_user_id=booking.provider.user_id
-    )
-
-
-def booking_for(actor, booking_id: int, *, lock: bool = False) -> tuple[Booking, str]:
-    """The booking and the actor's role in it; 404 for anyone who is not a party or staff."""
-    queryset = Booking.objects.select_related("provider", "listing__listing_type")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    booking = queryset.filter(pk=booking_id).first()
-    role = role_of(booking, actor) if booking else None
-    if booking is None or role is None:
-        raise NotFound(_("No such booking."), code="booking_not_found")
-    return booking, role
 
 
 def locked_booking(booking_id: int) -> Booking:
@@ -241,6 +222,6 @@ def booking_transition(
         if system:
             booking, role = locked_booking(booking_id), Actor.SYSTEM
         else:
-            booking, role = booking_for(actor, booking_id, lock=True)
+            booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=True)
         apply_transition(booking, name=transition, role=role, actor=actor, data=data)
     return booking

@@ -17,7 +17,7 @@ the same requests against the same demo data.
 
 - ``max_response_time`` (which ``--checks all`` turns on at 10 s): a test asserts no
   wall-clock time; machines differ twofold. (It found one slow answer, a message page whose
-  contact masking was cubic in a long word; fixed in bookings/services/messages/masking.py.)
+  contact masking was cubic in a long word; fixed in bookings/selectors/messages.py.)
 
 - ``use_after_free`` on the operator host: deleting a marketplace is soft. It stays readable
   (status ``deleted``, ``purge_after``) through the grace period so that it can be restored;

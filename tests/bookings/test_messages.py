@@ -390,7 +390,7 @@ def test_older_messages_page_by_cursor(fire):
     ],
 )
 def test_masking_recognises_common_contact_formats(text):
-    from bookings.services.messages import mask_contact_details
+    from bookings.selectors.messages import mask_contact_details
 
     masked, found = mask_contact_details(f"reach {text} today", replacement="[x]")
     assert (masked, found) == ("reach [x] today", True)
@@ -400,7 +400,7 @@ def test_masking_recognises_common_contact_formats(text):
     "text", ["on 2027-06-12 at 19:00", "12.06.2027", "1 500 000 IQD", "80 guests for 3 hours"]
 )
 def test_masking_leaves_dates_and_amounts_alone(text):
-    from bookings.services.messages import mask_contact_details
+    from bookings.selectors.messages import mask_contact_details
 
     assert mask_contact_details(text, replacement="[x]") == (text, False)
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.api.reviews import ReviewSerializer
 from bookings.models import Booking, BookingEvent, Review, ReviewReport, ReviewReportEvent
+from bookings.selectors.reviews import review_list_of_provider
 from bookings.services import booking_mark_paid, bookings_run_due_timers
-from bookings.services.reviews import provider_review_feed
 from catalog.models import ProviderProfile
 from tests.bookings.conftest import assert_error, evening, party, provider_party, staff_party
 from tests.bookings.factories import listing_of
@@ -206,7 +206,7 @@ def test_public_feed_summary_and_constant_queries(fire, talent, django_assert_nu
     assert _aggregates(fire, profile) == (3, 13, Decimal("4.33"))
     # Pinned: the provider check, the summary and the page, whatever the page holds.
     with tenant_context(fire), django_assert_num_queries(3):
-        reviews, summary = provider_review_feed(provider_id=profile.pk)
+        reviews, summary = review_list_of_provider(provider_id=profile.pk)
         assert len(ReviewSerializer(list(reviews[:20]), many=True).data) == 3
     paged = visitor.api.get(f"/api/v1/providers/{profile.pk}/reviews/", {"page_size": 1})
     assert len(paged.json()["results"]) == 1 and paged.json()["next"]

@@ -1,10 +1,11 @@
 """Messages between a customer and a provider: per booking (the thread booking_create makes)
 or per pre-booking inquiry about a listing or a provider.
 
-Only the two parties write; staff may read (bookings.conversation_selectors). Every message
+Only the two parties write; staff may read (bookings.selectors.messages). Every message
 counts against the sender's rate limit (rate_limit), attachments are judged by their bytes
-(attachments), bodies are stored as written and masked when read (masking). A new message
-raises the other party's unread-messages entry in the notification feed (in-app only).
+(attachments), bodies are stored as written and masked when read (the selectors again). A
+new message raises the other party's unread-messages entry in the notification feed (in-app
+only).
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import files
-from bookings.conversation_selectors import thread_for
 from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
+from bookings.selectors.messages import thread_get
 from bookings.services.messages.attachments import attachment_check
-from bookings.services.messages.masking import mask_contact_details, thread_masks_contacts
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
 from bookings.services.notifications import notification_new_message, notifications_of_thread_read
 from catalog.models import Listing, ProviderProfile
@@ -29,12 +29,10 @@ from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, NotFo
 
 __all__ = [
     "MAX_BODY",
-    "mask_contact_details",
     "message_rate_keys",
     "message_send",
     "thread_inquiry_start",
     "thread_mark_read",
-    "thread_masks_contacts",
 ]
 
 MAX_BODY = 5000
@@ -117,7 +115,7 @@ def _checked(sender, *, body: str | None, upload):
 
 def message_send(*, actor, thread_id: int, body: str | None = None, upload=None) -> Message:
     """Post a message (text, an attachment, or both) in a thread the actor is a party to."""
-    thread, role = thread_for(actor, thread_id)
+    thread, role = thread_get(viewer=actor, thread_id=thread_id)
     _require_party(role)
     with (
         _checked(actor, body=body, upload=upload) as (clean_body, attachment),
@@ -177,7 +175,7 @@ def thread_inquiry_start(
 def thread_mark_read(*, actor, thread_id: int, up_to: int | None = None) -> ThreadReadMark:
     """Read receipt: the actor has read the thread up to message ``up_to`` (default: the
     newest). Marks only move forward; an id past the newest message counts as the newest."""
-    thread, role = thread_for(actor, thread_id)
+    thread, role = thread_get(viewer=actor, thread_id=thread_id)
     _require_party(role)
     if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0):
         raise InvalidInput(

@@ -11,7 +11,7 @@ type. Every kind is recognised by its own signature and checked beyond it:
   header walk (catalog.media.probe) refuses a file of more blocks than its size allows before
   Pillow reads its headers. Kept byte for byte, or (``strip_image_metadata``) held to the
   catalog's pixel limits and rewritten without its metadata, pixel data copied as it is
-  (bookings.image_metadata). Nothing re-encodes these images: we never show them, they are
+  (bookings.files.image_metadata). Nothing re-encodes these images: we never show them, they are
   only downloaded by the booking's parties, as attachments that the browser may not sniff
   (``file_download``), so their pixels are the recipient's viewer's business;
 - video: the catalog's MP4/QuickTime/WebM container checks, kept byte for byte;
@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from bookings.image_metadata import metadata_stripped
+from bookings.files.image_metadata import metadata_stripped
 from catalog.media.images import PILLOW_ERRORS, inspect_image
 from catalog.media.probe import MalformedImage, probe_header
 from catalog.media.validation import IMAGE_FORMATS, SNIFF_BYTES, check_video, corrupt, sniff_kind
