@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from billing.hooks import payment_settled_register
 from bookings.models import RELEASED_STATES, Booking
 from bookings.processes import all_processes
 from bookings.selectors.tickets import ticket_tiers_counted
 from bookings.services.effects import DEFAULT_CANCELLATION
+from bookings.services.payments import booking_payment_settled
 from catalog.hooks import BookingEngine, register_booking_engine
 from catalog.models import ProviderProfile
 
@@ -40,3 +42,4 @@ def register() -> None:
             default_cancellation=DEFAULT_CANCELLATION,
         )
     )
+    payment_settled_register("booking", booking_payment_settled)

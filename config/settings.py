@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
     # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.
     "booking-timers": {"task": "bookings.tasks.run_due_timers_everywhere", "schedule": 60.0},
+    # Payments left pending (a lost callback; FastPay never reports a failure): ask providers.
+    "reconcile-payments": {
+        "task": "billing.tasks.payments_reconcile_everywhere",
+        "schedule": 120.0,
+    },
     # Media uploads whose processing task was lost: sent again, failed after a few tries.
     "requeue-stuck-media": {
         "task": "catalog.tasks.requeue_stuck_media_everywhere",

@@ -8,6 +8,7 @@ from bookings.api import (
     disputes,
     messages,
     notifications,
+    payments,
     reviews,
     sessions,
     tickets,
@@ -26,6 +27,11 @@ urlpatterns = [
         "bookings/<int:booking_id>/transitions/<slug:transition>/",
         bookings.BookingTransitionView.as_view(),
         name="booking-transition",
+    ),
+    path(
+        "bookings/<int:booking_id>/payments/",
+        payments.BookingPaymentView.as_view(),
+        name="booking-payments",
     ),
     # Tickets
     path(

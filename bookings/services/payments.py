@@ -1,4 +1,5 @@
-"""The call billing makes when money for a booking has arrived: ``booking_mark_paid``.
+"""Paying for a booking: ``booking_payment_start`` opens a payment through billing for what is
+owed now, and ``booking_mark_paid`` is the call billing makes when money for it has arrived.
 
 Payments add up on the booking. Each pay step of the process (``Step.pays`` in
 bookings.services.steps) is taken once what has been paid covers it: the deposit step (date
@@ -14,12 +15,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.models import LedgerAccount, Payment
+from billing.money import Money
+from billing.services.payments import Allocation, payment_create
 from bookings.models import Actor, Booking, BookingPayment
 from bookings.processes import Process, get_process
+from bookings.selectors.bookings import booking_get
 from bookings.services.steps import DEPOSIT, STEPS, TOTAL, Step
 from bookings.services.transitions import apply_transition, locked_booking, record_event
-from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
+from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, StateConflict
 
+LedgerKind = LedgerAccount.Kind
 REFERENCE_MAX_LENGTH = BookingPayment._meta.get_field("reference").max_length or 255
 
 
@@ -149,3 +155,67 @@ def booking_mark_paid(
         record = {"payment_reference": reference, "amount_minor": amount_minor}
         _move_on(booking, process, steps, now=now, record=record)
     return booking
+
+
+def booking_payable(booking: Booking) -> tuple[int, str]:
+    """What the customer pays next and what for: the rest of the deposit while the deposit
+    step is still to take, else everything still due. (0, "") when nothing is payable now."""
+    process = get_process(booking.process)
+    for step in _pay_steps(process):
+        if booking.priced and booking.state in process.transition(step.name).sources:
+            threshold = _threshold(booking, step)
+            purpose = Payment.Purpose.DEPOSIT if step.pays == DEPOSIT else Payment.Purpose.CHARGE
+            if step.pays == TOTAL and booking.paid_minor:
+                purpose = Payment.Purpose.BALANCE_PAYMENT
+            return max(threshold - booking.paid_minor, 0), purpose
+    return 0, ""
+
+
+def booking_payment_start(
+    *, actor, booking_id: int, provider: str, return_url: str, idempotency_key: str
+) -> Payment:
+    """Open a payment through ``provider`` for what the booking's customer owes now; its
+    ``next_action`` says what the customer does. When the provider confirms it, billing calls
+    ``booking_mark_paid`` (registered in bookings.hooks). The same key returns the same payment."""
+    booking, role = booking_get(viewer=actor, booking_id=booking_id)
+    if role != Actor.CUSTOMER:
+        raise NotAllowed(_("Only the booking's customer pays for it."), code="wrong_actor")
+    amount_minor, purpose = booking_payable(booking)
+    if amount_minor <= 0:
+        raise StateConflict(
+            _("A booking that is %(state)s is not awaiting payment.")
+            % {"state": booking.state.replace("_", " ")},
+            code="not_awaiting_payment",
+        )
+    amount = Money(amount_minor, booking.currency)
+    # The payment splits like the booking: the provider's payout, the commission, the buyer fee.
+    parts = amount.split([booking.provider_payout_minor, booking.commission_minor,
+                          booking.buyer_fee_minor])  # fmt: skip
+    kinds = [(LedgerKind.PROVIDER_PENDING, booking.provider.user_id),
+             (LedgerKind.PLATFORM_FEES, None), (LedgerKind.BUYER_FEES, None)]  # fmt: skip
+    allocations = [
+        Allocation(kind, part, owner_id=owner)
+        for (kind, owner), part in zip(kinds, parts, strict=True)
+        if part.amount_minor
+    ]
+    return payment_create(
+        payer=actor,
+        subject=f"booking:{booking.pk}",
+        purpose=purpose,
+        amount=amount,
+        provider=provider,
+        allocations=allocations,
+        idempotency_key=f"{actor.pk}:{idempotency_key}",
+        return_url=return_url,
+        description=f"{booking.number} {booking.listing.title}",
+    )
+
+
+def booking_payment_settled(payment: Payment) -> None:
+    """Billing's settled hook for ``booking:<id>`` payments."""
+    booking_mark_paid(
+        booking_id=int(payment.subject.partition(":")[2]),
+        amount_minor=payment.amount_minor,
+        currency=payment.currency,
+        reference=payment.reference,
+    )

@@ -96,6 +96,10 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
     ),
     ("POST", "/api/v1/threads/{thread_id}/messages/"): ((400,), "a body or an attachment"),
     ("POST", "/api/v1/notifications/read/"): ((400,), "ids or all, one of them"),
+    ("POST", "/api/v1/bookings/{booking_id}/payments/"): (
+        (400, 422),
+        "an Idempotency-Key header of 8 to 64 characters; a provider this marketplace uses",
+    ),
     ("POST", "/api/v1/bookings/"): (
         (400, 422),
         "the fields a listing's pricing reads; times inside the provider's hours and the "
