@@ -49,6 +49,11 @@ SOUK_URL_SCHEME = env("SOUK_URL_SCHEME", "http" if DEBUG else "https")
 SOUK_URL_PORT = env("SOUK_URL_PORT", "")
 # Domain suffix given to marketplaces created without an explicit domain: <slug>.<suffix>.
 SOUK_BASE_DOMAIN = env("SOUK_BASE_DOMAIN", "localhost")
+# The payment providers' local sandboxes (sandboxes/), which `make demo` starts; the demo
+# marketplaces pay through them. SOUK_SANDBOX_FIB_URL etc. move one elsewhere.
+SOUK_SANDBOX_URLS = {
+    "fib": env("SOUK_SANDBOX_FIB_URL", "http://127.0.0.1:8701"),
+}
 # Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone.
 SOUK_SPARE_SCHEMAS = int(env("SOUK_SPARE_SCHEMAS", "2"))
 # A connection that has served this many distinct schemas is closed at the end of its request.

@@ -209,6 +209,9 @@ def _populate(demo: DemoMarketplace) -> DemoCatalogCounts:
         for slug in item.categories
     )
     preset = get_preset(demo.preset)
+    from demo.payments import demo_payment_providers_configure
+
+    demo_payment_providers_configure(providers=preset.payment_providers)
     counts = demo_catalog_populate(
         preset=preset,
         people=[(profile, item) for profile, (_, item) in zip(profiles, providers, strict=True)],

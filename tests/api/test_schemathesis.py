@@ -54,6 +54,7 @@ from tests.support.contract import (
     fleet_restore,
     fleet_state,
 )
+from tests.support.sandboxes import start_fib
 
 SEED = 20261206
 MAX_EXAMPLES = 2
@@ -298,9 +299,11 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
     Their files (photos, attachments, evidence) live in this run's own directories."""
     # Not under pytest's basetemp: another pytest session on this machine prunes old ones.
     media = Path(tempfile.mkdtemp(prefix="souk-contract-media-"))
+    fib = start_fib()  # talent-iq pays through it: payments open for real
     with (
         django_db_blocker.unblock(),
         override_settings(
+            SOUK_SANDBOX_URLS={"fib": fib.url},
             MEDIA_ROOT=str(media / "public"),
             # django-tenants caches MEDIA_ROOT with the schema pattern; setting it clears that.
             MULTITENANT_RELATIVE_MEDIA_ROOT="%s",
@@ -315,6 +318,7 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
         yield hosts
         undone = fleet_restore(before)
         fleet_remove()
+    fib.stop()
     shutil.rmtree(media, ignore_errors=True)
     print(f"\nAfter the operator run, put back: {undone or 'nothing'}")
 

@@ -1,0 +1,39 @@
+"""The demo marketplaces pay through the local sandboxes: each provider its preset names and
+billing has a driver for is configured with the sandbox's address and its demo credentials."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from billing.credentials import credentials_seal
+from billing.models import ProviderAccount
+from billing.providers.registry import DRIVERS
+from sandboxes.fib import CLIENTS as FIB_CLIENTS
+
+# What each sandbox accepts (the sandboxes' own demo credentials).
+SANDBOX_CREDENTIALS = {
+    "fib": {
+        "client_id": next(iter(FIB_CLIENTS)),
+        "client_secret": next(iter(FIB_CLIENTS.values())),
+    },
+}
+
+
+def demo_payment_providers_configure(*, providers: tuple[str, ...]) -> list[str]:
+    """Configure this marketplace's providers (of ``providers``) that have a driver and a
+    sandbox; returns their codes."""
+    configured = []
+    for code in providers:
+        url = settings.SOUK_SANDBOX_URLS.get(code)
+        if code not in DRIVERS or code not in SANDBOX_CREDENTIALS or not url:
+            continue
+        ProviderAccount.objects.update_or_create(
+            code=code,
+            defaults={
+                "base_url": url,
+                "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
+                "enabled": True,
+            },
+        )
+        configured.append(code)
+    return configured
