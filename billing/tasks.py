@@ -48,3 +48,11 @@ def payments_reconcile_everywhere() -> int:
         sent += 1
     connection.set_schema_to_public()
     return sent
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def payment_refund_run(payment_id: int, amount_minor: int, key: str) -> str:
+    """Ask the payment's provider to give ``amount_minor`` back (the ledger already says so)."""
+    from billing.services.payments import payment_provider_refund
+
+    return payment_provider_refund(payment_id=payment_id, amount_minor=amount_minor, key=key)

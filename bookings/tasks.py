@@ -1,13 +1,17 @@
 from celery import shared_task
 
+from bookings.services.payments import bookings_release_due
 from bookings.services.timers import bookings_run_due_timers
 from tenants.db import connection
 
 
 @shared_task(ignore_result=True)
 def run_due_timers() -> dict[str, int]:
-    """One marketplace's due timers; runs in the schema it was sent for."""
-    return bookings_run_due_timers()
+    """One marketplace's due timers, then the releases of completed bookings' money; runs in
+    the schema it was sent for."""
+    ran = bookings_run_due_timers()
+    ran["released"] = bookings_release_due()
+    return ran
 
 
 @shared_task(ignore_result=True)

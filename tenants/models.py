@@ -63,6 +63,11 @@ class Marketplace(TenantMixin):
     minimum_payout_minor = models.PositiveBigIntegerField(
         default=1, validators=[MinValueValidator(1)]
     )
+    # Money paid for a booking stays with the platform until this long after the booking is
+    # completed (the window to dispute it), then the provider's share becomes available.
+    release_delay_hours = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(24 * 90)]
+    )
 
     # When the operator deleted it (status "deleted"); purged after SOUK_DELETION_GRACE_DAYS.
     deleted_at = models.DateTimeField(null=True, blank=True)

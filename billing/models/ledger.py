@@ -104,6 +104,8 @@ class LedgerTransaction(models.Model):
     # is the same movement (an idempotent retry), never a second one.
     reference = models.CharField(max_length=120, unique=True)
     memo = models.CharField(max_length=255, blank=True, default="")
+    # What the money moved for, named by the app that asked ("booking:12"), or "".
+    subject = models.CharField(max_length=60, blank=True, default="", db_index=True)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, related_name="corrections", on_delete=models.PROTECT
     )

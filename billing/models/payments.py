@@ -52,6 +52,8 @@ class Payment(models.Model):
     )
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    # Given back to the payer so far (decided refunds; the provider's side follows).
+    refunded_minor = models.BigIntegerField(default=0)
     state = models.CharField(max_length=20, choices=State.choices, default=PaymentState.PENDING)
     idempotency_key = models.CharField(max_length=80, unique=True)
     # Where the money goes when it is paid: [{"kind", "owner_id", "amount_minor"}], summing to
@@ -71,6 +73,12 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(amount_minor__gt=0), name="payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    refunded_minor__gte=0, refunded_minor__lte=models.F("amount_minor")
+                ),
+                name="payment_refund_within_amount",
             ),
         ]
         indexes = [models.Index(fields=["state", "provider"], name="payment_state_provider")]

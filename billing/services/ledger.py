@@ -81,6 +81,7 @@ def ledger_post(
     reference: str,
     lines: Sequence[Line],
     memo: str = "",
+    subject: str = "",
     corrects: LedgerTransaction | None = None,
 ) -> LedgerTransaction:
     """Post one balanced movement; a second post of the same ``reference`` returns the first
@@ -113,7 +114,7 @@ def ledger_post(
             with transaction.atomic():
                 posted = LedgerTransaction.objects.create(
                     kind=kind, currency=currency, reference=reference, memo=memo[:255],
-                    corrects=corrects,
+                    subject=subject, corrects=corrects,
                 )  # fmt: skip
         except IntegrityError as exc:  # the same reference, posted concurrently
             raise StateConflict(

@@ -174,6 +174,7 @@ def _post_paid(payment: Payment, *, to_suspense: bool) -> None:
     ledger_post(
         kind=LEDGER_KIND[payment.purpose], reference=f"payment:{payment.reference}", lines=lines,
         memo=f"{payment.provider} {payment.provider_ref} for {payment.subject}",
+        subject="" if to_suspense else payment.subject,
     )  # fmt: skip
 
 
@@ -223,3 +224,28 @@ def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
             payment.state = status.state
             payment.save(update_fields=["state", "updated_at"])
         return payment
+
+
+def payment_provider_refund(*, payment_id: int, amount_minor: int, key: str) -> str:
+    """The provider's side of a decided refund. Where the provider cannot (FIB refunds only in
+    full, NassWallet has no refund API) the payment is marked ``manual_refund_required`` for
+    staff, and the exchange says why."""
+    payment = Payment.objects.get(pk=payment_id)
+    if not payment.provider_ref:
+        return "no_provider_payment"
+    driver = driver_for(payment.provider)
+    whole = amount_minor == payment.amount_minor
+    amount = None if whole else Money(amount_minor, payment.currency)
+    try:
+        result = driver.refund(payment.provider_ref, amount, key)
+    except ProviderError as exc:
+        _exchange(
+            payment, payment.provider, PaymentExchange.Direction.ERROR, exc.raw or {}, str(exc)
+        )
+        if exc.code == "provider_unreachable":
+            raise OSError(str(exc)) from exc  # the task retries
+        Payment.objects.filter(pk=payment.pk).update(failure_code="manual_refund_required")
+        return "manual_refund_required"
+    _exchange(payment, payment.provider, PaymentExchange.Direction.RESPONSE, result.raw or {},
+              f"refund {result.refund_ref} {result.state}")  # fmt: skip
+    return str(result.state)

@@ -83,6 +83,8 @@ class Booking(models.Model):
     # What a cancellation decided: who cancelled and how much of what was paid goes back.
     cancelled_by = models.CharField(max_length=10, blank=True)
     cancellation_refund_minor = models.BigIntegerField(default=0)
+    # When billing released the provider's share of what was paid (after completion).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,8 +3,9 @@ evidence, staff decide (release to the provider, partial or full refund).
 
 Opening takes the process's ``dispute`` step and deciding its ``resolve`` step, each in the
 transaction that writes the Dispute row, under the booking's row lock (booking, then dispute).
-The money part of a decision belongs to billing: ``billing.refunds.dispute_decision_apply`` is
-called after the commit with the amount to give back.
+The money part of a decision belongs to billing:
+``billing.services.refunds.dispute_decision_apply`` is called after the commit with the amount
+to give back, and releases the rest to the provider.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import refunds
+from billing.services import refunds
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Booking, BookingEvent, Dispute, DisputeEvidence

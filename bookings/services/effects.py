@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from billing import balances
 from billing.money import Money
+from billing.services import refunds
 from bookings.models import RELEASED_STATES, Actor
 from bookings.services.inventory import booking_holds_release
 from bookings.services.pricing import freeze_price, quoted_price
-from bookings.services.transitions import Move, guard
+from bookings.services.transitions import Move, guard, on_commit_in_tenant
 from config.errors import BusinessRuleViolation, StateConflict
 
 # Cancellation rules when a listing type's config has no "cancellation" entry: a customer
@@ -84,6 +85,14 @@ def apply_cancellation_rules(move: Move) -> None:
             refund = 0
     move.set(cancelled_by=move.role, cancellation_refund_minor=refund)
     move.record.update(refund_minor=refund, paid_minor=paid)
+    if paid:
+        # After commit, billing gives the refund back and releases the rest to the provider.
+        decided = {
+            "subject": f"booking:{booking.pk}",
+            "refund": Money(refund, booking.currency),
+            "reference": f"cancel-{booking.pk}",
+        }
+        on_commit_in_tenant(lambda: refunds.subject_settle(**decided))
 
 
 def require_performed(move: Move) -> None:

@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 
 from billing.models import LedgerAccount, Payment
 from billing.money import Money
+from billing.services import refunds
 from billing.services.payments import Allocation, payment_create
-from bookings.models import Actor, Booking, BookingPayment
-from bookings.processes import Process, get_process
+from bookings.models import Actor, Booking, BookingEvent, BookingPayment
+from bookings.processes import Process, all_processes, get_process
 from bookings.selectors.bookings import booking_get
 from bookings.services.steps import DEPOSIT, STEPS, TOTAL, Step
 from bookings.services.transitions import apply_transition, locked_booking, record_event
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, StateConflict
+from tenants.db import connection
 
 LedgerKind = LedgerAccount.Kind
 REFERENCE_MAX_LENGTH = BookingPayment._meta.get_field("reference").max_length or 255
@@ -219,3 +221,40 @@ def booking_payment_settled(payment: Payment) -> None:
         currency=payment.currency,
         reference=payment.reference,
     )
+
+
+RELEASE_BATCH = 200
+
+
+def bookings_release_due(*, now: datetime | None = None) -> int:
+    """Release the provider's share of completed bookings whose release delay (the
+    marketplace's ``release_delay_hours`` after completion) has passed; a booking in dispute is
+    not completed, so its money waits for the decision. Returns how many were released."""
+    now = now or timezone.now()
+    delay = timedelta(hours=connection.tenant.release_delay_hours)
+    released = 0
+    completed_states = {p.reviewable[0] for p in all_processes().values() if p.reviewable}
+    candidates = Booking.objects.filter(
+        released_at__isnull=True, paid_minor__gt=0, state__in=completed_states
+    ).order_by("pk")
+    for booking in candidates.iterator():
+        completed = get_process(booking.process).reviewable
+        if not completed or booking.state != completed[0]:
+            continue
+        entered = (
+            BookingEvent.objects.filter(booking=booking, to_state=booking.state)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if entered is None or entered + delay > now:
+            continue
+        with transaction.atomic():
+            refunds.subject_release(
+                subject=f"booking:{booking.pk}", reference=f"complete-{booking.pk}"
+            )
+            Booking.objects.filter(pk=booking.pk).update(released_at=now)
+        released += 1
+        if released >= RELEASE_BATCH:
+            break
+    return released

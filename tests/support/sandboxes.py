@@ -31,6 +31,10 @@ class RunningSandbox:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
 
+    def peek(self, payment_id: str) -> dict:
+        with urllib.request.urlopen(f"{self.url}/__sandbox/payments/{payment_id}", timeout=10) as a:
+            return json.loads(a.read())
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
