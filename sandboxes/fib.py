@@ -175,35 +175,47 @@ class FibSandbox(Sandbox):
             )
         return 200, body, {}
 
-    def cancel(self, request: Request) -> Response:
+    def _move(self, request: Request, *, when: str, code: str, detail: str, move) -> Response:
+        """A merchant's call that moves a payment in state ``when`` (else FIB's error)."""
         if not self._authorised(request):
             return 401, {"error": "unauthorized"}, {}
         with self.lock:
             payment = self._payment(request)
             if payment is None:
                 return _error(404, "PAYMENT_NOT_FOUND", "No such payment.")
-            if payment["status"] != "UNPAID":
-                return _error(
-                    400, "PAYMENT_STATUS_IS_NOT_UNPAID", "Only an unpaid payment can be cancelled."
-                )
+            if payment["status"] != when:
+                return _error(400, code, detail)
+            return move(payment)
+
+    def cancel(self, request: Request) -> Response:
+        def declined(payment: dict[str, Any]) -> Response:
             payment.update(
                 status="DECLINED", decliningReason="PAYMENT_CANCELLATION", declinedAt=_iso(_now())
             )
-        return 204, b"", {}
+            return 204, b"", {}
+
+        detail = "Only an unpaid payment can be cancelled."
+        return self._move(
+            request,
+            when="UNPAID",
+            code="PAYMENT_STATUS_IS_NOT_UNPAID",
+            detail=detail,
+            move=declined,
+        )
 
     def refund(self, request: Request) -> Response:
-        if not self._authorised(request):
-            return 401, {"error": "unauthorized"}, {}
-        with self.lock:
-            payment = self._payment(request)
-            if payment is None:
-                return _error(404, "PAYMENT_NOT_FOUND", "No such payment.")
-            if payment["status"] != "PAID":
-                return _error(
-                    400, "TRANSACTION_STATUS_IS_NOT_PAID", "Only a paid payment can be refunded."
-                )
+        def requested(payment: dict[str, Any]) -> Response:
             payment["status"] = "REFUND_REQUESTED"
-        return 202, b"", {}
+            return 202, b"", {}
+
+        detail = "Only a paid payment can be refunded."
+        return self._move(
+            request,
+            when="PAID",
+            code="TRANSACTION_STATUS_IS_NOT_PAID",
+            detail=detail,
+            move=requested,
+        )
 
     # --- the test hook ------------------------------------------------------------------
     def outcome(self, request: Request) -> Response:

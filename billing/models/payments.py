@@ -23,17 +23,11 @@ class ProviderAccount(models.Model):
         return self.code
 
 
-class Payment(models.Model):
-    class State(models.TextChoices):  # billing.providers.base.PaymentState, as choices
-        PENDING = "pending"
-        PAID = "paid"
-        FAILED = "failed"
-        CANCELLED = "cancelled"
-        EXPIRED = "expired"
-        REFUND_PENDING = "refund_pending"
-        REFUNDED = "refunded"
-        PARTIALLY_REFUNDED = "partially_refunded"
+# PaymentState as choices, labelled as Django labels TextChoices.
+STATE_CHOICES = [(s.value, s.name.replace("_", " ").title()) for s in PaymentState]
 
+
+class Payment(models.Model):
     class Purpose(models.TextChoices):
         CHARGE = "charge"
         DEPOSIT = "deposit"
@@ -54,7 +48,11 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3)
     # Given back to the payer so far (decided refunds; the provider's side follows).
     refunded_minor = models.BigIntegerField(default=0)
-    state = models.CharField(max_length=20, choices=State.choices, default=PaymentState.PENDING)
+    state = models.CharField(
+        max_length=20,
+        choices=STATE_CHOICES,
+        default=PaymentState.PENDING,
+    )
     idempotency_key = models.CharField(max_length=80, unique=True)
     # Where the money goes when it is paid: [{"kind", "owner_id", "amount_minor"}], summing to
     # amount_minor (checked when created).
