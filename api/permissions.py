@@ -37,3 +37,16 @@ class IsMarketplaceStaff(BasePermission):
 class ReadOnlyOrStaff(IsMarketplaceStaff):
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+class IsOperator(BasePermission):
+    """A staff user of the public schema (the SaaS operator), never a marketplace's user."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            getattr(request, "tenant", "x") is None
+            and user
+            and user.is_authenticated
+            and user.is_staff
+        )

@@ -1,7 +1,8 @@
 """Provider credentials, encrypted at rest with Fernet.
 
 The key is ``SOUK_CREDENTIALS_KEY`` (a Fernet key: 32 url-safe base64-encoded bytes). Without
-it (development and tests) a key is derived from ``SECRET_KEY``; production settings require it.
+it a key is derived from ``SECRET_KEY`` (so rotating SECRET_KEY then needs the credentials
+entered again).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _fernet(key: str, secret_key: str) -> Fernet:
 
 
 def _cipher() -> Fernet:
-    return _fernet(getattr(settings, "SOUK_CREDENTIALS_KEY", ""), settings.SECRET_KEY)
+    return _fernet(settings.SOUK_CREDENTIALS_KEY, settings.SECRET_KEY)
 
 
 def credentials_seal(values: dict[str, Any]) -> str:

@@ -1,30 +1,14 @@
 """Souk settings. Every value that differs between machines comes from the environment."""
 
 import os
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
-        raise ImproperlyConfigured(f"Set the environment variable {name}.")
-    return value
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
+from config.settings_parts.bookings import *  # noqa: F403
+from config.settings_parts.environment import BASE_DIR, env, env_bool, env_list
+from config.settings_parts.media import *  # noqa: F403
+from config.settings_parts.storage import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG")
 # A secret is required outside debug mode; the development default is never used in production.
@@ -51,6 +35,9 @@ SOUK_URL_PORT = env("SOUK_URL_PORT", "")
 SOUK_BASE_DOMAIN = env("SOUK_BASE_DOMAIN", "localhost")
 # The payment providers' local sandboxes (sandboxes/), which `make demo` starts; the demo
 # marketplaces pay through them. SOUK_SANDBOX_FIB_URL etc. move one elsewhere.
+# Fernet key sealing each marketplace's payment-provider credentials (billing/credentials.py);
+# without it a key is derived from SECRET_KEY.
+SOUK_CREDENTIALS_KEY = env("SOUK_CREDENTIALS_KEY", "")
 SOUK_SANDBOX_URLS = {
     "fib": env("SOUK_SANDBOX_FIB_URL", "http://127.0.0.1:8701"),
 }
@@ -341,48 +328,7 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
-# Media of each marketplace lives under its own prefix: <schema>/...
-MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-if env("SOUK_MEDIA_STORAGE", "filesystem") == "s3":
-    # boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
-    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", "") or None
-    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", "") or None
-    # Public media (photos, videos, thumbnails) get plain URLs that do not expire, on the
-    # bucket or on a CDN's domain; objects are written public-read unless the bucket's policy
-    # does that (AWS_DEFAULT_ACL empty, e.g. for stores without ACLs).
-    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", "") or None
-    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH")
-    AWS_DEFAULT_ACL = env("AWS_DEFAULT_ACL", "public-read") or None
-    DEFAULT_FILE_STORAGE_BACKEND = "tenants.storage.TenantS3Storage"
-else:
-    DEFAULT_FILE_STORAGE_BACKEND = "django_tenants.files.storage.TenantFileSystemStorage"
-WHITENOISE_USE_FINDERS = True
-# Private files (deliverables, message attachments, dispute evidence) are never served by URL;
-# the API streams them to the booking's parties. On S3 they sit under "private/" with a
-# private ACL; on disk outside MEDIA_ROOT.
-SOUK_PRIVATE_MEDIA_ROOT = Path(env("SOUK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".local" / "private")))
-if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
-    PRIVATE_STORAGE = {
-        "BACKEND": "tenants.storage.TenantS3Storage",
-        "OPTIONS": {
-            "location": "private",
-            "default_acl": "private",
-            "querystring_auth": True,
-            "custom_domain": None,
-        },
-    }
-else:
-    PRIVATE_STORAGE = {"BACKEND": "tenants.storage.TenantPrivateFileSystemStorage"}
-STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
-    "private": PRIVATE_STORAGE,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Static files, public media and private files: config/settings_parts/storage.py.
 
 LOGGING = {
     "version": 1,
@@ -426,67 +372,6 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax
 # all). Only a front end on another origin posting with the session cookie needs an entry,
 # e.g. "https://app.example.com" or "https://*.example.com".
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-# Where images and videos may come from besides our own origin: the bucket or CDN with S3.
-_media_origins: list[str] = []
-if DEFAULT_FILE_STORAGE_BACKEND == "tenants.storage.TenantS3Storage":
-    if AWS_S3_CUSTOM_DOMAIN:
-        _media_origins = [f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"]
-    elif AWS_S3_ENDPOINT_URL:
-        _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
-        _media_origins = [
-            f"{_endpoint.scheme}://{_endpoint.netloc}",
-            f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
-        ]
-    else:
-        _media_origins = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
-        if AWS_S3_REGION_NAME:
-            _media_origins.append(
-                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
-            )
-SOUK_CSP_MEDIA_ORIGINS = env_list("SOUK_CSP_MEDIA_ORIGINS", ",".join(_media_origins))
+# Where images and videos may come from besides our own origin: SOUK_CSP_MEDIA_ORIGINS, with the
+# storage settings (config/settings_parts/storage.py).
 # --- End of production security ----------------------------------------------------------------
-
-# --- Media uploads (catalog/media) ------------------------------------------------------------
-# Uploads over these sizes are refused while they are read, before anything is stored.
-SOUK_MAX_IMAGE_BYTES = int(env("SOUK_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
-SOUK_MAX_VIDEO_BYTES = int(env("SOUK_MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
-# Decompression-bomb guards: a small file may decode to a huge bitmap.
-SOUK_MAX_IMAGE_PIXELS = int(env("SOUK_MAX_IMAGE_PIXELS", str(40_000_000)))
-SOUK_MAX_IMAGE_SIDE = int(env("SOUK_MAX_IMAGE_SIDE", "10000"))
-SOUK_MAX_IMAGE_FRAMES = int(env("SOUK_MAX_IMAGE_FRAMES", "200"))
-# All frames together (width × height × frames), judged from the headers before decoding.
-SOUK_MAX_IMAGE_TOTAL_PIXELS = int(env("SOUK_MAX_IMAGE_TOTAL_PIXELS", str(100_000_000)))
-# Still images up to this many pixels are processed in the request; larger ones and every
-# animation by a Celery worker (0: every image by a worker).
-SOUK_MEDIA_SYNC_MAX_PIXELS = int(env("SOUK_MEDIA_SYNC_MAX_PIXELS", str(500_000)))
-# An item still processing this long after its task was sent gets the task again (a sweep
-# every 5 minutes), until it was sent this many times; then it is marked failed.
-SOUK_MEDIA_PROCESS_RETRY_SECONDS = int(env("SOUK_MEDIA_PROCESS_RETRY_SECONDS", "900"))
-SOUK_MEDIA_PROCESS_MAX_ATTEMPTS = int(env("SOUK_MEDIA_PROCESS_MAX_ATTEMPTS", "3"))
-SOUK_MAX_MEDIA_PER_OWNER = int(env("SOUK_MAX_MEDIA_PER_OWNER", "30"))
-# Longest side in pixels by size name, e.g. "small:160,medium:480,large:1200".
-SOUK_THUMBNAIL_SIZES = {
-    name.strip(): int(pixels)
-    for name, pixels in (
-        item.split(":", 1)
-        for item in env_list("SOUK_THUMBNAIL_SIZES", "small:160,medium:480,large:1200")
-    )
-}
-SOUK_THUMBNAIL_FORMAT = env("SOUK_THUMBNAIL_FORMAT", "WEBP").upper()  # WEBP or JPEG
-# --- End of media uploads ---------------------------------------------------------------------
-
-# --- Bookings (bookings/) ---------------------------------------------------------------------
-SOUK_DELIVERY_MAX_FILES = int(env("SOUK_DELIVERY_MAX_FILES", "10"))
-SOUK_DELIVERY_MAX_BYTES = int(env("SOUK_DELIVERY_MAX_BYTES", str(100 * 1024 * 1024)))
-SOUK_MESSAGE_ATTACHMENT_MAX_BYTES = int(
-    env("SOUK_MESSAGE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
-)
-SOUK_MESSAGE_RATE_PER_MINUTE = int(env("SOUK_MESSAGE_RATE_PER_MINUTE", "10"))
-SOUK_MESSAGE_RATE_PER_DAY = int(env("SOUK_MESSAGE_RATE_PER_DAY", "200"))
-# A live session with no heartbeat for this long is ended by the timers run.
-SOUK_SESSION_SILENCE_SECONDS = int(env("SOUK_SESSION_SILENCE_SECONDS", "120"))
-FILE_UPLOAD_HANDLERS = [
-    "catalog.media.upload.UploadSizeLimitHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]

@@ -1,4 +1,5 @@
-"""Seeding a marketplace from its preset, by the apps that own the rows.
+"""What provisioning asks of the apps above tenants: seeding a marketplace from its preset, and
+its owner's account.
 
 A preset (tenants.presets) carries data for apps above tenants: the category tree and listing
 types (catalog), the theme (themes). tenants imports none of them (docs/architecture-notes.md,
@@ -6,6 +7,10 @@ layers): each registers a seeder for its parts of the preset in its ``AppConfig.
 provisioning runs them in the new marketplace's schema. ``preset_seeders()`` fails loudly
 (``ImproperlyConfigured``) when a part of the preset has no seeder, rather than provisioning
 a marketplace without it.
+
+The owner's account and welcome mail belong to accounts, which registers the one
+``OwnerProvisioner`` in its ``AppConfig.ready``; ``owner_provisioner()`` raises
+``ImproperlyConfigured`` when none is registered.
 """
 
 from __future__ import annotations
@@ -61,3 +66,33 @@ def preset_seeders() -> list[PresetSeeder]:
             "their seeders in AppConfig.ready; are they in TENANT_APPS?"
         )
     return sorted(_seeders, key=lambda seeder: PRESET_PARTS.index(seeder.parts[0]))
+
+
+class OwnerProvisioner(Protocol):
+    def __call__(self, *, email: str, password: str | None, schema_name: str) -> None:
+        """Create the new marketplace's owner (its own admin) in the current schema, which is
+        ``schema_name``, inside provisioning's transaction, and queue the welcome mail on
+        commit."""
+        ...
+
+
+_owner_provisioner: OwnerProvisioner | None = None
+
+
+def register_owner_provisioner(provision: OwnerProvisioner) -> None:
+    global _owner_provisioner
+    if _owner_provisioner is not None and _owner_provisioner != provision:
+        raise ImproperlyConfigured(
+            f"An owner provisioner is registered already ({_owner_provisioner!r}); "
+            f"refusing {provision!r}."
+        )
+    _owner_provisioner = provision
+
+
+def owner_provisioner() -> OwnerProvisioner:
+    if _owner_provisioner is None:
+        raise ImproperlyConfigured(
+            "No app provisions a marketplace's owner: accounts registers its provisioner in "
+            "AppConfig.ready; is it in TENANT_APPS?"
+        )
+    return _owner_provisioner

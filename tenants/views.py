@@ -1,4 +1,5 @@
-"""The operator console (HTML), served on the public host; the operator API is tenants/api/."""
+"""The operator console (HTML), served on the public host; the operator API is tenants/api/ and
+accounts/api/operator.py (config/urls_public.py)."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render

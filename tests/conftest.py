@@ -11,16 +11,13 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from tests.factories import MarketplaceSpec
+from tests.support.client import api
+from tests.support.factories.tenants import FIRE, TALENT
 
 if os.environ.get("CI") == "true":
     # In CI the services must be real and reachable: fail loudly instead of skipping.
     redis.Redis.from_url(settings.REDIS_URL).ping()
-
-FIRE = MarketplaceSpec("fire-performers", "Fire Test", "fire-test.localhost", "fire_test")
-TALENT = MarketplaceSpec("talent-iq", "Talent Test", "talent-test.localhost", "talent_test")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,12 +80,6 @@ def _public_schema_between_tests():
     connection.set_schema_to_public()
 
 
-def host_client(marketplace, **kwargs) -> Client:
-    """A test client that talks to ``marketplace`` through its primary host name."""
-    host = marketplace.get_primary_domain().domain if marketplace else "localhost"
-    return Client(HTTP_HOST=host, **kwargs)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_routing_cache():
     # A test's rolled-back marketplaces must not linger in the per-process host cache.
@@ -103,8 +94,7 @@ def _fresh_routing_cache():
 def operator(db):
     """A staff user of the public schema and an API client on the operator host."""
     from accounts.models import User
-    from tests.factories import api_token_for
 
     connection.set_schema_to_public()
     user = User.objects.create_user(email="ops@souk.test", password="x", is_staff=True)
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {api_token_for(user)}")
+    return api(None, user)

@@ -1,24 +1,16 @@
 """JSON bodies no field can store are a 400 from the parser (api.parsers), never a 500."""
 
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from catalog.models import AvailabilityEntry, Category
-from tests.catalog.conftest import assert_error, provider_in, staff_in
-from tests.catalog.factories import token_for
-from tests.factories import tenant_context
-
-
-def _client(marketplace, user) -> Client:
-    with tenant_context(marketplace):
-        token = token_for(user)
-    return Client(
-        HTTP_HOST=marketplace.get_primary_domain().domain, HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import staff_in
+from tests.support.factories.catalog import provider_in
 
 
 def test_a_lone_surrogate_is_400_even_where_the_value_would_be_echoed(fire):
-    staff = _client(fire, staff_in(fire))
-    provider = _client(fire, provider_in(fire).user)
+    staff = api(fire, staff_in(fire))
+    provider = api(fire, provider_in(fire).user)
 
     # ChoiceField's message repeats the value: the surrogate broke the error response itself.
     blocked = provider.post(
@@ -40,7 +32,7 @@ def test_a_lone_surrogate_is_400_even_where_the_value_would_be_echoed(fire):
 
 
 def test_nesting_past_the_parser_is_400(fire):
-    staff = _client(fire, staff_in(fire))
+    staff = api(fire, staff_in(fire))
     deep = '{"a":' * 5000 + "1" + "}" * 5000
 
     response = staff.post("/api/v1/categories/", deep, content_type="application/json")

@@ -1,7 +1,7 @@
 """Every integer a client may send has an upper bound (api.fields), so that no value overflows
 its column: an out-of-range number is a 400 naming the field, not a database error."""
 
-from tests.conftest import host_client
+from tests.support.client import api
 
 
 def _integers_without_maximum(schema: dict) -> list[str]:
@@ -40,9 +40,7 @@ def _integers_without_maximum(schema: dict) -> list[str]:
 
 
 def test_every_integer_of_a_request_body_has_a_maximum(fire):
-    response = host_client(fire).get(
-        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    )
+    response = api(fire).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
 
     assert response.status_code == 200
     schema = response.json()

@@ -8,14 +8,13 @@ response's policy names.
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from tenants.db import connection
-from tests.bookings.conftest import party, provider_party
-from tests.bookings.factories import event
-from tests.conftest import host_client
-from tests.factories import tenant_context
+from tests.support.client import ApiClient, api
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import event
 
 EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "module", "application/javascript"}
 
@@ -57,7 +56,7 @@ def _policy(response) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in header.split(";"))
 
 
-def assert_obeys_policy(response, client: Client | None = None) -> _Page | None:
+def assert_obeys_policy(response, client: ApiClient | None = None) -> _Page | None:
     policy = _policy(response)
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
@@ -89,7 +88,7 @@ def assert_obeys_policy(response, client: Client | None = None) -> _Page | None:
 
 
 def test_a_marketplace_page_obeys_the_policy(fire):
-    response = host_client(fire).get("/")
+    response = api(fire).get("/")
 
     assert response.status_code == 200
     page = assert_obeys_policy(response)
@@ -97,7 +96,7 @@ def test_a_marketplace_page_obeys_the_policy(fire):
 
 
 def test_each_response_gets_its_own_nonce(fire):
-    client = host_client(fire)
+    client = api(fire)
 
     first, second = _policy(client.get("/")), _policy(client.get("/"))
 
@@ -105,7 +104,7 @@ def test_each_response_gets_its_own_nonce(fire):
 
 
 def test_the_api_sends_the_policy(fire):
-    response = host_client(fire).get("/api/v1/marketplace/")
+    response = api(fire).get("/api/v1/marketplace/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -114,14 +113,14 @@ def test_the_api_sends_the_policy(fire):
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
 def test_the_log_in_pages_obey_the_policy(fire, path):
-    response = host_client(fire).get(path)
+    response = api(fire).get(path)
 
     assert response.status_code == 200
     assert_obeys_policy(response)
 
 
 def test_the_admin_obeys_the_policy(fire):
-    client = host_client(fire)
+    client = api(fire)
     assert_obeys_policy(client.get("/admin/login/"), client)
     with tenant_context(fire):
         owner = User.objects.create_superuser(email="csp-admin@example.com", password="x")
@@ -135,7 +134,7 @@ def test_the_admin_obeys_the_policy(fire):
 
 @pytest.mark.parametrize("host", ["fire", "operator"])
 def test_the_api_docs_work_under_the_policy(fire, host):
-    client = host_client(fire) if host == "fire" else Client(HTTP_HOST="localhost")
+    client = api(fire) if host == "fire" else api()
 
     response = client.get("/api/v1/docs/")
 
@@ -153,7 +152,7 @@ def test_the_api_docs_work_under_the_policy(fire, host):
 def test_the_operator_console_obeys_the_policy(fire):
     connection.set_schema_to_public()
     operator = User.objects.create_user(email="csp-ops@souk.test", password="x", is_staff=True)
-    client = Client(HTTP_HOST="localhost")
+    client = api()
     client.force_login(operator)
 
     response = client.get("/")
@@ -165,7 +164,7 @@ def test_the_operator_console_obeys_the_policy(fire):
 
 @pytest.mark.parametrize("path", ["/", "/api/v1/marketplace/"])
 def test_routing_answers_for_unknown_hosts_carry_the_policy(db, path):
-    response = Client(HTTP_HOST="nowhere.example.com").get(path)
+    response = api("nowhere.example.com").get(path)
 
     assert response.status_code == 404
     page = assert_obeys_policy(response)
@@ -195,7 +194,7 @@ def test_the_ticket_page_prints_without_inline_script(make_marketplace):
             reference=f"csp-{booking.pk}",
         )
         code = Attendee.objects.get(booking=booking).code
-    client = host_client(events)
+    client = api(events)
 
     response = client.get(f"/api/v1/tickets/{code}/page/")
 

@@ -9,9 +9,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["tenants", "accounts", "billing", "catalog", "bookings", "themes", "demo"]
-# Still against the layers (docs/architecture-notes.md): the operator API logs operators in with
-# accounts' views, provisioning creates the owner's account.
-NOT_YET = {("tenants", "accounts")}
 
 
 def _imported_apps(path: Path) -> set[str]:
@@ -31,6 +28,5 @@ def test_an_app_imports_only_the_apps_below_it(app):
         f"{path.relative_to(ROOT)} imports {upper}"
         for path in (ROOT / app).rglob("*.py")
         for upper in _imported_apps(path) & above
-        if (app, upper) not in NOT_YET
     )
     assert not wrong

@@ -1,8 +1,10 @@
-"""The accounts' part of /api/v1/ (included by api/urls.py)."""
+"""The accounts' part of /api/v1/ (included by api/urls.py) and of the operator API,
+/api/v1/operator/ on the operator host (``operator_urlpatterns``, included by
+config/urls_public.py)."""
 
 from django.urls import path
 
-from accounts.api import auth, me, tokens
+from accounts.api import auth, me, operator, tokens
 
 urlpatterns = [
     path("auth/signup/", auth.SignupView.as_view(), name="auth-signup"),
@@ -24,4 +26,13 @@ urlpatterns = [
     path("auth/tokens/", tokens.TokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:id>/", tokens.TokenDetailView.as_view(), name="auth-token"),
     path("me/", me.MeView.as_view(), name="me"),
+]
+
+operator_urlpatterns = [
+    path("auth/login/", operator.OperatorLogin.as_view(), name="operator-auth-login"),
+    path("auth/logout/", operator.OperatorLogout.as_view(), name="operator-auth-logout"),
+    path("auth/tokens/", operator.OperatorTokenList.as_view(), name="operator-auth-tokens"),
+    path(
+        "auth/tokens/<int:id>/", operator.OperatorTokenDetail.as_view(), name="operator-auth-token"
+    ),
 ]

@@ -33,6 +33,7 @@ from accounts.services.tokens import (
 from accounts.services.users import (
     email_verification_send,
     email_verify,
+    owner_provision,
     owner_welcome_send,
     user_create,
     user_signup,
@@ -62,6 +63,7 @@ __all__ = [
     "token_revoke",
     "token_revoke_all",
     "user_create",
+    "owner_provision",
     "owner_welcome_send",
     "user_signup",
     "user_update",

@@ -57,6 +57,19 @@ def owner_welcome_send(*, schema_name: str, user_id: int) -> None:
     )
 
 
+def owner_provision(*, email: str, password: str | None, schema_name: str) -> None:
+    """The owner of a marketplace being provisioned (tenants.hooks.OwnerProvisioner): its own
+    admin, in its schema only, welcomed by mail once provisioning commits."""
+    owner = user_create(
+        email=email,
+        password=password,
+        role=User.Role.STAFF,
+        is_superuser=True,
+        email_verified=True,
+    )
+    transaction.on_commit(lambda: owner_welcome_send(schema_name=schema_name, user_id=owner.pk))
+
+
 def user_signup(
     *, email: str, password: str, role: str = User.Role.CUSTOMER, display_name: str = ""
 ) -> User:

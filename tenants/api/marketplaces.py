@@ -9,9 +9,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import IsOperator
 from api.responses import error
 from tenants import services
-from tenants.api.auth import IsOperator
 from tenants.models import SLUG_PATTERN, Marketplace
 from tenants.presets import all_presets
 from tenants.services import purge_after

@@ -1,14 +1,11 @@
-"""The operator API, /api/v1/operator/ (included by config/urls_public.py)."""
+"""The operator API's marketplaces, /api/v1/operator/ (included by config/urls_public.py; the
+operator's log-in and tokens are accounts' ``operator_urlpatterns``)."""
 
 from django.urls import path
 
-from tenants.api import auth, marketplaces
+from tenants.api import marketplaces
 
 urlpatterns = [
-    path("auth/login/", auth.OperatorLogin.as_view(), name="operator-auth-login"),
-    path("auth/logout/", auth.OperatorLogout.as_view(), name="operator-auth-logout"),
-    path("auth/tokens/", auth.OperatorTokenList.as_view(), name="operator-auth-tokens"),
-    path("auth/tokens/<int:id>/", auth.OperatorTokenDetail.as_view(), name="operator-auth-token"),
     path(
         "marketplaces/", marketplaces.MarketplaceListCreate.as_view(), name="operator-marketplaces"
     ),

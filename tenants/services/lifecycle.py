@@ -27,7 +27,7 @@ from tenants.models import Marketplace, MarketplaceEvent
 from tenants.services.files import schema_files_delete
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class SystemActor:
 
 # A public-schema user (the operator's staff) or the system. Never a bare string: a string
 # could not be checked for the permission.
-Actor = Union["User", SystemActor]
+Actor = Union["AbstractBaseUser", SystemActor]
 
 
 def operator_may_delete(user) -> bool:
@@ -72,7 +72,7 @@ def _authorize(actor: Actor) -> str:
             )
             % {"delete_permission": DELETE_PERMISSION},
         )
-    return actor.email
+    return actor.get_username()  # the e-mail address (accounts' User.USERNAME_FIELD)
 
 
 def purge_after(marketplace: Marketplace) -> datetime | None:

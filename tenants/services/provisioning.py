@@ -15,7 +15,7 @@ from django_tenants.utils import schema_exists
 from config.errors import InvalidInput, StateConflict
 from tenants import schemas
 from tenants.db import connection
-from tenants.hooks import preset_seeders
+from tenants.hooks import owner_provisioner, preset_seeders
 from tenants.models import SLUG_PATTERN, Domain, Marketplace, MarketplaceEvent
 from tenants.presets import Preset, PresetError, get_preset
 
@@ -100,12 +100,12 @@ def marketplace_create(
     owner_password: str | None = None,
     actor: str = "",
 ) -> Marketplace:
-    """Provision a marketplace: schema (spare or clone of the template), preset data, owner.
+    """Provision a marketplace: schema (spare or clone of the template), preset data, owner
+    (with the welcome mail, through the provisioner accounts registers: tenants.hooks).
 
     One transaction: on any failure nothing remains, not the row, the domain or the schema.
     """
-    from accounts.services import owner_welcome_send, user_create
-
+    provision_owner = owner_provisioner()
     slug = (slug or slugify(name))[:42].strip("-")
     domain = (domain or f"{slug}.{settings.SOUK_BASE_DOMAIN}").strip().lower().rstrip(".")
     owner_email = owner_email.strip().lower()
@@ -129,13 +129,7 @@ def marketplace_create(
             connection.set_tenant(marketplace)
             try:
                 _seed_preset(chosen)
-                owner = user_create(
-                    email=owner_email,
-                    password=owner_password,
-                    role="staff",
-                    is_superuser=True,  # the marketplace's own admin, in its schema only
-                    email_verified=True,
-                )
+                provision_owner(email=owner_email, password=owner_password, schema_name=schema_name)
             finally:
                 connection.set_schema_to_public()
             MarketplaceEvent.objects.create(
@@ -144,9 +138,6 @@ def marketplace_create(
                 action=MarketplaceEvent.Action.CREATED,
                 actor=actor,
                 data={"preset": preset, "domain": domain},
-            )
-            transaction.on_commit(
-                lambda: owner_welcome_send(schema_name=schema_name, user_id=owner.pk)
             )
             transaction.on_commit(_queue_spare_refill)
     except IntegrityError as exc:

@@ -1,12 +1,14 @@
+from django_tenants.utils import tenant_context
+
 from accounts.models import User
-from tests.accounts.conftest import api_client
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import VerifiedUserFactory
 
 
 def staff_browser(marketplace, **fields):
     with tenant_context(marketplace):
         staff = VerifiedUserFactory(role=User.Role.STAFF, is_staff=True, **fields)
-        browser = api_client(marketplace)
+        browser = api(marketplace, own_address=True)
         browser.force_login(staff)
     return browser
 
@@ -26,7 +28,7 @@ def test_marketplace_staff_see_only_their_marketplaces_users(fire, talent):
 def test_staff_add_a_user_in_the_admin(fire):
     browser = staff_browser(fire, is_superuser=True)
     assert browser.get("/admin/accounts/user/add/").status_code == 200
-    response = browser.post(
+    response = browser.post_form(
         "/admin/accounts/user/add/",
         {
             "email": "Added@Example.com",
@@ -53,7 +55,7 @@ def test_staff_without_superuser_rights_cannot_grant_them(fire):
         staff.user_permissions.set(
             Permission.objects.filter(codename__in=["view_user", "change_user"])
         )
-        browser = api_client(fire)
+        browser = api(fire, own_address=True)
         browser.force_login(staff)
 
     page = browser.get(f"/admin/accounts/user/{customer.pk}/change/")

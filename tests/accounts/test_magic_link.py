@@ -4,17 +4,19 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from tests.accounts.conftest import api_client, last_mail_to, link_in, post
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import VerifiedUserFactory
+from tests.support.mail import last_mail_to, link_in
 
 LINK = r"http://fire-test\.localhost/accounts/magic/(?P<token>[^/\s]+)/"
 
 
 def request_link(client, email, sent):
     with sent():
-        response = post(client, "/api/v1/auth/magic-link/", {"email": email})
+        response = client.post("/api/v1/auth/magic-link/", {"email": email})
     assert response.status_code == 202
     message = last_mail_to(email.lower())
     token = link_in(message, LINK)["token"]
@@ -28,13 +30,13 @@ def test_magic_link_logs_in_once(fire, fire_api, sent):
     token = request_link(fire_api, "Noor@Example.com", sent)
     assert last_mail_to("noor@example.com").subject.startswith("[Fire Test]")
 
-    response = post(fire_api, "/api/v1/auth/magic-link/confirm/", {"token": token})
+    response = fire_api.post("/api/v1/auth/magic-link/confirm/", {"token": token})
     assert response.status_code == 200, response.content
     api_token = response.json()["token"]
     me = fire_api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {api_token}")
     assert me.json()["id"] == user.pk
 
-    again = post(fire_api, "/api/v1/auth/magic-link/confirm/", {"token": token})
+    again = fire_api.post("/api/v1/auth/magic-link/confirm/", {"token": token})
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_token"
 
@@ -44,15 +46,14 @@ def test_logging_in_otherwise_voids_an_unused_link(fire, fire_api, sent):
         user = VerifiedUserFactory(email="noor@example.com")
     token = request_link(fire_api, "noor@example.com", sent)
     assert (
-        post(
-            fire_api,
+        fire_api.post(
             "/api/v1/auth/login/",
             {"email": user.email, "password": "correct-horse-battery"},
         ).status_code
         == 200
     )
 
-    response = post(fire_api, "/api/v1/auth/magic-link/confirm/", {"token": token})
+    response = fire_api.post("/api/v1/auth/magic-link/confirm/", {"token": token})
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_token"
 
@@ -63,18 +64,18 @@ def test_expired_magic_link_is_refused(fire, fire_api, sent):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         token = request_link(fire_api, "noor@example.com", sent)
         clock.shift(timedelta(minutes=14))
-        fresh = api_client(fire)
+        fresh = api(fire, own_address=True)
         # Still valid just before the deadline: checked without using it up.
         assert fresh.get(f"/accounts/magic/{token}/").status_code == 200
         clock.shift(timedelta(minutes=1, seconds=1))
-        response = post(fresh, "/api/v1/auth/magic-link/confirm/", {"token": token})
+        response = fresh.post("/api/v1/auth/magic-link/confirm/", {"token": token})
     assert response.status_code == 400
     assert response.json()["error"] == "token_expired"
 
 
 def test_forged_magic_link_is_refused(fire, fire_api):
-    response = post(
-        fire_api, "/api/v1/auth/magic-link/confirm/", {"token": "eyJ1IjoxfQ:1abc:forged"}
+    response = fire_api.post(
+        "/api/v1/auth/magic-link/confirm/", {"token": "eyJ1IjoxfQ:1abc:forged"}
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_token"
@@ -85,7 +86,7 @@ def test_magic_link_verifies_the_address_it_reached(fire, fire_api, sent):
         user = VerifiedUserFactory(email="new@example.com", email_address=False)
     token = request_link(fire_api, "new@example.com", sent)
 
-    response = post(fire_api, "/api/v1/auth/magic-link/confirm/", {"token": token})
+    response = fire_api.post("/api/v1/auth/magic-link/confirm/", {"token": token})
     assert response.status_code == 200
     assert response.json()["user"]["email_verified"] is True
     with tenant_context(fire):
@@ -98,7 +99,7 @@ def test_magic_link_request_does_not_reveal_whether_the_account_exists(fire, fir
         User.objects.create_user(email="gone@example.com", password="x", is_active=False)
     with sent():
         answers = [
-            post(fire_api, "/api/v1/auth/magic-link/", {"email": email})
+            fire_api.post("/api/v1/auth/magic-link/", {"email": email})
             for email in ("noor@example.com", "ghost@example.com", "gone@example.com")
         ]
     assert {(a.status_code, a.content) for a in answers} == {
@@ -116,18 +117,18 @@ def test_magic_link_web_page_logs_the_browser_in(fire, fire_api, sent):
         user = VerifiedUserFactory(email="noor@example.com")
     token = request_link(fire_api, "noor@example.com", sent)
 
-    browser = api_client(fire)
+    browser = api(fire, own_address=True)
     page = browser.get(f"/accounts/magic/{token}/")
     assert page.status_code == 200
     assert b"noor@example.com" in page.content and b"<form" in page.content
     assert browser.get("/api/v1/me/").status_code == 401  # a GET (mail scanner) logs nobody in
 
-    done = browser.post(f"/accounts/magic/{token}/")
+    done = browser.post_form(f"/accounts/magic/{token}/")
     assert done.status_code == 302
     me = browser.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["id"] == user.pk
 
-    reused = api_client(fire).post(f"/accounts/magic/{token}/")
+    reused = api(fire, own_address=True).post_form(f"/accounts/magic/{token}/")
     assert reused.status_code == 400
     assert b"already used" in reused.content

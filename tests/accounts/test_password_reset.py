@@ -1,8 +1,10 @@
 from django.core import mail
+from django_tenants.utils import tenant_context
 
 from accounts.models import ApiToken
-from tests.accounts.conftest import PASSWORD, api_client, last_mail_to, link_in, post
-from tests.factories import VerifiedUserFactory, api_token_for, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory, api_token_for
+from tests.support.mail import last_mail_to, link_in
 
 NEW = "quince-harbour-41"
 RESET_LINK = (
@@ -22,7 +24,7 @@ def test_password_reset_through_the_api(fire, fire_api, sent):
         old_key = api_token_for(user)
 
     with sent():
-        response = post(fire_api, "/api/v1/auth/password/reset/", {"email": "ROSA@example.com"})
+        response = fire_api.post("/api/v1/auth/password/reset/", {"email": "ROSA@example.com"})
     assert response.status_code == 202
     message = last_mail_to("rosa@example.com")
     assert message.subject.startswith("[Fire Test]")
@@ -30,16 +32,14 @@ def test_password_reset_through_the_api(fire, fire_api, sent):
     link = link_in(message, RESET_LINK)
     assert (link["uid"], link["key"]) == (uid, token)  # one pair for the web page and the API
 
-    weak = post(
-        fire_api,
+    weak = fire_api.post(
         "/api/v1/auth/password/reset/confirm/",
         {"uid": uid, "token": token, "new_password": "123"},
     )
     assert weak.status_code == 400
     assert weak.json()["error"] == "weak_password"
 
-    done = post(
-        fire_api,
+    done = fire_api.post(
         "/api/v1/auth/password/reset/confirm/",
         {"uid": uid, "token": token, "new_password": NEW},
     )
@@ -50,17 +50,16 @@ def test_password_reset_through_the_api(fire, fire_api, sent):
         assert not ApiToken.objects.filter(user=user).exists()  # old API sessions end
     assert fire_api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code == 401
 
-    again = post(
-        fire_api,
+    again = fire_api.post(
         "/api/v1/auth/password/reset/confirm/",
         {"uid": uid, "token": token, "new_password": "another-" + NEW},
     )
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_token"
 
-    old = post(fire_api, "/api/v1/auth/login/", {"email": "rosa@example.com", "password": PASSWORD})
+    old = fire_api.post("/api/v1/auth/login/", {"email": "rosa@example.com", "password": PASSWORD})
     assert old.status_code == 401
-    new = post(fire_api, "/api/v1/auth/login/", {"email": "rosa@example.com", "password": NEW})
+    new = fire_api.post("/api/v1/auth/login/", {"email": "rosa@example.com", "password": NEW})
     assert new.status_code == 200
 
 
@@ -68,10 +67,10 @@ def test_reset_link_opens_allauths_web_page(fire, fire_api, sent):
     with tenant_context(fire):
         VerifiedUserFactory(email="rosa@example.com")
     with sent():
-        post(fire_api, "/api/v1/auth/password/reset/", {"email": "rosa@example.com"})
+        fire_api.post("/api/v1/auth/password/reset/", {"email": "rosa@example.com"})
     link = link_in(last_mail_to("rosa@example.com"), RESET_LINK)
 
-    web = api_client(fire)
+    web = api(fire, own_address=True)
     page = web.get(f"/accounts/password/reset/key/{link['uid']}-{link['key']}/")
     assert page.status_code == 302
     assert page["Location"].endswith("-set-password/")  # the key moves into the session
@@ -85,8 +84,8 @@ def test_reset_request_does_not_reveal_whether_the_account_exists(fire, fire_api
         VerifiedUserFactory(email="rosa@example.com")
 
     with sent():
-        known = post(fire_api, "/api/v1/auth/password/reset/", {"email": "rosa@example.com"})
-        unknown = post(fire_api, "/api/v1/auth/password/reset/", {"email": "ghost@example.com"})
+        known = fire_api.post("/api/v1/auth/password/reset/", {"email": "rosa@example.com"})
+        unknown = fire_api.post("/api/v1/auth/password/reset/", {"email": "ghost@example.com"})
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
 
@@ -100,8 +99,7 @@ def test_reset_request_does_not_reveal_whether_the_account_exists(fire, fire_api
 
 def test_reset_confirm_refuses_garbage(fire_api):
     for uid in ("zz", "!!", "1" * 40):
-        response = post(
-            fire_api,
+        response = fire_api.post(
             "/api/v1/auth/password/reset/confirm/",
             {"uid": uid, "token": "x-y", "new_password": NEW},
         )

@@ -1,19 +1,14 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django_tenants.utils import tenant_context
 
 from accounts.models import ApiToken, User
 from accounts.services import user_signup
 from config.errors import InvalidInput
-from tests.accounts.conftest import (
-    PASSWORD,
-    api_client,
-    last_mail_to,
-    link_in,
-    post,
-    unique_email,
-)
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory, unique_email
+from tests.support.mail import last_mail_to, link_in
 
 STRONG = "saffron-lantern-87"
 CONFIRM_LINK = r"http://fire-test\.localhost/accounts/confirm-email/(?P<key>[^/\s]+)/"
@@ -21,7 +16,7 @@ CONFIRM_LINK = r"http://fire-test\.localhost/accounts/confirm-email/(?P<key>[^/\
 
 def signup(client, **fields):
     body = {"email": "amira@example.com", "password": STRONG, "display_name": "Amira"}
-    return post(client, "/api/v1/auth/signup/", {**body, **fields})
+    return client.post("/api/v1/auth/signup/", {**body, **fields})
 
 
 def test_signup_verify_login_me(fire, fire_api, sent):
@@ -41,16 +36,14 @@ def test_signup_verify_login_me(fire, fire_api, sent):
     assert message.subject.startswith("[Fire Test]")
     key = link_in(message, CONFIRM_LINK)["key"]
 
-    verified = post(fire_api, "/api/v1/auth/email/verify/", {"key": key})
+    verified = fire_api.post("/api/v1/auth/email/verify/", {"key": key})
     assert verified.status_code == 200, verified.content
     assert verified.json()["email_verified"] is True
-    again = post(fire_api, "/api/v1/auth/email/verify/", {"key": key})
+    again = fire_api.post("/api/v1/auth/email/verify/", {"key": key})
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_key"
 
-    login = post(
-        fire_api, "/api/v1/auth/login/", {"email": "AMIRA@example.com", "password": STRONG}
-    )
+    login = fire_api.post("/api/v1/auth/login/", {"email": "AMIRA@example.com", "password": STRONG})
     assert login.status_code == 200, login.content
     token = login.json()["token"]
     assert login.json()["user"]["email"] == "amira@example.com"
@@ -72,11 +65,11 @@ def test_verification_link_works_on_the_web_page(fire, fire_api, sent):
         signup(fire_api)
     key = link_in(last_mail_to("amira@example.com"), CONFIRM_LINK)["key"]
 
-    web = api_client(fire)
+    web = api(fire, own_address=True)
     page = web.get(f"/accounts/confirm-email/{key}/")
     assert page.status_code == 200
     assert b"amira@example.com" in page.content
-    assert web.post(f"/accounts/confirm-email/{key}/").status_code == 302
+    assert web.post_form(f"/accounts/confirm-email/{key}/").status_code == 302
 
     with tenant_context(fire):
         assert EmailAddress.objects.get(email="amira@example.com").verified
@@ -88,8 +81,8 @@ def test_unverified_login_is_refused_and_the_link_is_sent_again(fire, fire_api, 
     mail.outbox.clear()
 
     with sent():
-        response = post(
-            fire_api, "/api/v1/auth/login/", {"email": "amira@example.com", "password": STRONG}
+        response = fire_api.post(
+            "/api/v1/auth/login/", {"email": "amira@example.com", "password": STRONG}
         )
     assert response.status_code == 403
     body = response.json()
@@ -106,8 +99,8 @@ def test_wrong_password_and_unknown_email_get_the_same_401(fire, fire_api):
     with tenant_context(fire):
         VerifiedUserFactory(email=sam)
 
-    wrong = post(fire_api, "/api/v1/auth/login/", {"email": sam, "password": "nope-nope-nope"})
-    unknown = post(fire_api, "/api/v1/auth/login/", {"email": who, "password": PASSWORD})
+    wrong = fire_api.post("/api/v1/auth/login/", {"email": sam, "password": "nope-nope-nope"})
+    unknown = fire_api.post("/api/v1/auth/login/", {"email": who, "password": PASSWORD})
     for response in (wrong, unknown):
         assert response.status_code == 401
         assert response.json() == {
@@ -155,7 +148,7 @@ def test_signup_cannot_make_staff(fire, fire_api):
 
 
 def test_signup_validates_input_shape(fire_api):
-    response = post(fire_api, "/api/v1/auth/signup/", {"email": "not-an-address"})
+    response = fire_api.post("/api/v1/auth/signup/", {"email": "not-an-address"})
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "invalid"
@@ -165,12 +158,12 @@ def test_signup_validates_input_shape(fire_api):
 def test_logout_revokes_the_token(fire, fire_api):
     with tenant_context(fire):
         user = VerifiedUserFactory()
-    token = post(
-        fire_api, "/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}
+    token = fire_api.post(
+        "/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}
     ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
-    assert post(fire_api, "/api/v1/auth/logout/", **auth).status_code == 204
+    assert fire_api.post("/api/v1/auth/logout/", **auth).status_code == 204
     me = fire_api.get("/api/v1/me/", **auth)
     assert me.status_code == 401
     assert me.json()["error"] == "authentication_failed"
@@ -192,8 +185,8 @@ def test_me_shows_and_edits_only_the_own_user(fire, fire_api, talent):
     with tenant_context(fire):
         first, second = VerifiedUserFactory(), VerifiedUserFactory()
     for user in (first, second):
-        token = post(
-            fire_api, "/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}
+        token = fire_api.post(
+            "/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}
         ).json()["token"]
         auth = {"HTTP_AUTHORIZATION": f"Token {token}"}  # the older keyword works too
         assert fire_api.get("/api/v1/me/", **auth).json()["email"] == user.email
@@ -225,18 +218,18 @@ def test_auth_endpoints_are_throttled(fire):
     allowed, _ = ScopedRateThrottle().parse_rate(
         settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth"]
     )
-    client = api_client(fire)
+    client = api(fire, own_address=True)
     verify = "/api/v1/auth/email/verify/"
     # A wrong key costs nothing but the request (the mailing endpoints have an hourly limit
     # of their own, tested in test_throttling).
     for _ in range(allowed):
-        assert post(client, verify, {"key": "wrong"}).status_code == 400
-    response = post(client, "/api/v1/auth/magic-link/", {"email": "x@example.com"})
+        assert client.post(verify, {"key": "wrong"}).status_code == 400
+    response = client.post("/api/v1/auth/magic-link/", {"email": "x@example.com"})
     assert response.status_code == 429
     assert response.json()["error"] == "throttled"
     assert "Retry-After" in response.headers
     # Another client address is not held back.
-    assert post(api_client(fire), verify, {"key": "wrong"}).status_code == 400
+    assert api(fire, own_address=True).post(verify, {"key": "wrong"}).status_code == 400
 
 
 def test_auth_endpoints_are_documented(fire_api):

@@ -6,15 +6,16 @@ from datetime import timedelta
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
-from tests.accounts.conftest import PASSWORD, api_client, post, unique_email
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory, unique_email
 
 WRONG = "not-the-password-1"
 
 
 def login(client, email, password):
-    return post(client, "/api/v1/auth/login/", {"email": email, "password": password})
+    return client.post("/api/v1/auth/login/", {"email": email, "password": password})
 
 
 def assert_locked(response):
@@ -34,14 +35,14 @@ def test_one_account_is_locked_whatever_address_the_guesses_come_from(fire, sett
     free = settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT
 
     for n in range(free + 1):
-        response = login(api_client(fire), email.upper(), WRONG)
+        response = login(api(fire, own_address=True), email.upper(), WRONG)
         assert response.status_code == 401, (n, response.content)
-    retry_after = assert_locked(login(api_client(fire), email, WRONG))
+    retry_after = assert_locked(login(api(fire, own_address=True), email, WRONG))
     assert retry_after <= settings.SOUK_LOGIN_LOCKOUT_SECONDS
 
     # The right password does not get through a lock either, from anywhere.
-    assert_locked(login(api_client(fire), email, PASSWORD))
-    assert_locked(login(api_client(fire), f" {email} ", PASSWORD))
+    assert_locked(login(api(fire, own_address=True), email, PASSWORD))
+    assert_locked(login(api(fire, own_address=True), f" {email} ", PASSWORD))
 
 
 def test_the_lock_out_grows_with_each_failure_after_it_lifts(fire, settings):
@@ -51,18 +52,18 @@ def test_the_lock_out_grows_with_each_failure_after_it_lifts(fire, settings):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
         for _ in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT + 1):
-            assert login(api_client(fire), email, WRONG).status_code == 401
-        waits = [assert_locked(login(api_client(fire), email, WRONG))]
+            assert login(api(fire, own_address=True), email, WRONG).status_code == 401
+        waits = [assert_locked(login(api(fire, own_address=True), email, WRONG))]
 
     for _ in range(2):
         now += timedelta(seconds=waits[-1] - 1)
         with time_machine.travel(now, tick=False):
-            assert_locked(login(api_client(fire), email, PASSWORD))  # not yet
+            assert_locked(login(api(fire, own_address=True), email, PASSWORD))  # not yet
         now += timedelta(seconds=1)
         with time_machine.travel(now, tick=False):
             # One more guess once the lock lifts, then a longer lock.
-            assert login(api_client(fire), email, WRONG).status_code == 401
-            waits.append(assert_locked(login(api_client(fire), email, WRONG)))
+            assert login(api(fire, own_address=True), email, WRONG).status_code == 401
+            waits.append(assert_locked(login(api(fire, own_address=True), email, WRONG)))
     first = settings.SOUK_LOGIN_LOCKOUT_SECONDS
     assert waits == [first, 2 * first, 4 * first]
 
@@ -73,14 +74,14 @@ def test_a_success_forgives_the_accounts_earlier_failures(fire, settings):
         VerifiedUserFactory(email=email)
     free = settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT
     for _ in range(free - 1):
-        assert login(api_client(fire), email, WRONG).status_code == 401
-    assert login(api_client(fire), email, PASSWORD).status_code == 200
+        assert login(api(fire, own_address=True), email, WRONG).status_code == 401
+    assert login(api(fire, own_address=True), email, PASSWORD).status_code == 200
     for _ in range(free):
-        assert login(api_client(fire), email, WRONG).status_code == 401
+        assert login(api(fire, own_address=True), email, WRONG).status_code == 401
 
 
 def test_one_client_guessing_many_accounts_is_locked(fire, settings):
-    client = api_client(fire)
+    client = api(fire, own_address=True)
     with tenant_context(fire):
         user = VerifiedUserFactory(email=unique_email("bystander"))
     for n in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_CLIENT + 1):
@@ -89,7 +90,7 @@ def test_one_client_guessing_many_accounts_is_locked(fire, settings):
     assert_locked(login(client, unique_email("next"), WRONG))
     assert_locked(login(client, user.email, PASSWORD))
     # The account itself is not locked: its owner logs in from elsewhere.
-    assert login(api_client(fire), user.email, PASSWORD).status_code == 200
+    assert login(api(fire, own_address=True), user.email, PASSWORD).status_code == 200
 
 
 def test_web_and_api_failures_share_one_limit(fire, settings):
@@ -97,12 +98,14 @@ def test_web_and_api_failures_share_one_limit(fire, settings):
     with tenant_context(fire):
         VerifiedUserFactory(email=email)
     for _ in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT + 1):
-        page = api_client(fire).post("/accounts/login/", {"login": email, "password": WRONG})
+        page = api(fire, own_address=True).post_form(
+            "/accounts/login/", {"login": email, "password": WRONG}
+        )
         assert page.status_code == 200  # the form again, with an error
-    assert_locked(login(api_client(fire), email, PASSWORD))
+    assert_locked(login(api(fire, own_address=True), email, PASSWORD))
 
-    browser = api_client(fire)
-    page = browser.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    browser = api(fire, own_address=True)
+    page = browser.post_form("/accounts/login/", {"login": email, "password": PASSWORD})
     assert page.status_code == 200
     assert b"Too many failed login attempts" in page.content
     assert browser.get("/api/v1/me/").status_code in (401, 403)
@@ -114,10 +117,10 @@ def test_a_lock_on_one_marketplace_leaves_the_same_email_on_another_alone(fire, 
         with tenant_context(marketplace):
             VerifiedUserFactory(email=email)
     for _ in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT + 1):
-        assert login(api_client(fire), email, WRONG).status_code == 401
-    assert_locked(login(api_client(fire), email, PASSWORD))
+        assert login(api(fire, own_address=True), email, WRONG).status_code == 401
+    assert_locked(login(api(fire, own_address=True), email, PASSWORD))
 
-    assert login(api_client(talent), email, PASSWORD).status_code == 200
+    assert login(api(talent, own_address=True), email, PASSWORD).status_code == 200
 
 
 def test_reset_and_magic_link_mails_are_capped_per_address(fire, sent, settings):
@@ -131,28 +134,30 @@ def test_reset_and_magic_link_mails_are_capped_per_address(fire, sent, settings)
             mail.outbox.clear()
             for _ in range(cap + 2):
                 with sent():
-                    response = post(api_client(fire), path, {"email": address})
+                    response = api(fire, own_address=True).post(path, {"email": address})
                 # The same answer past the cap: it tells nobody whether mail went out.
                 assert response.status_code == 202
             assert len(mail.outbox) == cap, (path, address, [m.subject for m in mail.outbox])
 
 
 def test_mail_requests_are_limited_per_client(fire, settings):
-    client = api_client(fire)
+    client = api(fire, own_address=True)
     for n in range(settings.SOUK_AUTH_MAILS_PER_CLIENT_PER_HOUR):
         path = "/api/v1/auth/password/reset/" if n % 2 else "/api/v1/auth/magic-link/"
-        assert post(client, path, {"email": unique_email("many")}).status_code == 202
+        assert client.post(path, {"email": unique_email("many")}).status_code == 202
     for path, body in (
         ("/api/v1/auth/password/reset/", {"email": unique_email("more")}),
         ("/api/v1/auth/magic-link/", {"email": unique_email("more")}),
         ("/api/v1/auth/signup/", {"email": unique_email("more"), "password": "saffron-lantern-87"}),
     ):
-        response = post(client, path, body)
+        response = client.post(path, body)
         assert response.status_code == 429, (path, response.content)
         assert response.json()["error"] == "throttled"
         assert 0 < int(response["Retry-After"]) <= 3600
     assert (
-        post(api_client(fire), "/api/v1/auth/magic-link/", {"email": "x@example.com"}).status_code
+        api(fire, own_address=True)
+        .post("/api/v1/auth/magic-link/", {"email": "x@example.com"})
+        .status_code
         == 202
     )
 
@@ -162,11 +167,15 @@ def test_the_admins_log_in_page_is_held_by_the_same_lock(fire, settings):
     with tenant_context(fire):
         VerifiedUserFactory(email=email, role="staff", is_staff=True, is_superuser=True)
     for _ in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_ACCOUNT + 1):
-        page = api_client(fire).post("/admin/login/", {"username": email, "password": WRONG})
+        page = api(fire, own_address=True).post_form(
+            "/admin/login/", {"username": email, "password": WRONG}
+        )
         assert page.status_code == 200  # the form again
-    assert_locked(login(api_client(fire), email, PASSWORD))  # counted like any other guess
+    assert_locked(
+        login(api(fire, own_address=True), email, PASSWORD)
+    )  # counted like any other guess
 
-    browser = api_client(fire)
-    page = browser.post("/admin/login/", {"username": email, "password": PASSWORD})
+    browser = api(fire, own_address=True)
+    page = browser.post_form("/admin/login/", {"username": email, "password": PASSWORD})
     assert page.status_code == 200
     assert browser.get("/admin/").status_code == 302  # still to the log-in page

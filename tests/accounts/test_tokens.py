@@ -6,17 +6,23 @@ from datetime import timedelta
 
 import time_machine
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from accounts.models import ApiToken, User
 from accounts.services.tokens import MAX_TOKENS_PER_USER
-from tests.accounts.conftest import PASSWORD, api_client, post, unique_email
-from tests.factories import VerifiedUserFactory, api_token_for, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import (
+    PASSWORD,
+    VerifiedUserFactory,
+    api_token_for,
+    unique_email,
+)
 
 NEW = "quince-harbour-41"
 
 
 def login(client, email, password=PASSWORD, **extra):
-    response = post(client, "/api/v1/auth/login/", {"email": email, "password": password}, **extra)
+    response = client.post("/api/v1/auth/login/", {"email": email, "password": password}, **extra)
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -98,9 +104,9 @@ def test_last_used_is_written_at_most_once_a_minute(fire, fire_api):
 def test_password_change_on_the_web_revokes_api_tokens(fire, fire_api):
     user = make_user(fire)
     key = login(fire_api, user.email)["token"]
-    browser = api_client(fire)
+    browser = api(fire, own_address=True)
     browser.force_login(user)
-    page = browser.post(
+    page = browser.post_form(
         "/accounts/password/change/",
         {"oldpassword": PASSWORD, "password1": NEW, "password2": NEW},
     )
@@ -117,9 +123,9 @@ def test_password_change_in_the_admin_revokes_api_tokens(fire, fire_api):
     key = login(fire_api, user.email)["token"]
     with tenant_context(fire):
         staff = VerifiedUserFactory(role=User.Role.STAFF, is_staff=True, is_superuser=True)
-    browser = api_client(fire)
+    browser = api(fire, own_address=True)
     browser.force_login(staff)
-    page = browser.post(
+    page = browser.post_form(
         f"/admin/accounts/user/{user.pk}/password/",
         {"usable_password": "true", "password1": NEW, "password2": NEW},
     )
@@ -162,11 +168,11 @@ def test_logout_revokes_the_current_token_or_all(fire, fire_api):
     user = make_user(fire)
     first, second, third = (login(fire_api, user.email)["token"] for _ in range(3))
 
-    assert post(fire_api, "/api/v1/auth/logout/", **bearer(first)).status_code == 204
+    assert fire_api.post("/api/v1/auth/logout/", **bearer(first)).status_code == 204
     assert_refused(me(fire_api, first), "authentication_failed")
     assert me(fire_api, second).status_code == 200
 
-    response = post(fire_api, "/api/v1/auth/logout/", {"all": True}, **bearer(second))
+    response = fire_api.post("/api/v1/auth/logout/", {"all": True}, **bearer(second))
     assert response.status_code == 204
     for key in (second, third):
         assert_refused(me(fire_api, key), "authentication_failed")

@@ -2,15 +2,17 @@ import re
 
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from tenants.models import Domain
-from tests.accounts.conftest import PASSWORD, api_client, last_mail_to, link_in, post, unique_email
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory, unique_email
+from tests.support.mail import last_mail_to, link_in
 
 
 def login_token(client, email, password):
-    response = post(client, "/api/v1/auth/login/", {"email": email, "password": password})
+    response = client.post("/api/v1/auth/login/", {"email": email, "password": password})
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -18,8 +20,10 @@ def login_token(client, email, password):
 def test_web_log_in_through_allauths_page_gives_a_session(fire):
     with tenant_context(fire):
         user = VerifiedUserFactory(email="lina@example.com")
-    browser = api_client(fire)
-    response = browser.post("/accounts/login/", {"login": "lina@example.com", "password": PASSWORD})
+    browser = api(fire, own_address=True)
+    response = browser.post_form(
+        "/accounts/login/", {"login": "lina@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 302
     me = browser.get("/api/v1/me/")
     assert me.status_code == 200
@@ -29,9 +33,9 @@ def test_web_log_in_through_allauths_page_gives_a_session(fire):
 def test_web_sign_up_mails_a_link_on_the_primary_domain(fire, sent):
     Domain.objects.create(domain="fire-alias.localhost", tenant=fire, is_primary=False)
     email = unique_email("web")
-    browser = api_client(fire, host="fire-alias.localhost")
+    browser = api("fire-alias.localhost", own_address=True)
     with sent():
-        response = browser.post(
+        response = browser.post_form(
             "/accounts/signup/",
             {
                 "email": email.upper(),
@@ -43,7 +47,10 @@ def test_web_sign_up_mails_a_link_on_the_primary_domain(fire, sent):
     message = last_mail_to(email)
     assert message.subject.startswith("[Fire Test]")
     key = link_in(message, r"http://fire-test\.localhost/accounts/confirm-email/([^/\s]+)/")[1]
-    assert post(api_client(fire), "/api/v1/auth/email/verify/", {"key": key}).status_code == 200
+    assert (
+        api(fire, own_address=True).post("/api/v1/auth/email/verify/", {"key": key}).status_code
+        == 200
+    )
     with tenant_context(fire):
         user = User.objects.get(email=email)
         assert user.role == User.Role.CUSTOMER and user.password.startswith("argon2")
@@ -54,14 +61,15 @@ def test_web_password_reset_mail_also_carries_the_api_pair(fire, sent):
     with tenant_context(fire):
         VerifiedUserFactory(email=email)
     with sent():
-        response = api_client(fire).post("/accounts/password/reset/", {"email": email})
+        response = api(fire, own_address=True).post_form(
+            "/accounts/password/reset/", {"email": email}
+        )
     assert response.status_code == 302
     message = last_mail_to(email)
     uid = link_in(message, r"uid: (\S+)")[1]
     token = link_in(message, r"token: (\S+)")[1]
     assert f"http://fire-test.localhost/accounts/password/reset/key/{uid}-{token}/" in message.body
-    done = post(
-        api_client(fire),
+    done = api(fire, own_address=True).post(
         "/api/v1/auth/password/reset/confirm/",
         {"uid": uid, "token": token, "new_password": "quince-harbour-41"},
     )
@@ -69,12 +77,12 @@ def test_web_password_reset_mail_also_carries_the_api_pair(fire, sent):
 
 
 def test_same_email_holds_separate_accounts_on_two_marketplaces(fire, talent, sent):
-    fire_api, talent_api = api_client(fire), api_client(talent)
+    fire_api, talent_api = api(fire, own_address=True), api(talent, own_address=True)
     passwords = {"fire": "ember-juggler-2024", "talent": "oud-player-baghdad-9"}
     with sent():
         for client, password in ((fire_api, passwords["fire"]), (talent_api, passwords["talent"])):
-            response = post(
-                client, "/api/v1/auth/signup/", {"email": "Twin@Example.com", "password": password}
+            response = client.post(
+                "/api/v1/auth/signup/", {"email": "Twin@Example.com", "password": password}
             )
             assert response.status_code == 201, response.content
 
@@ -85,7 +93,7 @@ def test_same_email_holds_separate_accounts_on_two_marketplaces(fire, talent, se
         (talent_api, messages[1], "talent-test"),
     ):
         key = link_in(message, rf"http://{host}\.localhost/accounts/confirm-email/([^/\s]+)/")[1]
-        assert post(client, "/api/v1/auth/email/verify/", {"key": key}).status_code == 200
+        assert client.post("/api/v1/auth/email/verify/", {"key": key}).status_code == 200
 
     rows = {}
     for marketplace in (fire, talent):
@@ -98,8 +106,7 @@ def test_same_email_holds_separate_accounts_on_two_marketplaces(fire, talent, se
     talent_token = login_token(talent_api, "twin@example.com", passwords["talent"])
     assert fire_token != talent_token
     # Each marketplace knows only its own password.
-    crossed = post(
-        fire_api,
+    crossed = fire_api.post(
         "/api/v1/auth/login/",
         {"email": "twin@example.com", "password": passwords["talent"]},
     )
@@ -111,9 +118,11 @@ def test_a_token_from_one_marketplace_is_refused_on_another(fire, talent):
         VerifiedUserFactory(email="same@example.com")
     with tenant_context(talent):
         VerifiedUserFactory(email="same@example.com")
-    fire_token = login_token(api_client(fire), "same@example.com", PASSWORD)
+    fire_token = login_token(api(fire, own_address=True), "same@example.com", PASSWORD)
 
-    response = api_client(talent).get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {fire_token}")
+    response = api(talent, own_address=True).get(
+        "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {fire_token}"
+    )
     assert response.status_code == 401
     assert response.json() == {
         "error": "authentication_failed",
@@ -121,8 +130,8 @@ def test_a_token_from_one_marketplace_is_refused_on_another(fire, talent):
         "details": {},
     }
     assert response["WWW-Authenticate"] == "Bearer"
-    logout = post(
-        api_client(talent), "/api/v1/auth/logout/", HTTP_AUTHORIZATION=f"Bearer {fire_token}"
+    logout = api(talent, own_address=True).post(
+        "/api/v1/auth/logout/", HTTP_AUTHORIZATION=f"Bearer {fire_token}"
     )
     assert logout.status_code == 401
 
@@ -132,16 +141,16 @@ def test_a_session_from_one_marketplace_is_anonymous_on_another(fire, talent):
         VerifiedUserFactory(email="same@example.com")
     with tenant_context(talent):
         VerifiedUserFactory(email="same@example.com")
-    browser = api_client(fire)
+    browser = api(fire, own_address=True)
     assert (
-        browser.post(
+        browser.post_form(
             "/accounts/login/", {"login": "same@example.com", "password": PASSWORD}
         ).status_code
         == 302
     )
     session_id = browser.cookies["sessionid"].value
 
-    stranger = api_client(talent)
+    stranger = api(talent, own_address=True)
     stranger.cookies["sessionid"] = session_id
     assert stranger.get("/api/v1/me/").status_code == 401
     home = stranger.get("/")
@@ -154,10 +163,12 @@ def test_a_magic_link_from_one_marketplace_is_refused_on_another(fire, talent, s
     with tenant_context(talent):
         VerifiedUserFactory(email="same@example.com")
     with sent():
-        post(api_client(fire), "/api/v1/auth/magic-link/", {"email": "same@example.com"})
+        api(fire, own_address=True).post("/api/v1/auth/magic-link/", {"email": "same@example.com"})
     token = link_in(last_mail_to("same@example.com"), r"/accounts/magic/([^/\s]+)/")[1]
 
-    response = post(api_client(talent), "/api/v1/auth/magic-link/confirm/", {"token": token})
+    response = api(talent, own_address=True).post(
+        "/api/v1/auth/magic-link/confirm/", {"token": token}
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_token"
 
@@ -165,8 +176,7 @@ def test_a_magic_link_from_one_marketplace_is_refused_on_another(fire, talent, s
 def _colliding_addresses(fire, talent, sent):
     """A pending address on fire and one on talent that share a primary key."""
     with sent():
-        post(
-            api_client(fire),
+        api(fire, own_address=True).post(
             "/api/v1/auth/signup/",
             {"email": "mine@example.com", "password": "ember-juggler-2024"},
         )
@@ -186,9 +196,12 @@ def test_a_verification_key_from_one_marketplace_is_refused_on_another(fire, tal
     key = _colliding_addresses(fire, talent, sent)
     assert re.fullmatch(r"[0-9a-z]{64}", key)
 
-    response = post(api_client(talent), "/api/v1/auth/email/verify/", {"key": key})
+    response = api(talent, own_address=True).post("/api/v1/auth/email/verify/", {"key": key})
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_key"
     with tenant_context(talent):
         assert not EmailAddress.objects.get(email="victim@example.com").verified
-    assert post(api_client(fire), "/api/v1/auth/email/verify/", {"key": key}).status_code == 200
+    assert (
+        api(fire, own_address=True).post("/api/v1/auth/email/verify/", {"key": key}).status_code
+        == 200
+    )

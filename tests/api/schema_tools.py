@@ -4,11 +4,11 @@ import copy
 
 import jsonschema
 
-from tests.conftest import host_client
+from tests.support.client import api
 
 
 def served_schema(marketplace) -> dict:
-    response = host_client(marketplace).get(
+    response = api(marketplace).get(
         "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
     assert response.status_code == 200

@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.catalog.conftest import api, assert_error, provider_in, staff_in, user_in
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import staff_in, user_in
+from tests.support.factories.catalog import provider_in
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,7 @@ def test_values_of_the_right_type_still_pass(fire):
 def test_form_bodies_are_refused_where_only_json_is_read(fire):
     staff = api(fire, staff_in(fire))
 
-    response = staff.client.post(
+    response = staff.post(
         "/api/v1/categories/", "name=Juggling", content_type="application/x-www-form-urlencoded"
     )
 

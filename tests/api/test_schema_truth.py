@@ -9,8 +9,9 @@ from tests.api.schema_tools import (
     response_schema,
     served_schema,
 )
-from tests.catalog.conftest import api, provider_in, user_in
-from tests.conftest import host_client
+from tests.support.client import api
+from tests.support.factories.accounts import user_in
+from tests.support.factories.catalog import provider_in
 
 PAGED_LISTS = [
     "/api/v1/bookings/",
@@ -66,7 +67,7 @@ def test_401_is_documented_where_login_is_required_and_the_real_one_matches(sche
 
 def test_a_refused_token_on_a_public_read_is_a_documented_401(schema, fire):
     documented = response_schema(schema, "get", "/api/v1/categories/", 401)
-    answer = host_client(fire, HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v1/categories/")
+    answer = api(fire, HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v1/categories/")
 
     assert answer.status_code == 401
     assert answer.json()["error"] == "authentication_failed"

@@ -2,18 +2,18 @@
 refused for a reason the schema keeps quiet about, and bad input is refused, not ignored."""
 
 import pytest
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from tests.bookings.conftest import party, provider_party
-from tests.bookings.factories import listing_of
-from tests.conftest import host_client
-from tests.factories import tenant_context
+from tests.support.client import api
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import listing_of
 
 OPENAPI = "application/vnd.oai.openapi+json"
 
 
 def _schema(marketplace) -> dict:
-    response = host_client(marketplace).get("/api/v1/schema/", HTTP_ACCEPT=OPENAPI)
+    response = api(marketplace).get("/api/v1/schema/", HTTP_ACCEPT=OPENAPI)
     assert response.status_code == 200
     return response.json()
 
@@ -27,7 +27,7 @@ def _parameter(schema, path, name) -> dict:
 
 @pytest.mark.parametrize("kind", ["listings", "providers"])
 def test_page_size_bounds_are_in_the_schema(fire, kind):
-    refused = host_client(fire).get(f"/api/v1/search/{kind}/", {"page_size": "0"})
+    refused = api(fire).get(f"/api/v1/search/{kind}/", {"page_size": "0"})
     assert refused.status_code == 400
 
     parameter = _parameter(_schema(fire), f"/api/v1/search/{kind}/", "page_size")
@@ -37,7 +37,7 @@ def test_page_size_bounds_are_in_the_schema(fire, kind):
 
 
 def test_suggest_minimum_length_is_in_the_schema(fire):
-    refused = host_client(fire).get("/api/v1/search/suggest/", {"q": ""})
+    refused = api(fire).get("/api/v1/search/suggest/", {"q": ""})
     assert refused.status_code == 400
 
     parameter = _parameter(_schema(fire), "/api/v1/search/suggest/", "q")
@@ -48,7 +48,7 @@ def test_suggest_minimum_length_is_in_the_schema(fire):
 
 @pytest.mark.parametrize("kind", ["listings", "providers"])
 def test_sort_by_distance_says_it_needs_lat_and_lon(fire, kind):
-    refused = host_client(fire).get(f"/api/v1/search/{kind}/", {"sort": "distance"})
+    refused = api(fire).get(f"/api/v1/search/{kind}/", {"sort": "distance"})
     assert refused.status_code == 400
     assert "sort" in refused.json()["details"]
 

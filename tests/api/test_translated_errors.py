@@ -8,12 +8,11 @@ Accept-Language. The machine ``error`` code stays English either way.
 import re
 
 import pytest
-from django.test import Client
 from django.utils import translation
+from django_tenants.utils import tenant_context
 
-from tests.accounts.conftest import api_client
-from tests.conftest import host_client
-from tests.factories import VerifiedUserFactory, api_token_for, tenant_context
+from tests.support.client import ApiClient, api
+from tests.support.factories.accounts import VerifiedUserFactory, api_token_for
 
 ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
 
@@ -31,9 +30,9 @@ def _user(marketplace, *, language: str):
         return user, api_token_for(user)
 
 
-def _token_client(marketplace, *, language: str, **headers) -> Client:
+def _token_client(marketplace, *, language: str, **headers) -> ApiClient:
     _user_row, token = _user(marketplace, language=language)
-    return host_client(marketplace, HTTP_AUTHORIZATION=f"Bearer {token}", **headers)
+    return api(marketplace, token=token, **headers)
 
 
 def _arabic(body: dict) -> str:
@@ -112,7 +111,7 @@ def test_the_users_choice_wins_over_accept_language(talent):
 
 def test_a_session_users_choice_reaches_an_unknown_api_address(talent):
     user, _token = _user(talent, language="ar")
-    browser = host_client(talent)
+    browser = api(talent)
     with tenant_context(talent):
         browser.force_login(user)
 
@@ -126,7 +125,7 @@ def test_a_session_users_choice_reaches_an_unknown_api_address(talent):
 
 def test_an_anonymous_validation_error_follows_accept_language(talent):
     arabic = _error(
-        api_client(talent, HTTP_ACCEPT_LANGUAGE="ar").post(
+        api(talent, own_address=True, HTTP_ACCEPT_LANGUAGE="ar").post(
             "/api/v1/auth/login/", {}, content_type="application/json"
         ),
         400,
@@ -148,10 +147,8 @@ def test_an_anonymous_validation_error_follows_accept_language(talent):
     ],
 )
 def test_a_401_follows_accept_language(talent, headers, code, english):
-    arabic = _error(
-        host_client(talent, HTTP_ACCEPT_LANGUAGE="ar", **headers).get("/api/v1/me/"), 401, code
-    )
-    in_english = _error(host_client(talent, **headers).get("/api/v1/me/"), 401, code)
+    arabic = _error(api(talent, HTTP_ACCEPT_LANGUAGE="ar", **headers).get("/api/v1/me/"), 401, code)
+    in_english = _error(api(talent, **headers).get("/api/v1/me/"), 401, code)
 
     assert in_english["message"] == english
     assert _arabic(arabic) != english
@@ -170,8 +167,8 @@ def test_a_401_follows_accept_language(talent, headers, code, english):
     ],
 )
 def test_answers_before_any_view_follow_accept_language(talent, path, status, code, english):
-    arabic = _error(host_client(talent, HTTP_ACCEPT_LANGUAGE="ar").get(path), status, code)
-    in_english = _error(host_client(talent).get(path), status, code)
+    arabic = _error(api(talent, HTTP_ACCEPT_LANGUAGE="ar").get(path), status, code)
+    in_english = _error(api(talent).get(path), status, code)
 
     assert in_english["message"] == english
     assert _arabic(arabic) != english
@@ -179,7 +176,7 @@ def test_answers_before_any_view_follow_accept_language(talent, path, status, co
 
 def test_an_unknown_marketplace_follows_accept_language(db):
     def ask(**headers):
-        return Client(HTTP_HOST="nowhere.localhost", **headers).get("/api/v1/listings/")
+        return api("nowhere.localhost", **headers).get("/api/v1/listings/")
 
     arabic = _error(ask(HTTP_ACCEPT_LANGUAGE="ar"), 404, "unknown_marketplace")
     english = _error(ask(), 404, "unknown_marketplace")

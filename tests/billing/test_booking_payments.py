@@ -4,14 +4,14 @@ holds the provider's share pending and the platform's fee."""
 
 import json
 
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from billing.models import LedgerAccount
 from billing.money import Money
 from billing.selectors.ledger import ledger_balance, ledger_problems
-from tests.bookings.conftest import party, provider_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import api
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import listing_of
 
 QUOTE = 50_000_000  # 50,000 IQD in fils
 Kind = LedgerAccount.Kind
@@ -34,10 +34,9 @@ def _accepted_quote(talent):
 
 
 def _pay(customer, booking_id, key="attempt-0001"):
-    return customer.api.client.post(
+    return customer.api.post(
         f"/api/v1/bookings/{booking_id}/payments/",
         {"provider": "fib", "return_url": "https://talent-test.localhost/paid"},
-        content_type="application/json",
         HTTP_IDEMPOTENCY_KEY=key,
     )
 
@@ -62,7 +61,7 @@ def test_a_quote_paid_through_fib_reaches_a_paid_booking_and_a_balanced_ledger(
     fib_sandbox.hook(
         f"/__sandbox/payments/{provider_ref}/outcome", {"outcome": "paid", "callback": False}
     )
-    fib = Client(HTTP_HOST="talent-test.localhost")
+    fib = api(talent)
     with django_capture_on_commit_callbacks(execute=True):
         answer = fib.post(
             "/api/v1/payments/webhooks/fib/",

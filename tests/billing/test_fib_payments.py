@@ -11,7 +11,7 @@ from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from billing.services.payments import Allocation, payment_create, payment_refresh
 from config.errors import BusinessRuleViolation, StateConflict
-from tests.factories import UserFactory
+from tests.support.factories.accounts import UserFactory
 from tests.support.sandboxes import fib_payment as _pay
 from tests.support.sandboxes import iqd
 

@@ -4,19 +4,20 @@ ask FIB (the sandbox, over HTTP) where the payment stands. Replays and forgeries
 import json
 
 import pytest
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from billing.models import LedgerTransaction, Payment, PaymentExchange
 from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_problems
-from tests.factories import UserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import UserFactory
 from tests.support.sandboxes import fib_payment as _pay
 
 WEBHOOK = "/api/v1/payments/webhooks/fib/"
 
 
-def _callback(marketplace, payload) -> "Client.response":
-    client = Client(HTTP_HOST=marketplace.get_primary_domain().domain)
+def _callback(marketplace, payload):
+    client = api(marketplace)
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return client.post(WEBHOOK, data=body, content_type="application/json")
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,7 @@ from billing.money import Money
 from billing.selectors.ledger import ledger_balance, ledger_entries_of, ledger_problems
 from billing.services.ledger import credit, debit, ledger_account, ledger_correct, ledger_post
 from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
-from tests.factories import UserFactory, tenant_context
+from tests.support.factories.accounts import UserFactory
 
 Kind = LedgerAccount.Kind
 GBP = "GBP"

@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 
 import time_machine
-from django.test import Client
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from billing.models import LedgerAccount, LedgerTransaction, Payment
 from billing.money import Money
@@ -15,8 +15,8 @@ from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from bookings.services.payments import bookings_release_due
 from tests.billing.test_booking_payments import QUOTE, _accepted_quote, _pay
-from tests.bookings.conftest import staff_party
-from tests.factories import tenant_context
+from tests.support.client import api
+from tests.support.factories.bookings import staff_party
 
 Kind = LedgerAccount.Kind
 PROVIDER_SHARE, FEE = 45_000_000, 5_000_000
@@ -35,7 +35,7 @@ def _paid_quote(talent, fib_sandbox, capture):
         f"/__sandbox/payments/{provider_ref}/outcome", {"outcome": "paid", "callback": False}
     )
     with capture(execute=True):
-        Client(HTTP_HOST="talent-test.localhost").post(
+        api(talent).post(
             "/api/v1/payments/webhooks/fib/",
             json.dumps({"id": provider_ref, "status": "PAID"}),
             content_type="application/json",

@@ -1,11 +1,6 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from tests.catalog.conftest import api, assert_error, user_in  # noqa: F401
-from tests.catalog.factories import ProviderUserFactory, StaffUserFactory
-from tests.factories import tenant_context
+from tests.bookings.messaging import rate_counters_forget
 
 
 @pytest.fixture(autouse=True)
@@ -14,42 +9,6 @@ def _tokens_outlive_the_clock_jumps(settings):
     # date); the parties' API tokens must not expire on the way. Expiry is tested in
     # tests/accounts/test_tokens.py.
     settings.SOUK_TOKEN_TTL_DAYS = 3650
-
-
-class Party:
-    """A user of one marketplace with an API client logged in as them."""
-
-    def __init__(self, marketplace, user):
-        self.marketplace, self.user = marketplace, user
-        self.api = api(marketplace, user)
-
-
-def party(marketplace, factory=None, **fields) -> Party:
-    from tests.factories import VerifiedUserFactory
-
-    return Party(marketplace, user_in(marketplace, factory or VerifiedUserFactory, **fields))
-
-
-def provider_party(marketplace, **profile_fields):
-    from tests.catalog.factories import ProviderProfileFactory
-
-    someone = party(marketplace, ProviderUserFactory)
-    with tenant_context(marketplace):
-        profile = ProviderProfileFactory(user=someone.user, **profile_fields)
-    return someone, profile
-
-
-def staff_party(marketplace):
-    return party(marketplace, StaffUserFactory)
-
-
-def evening(days: int = 30, hours: int = 2):
-    # 18:00 UTC: inside the day in every preset's time zone (Baghdad 21:00, Los Angeles
-    # 10:00), so the day's default hours (tests.bookings.factories) hold the whole slot.
-    start = (timezone.now() + timedelta(days=days)).replace(
-        hour=18, minute=0, second=0, microsecond=0
-    )
-    return start, start + timedelta(hours=hours)
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +35,17 @@ def events(make_marketplace):
 @pytest.fixture
 def psychic(make_marketplace):
     return make_marketplace("psychic-readers")
+
+
+@pytest.fixture
+def clear_rates():
+    """Forget the rate counters of the users a test names, before and after it."""
+    named: list = []
+
+    def clear(marketplace, *users):
+        named.extend((marketplace, user) for user in users)
+        rate_counters_forget(marketplace, users)
+
+    yield clear
+    for marketplace, user in named:
+        rate_counters_forget(marketplace, [user])

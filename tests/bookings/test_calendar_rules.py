@@ -5,12 +5,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
 from catalog.models import AvailabilityEntry, ListingType, WeeklyHours
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 WEEKDAYS = range(5)  # Monday to Friday
 

@@ -11,15 +11,15 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
 from bookings.services import BookingRequest, booking_create
 from catalog.models import TicketTier
 from config.errors import ServiceError
-from tests.bookings.conftest import evening
-from tests.bookings.factories import event, listing_of
-from tests.catalog.factories import ProviderProfileFactory
-from tests.factories import UserFactory, tenant_context
+from tests.support.factories.accounts import UserFactory
+from tests.support.factories.bookings import evening
+from tests.support.factories.catalog import ProviderProfileFactory, event, listing_of
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
 pytestmark = pytest.mark.slow

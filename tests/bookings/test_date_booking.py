@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import time_machine
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent
 from bookings.services import booking_mark_paid
-from tests.bookings.conftest import assert_error, evening, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import evening, party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 
 def _performance(marketplace, price_minor=60000):
@@ -260,7 +261,7 @@ def test_side_effects_run_in_the_bookings_marketplace_whatever_the_schema_at_com
     (make demo does): the queued notification still goes to the booking's marketplace."""
     from bookings.models import Notification
     from bookings.services import BookingRequest, booking_create
-    from tests.factories import UserFactory
+    from tests.support.factories.accounts import UserFactory
 
     provider, listing = _performance(fire)
     start, end = evening()

@@ -8,15 +8,16 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
 from PIL import Image
 
 from billing.models import LedgerTransaction
 from billing.money import Money
 from bookings.models import Booking, BookingEvent, Dispute, DisputeEvidence
 from bookings.services import booking_mark_paid, booking_transition
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import gig
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import gig
 
 
 def _png() -> bytes:
@@ -55,7 +56,7 @@ def _paid_gig_order(marketplace):
 
 def _evidence(who, booking_id, **fields):
     # Multipart, as a browser sends a file.
-    return who.api.client.post(f"/api/v1/bookings/{booking_id}/dispute/evidence/", fields)
+    return who.api.post_form(f"/api/v1/bookings/{booking_id}/dispute/evidence/", fields)
 
 
 def test_open_add_evidence_and_resolve_with_a_partial_refund(
@@ -287,7 +288,7 @@ def test_full_refund_and_release_amounts(gigs):
 def test_a_talent_quote_is_disputed_by_the_provider_and_released(
     talent, caplog, django_capture_on_commit_callbacks
 ):
-    from tests.bookings.factories import listing_of
+    from tests.support.factories.catalog import listing_of
 
     provider, profile = provider_party(talent)
     with tenant_context(talent):

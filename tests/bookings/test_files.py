@@ -7,14 +7,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
 from PIL import Image
 
 from bookings.models import Delivery, DisputeEvidence
-from tests.bookings.conftest import assert_error
 from tests.bookings.test_disputes import _evidence, _paid_gig_order
 from tests.bookings.test_package_orders import _deliver, _paid_and_started, stored
-from tests.factories import tenant_context
-from tests.media.conftest import gif_headers, gif_in_tiny_sub_blocks
+from tests.support.client import assert_error
+from tests.support.files import gif_headers, gif_in_tiny_sub_blocks
 
 GPS_IFD, ORIENTATION, MAKE = 0x8825, 0x0112, 0x010F
 
@@ -64,7 +64,7 @@ def scan(jpeg: bytes) -> bytes:
 
 
 def download(who, url: str) -> bytes:
-    response = who.api.client.get(url)
+    response = who.api.get(url)
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 

@@ -8,23 +8,17 @@ import threading
 from collections import Counter
 
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
 from bookings.services import BookingRequest, booking_create, booking_mark_paid
 from config.errors import ServiceError
 from tenants.models import Marketplace
-from tests.bookings.conftest import (
-    assert_error,
-    evening,
-    party,
-    provider_party,
-    staff_party,
-)
-from tests.bookings.factories import event, gig, listing_of
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401
-from tests.catalog.conftest import api
-from tests.catalog.factories import ProviderProfileFactory
-from tests.factories import UserFactory, tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import UserFactory
+from tests.support.factories.bookings import evening, party, provider_party, staff_party
+from tests.support.factories.catalog import ProviderProfileFactory, event, gig, listing_of
 
 
 def _limits(marketplace, **limits):

@@ -3,14 +3,15 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent, Notification
 from bookings.services import booking_mark_paid
 from bookings.services.notifications import booking_event_notifications_send
-from tests.bookings.conftest import assert_error, evening, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import evening, party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 
 def _by_recipient(outbox):

@@ -10,13 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent, Delivery, DeliveryFile
 from bookings.services import booking_mark_paid, bookings_run_due_timers
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import gig, listing_of
-from tests.factories import tenant_context
-from tests.media.conftest import image_bytes, minimal_mp4
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import gig, listing_of
+from tests.support.files import image_bytes, minimal_mp4
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(range(256))
@@ -58,7 +59,7 @@ def _pay(marketplace, booking_id):
 
 
 def _deliver(who, booking_id, message="Here you go", files=()):
-    return who.api.client.post(
+    return who.api.post_form(
         f"/api/v1/bookings/{booking_id}/deliveries/", {"message": message, "files": list(files)}
     )
 
@@ -134,13 +135,13 @@ def test_gig_order_with_deliveries_and_revisions(gigs, media_root):
 
     # Files are served to the parties only.
     download_url = delivery["files"][0]["download_url"]
-    got = customer.api.client.get(download_url)
+    got = customer.api.get(download_url)
     assert got.status_code == 200
     assert b"".join(got.streaming_content) == png
     assert got["Content-Disposition"].startswith('attachment; filename="logo.png"')
     assert got["Cache-Control"] == "private, no-store"
-    assert_error(party(gigs).api.client.get(download_url), 404)
-    assert staff_party(gigs).api.client.get(download_url).status_code == 200
+    assert_error(party(gigs).api.get(download_url), 404)
+    assert staff_party(gigs).api.get(download_url).status_code == 200
 
     revision = _step(customer, booking_id, "request_revision", {"message": "Bigger, please"})
     assert revision.status_code == 200, revision.content
@@ -307,17 +308,13 @@ def test_deliveries_of_another_marketplace_are_not_found(gigs, fire):
     outsider = staff_party(fire)
     assert_error(outsider.api.get(f"/api/v1/bookings/{booking_id}/deliveries/"), 404)
     assert_error(_deliver(outsider, booking_id, "x"), 404)
-    assert_error(
-        outsider.api.client.get(made["files"][0]["download_url"].split("testserver")[-1]), 404
-    )
+    assert_error(outsider.api.get(made["files"][0]["download_url"].split("testserver")[-1]), 404)
     with tenant_context(gigs):
         file_id = DeliveryFile.objects.get(delivery__booking_id=booking_id).pk
     # A file id of another booking is not found through this one.
     other_provider, other_customer, other_booking = _paid_and_started(gigs)
     assert_error(
-        other_customer.api.client.get(
-            f"/api/v1/bookings/{other_booking}/deliveries/files/{file_id}/"
-        ),
+        other_customer.api.get(f"/api/v1/bookings/{other_booking}/deliveries/files/{file_id}/"),
         404,
         "file_not_found",
     )

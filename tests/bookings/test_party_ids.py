@@ -1,8 +1,8 @@
 """One provider, one pair of ids: ``provider.id`` is the provider profile id and
 ``provider.user_id`` the account behind it, in every response that names a provider."""
 
-from tests.bookings.conftest import party
 from tests.bookings.test_reviews import _completed_booking, _performer, _review
+from tests.support.factories.bookings import party
 
 
 def _results(body):

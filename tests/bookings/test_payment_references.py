@@ -4,14 +4,14 @@ another booking it is refused (409 payment_reference_used), also when both arriv
 import threading
 
 import pytest
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
 from bookings.services import BookingRequest, booking_create, booking_mark_paid
 from config.errors import ServiceError, StateConflict
-from tests.bookings.factories import event
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401
-from tests.catalog.factories import ProviderProfileFactory
-from tests.factories import UserFactory, tenant_context
+from tests.support.factories.accounts import UserFactory
+from tests.support.factories.catalog import ProviderProfileFactory, event
 
 
 def _two_reservations():

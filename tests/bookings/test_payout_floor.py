@@ -2,12 +2,13 @@
 at least the marketplace's minimum payout. Talent Iraq: 10 % commission, at least 1,000 IQD;
 amounts in fils (ISO 4217 exponent 3)."""
 
+from django_tenants.utils import tenant_context
+
 from bookings.models import Booking
 from catalog.models import Listing
-from tests.bookings.conftest import assert_error, party, provider_party
-from tests.bookings.factories import listing_of
-from tests.catalog.conftest import category_id, listing_type_id
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import category_id, listing_of, listing_type_id
 
 UNDER_THE_MINIMUM_FEE = 750_000
 # The smallest price whose payout is above zero: 1,000 IQD of fee and one fils left.

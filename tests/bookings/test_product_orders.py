@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
 from bookings.services import booking_mark_paid, bookings_run_due_timers
 from catalog.models import Listing
 from config.errors import StateConflict
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 PRICE = 1500  # USD 15.00
 

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import time_machine
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent
 from bookings.services import booking_mark_paid, bookings_run_due_timers
-from tests.bookings.conftest import assert_error, party, provider_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import listing_of
 
 # 50,000 IQD and 5,000 IQD, in fils.
 BIG_QUOTE = 50_000_000

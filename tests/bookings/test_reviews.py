@@ -6,15 +6,16 @@ from decimal import Decimal
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
 
 from bookings.api.reviews import ReviewSerializer
 from bookings.models import Booking, BookingEvent, Review, ReviewReport, ReviewReportEvent
 from bookings.selectors.reviews import review_list_of_provider
 from bookings.services import booking_mark_paid, bookings_run_due_timers
 from catalog.models import ProviderProfile
-from tests.bookings.conftest import assert_error, evening, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import evening, party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 
 def _pay(marketplace, booking_id, amount, reference):
@@ -211,7 +212,7 @@ def test_public_feed_summary_and_constant_queries(fire, talent, django_assert_nu
     paged = visitor.api.get(f"/api/v1/providers/{profile.pk}/reviews/", {"page_size": 1})
     assert len(paged.json()["results"]) == 1 and paged.json()["next"]
     # Anonymous visitors read it too; another marketplace knows no such provider.
-    from tests.catalog.conftest import api
+    from tests.support.client import api
 
     assert api(fire).get(f"/api/v1/providers/{profile.pk}/reviews/").status_code == 200
     with tenant_context(talent):

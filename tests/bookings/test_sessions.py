@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
+from django_tenants.utils import tenant_context
 
 from billing.balances import prepaid_balance, prepaid_balance_charge, prepaid_balance_credit
 from billing.models import LedgerAccount
@@ -12,9 +13,9 @@ from billing.money import Money
 from bookings.models import Booking, BookingEvent, LiveSession
 from bookings.services import bookings_run_due_timers
 from config.errors import BusinessRuleViolation
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import listing_of
-from tests.factories import tenant_context
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import listing_of
 
 RATE = 299  # USD 2.99 a minute
 T0 = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)
@@ -315,7 +316,7 @@ def test_another_marketplace_gets_404(psychic, fire):
     # A booking of another kind has no session.
     with tenant_context(fire):
         fire_listing = listing_of("performance")
-    from tests.bookings.conftest import evening
+    from tests.support.factories.bookings import evening
 
     start, end = evening()
     booker = party(fire)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 from PIL import Image
 
 from bookings.models import Attendee, Booking
@@ -24,12 +25,11 @@ from bookings.services import (
 from bookings.services.tickets import ticket_check_in
 from catalog.models import TicketTier
 from config.errors import ServiceError
-from tests.bookings.conftest import assert_error, party, provider_party, staff_party
-from tests.bookings.factories import event
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401
-from tests.catalog.conftest import api
-from tests.catalog.factories import ProviderProfileFactory
-from tests.factories import UserFactory, tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import UserFactory
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.factories.catalog import ProviderProfileFactory, event
 
 
 def _event(marketplace, **fields):

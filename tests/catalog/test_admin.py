@@ -1,8 +1,10 @@
+from django_tenants.utils import tenant_context
+
 from catalog.models import Listing
 from tests.admin_forms import admin_form_data
-from tests.catalog.conftest import api, category_id, listing_type_id, provider_in
-from tests.catalog.factories import StaffUserFactory
-from tests.factories import tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import StaffUserFactory
+from tests.support.factories.catalog import category_id, listing_type_id, provider_in
 
 
 def test_staff_browse_the_catalog_admin_and_pause_listings(fire):
@@ -20,7 +22,7 @@ def test_staff_browse_the_catalog_admin_and_pause_listings(fire):
     client.post(f"/api/v1/listings/{listing['id']}/publish/")
     with tenant_context(fire):
         staff = StaffUserFactory(is_superuser=True)
-        browser = api(fire).client
+        browser = api(fire)
         browser.force_login(staff)
     for model in (
         "category",
@@ -35,7 +37,7 @@ def test_staff_browse_the_catalog_admin_and_pause_listings(fire):
         assert page.status_code == 200, model
     assert b"Admin show" in browser.get("/admin/catalog/listing/?q=admin").content
     assert browser.get(f"/admin/catalog/listing/{listing['id']}/change/").status_code == 200
-    response = browser.post(
+    response = browser.post_form(
         "/admin/catalog/listing/",
         {"action": "pause_listings", "_selected_action": [listing["id"]]},
     )
@@ -51,8 +53,8 @@ CLEAN = "<strong>ok</strong>"
 def _owner_browser(marketplace):
     with tenant_context(marketplace):
         owner = StaffUserFactory(is_superuser=True)
-    browser = api(marketplace).client
-    response = browser.post(
+    browser = api(marketplace)
+    response = browser.post_form(
         "/admin/login/", {"username": owner.email, "password": "correct-horse-battery"}
     )
     assert response.status_code == 302, response.content
@@ -62,7 +64,7 @@ def _owner_browser(marketplace):
 def _save_through_admin(browser, url: str, form_id: str, **changes):
     data = admin_form_data(browser.get(url).content, form_id)
     data.update({name: [value] for name, value in changes.items()})
-    response = browser.post(url, data)
+    response = browser.post_form(url, data)
     assert response.status_code == 302, response.content
     return response
 

@@ -1,9 +1,12 @@
 from datetime import date, time
 
+from django_tenants.utils import tenant_context
+
 from catalog.models import AvailabilityEntry, ProviderProfile, WeeklyHours
 from catalog.selectors.availability import available_on
-from tests.catalog.conftest import api, assert_error, provider_in, user_in
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import user_in
+from tests.support.factories.catalog import provider_in
 
 MONDAY = date(2031, 6, 2)  # a Monday
 

@@ -1,16 +1,11 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
 
 from catalog.models import Favorite
-from tests.catalog.conftest import (
-    api,
-    assert_error,
-    category_id,
-    listing_type_id,
-    provider_in,
-    user_in,
-)
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import user_in
+from tests.support.factories.catalog import category_id, listing_type_id, provider_in
 
 
 def _listing(marketplace, owner, publish=True, title="Show"):

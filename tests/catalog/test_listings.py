@@ -3,19 +3,12 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from catalog.models import Listing, ListingEvent, TicketTier
-from tests.catalog.conftest import (
-    api,
-    assert_error,
-    category_id,
-    listing_type_id,
-    provider_in,
-    staff_in,
-    user_in,
-)
-from tests.catalog.factories import ProviderUserFactory
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import ProviderUserFactory, staff_in, user_in
+from tests.support.factories.catalog import category_id, listing_type_id, provider_in
 
 
 def draft(marketplace, owner, **fields):

@@ -1,15 +1,11 @@
 """Page-number lists stop at a fixed depth: deep offsets cost a scan for nothing a person reads."""
 
-from tests.catalog.conftest import api, assert_error, provider_in
-from tests.conftest import host_client
-from tests.search.conftest import fresh_address
+from tests.support.client import api, assert_error
+from tests.support.factories.catalog import provider_in
 
 
 def _listings(fire, provider, **params):
-    client = api(fire)
-    return client.client.get(
-        f"/api/v1/providers/{provider.pk}/listings/", params, REMOTE_ADDR=fresh_address()
-    )
+    return api(fire, own_address=True).get(f"/api/v1/providers/{provider.pk}/listings/", params)
 
 
 def test_a_page_past_a_thousand_rows_is_not_served(fire):
@@ -40,19 +36,14 @@ def test_page_parameters_are_read_strictly(fire):
     ):
         body = assert_error(_listings(fire, provider, **params), 400, "invalid")
         assert set(body["details"]) == set(params), params
-    repeated = client_get_repeated(fire, provider)
+    repeated = api(fire, own_address=True).get(
+        f"/api/v1/providers/{provider.pk}/listings/?page_size=1&page_size=2"
+    )
     assert_error(repeated, 400, "invalid")
 
 
-def client_get_repeated(fire, provider):
-    return api(fire).client.get(
-        f"/api/v1/providers/{provider.pk}/listings/?page_size=1&page_size=2",
-        REMOTE_ADDR=fresh_address(),
-    )
-
-
 def test_the_schema_states_the_cap(fire):
-    response = host_client(fire, REMOTE_ADDR=fresh_address()).get(
+    response = api(fire, own_address=True).get(
         "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
 

@@ -5,16 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from catalog.models import Favorite, Listing, ListingPackage, TicketTier
-from tests.catalog.conftest import (
-    api,
-    category_id,
-    listing_type_id,
-    user_in,
-)
-from tests.catalog.factories import ProviderUserFactory
-from tests.factories import tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import ProviderUserFactory, user_in
+from tests.support.factories.catalog import category_id, listing_type_id
 
 
 def sell(marketplace, *, type_slug, category_slug, fields, profile=None, currency=None):

@@ -1,7 +1,9 @@
+from django_tenants.utils import tenant_context
+
 from catalog.models import ProviderProfile, Vouch
-from tests.catalog.conftest import api, assert_error, category_id, provider_in, staff_in, user_in
-from tests.catalog.factories import ProviderUserFactory
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import ProviderUserFactory, staff_in, user_in
+from tests.support.factories.catalog import category_id, provider_in
 
 
 def test_provider_creates_then_changes_their_profile(fire):

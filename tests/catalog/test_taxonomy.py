@@ -1,6 +1,9 @@
+from django_tenants.utils import tenant_context
+
 from catalog.models import Category, ListingType
-from tests.catalog.conftest import api, assert_error, category_id, provider_in, staff_in, user_in
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import staff_in, user_in
+from tests.support.factories.catalog import category_id, provider_in
 
 
 def test_the_tree_is_public_and_nested(fire):

@@ -3,11 +3,12 @@ several states of its processes, made through the bookings services."""
 
 import pytest
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, Review
 from catalog.models import Listing
 from demo.marketplaces import demo_marketplace_provision, demo_marketplaces
-from tests.factories import tenant_context
+from tests.support.client import api
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -37,16 +38,14 @@ def test_demo_marketplace_is_filled(demo, marketplaces, db, settings, tmp_path):
 
 
 def test_the_demo_operator_logs_in_to_the_console(marketplaces, db):
-    from django.test import Client
-
     from demo.management.commands.souk_demo import DEMO_OPERATOR_EMAIL, demo_operator_ensure
     from demo.marketplaces import DEMO_PASSWORD
 
     demo_operator_ensure()
     demo_operator_ensure()  # a second `make demo` leaves the operator as it is
-    client = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.8.7")
+    client = api(REMOTE_ADDR="10.9.8.7")
     assert client.get("/").status_code == 302  # the console needs an operator log-in
-    logged_in = client.post(
+    logged_in = client.post_form(
         "/admin/login/?next=/", {"username": DEMO_OPERATOR_EMAIL, "password": DEMO_PASSWORD}
     )
     assert logged_in.status_code == 302, logged_in.content

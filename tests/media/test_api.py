@@ -1,19 +1,14 @@
 """Media API: uploads, listing, reorder, primary, delete; other marketplaces and providers."""
 
 from django.test import RequestFactory
+from django_tenants.utils import tenant_context
 
 from catalog.media.serve import media_serve
 from catalog.models import Listing, MediaItem
-from tests.factories import UserFactory, tenant_context
-from tests.media.conftest import (
-    image_bytes,
-    make_listing,
-    make_provider,
-    minimal_mp4,
-    stored_files,
-    token_client,
-    upload,
-)
+from tests.support.client import api
+from tests.support.factories.accounts import UserFactory
+from tests.support.factories.catalog import make_listing, make_provider
+from tests.support.files import image_bytes, minimal_mp4, stored_files, upload
 
 PROFILE = "/api/v1/provider-profile/media/"
 
@@ -23,7 +18,7 @@ def listing_media(listing_id):
 
 
 def post_file(client, url, name, data, **fields):
-    return client.post(url, {"file": upload(name, data), **fields})
+    return client.post_form(url, {"file": upload(name, data), **fields})
 
 
 def rows(marketplace):
@@ -73,7 +68,7 @@ def test_bad_uploads_give_error_codes_and_store_nothing(fire, fire_provider, med
     huge = post_file(client, url, "huge.mp4", minimal_mp4() + b"\0" * 50_000)
     assert (huge.status_code, huge.json()["error"]) == (400, "invalid")
 
-    missing = client.post(url, {"caption": "no file"})
+    missing = client.post_form(url, {"caption": "no file"})
     assert (missing.status_code, missing.json()["error"]) == (400, "invalid")
 
     assert stored_files(media_root) == []
@@ -126,7 +121,7 @@ def test_other_marketplace_gets_404(fire, talent, fire_provider, media_root):
     item_id = post_file(fire_client, listing_media(listing.pk), "a.jpg", image_bytes()).json()["id"]
     with tenant_context(talent):
         stranger = make_provider("kat@example.com")  # same address, separate account
-        talent_client = token_client(talent, stranger.user)
+        talent_client = api(talent, stranger.user)
 
     url = listing_media(listing.pk)
     assert talent_client.get(url).status_code == 404
@@ -148,8 +143,8 @@ def test_other_provider_and_customer_are_refused(fire, fire_provider, media_root
         rival = make_provider("rival@example.com")
         draft = make_listing(listing.provider, status=Listing.Status.DRAFT)
         customer = UserFactory(email="fan@example.com")
-        rival_client = token_client(fire, rival.user)
-        customer_client = token_client(fire, customer)
+        rival_client = api(fire, rival.user)
+        customer_client = api(fire, customer)
 
     # A published listing is visible to all, changeable only by its provider.
     assert rival_client.get(url).status_code == 200

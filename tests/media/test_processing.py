@@ -10,17 +10,17 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django_tenants.utils import tenant_context
 from PIL import Image
 
 from catalog.models import MediaItem
 from catalog.services.profiles import profile_completeness_refresh
-from tests.factories import tenant_context
-from tests.media.conftest import (
+from tests.support.factories.catalog import make_listing
+from tests.support.files import (
     animated_gif,
     gif_headers,
     gif_in_tiny_sub_blocks,
     image_bytes,
-    make_listing,
     stored_files,
     upload,
 )
@@ -33,7 +33,7 @@ def listing_media(listing_id):
 
 
 def post_file(client, url, name, data):
-    return client.post(url, {"file": upload(name, data)})
+    return client.post_form(url, {"file": upload(name, data)})
 
 
 def rows(marketplace):
@@ -285,7 +285,8 @@ def test_limits_lowered_before_processing_fail_the_item(
 def test_other_marketplace_cannot_see_or_touch_a_processing_item(
     fire, talent, fire_provider, caps, django_capture_on_commit_callbacks
 ):
-    from tests.media.conftest import make_provider, token_client
+    from tests.support.client import api
+    from tests.support.factories.catalog import make_provider
 
     _, listing, client = fire_provider
     with django_capture_on_commit_callbacks(execute=False):
@@ -295,7 +296,7 @@ def test_other_marketplace_cannot_see_or_touch_a_processing_item(
     with tenant_context(talent):
         stranger = make_provider("kat@example.com")
         other = make_listing(stranger)
-        talent_client = token_client(talent, stranger.user)
+        talent_client = api(talent, stranger.user)
     assert talent_client.get(listing_media(listing.pk)).status_code == 404
     assert talent_client.delete(f"{listing_media(other.pk)}{item_id}/").status_code == 404
     assert talent_client.delete(f"{PROFILE}{item_id}/").status_code == 404
@@ -313,6 +314,6 @@ def completeness(marketplace, profile) -> int:
 
 
 def host_get(marketplace, url):
-    from tests.conftest import host_client
+    from tests.support.client import api
 
-    return host_client(marketplace).get(url)
+    return api(marketplace).get(url)

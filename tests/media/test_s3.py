@@ -16,12 +16,12 @@ import urllib.request
 import boto3
 import pytest
 from django.core.files.base import ContentFile
+from django_tenants.utils import tenant_context
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from tenants.storage import TenantS3Storage
-from tests.factories import tenant_context
-from tests.media.conftest import image_bytes, upload
+from tests.support.files import image_bytes, upload
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -86,7 +86,7 @@ def test_listing_photos_live_under_the_marketplace_prefix_with_plain_public_urls
 
     # Too large to be processed in the request: the worker (eager here) writes to S3.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
+        response = client.post_form(
             f"/api/v1/listings/{listing.pk}/media/", {"file": upload("show.jpg", photo)}
         )
 

@@ -6,21 +6,14 @@ import struct
 import zlib
 
 import pytest
+from django_tenants.utils import tenant_context
 from PIL import Image
 
 from catalog.models import MediaItem
 from catalog.services.media import media_add, media_delete, media_reorder, media_set_primary
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed
-from tests.factories import tenant_context
-from tests.media.conftest import (
-    box,
-    image_bytes,
-    make_listing,
-    make_provider,
-    minimal_mp4,
-    stored_files,
-    upload,
-)
+from tests.support.factories.catalog import make_listing, make_provider
+from tests.support.files import box, image_bytes, minimal_mp4, stored_files, upload
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from catalog.media.processing import STUCK_FAILURE
 from catalog.models import MediaItem
 from catalog.tasks import requeue_stuck_media_everywhere
-from tests.factories import tenant_context
-from tests.media.conftest import animated_gif, stored_files, upload
+from tests.support.files import animated_gif, stored_files, upload
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def sweep_settings(settings):
 def _lost_upload(marketplace, client, listing, django_capture_on_commit_callbacks) -> int:
     """An animated upload whose processing task is never sent."""
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(
+        response = client.post_form(
             f"/api/v1/listings/{listing.pk}/media/",
             {"file": upload("anim.gif", animated_gif(6, (320, 240)))},
         )

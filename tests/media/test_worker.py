@@ -5,11 +5,13 @@ import time
 import uuid
 
 import pytest
+from django_tenants.utils import tenant_context
 
 from catalog.models import MediaItem
-from tests.conftest import host_client
-from tests.factories import api_token_for, tenant_context
-from tests.media.conftest import animated_gif, make_listing, make_provider, stored_files, upload
+from tests.support.client import api
+from tests.support.factories.accounts import api_token_for
+from tests.support.factories.catalog import make_listing, make_provider
+from tests.support.files import animated_gif, stored_files, upload
 from tests.support.worker import celery_worker
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
@@ -35,9 +37,9 @@ def test_worker_makes_an_animated_upload_ready(
             listing = make_listing(profile)
             token = api_token_for(profile.user)
         try:
-            client = host_client(fire, HTTP_AUTHORIZATION=f"Bearer {token}")
+            client = api(fire, HTTP_AUTHORIZATION=f"Bearer {token}")
             url = f"/api/v1/listings/{listing.pk}/media/"
-            response = client.post(url, {"file": upload("a.gif", animated_gif(8, (640, 480)))})
+            response = client.post_form(url, {"file": upload("a.gif", animated_gif(8, (640, 480)))})
             assert response.status_code == 202, response.json()
             item_id = response.json()["id"]
 
@@ -53,7 +55,7 @@ def test_worker_makes_an_animated_upload_ready(
             files = stored_files(media_root)
             assert f"fire_test/{item.file.name}" in files and len(files) == 4
             assert stored_files(private_root) == []
-            listed = host_client(fire).get(url).json()
+            listed = api(fire).get(url).json()
             assert [(i["id"], i["status"]) for i in listed] == [(item_id, "ready")]
             assert listed[0]["url"].endswith(item.file.name)
         finally:

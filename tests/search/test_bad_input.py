@@ -1,6 +1,6 @@
 import pytest
 
-from tests.search.conftest import get
+from tests.support.search import get
 
 
 @pytest.mark.parametrize("path", ["listings", "providers"])
@@ -107,10 +107,10 @@ def test_nul_characters_are_400_not_a_database_error(fire, path, params, field):
 
 
 def test_nul_characters_are_refused_on_every_endpoint(fire):
-    from tests.conftest import host_client
+    from tests.support.client import api
 
-    response = host_client(fire).get("/api/v1/categories/", {"parent": "\x00"})
-    in_path = host_client(fire).get("/api/v1/listings/by-slug/fire%00poi/")
+    response = api(fire).get("/api/v1/categories/", {"parent": "\x00"})
+    in_path = api(fire).get("/api/v1/listings/by-slug/fire%00poi/")
 
     assert response.status_code == 400
     assert response.json()["details"] == {"parent": ["Contains a NUL character."]}
@@ -142,9 +142,9 @@ def test_a_parameter_given_empty_is_refused_by_name(fire, path, name):
 
 
 def test_an_empty_value_among_repeated_tags_is_refused(fire):
-    from tests.conftest import host_client
+    from tests.support.client import api
 
-    response = host_client(fire).get("/api/v1/search/listings/?tags=fire&tags=")
+    response = api(fire).get("/api/v1/search/listings/?tags=fire&tags=")
 
     assert response.status_code == 400
     assert "tags" in response.json()["details"]
@@ -159,10 +159,9 @@ def test_an_empty_value_among_repeated_tags_is_refused(fire):
     ],
 )
 def test_a_parameter_given_twice_is_refused_by_name(fire, path, query, name):
-    from tests.conftest import host_client
-    from tests.search.conftest import fresh_address
+    from tests.support.client import api
 
-    client = host_client(fire, REMOTE_ADDR=fresh_address())
+    client = api(fire, own_address=True)
     response = client.get(f"/api/v1/search/{path}/?{query}")
 
     assert response.status_code == 400

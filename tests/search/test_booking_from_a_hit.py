@@ -1,12 +1,13 @@
 """A search hit carries what books it: a freelancers gig is ordered by a package id read from
 its hit, with no second request for the listing."""
 
+from django_tenants.utils import tenant_context
+
 from bookings.models import Booking
 from catalog.search.index import listings_reindex
-from tests.bookings.conftest import party, provider_party
-from tests.bookings.factories import event, gig
-from tests.factories import tenant_context
-from tests.search.conftest import get
+from tests.support.factories.bookings import party, provider_party
+from tests.support.factories.catalog import event, gig
+from tests.support.search import get
 
 
 def test_a_gig_found_by_search_is_ordered_with_a_package_id_from_its_hit(make_marketplace):

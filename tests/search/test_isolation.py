@@ -1,5 +1,7 @@
-from tests.factories import tenant_context
-from tests.search.conftest import Catalog, get, titles
+from django_tenants.utils import tenant_context
+
+from tests.support.factories.search import Catalog
+from tests.support.search import get, titles
 
 
 def test_fire_listings_never_appear_on_talent(fire, talent):

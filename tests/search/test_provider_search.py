@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AvailabilityEntry, WeeklyHours
-from tests.search.conftest import get, names
+from tests.support.search import get, names
 
 LONDON = (51.5074, -0.1278)
 READING = (51.4543, -0.9781)  # ~59 km west of London

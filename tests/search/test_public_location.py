@@ -9,10 +9,11 @@ import json
 import math
 import zlib
 
-from tests.catalog.factories import token_for
-from tests.conftest import host_client
-from tests.factories import tenant_context
-from tests.search.conftest import fresh_address, get
+from django_tenants.utils import tenant_context
+
+from tests.support.client import api
+from tests.support.factories.accounts import api_token_for
+from tests.support.search import get
 
 EXACT = (51.507351, -0.127758)
 PUBLIC = (51.51, -0.13)  # the grid point: two decimals of a degree
@@ -49,7 +50,7 @@ def test_public_endpoints_show_the_grid_point_and_the_owner_the_exact_place(fire
     performer = in_fire.provider("Pinpoint Fire", lat=EXACT[0], lon=EXACT[1])
     in_fire.listing(performer, "Fire show at home", category="fire")
     in_fire.reindex()
-    client = host_client(fire, REMOTE_ADDR=fresh_address())
+    client = api(fire, own_address=True)
 
     detail = client.get(f"/api/v1/providers/{performer.pk}/")
     assert detail.status_code == 200
@@ -77,7 +78,7 @@ def test_public_endpoints_show_the_grid_point_and_the_owner_the_exact_place(fire
     assert not [body for body in bodies if _exact_digits_in(body)]
 
     with tenant_context(fire):
-        own = host_client(fire, HTTP_AUTHORIZATION=f"Bearer {token_for(performer.user)}")
+        own = api(fire, HTTP_AUTHORIZATION=f"Bearer {api_token_for(performer.user)}")
     mine = own.get("/api/v1/provider-profile/").json()
     assert (mine["latitude"], mine["longitude"]) == EXACT
 

@@ -11,15 +11,15 @@ from catalog.api.search_params import (
     SuggestQuerySerializer,
 )
 from catalog.models import Badge
-from tests.conftest import host_client
-from tests.search.conftest import get
+from tests.support.client import api
+from tests.support.search import get
 
 OPENAPI = "application/vnd.oai.openapi+json"
 
 
 @pytest.fixture
 def parameters(fire):
-    response = host_client(fire).get("/api/v1/schema/", HTTP_ACCEPT=OPENAPI)
+    response = api(fire).get("/api/v1/schema/", HTTP_ACCEPT=OPENAPI)
     assert response.status_code == 200
     paths = response.json()["paths"]
 

@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.search.conftest import get
+from tests.support.search import get
 
 
 def test_suggests_titles_categories_and_providers(fire, in_fire):

@@ -6,11 +6,10 @@ clients by sending a different X-Forwarded-For each time.
 
 import pytest
 from django.conf import settings
+from django_tenants.utils import tenant_context
 
-from tests.catalog.factories import ProviderUserFactory, token_for
-from tests.conftest import host_client
-from tests.factories import tenant_context
-from tests.search.conftest import fresh_address
+from tests.support.client import api, fresh_address
+from tests.support.factories.accounts import ProviderUserFactory, api_token_for
 
 CHEAP = {
     # Refused by validation after the throttle: each costs no search.
@@ -37,7 +36,7 @@ def _limit(scope: str, default: str) -> int:
 )
 def test_one_address_is_throttled_whatever_it_forwards(fire, path, scope, default):
     address = fresh_address()
-    client = host_client(fire, REMOTE_ADDR=address)
+    client = api(fire, REMOTE_ADDR=address)
     url = f"/api/v1/search/{path}/"
     for n in range(_limit(scope, default)):
         response = client.get(url, CHEAP[path], HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 250}")
@@ -51,15 +50,15 @@ def test_one_address_is_throttled_whatever_it_forwards(fire, path, scope, defaul
     assert 0 < int(refused["Retry-After"]) <= 60
 
     # Another address, and a logged-in user at the same address, have their own allowance.
-    assert host_client(fire, REMOTE_ADDR=fresh_address()).get(url, CHEAP[path]).status_code == 400
+    assert api(fire, own_address=True).get(url, CHEAP[path]).status_code == 400
     with tenant_context(fire):
-        token = token_for(ProviderUserFactory())
-    user_client = host_client(fire, REMOTE_ADDR=address, HTTP_AUTHORIZATION=f"Bearer {token}")
+        token = api_token_for(ProviderUserFactory())
+    user_client = api(fire, REMOTE_ADDR=address, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert user_client.get(url, CHEAP[path]).status_code == 400
 
 
 def test_listing_and_provider_search_share_one_allowance(fire):
-    client = host_client(fire, REMOTE_ADDR=fresh_address())
+    client = api(fire, own_address=True)
     limit = _limit("search", "120/min")
     for n in range(limit):
         path = ("listings", "providers")[n % 2]

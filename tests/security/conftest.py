@@ -8,39 +8,18 @@ and the victim owner's token and session cookie replayed there.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from typing import cast
 
 import pytest
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from tests.catalog.factories import ProviderProfileFactory, ProviderUserFactory, token_for
-from tests.factories import VerifiedUserFactory, tenant_context
 from tests.security.victim import Victim, victim_build
+from tests.support.client import ApiClient, api
+from tests.support.factories.accounts import ProviderUserFactory, VerifiedUserFactory
+from tests.support.factories.catalog import ProviderProfileFactory
 from tests.support.sandboxes import fib_books, fib_sandbox  # noqa: F401 (fixtures)
-
-_addresses = itertools.count(1)
-# Throttle counters live in Redis across runs: every run and client takes an address of its own.
-_RUN_PREFIX = ":".join(f"{secrets.randbits(16):x}" for _ in range(3))
-
-
-def client_on(host: str, **extra) -> Client:
-    """A client from an address of its own; a failing view is a 500 response, not an error."""
-    address = f"fd00:{_RUN_PREFIX}::5ec:{next(_addresses):x}"
-    return Client(HTTP_HOST=host, REMOTE_ADDR=address, raise_request_exception=False, **extra)
-
-
-def logged_in(marketplace, user: User) -> Client:
-    """A client on ``marketplace``'s host with ``user``'s API token and a web session."""
-    with tenant_context(marketplace):
-        client = client_on(
-            marketplace.get_primary_domain().domain,
-            HTTP_AUTHORIZATION=f"Bearer {token_for(user)}",
-        )
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -69,7 +48,7 @@ def victim(marketplaces, db, private_files, run_commit_hooks) -> Victim:
 
 
 @pytest.fixture
-def attackers(fire, victim) -> dict[str, Client]:
+def attackers(fire, victim) -> dict[str, ApiClient]:
     host = fire.get_primary_domain().domain
     tag = secrets.token_hex(3)
     with tenant_context(fire):
@@ -77,11 +56,14 @@ def attackers(fire, victim) -> dict[str, Client]:
         provider = ProviderUserFactory(email=f"attacker-provider-{tag}@example.com")
         ProviderProfileFactory(user=provider, display_name="Attacker")
         owner = User.objects.get(email=fire.owner_email)
+    # Each from an address of its own (throttle counters live in Redis across runs); a failing
+    # view is a 500 response for them, not an error.
+    quiet = {"own_address": True, "raise_request_exception": False}
     return {
-        "anonymous": client_on(host),
-        "fire customer": logged_in(fire, cast(User, customer)),
-        "fire provider": logged_in(fire, cast(User, provider)),
-        "fire owner": logged_in(fire, owner),
+        "anonymous": api(host, **quiet),
+        "fire customer": api(fire, cast(User, customer), session=True, **quiet),
+        "fire provider": api(fire, cast(User, provider), session=True, **quiet),
+        "fire owner": api(fire, owner, session=True, **quiet),
         "victim owner's token": victim.owner_token_client(host, raise_request_exception=False),
         "victim owner's session": victim.owner_session_client(host, raise_request_exception=False),
     }

@@ -14,13 +14,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.sites import all_sites
 from django.contrib.contenttypes.models import ContentType
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from tenants.db import connection
 from tenants.models import Domain, Marketplace, MarketplaceEvent
-from tests.accounts.conftest import api_client
 from tests.admin_forms import admin_form_data
-from tests.factories import tenant_context
+from tests.support.client import api
 
 OWNER_PASSWORD = "ember-juggler-4412"
 OPERATOR_PASSWORD = "lantern-quay-2207"
@@ -99,8 +99,8 @@ def _owner_browser(marketplace):
         owner = User.objects.get(email=marketplace.owner_email)
         owner.set_password(OWNER_PASSWORD)
         owner.save(update_fields=["password"])
-    browser = api_client(marketplace, raise_request_exception=False)
-    response = browser.post(
+    browser = api(marketplace, own_address=True, raise_request_exception=False)
+    response = browser.post_form(
         "/admin/login/", {"username": owner.email, "password": OWNER_PASSWORD, "next": "/admin/"}
     )
     assert response.status_code == 302, response.content
@@ -115,8 +115,8 @@ def _operator_browser(**fields):
         is_staff=True,
         **fields,
     )
-    browser = api_client(None, host=_operator_host(), raise_request_exception=False)
-    response = browser.post(
+    browser = api(_operator_host(), own_address=True, raise_request_exception=False)
+    response = browser.post_form(
         "/admin/login/", {"username": user.email, "password": OPERATOR_PASSWORD, "next": "/admin/"}
     )
     assert response.status_code == 302, response.content
@@ -135,7 +135,7 @@ def test_a_marketplace_owner_reaches_no_operator_model_on_their_host(fire, talen
             status = browser.get(url).status_code
             if status not in CLOSED:
                 opened.append(("GET", url, status))
-        deleted = browser.post(_admin_urls(model, pk)[3], {"post": "yes"})
+        deleted = browser.post_form(_admin_urls(model, pk)[3], {"post": "yes"})
         if deleted.status_code not in CLOSED:
             opened.append(("POST", _admin_urls(model, pk)[3], deleted.status_code))
         with tenant_context(fire):
@@ -191,8 +191,8 @@ def test_a_marketplace_owners_credentials_open_nothing_on_the_operator_host(fire
         assert response["Location"].startswith("/admin/login/")
 
     # And the owner's e-mail and password are not an account there.
-    stranger = api_client(None, host=operator_host)
-    response = stranger.post(
+    stranger = api(operator_host, own_address=True)
+    response = stranger.post_form(
         "/admin/login/", {"username": fire.owner_email, "password": OWNER_PASSWORD}
     )
     assert response.status_code == 200
@@ -233,8 +233,8 @@ def test_operator_staff_administer_marketplaces_on_the_operator_host(fire, talen
     assert limited.get("/admin/tenants/marketplace/").status_code == 403
     connection.set_schema_to_public()
     User.objects.create_user(email="not-staff@souk.test", password=OPERATOR_PASSWORD)
-    outsider = api_client(None, host=_operator_host())
-    outsider.post(
+    outsider = api(_operator_host(), own_address=True)
+    outsider.post_form(
         "/admin/login/", {"username": "not-staff@souk.test", "password": OPERATOR_PASSWORD}
     )
     assert outsider.get("/admin/").status_code == 302
@@ -248,9 +248,11 @@ def test_deleting_a_marketplace_in_the_operator_admin_goes_through_the_service(
     browser, user = _operator_browser(is_superuser=True)
 
     if how == "single":
-        response = browser.post(f"/admin/tenants/marketplace/{doomed.pk}/delete/", {"post": "yes"})
+        response = browser.post_form(
+            f"/admin/tenants/marketplace/{doomed.pk}/delete/", {"post": "yes"}
+        )
     else:
-        response = browser.post(
+        response = browser.post_form(
             "/admin/tenants/marketplace/",
             {"action": "delete_selected", "_selected_action": [doomed.pk], "post": "yes"},
         )
@@ -265,7 +267,9 @@ def test_deleting_a_marketplace_in_the_operator_admin_goes_through_the_service(
 def test_the_operator_admin_never_saves_a_marketplace_without_its_schema(db):
     browser, _ = _operator_browser(is_superuser=True)
     assert browser.get("/admin/tenants/marketplace/add/").status_code == 403
-    response = browser.post("/admin/tenants/marketplace/add/", {"name": "Bare", "slug": "bare"})
+    response = browser.post_form(
+        "/admin/tenants/marketplace/add/", {"name": "Bare", "slug": "bare"}
+    )
     assert response.status_code == 403
     connection.set_schema_to_public()
     assert not Marketplace.objects.filter(slug="bare").exists()
@@ -286,7 +290,7 @@ def test_the_domain_inline_refuses_operator_hosts_and_bad_names(fire, domain):
     browser, _ = _operator_browser(is_superuser=True)
     url = f"/admin/tenants/marketplace/{fire.pk}/change/"
 
-    response = browser.post(url, _with_extra_domain(browser.get(url).content, domain))
+    response = browser.post_form(url, _with_extra_domain(browser.get(url).content, domain))
 
     assert response.status_code == 200
     assert b"errorlist" in response.content
@@ -302,11 +306,13 @@ def test_a_domain_is_not_renamed_or_moved_silently_in_the_admin(fire, talent):
     data = admin_form_data(browser.get(url).content, "marketplace_form")
     data["domains-0-domain"] = ["elsewhere.localhost"]
 
-    response = browser.post(url, data)
+    response = browser.post_form(url, data)
 
     assert response.status_code == 200
     assert b"errorlist" in response.content
-    taken = browser.post(url, _with_extra_domain(browser.get(url).content, "talent-test.localhost"))
+    taken = browser.post_form(
+        url, _with_extra_domain(browser.get(url).content, "talent-test.localhost")
+    )
     assert taken.status_code == 200
     connection.set_schema_to_public()
     assert talent.get_primary_domain().domain == "talent-test.localhost"
@@ -318,7 +324,7 @@ def test_a_second_domain_is_added_beside_the_primary_one(fire):
     url = f"/admin/tenants/marketplace/{fire.pk}/change/"
     data = _with_extra_domain(browser.get(url).content, "fire-alias.localhost")
 
-    response = browser.post(url, data)
+    response = browser.post_form(url, data)
 
     assert response.status_code == 302, response.content
     connection.set_schema_to_public()

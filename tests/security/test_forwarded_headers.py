@@ -4,21 +4,12 @@ A client that forges X-Forwarded-For must stay one client for every limit; with 
 proxies configured, the address our outermost proxy saw is the client.
 """
 
-import itertools
 import secrets
 
-from django.test import Client
+from django_tenants.utils import tenant_context
 
-from tests.conftest import host_client
-from tests.factories import VerifiedUserFactory, tenant_context
-
-_run = secrets.randbits(16)
-_clients = itertools.count(1)
-
-
-def fresh_client(marketplace, **extra) -> Client:
-    # A /64 of its own per client: limits group IPv6 clients by their /64.
-    return host_client(marketplace, REMOTE_ADDR=f"fd00:c:{_run:x}:{next(_clients):x}::1", **extra)
+from tests.support.client import api, fresh_address
+from tests.support.factories.accounts import VerifiedUserFactory
 
 
 def login(client, email, **headers):
@@ -31,7 +22,7 @@ def login(client, email, **headers):
 
 
 def test_forged_forwarded_for_does_not_escape_the_login_throttle(fire):
-    client = fresh_client(fire)
+    client = api(fire, own_address=True)
     statuses = []
     for n in range(40):
         response = login(
@@ -51,19 +42,19 @@ def test_forged_forwarded_for_does_not_escape_the_login_throttle(fire):
 
 
 def test_web_login_ignores_forged_forwarded_for(fire, settings):
-    client = fresh_client(fire)
+    client = api(fire, own_address=True)
     email = f"web-{secrets.token_hex(4)}@example.com"
     with tenant_context(fire):
         VerifiedUserFactory(email=email)
     for n in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_CLIENT + 1):
-        page = client.post(
+        page = client.post_form(
             "/accounts/login/",
             {"login": f"w{n}-{secrets.token_hex(3)}@example.com", "password": "wrong-wrong-1"},
             HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
         )
         assert page.status_code == 200
         assert b"Too many failed login attempts" not in page.content, n
-    page = client.post(
+    page = client.post_form(
         "/accounts/login/",
         {"login": email, "password": "correct-horse-battery"},
         HTTP_X_FORWARDED_FOR="198.51.100.250",
@@ -73,8 +64,8 @@ def test_web_login_ignores_forged_forwarded_for(fire, settings):
 
 def test_with_a_trusted_proxy_the_address_it_saw_is_the_client(fire, settings):
     settings.SOUK_TRUSTED_PROXY_COUNT = 1
-    proxy = fresh_client(fire)  # every request comes from our load balancer's address
-    seen = f"fd00:d:{_run:x}:{next(_clients):x}::7"
+    proxy = api(fire, own_address=True)  # every request comes from our load balancer's address
+    seen = fresh_address()
     for n in range(settings.SOUK_LOGIN_FREE_FAILURES_PER_CLIENT + 1):
         response = login(
             proxy,
@@ -86,12 +77,12 @@ def test_with_a_trusted_proxy_the_address_it_saw_is_the_client(fire, settings):
     locked = login(proxy, "any@example.com", HTTP_X_FORWARDED_FOR=f"203.0.113.99, {seen}")
     assert locked.status_code == 429
     # Another client behind the same proxy is not held back.
-    other = f"fd00:d:{_run:x}:{next(_clients):x}::7"
+    other = fresh_address()
     assert login(proxy, "any@example.com", HTTP_X_FORWARDED_FOR=other).status_code == 401
 
 
 def test_forwarded_host_and_proto_are_not_believed(fire, talent):
-    response = host_client(fire).get(
+    response = api(fire).get(
         "/api/v1/marketplace/",
         HTTP_X_FORWARDED_HOST=talent.get_primary_domain().domain,
         HTTP_X_FORWARDED_PROTO="https",

@@ -1,21 +1,19 @@
 """The anti-hoarding limits belong to one marketplace: another marketplace's staff cannot set
 them, and one marketplace's change leaves the others' alone."""
 
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from tenants.models import Marketplace
-from tests.bookings.conftest import assert_error, staff_party
-from tests.catalog.factories import token_for
-from tests.factories import tenant_context
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import api_token_for
+from tests.support.factories.bookings import staff_party
 
 
 def test_staff_of_one_marketplace_cannot_set_anothers_limits(fire, talent):
     intruder = staff_party(talent)
     with tenant_context(talent):
-        token = token_for(intruder.user)
-    foreign = Client(
-        HTTP_HOST=fire.get_primary_domain().domain, HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+        token = api_token_for(intruder.user)
+    foreign = api(fire, token=token)
     refused = foreign.patch(
         "/api/v1/marketplace/", {"customer_hold_limit": 0}, content_type="application/json"
     )

@@ -9,25 +9,23 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_exists, tenant_context
 
 from accounts.models import User
 from tenants.db import connection
 from tenants.models import Domain, Marketplace, MarketplaceEvent
-from tests.conftest import host_client
-from tests.factories import tenant_context
+from tests.support import client as support
 
 
-def operator_client(*, email="deleter@souk.test", permitted=True, **flags) -> Client:
+def operator_client(*, email="deleter@souk.test", permitted=True, **flags) -> support.ApiClient:
     connection.set_schema_to_public()
     user = User.objects.create_user(email=email, password="x", is_staff=True, **flags)
     if permitted:
         user.user_permissions.add(
             Permission.objects.get(content_type__app_label="tenants", codename="delete_marketplace")
         )
-    client = Client(HTTP_HOST="localhost")
+    client = support.api()
     client.force_login(user)
     return client
 
@@ -37,7 +35,7 @@ def url(marketplace, action="") -> str:
 
 
 def serves(marketplace) -> int:
-    return host_client(marketplace).get("/api/v1/marketplace/").status_code
+    return support.api(marketplace).get("/api/v1/marketplace/").status_code
 
 
 def test_plain_staff_may_not_delete(operator, make_marketplace, django_capture_on_commit_callbacks):
@@ -72,9 +70,9 @@ def test_permitted_operator_deletes_softly_and_restores(
     ).exists()
 
     # Not served at once: as if there were no marketplace there (not "suspended").
-    api = host_client(marketplace).get("/api/v1/marketplace/")
+    api = support.api(marketplace).get("/api/v1/marketplace/")
     assert (api.status_code, api.json()["error"]) == (404, "unknown_marketplace")
-    assert host_client(marketplace).get("/").status_code == 404
+    assert support.api(marketplace).get("/").status_code == 404
     # Its domain and slug stay reserved until the purge.
     taken = client.post(
         "/api/v1/operator/marketplaces/",

@@ -3,11 +3,12 @@ finds nothing there and changes nothing anywhere."""
 
 import json
 
-from django.test import Client
+from django_tenants.utils import tenant_context
 
 from billing.models import Payment, PaymentExchange
 from billing.providers.base import PaymentState
-from tests.factories import UserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import UserFactory
 from tests.support.sandboxes import fib_account_configure
 from tests.support.sandboxes import fib_payment as _pay
 
@@ -19,7 +20,7 @@ def test_another_marketplaces_payment_is_unknown_here(talent, fire, fib_books, f
         {"outcome": "paid", "callback": False},
     )
     body = json.dumps({"id": payment.provider_ref, "status": "PAID"})
-    fire_host = Client(HTTP_HOST=fire.get_primary_domain().domain)
+    fire_host = api(fire)
     # fire does not take FIB payments: its webhook does not exist.
     assert (
         fire_host.post(

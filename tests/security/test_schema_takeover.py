@@ -3,11 +3,11 @@ leftover (its users, bookings and files), not the template, a spare or PostgreSQ
 
 import pytest
 from django.conf import settings
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from tenants.db import connection
 from tenants.models import Domain, Marketplace
-from tests.factories import tenant_context
 
 
 def schema_names() -> set[str]:

@@ -1,7 +1,9 @@
 """A search cursor is signed for one marketplace: replayed on another, it is a 400."""
 
-from tests.factories import tenant_context
-from tests.search.conftest import Catalog, get
+from django_tenants.utils import tenant_context
+
+from tests.support.factories.search import Catalog
+from tests.support.search import get
 
 
 def _listings(marketplace, count: int) -> None:

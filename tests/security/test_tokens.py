@@ -2,13 +2,15 @@
 
 import hashlib
 
+from django_tenants.utils import tenant_context
+
 from accounts.models import ApiToken
-from tests.accounts.conftest import PASSWORD, api_client, post, unique_email
-from tests.factories import VerifiedUserFactory, tenant_context
+from tests.support.client import api
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory, unique_email
 
 
 def login(client, email):
-    response = post(client, "/api/v1/auth/login/", {"email": email, "password": PASSWORD})
+    response = client.post("/api/v1/auth/login/", {"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -23,11 +25,15 @@ def test_another_marketplaces_token_is_unknown(fire, talent):
     for marketplace in (fire, talent):
         with tenant_context(marketplace):
             VerifiedUserFactory(email=email)
-    fire_key = login(api_client(fire), email)
-    response = api_client(talent).get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {fire_key}")
+    fire_key = login(api(fire, own_address=True), email)
+    response = api(talent, own_address=True).get(
+        "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {fire_key}"
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "authentication_failed"
-    listed = api_client(talent).get("/api/v1/auth/tokens/", HTTP_AUTHORIZATION=f"Bearer {fire_key}")
+    listed = api(talent, own_address=True).get(
+        "/api/v1/auth/tokens/", HTTP_AUTHORIZATION=f"Bearer {fire_key}"
+    )
     assert listed.status_code == 401
 
 
@@ -36,7 +42,7 @@ def test_another_marketplaces_token_id_is_not_found(fire, talent):
     for marketplace in (fire, talent):
         with tenant_context(marketplace):
             VerifiedUserFactory(email=email)
-    fire_api, talent_api = api_client(fire), api_client(talent)
+    fire_api, talent_api = api(fire, own_address=True), api(talent, own_address=True)
     fire_key = login(fire_api, email)
     own_ids = {token_id(fire, fire_key)}
     # The same person's token on the other marketplace, with an id this user lacks here.

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 
-from tests.security.conftest import client_on, logged_in
 from tests.security.snapshot import changed_tables, marketplace_rows
 from tests.security.walker import Finding, leaks_in, report, routes, walk
+from tests.support.client import ApiClient, api
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -50,13 +49,13 @@ REACHES_VICTIM_DATA = {
 }
 
 
-def _me(client: Client):
+def _me(client: ApiClient):
     return client.get("/api/v1/me/")
 
 
-def _replayed(client: Client, host: str, *, token: bool = True) -> Client:
+def _replayed(client: ApiClient, host: str, *, token: bool = True) -> ApiClient:
     """The same cookies (and the same token, unless ``token`` is false), sent to ``host``."""
-    other = Client(HTTP_HOST=host, raise_request_exception=False)
+    other = api(host, raise_request_exception=False)
     if token and "HTTP_AUTHORIZATION" in client.defaults:
         other.defaults["HTTP_AUTHORIZATION"] = client.defaults["HTTP_AUTHORIZATION"]
     other.cookies = client.cookies
@@ -87,10 +86,20 @@ def test_the_walk_reaches_the_victims_data_where_it_belongs(victim):
     there means something."""
     assert _me(victim.owner_token_client(victim.host)).json()["email"] == victim.owner.email
     assert _me(victim.owner_session_client(victim.host)).json()["email"] == victim.owner.email
+    people = {
+        "victim owner": victim.owner,
+        "victim customer": victim.customer.user,
+        "victim provider": victim.provider.user,
+    }
     home = {
-        "victim owner": logged_in(victim.marketplace, victim.owner),
-        "victim customer": logged_in(victim.marketplace, victim.customer.user),
-        "victim provider": logged_in(victim.marketplace, victim.provider.user),
+        name: api(
+            victim.marketplace,
+            user,
+            session=True,
+            own_address=True,
+            raise_request_exception=False,
+        )
+        for name, user in people.items()
     }
     findings, _ = walk(
         "config.urls",
@@ -125,7 +134,7 @@ def test_walking_every_marketplace_url_with_another_marketplaces_ids_finds_nothi
 
 def test_walking_the_operator_host_with_a_marketplace_owners_credentials_finds_nothing(victim):
     identities = {
-        "anonymous": client_on("localhost"),
+        "anonymous": api("localhost", own_address=True, raise_request_exception=False),
         "victim owner's token": _replayed(victim.owner_token_client(victim.host), "localhost"),
         "victim owner's session": _replayed(victim.owner_session_client(victim.host), "localhost"),
     }
@@ -175,7 +184,9 @@ def test_tokens_sessions_links_and_files_of_one_marketplace_open_nothing_on_anot
     assert victim.media_paths
     media_served = any(route.route.startswith("^media/") for route in routes("config.urls"))
     for path in victim.media_paths:
-        at_home = client_on(victim.host).get(f"/media/{victim.schema}/{path}")
+        at_home = api(victim.host, own_address=True, raise_request_exception=False).get(
+            f"/media/{victim.schema}/{path}"
+        )
         assert at_home.status_code == (200 if media_served else 404), (path, at_home)
         for name, client in attackers.items():
             response = client.get(f"/media/{victim.schema}/{path}")

@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.security.victim import Victim
+from tests.support.client import ApiClient
 
 MAX_COMBINATIONS = 12  # paths per pattern
 MAX_VALUES = 10  # ids per parameter: the newest, which carry the markers
@@ -186,7 +186,7 @@ def leaks_in(text: str, secrets: set[str], echoed: tuple[str, ...]) -> list[str]
     return sorted(secret for secret in secrets if secret and secret.lower() in lowered)
 
 
-def send(client: Client, method: str, path: str, *, api: bool):
+def send(client: ApiClient, method: str, path: str, *, api: bool):
     """One request in a savepoint: a view that breaks the transaction breaks only itself."""
     sender = getattr(client, method)
     response = None
@@ -197,7 +197,7 @@ def send(client: Client, method: str, path: str, *, api: bool):
             elif api:
                 response = sender(path, "{}", content_type="application/json")
             else:
-                response = sender(path, {})
+                response = client.post_form(path, {})
     except Exception as error:  # noqa: BLE001 - reported as a finding, with its text
         return response if response is not None else error
     return response
@@ -233,7 +233,7 @@ def _judge(identity: str, method: str, route: Route, path: str, values, response
 
 def walk(
     urlconf: str,
-    identities: dict[str, Client],
+    identities: dict[str, ApiClient],
     victim: Victim,
     *,
     only: tuple[str, ...] = ("get", *API_WRITES),

@@ -6,13 +6,13 @@ import json
 import urllib.request
 
 import pytest
+from django_tenants.utils import tenant_context
 
 from billing.credentials import credentials_seal
 from billing.models import LedgerAccount, Payment, ProviderAccount
 from billing.money import Money
 from billing.services.payments import Allocation, payment_create
 from sandboxes.fib import CLIENTS, FibSandbox
-from tests.factories import tenant_context
 
 
 class RunningSandbox:

@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 from celery.result import allow_join_result
+from django_tenants.utils import tenant_context
 
 from catalog.models import Category
 from tenants.db import connection
 from tenants.tasks import sync_preset
-from tests.factories import tenant_context
 from tests.support.worker import celery_worker
 
 # Heavy (a real process, a server, threads or every URL): left out of `make test-fast`.

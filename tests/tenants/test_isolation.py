@@ -3,10 +3,11 @@
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from catalog.models import Category
-from tests.factories import UserFactory, tenant_context
+from tests.support.factories.accounts import UserFactory
 
 
 def test_rows_live_only_in_their_marketplace(fire, talent):

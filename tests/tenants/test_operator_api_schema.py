@@ -2,9 +2,8 @@
 the marketplace API, and neither the other's paths."""
 
 import pytest
-from django.test import Client
 
-from tests.conftest import host_client
+from tests.support.client import ApiClient, api
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +21,14 @@ OPERATOR_PATHS = {
 }
 
 
-def _schema(client: Client) -> dict:
+def _schema(client: ApiClient) -> dict:
     response = client.get("/api/v1/schema/", HTTP_ACCEPT=OPENAPI)
     assert response.status_code == 200, response.content[:500]
     return response.json()
 
 
 def test_the_operator_host_documents_the_operator_api_only():
-    schema = _schema(Client(HTTP_HOST="localhost"))
+    schema = _schema(api())
 
     paths = set(schema["paths"])
     assert not OPERATOR_PATHS - paths, sorted(OPERATOR_PATHS - paths)
@@ -40,7 +39,7 @@ def test_the_operator_host_documents_the_operator_api_only():
 
 
 def test_every_documented_operator_path_is_served_on_the_operator_host(operator):
-    schema = _schema(Client(HTTP_HOST="localhost"))
+    schema = _schema(api())
 
     for path, operations in schema["paths"].items():
         concrete = path.replace("{slug}", "no-such-marketplace").replace("{id}", "1")
@@ -53,7 +52,7 @@ def test_every_documented_operator_path_is_served_on_the_operator_host(operator)
 
 
 def test_a_marketplace_host_documents_no_operator_path(fire):
-    schema = _schema(host_client(fire))
+    schema = _schema(api(fire))
 
     paths = set(schema["paths"])
     assert "/api/v1/auth/login/" in paths

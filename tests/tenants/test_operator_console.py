@@ -1,13 +1,12 @@
 """The operator console ("/" on operator hosts) lists every marketplace: operators only."""
 
-from django.test import Client
-
 from accounts.models import User
 from tenants.db import connection
+from tests.support.client import api
 
 
 def console_as(user=None):
-    client = Client(HTTP_HOST="localhost")
+    client = api()
     if user is not None:
         client.force_login(user)
     return client.get("/")

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_exists, tenant_context
 
 from accounts.models import User
 from catalog.models import Category, ListingType
@@ -11,8 +11,7 @@ from tenants import schemas
 from tenants.models import Domain, Marketplace, MarketplaceEvent
 from tenants.presets import all_presets, get_preset
 from tenants.services import marketplace_create
-from tests.conftest import host_client
-from tests.factories import tenant_context
+from tests.support import client as support
 
 
 def count_nodes(nodes):
@@ -52,7 +51,7 @@ def test_every_preset_provisions_with_its_data(
     assert mail.outbox[-1].to == ["boss@example.com"]
     assert marketplace.name in mail.outbox[-1].subject
 
-    body = host_client(marketplace).get("/api/v1/marketplace/").json()
+    body = support.api(marketplace).get("/api/v1/marketplace/").json()
     assert body["marketplace"]["preset"] == preset_slug
 
 
@@ -115,7 +114,7 @@ def test_operator_api_lifecycle(operator, marketplaces, django_capture_on_commit
     assert created.status_code == 201, created.content
     assert created.json()["domains"] == [{"domain": "gighub.example.com", "is_primary": True}]
     marketplace = Marketplace.objects.get(slug="gig-hub")
-    client = host_client(marketplace)
+    client = support.api(marketplace)
     assert client.get("/api/v1/marketplace/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,22 +173,20 @@ def test_operator_api_bad_input_gives_400_and_creates_nothing(operator, marketpl
 
 
 def test_operator_api_refuses_anyone_but_operators(fire):
-    from django.test import Client
-
-    anonymous = Client(HTTP_HOST="localhost").get("/api/v1/operator/marketplaces/")
+    anonymous = support.api().get("/api/v1/operator/marketplaces/")
     assert (anonymous.status_code, anonymous.json()["error"]) == (401, "not_authenticated")
 
     # A marketplace's staff token means nothing on the operator host.
     from accounts.models import User
-    from tests.factories import api_token_for
+    from tests.support.factories.accounts import api_token_for
 
     with tenant_context(fire):
         token = api_token_for(User.objects.get(email="owner@example.com"))
-    foreign = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+    foreign = support.api(token=token)
     response = foreign.get("/api/v1/operator/marketplaces/")
     assert (response.status_code, response.json()["error"]) == (401, "authentication_failed")
     # ... and the operator API does not exist on a marketplace host.
-    assert host_client(fire).get("/api/v1/operator/marketplaces/").status_code == 404
+    assert support.api(fire).get("/api/v1/operator/marketplaces/").status_code == 404
 
 
 def test_management_command_creates_and_suspends(marketplaces, db, capsys):

@@ -1,24 +1,22 @@
 import pytest
 
-from tests.conftest import host_client
+from tests.support import client as support
 
 
 def test_marketplace_host_serves_its_own_marketplace(fire, talent):
-    body = host_client(fire).get("/api/v1/marketplace/").json()
+    body = support.api(fire).get("/api/v1/marketplace/").json()
     assert body["marketplace"]["slug"] == "fire-test"
     assert body["marketplace"]["default_currency"] == "GBP"
     assert body["theme"]["dark_mode"] is True
 
-    body = host_client(talent).get("/api/v1/marketplace/").json()
+    body = support.api(talent).get("/api/v1/marketplace/").json()
     assert body["marketplace"]["default_currency"] == "IQD"
     assert body["marketplace"]["text_direction"] == "rtl"
 
 
 @pytest.mark.django_db
 def test_unknown_host_gets_neutral_404_page_and_json(marketplaces):
-    from django.test import Client
-
-    client = Client(HTTP_HOST="nowhere.example")
+    client = support.api("nowhere.example")
     page = client.get("/")
     assert page.status_code == 404
     assert b"There is no marketplace here" in page.content
@@ -38,7 +36,7 @@ def _queries(client, path, n=1):
 
 
 def test_cached_host_costs_no_lookup_and_no_repeated_search_path(fire):
-    client = host_client(fire)
+    client = support.api(fire)
     first = _queries(client, "/api/v1/marketplace/")
     assert any("tenants_domain" in sql for sql in first)
     # Later requests for the same marketplace: no domain lookup, no SET search_path.
@@ -49,12 +47,12 @@ def test_cached_host_costs_no_lookup_and_no_repeated_search_path(fire):
 
 
 def test_switching_marketplaces_sets_the_search_path_once_per_switch(fire, talent):
-    _queries(host_client(fire), "/api/v1/marketplace/")
-    _queries(host_client(talent), "/api/v1/marketplace/")
+    _queries(support.api(fire), "/api/v1/marketplace/")
+    _queries(support.api(talent), "/api/v1/marketplace/")
     sets = [
         sql
-        for sql in _queries(host_client(fire), "/api/v1/marketplace/")
-        + _queries(host_client(talent), "/api/v1/marketplace/")
+        for sql in _queries(support.api(fire), "/api/v1/marketplace/")
+        + _queries(support.api(talent), "/api/v1/marketplace/")
         if sql.startswith("SET search_path")
     ]
     assert sets == [
@@ -101,9 +99,9 @@ def test_connection_is_recycled_after_many_schemas(marketplaces, django_db_block
     fire, talent = marketplaces["fire-performers"], marketplaces["talent-iq"]
     with django_db_blocker.unblock():  # read-only requests, no test transaction around them
         connection.close()
-        assert host_client(fire).get("/api/v1/marketplace/").status_code == 200
+        assert support.api(fire).get("/api/v1/marketplace/").status_code == 200
         assert connection.connection is not None  # one schema so far: kept
-        assert host_client(talent).get("/api/v1/marketplace/").status_code == 200
+        assert support.api(talent).get("/api/v1/marketplace/").status_code == 200
         assert connection.connection is None  # two schemas: recycled
         assert connection.schemas_served == set()
 
@@ -112,7 +110,7 @@ def test_connection_is_kept_inside_a_transaction(fire, talent, settings):
     from django.db import connection
 
     settings.SOUK_CONNECTION_MAX_SCHEMAS = 1
-    host_client(fire).get("/api/v1/marketplace/")
-    host_client(talent).get("/api/v1/marketplace/")
+    support.api(fire).get("/api/v1/marketplace/")
+    support.api(talent).get("/api/v1/marketplace/")
     # Closing inside the test's transaction would lose it; the middleware leaves it open.
     assert connection.connection is not None

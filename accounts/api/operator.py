@@ -1,28 +1,16 @@
-"""Operator auth: who is an operator, and the operator's log-in, log-out and API tokens (the
-marketplace's auth views, answering on the operator host only)."""
+"""The operator's log-in, log-out and API tokens: the marketplace's auth views, answering on the
+operator host only (/api/v1/operator/auth/, ``operator_urlpatterns`` in accounts/api/urls.py,
+included by config/urls_public.py beside tenants' operator API)."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.api.auth import AuthView, LogoutView
 from accounts.api.serializers import LoginSerializer, TokenSerializer, token_body
 from accounts.api.tokens import TokenDetailView, TokenListView
 from accounts.services import operator_token_login
+from api.permissions import IsOperator
 from api.responses import error
-
-
-class IsOperator(BasePermission):
-    """A staff user of the public schema (the SaaS operator), never a marketplace's user."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            getattr(request, "tenant", "x") is None
-            and user
-            and user.is_authenticated
-            and user.is_staff
-        )
 
 
 @extend_schema(tags=["operator auth"])

@@ -1,23 +1,57 @@
-"""Published listings of each kind, straight in the tables (the catalog API is tested in
-tests/catalog); bookings are then made through the bookings API and services."""
+"""Providers and published listings of each kind, straight in the tables (the catalog API is
+tested in tests/catalog); bookings are then made through the bookings API and services."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import time
 
 import factory
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
+from accounts.models import User
 from catalog.models import (
     Category,
     Listing,
     ListingPackage,
     ListingType,
+    ProviderProfile,
     TicketTier,
     WeeklyHours,
 )
-from tests.catalog.factories import ProviderProfileFactory
+from tests.support.factories.accounts import ProviderUserFactory, UserFactory
+
+_slugs = itertools.count(1)
+
+
+class ProviderProfileFactory(factory.django.DjangoModelFactory):
+    """A profile straight in the table (for tests about others' profiles); the profile API
+    and services are tested through provider_profile_save."""
+
+    class Meta:
+        model = ProviderProfile
+
+    user = factory.SubFactory(ProviderUserFactory)
+    display_name = factory.Faker("name")
+    tagline = "Performer"
+
+
+def provider_in(marketplace, **fields):
+    """A provider user with a profile, made through the table (not the API)."""
+    with tenant_context(marketplace):
+        return ProviderProfileFactory(**fields)
+
+
+def category_id(marketplace, slug):
+    with tenant_context(marketplace):
+        return Category.objects.get(slug=slug).pk
+
+
+def listing_type_id(marketplace, slug):
+    with tenant_context(marketplace):
+        return ListingType.objects.get(slug=slug).pk
 
 
 class ListingFactory(factory.django.DjangoModelFactory):
@@ -83,3 +117,21 @@ def event(*, capacity: int = 100, price_minor: int = 2500, **fields) -> Listing:
         listing=listing, name="General", price_minor=price_minor, capacity=capacity
     )
     return listing
+
+
+def make_provider(email: str) -> ProviderProfile:
+    user = UserFactory(email=email, role=User.Role.PROVIDER, display_name=email.split("@")[0])
+    return ProviderProfile.objects.create(user=user, display_name=user.display_name)
+
+
+def make_listing(profile: ProviderProfile, *, status=Listing.Status.PUBLISHED) -> Listing:
+    return Listing.objects.create(
+        provider=profile,
+        category=Category.objects.order_by("pk").first(),
+        listing_type=ListingType.objects.order_by("pk").first(),
+        title="Fire show",
+        slug=f"fire-show-{next(_slugs)}",
+        price_minor=25000,
+        currency="GBP",
+        status=status,
+    )

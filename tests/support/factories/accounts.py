@@ -1,21 +1,11 @@
-from dataclasses import dataclass
+import secrets
 
 import factory
-from django_tenants.utils import tenant_context  # noqa: F401  (re-exported for tests)
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 
-
-@dataclass(frozen=True)
-class MarketplaceSpec:
-    preset: str
-    name: str
-    domain: str
-    schema: str
-
-    @property
-    def slug(self) -> str:
-        return self.schema.replace("_", "-")
+PASSWORD = "correct-horse-battery"  # the password UserFactory gives
 
 
 def api_token_for(user: User, *, name: str = "test client") -> str:
@@ -23,6 +13,11 @@ def api_token_for(user: User, *, name: str = "test client") -> str:
     from accounts.services import token_create
 
     return token_create(user=user, name=name).key
+
+
+def unique_email(name: str) -> str:
+    """An address no earlier test run used: allauth's own flows rate-limit per address in Redis."""
+    return f"{name}-{secrets.token_hex(4)}@example.com"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     display_name = factory.Faker("name")
     role = User.Role.CUSTOMER
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
@@ -54,3 +49,21 @@ class VerifiedUserFactory(UserFactory):
 
             verified = True if extracted is None else bool(extracted)
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=verified)
+
+
+class ProviderUserFactory(VerifiedUserFactory):
+    role = User.Role.PROVIDER
+
+
+class StaffUserFactory(VerifiedUserFactory):
+    role = User.Role.STAFF
+    is_staff = True
+
+
+def user_in(marketplace, factory=VerifiedUserFactory, **fields):
+    with tenant_context(marketplace):
+        return factory(**fields)
+
+
+def staff_in(marketplace, **fields):
+    return user_in(marketplace, StaffUserFactory, **fields)

@@ -1,0 +1,19 @@
+"""Bookings (bookings/): delivered files, messages, live sessions; the upload handlers that refuse
+oversized files while they are read."""
+
+from config.settings_parts.environment import env
+
+SOUK_DELIVERY_MAX_FILES = int(env("SOUK_DELIVERY_MAX_FILES", "10"))
+SOUK_DELIVERY_MAX_BYTES = int(env("SOUK_DELIVERY_MAX_BYTES", str(100 * 1024 * 1024)))
+SOUK_MESSAGE_ATTACHMENT_MAX_BYTES = int(
+    env("SOUK_MESSAGE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
+SOUK_MESSAGE_RATE_PER_MINUTE = int(env("SOUK_MESSAGE_RATE_PER_MINUTE", "10"))
+SOUK_MESSAGE_RATE_PER_DAY = int(env("SOUK_MESSAGE_RATE_PER_DAY", "200"))
+# A live session with no heartbeat for this long is ended by the timers run.
+SOUK_SESSION_SILENCE_SECONDS = int(env("SOUK_SESSION_SILENCE_SECONDS", "120"))
+FILE_UPLOAD_HANDLERS = [
+    "catalog.media.upload.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
