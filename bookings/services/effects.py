@@ -87,12 +87,11 @@ def apply_cancellation_rules(move: Move) -> None:
     move.record.update(refund_minor=refund, paid_minor=paid)
     if paid:
         # After commit, billing gives the refund back and releases the rest to the provider.
-        decided = {
-            "subject": f"booking:{booking.pk}",
-            "refund": Money(refund, booking.currency),
-            "reference": f"cancel-{booking.pk}",
-        }
-        on_commit_in_tenant(lambda: refunds.subject_settle(**decided))
+        subject, money = f"booking:{booking.pk}", Money(refund, booking.currency)
+        reference = f"cancel-{booking.pk}"
+        on_commit_in_tenant(
+            lambda: refunds.subject_settle(subject=subject, refund=money, reference=reference)
+        )
 
 
 def require_performed(move: Move) -> None:
