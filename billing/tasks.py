@@ -29,9 +29,10 @@ def payments_reconcile() -> int:
         provider_ref__isnull=False,
         updated_at__lt=timezone.now() - RECONCILE_AFTER,
     ).order_by("updated_at")[:RECONCILE_BATCH]
-    for payment_id in stale.values_list("pk", flat=True):
+    ids = list(stale.values_list("pk", flat=True))
+    for payment_id in ids:
         payment_refresh_run.delay(payment_id)
-    return len(stale)
+    return len(ids)
 
 
 @shared_task(ignore_result=True)

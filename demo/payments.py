@@ -8,10 +8,17 @@ from django.conf import settings
 from billing.credentials import credentials_seal
 from billing.models import ProviderAccount
 from billing.providers.registry import DRIVERS
+from sandboxes.fastpay import STORES as FASTPAY_STORES
 from sandboxes.fib import CLIENTS as FIB_CLIENTS
 
 # What each sandbox accepts (the sandboxes' own demo credentials).
+_STORE_ID, _STORE = next(iter(FASTPAY_STORES.items()))
 SANDBOX_CREDENTIALS = {
+    "fastpay": {
+        "store_id": _STORE_ID,
+        "store_password": _STORE["password"],
+        "refund_secret_key": _STORE["refund_key"],
+    },
     "fib": {
         "client_id": next(iter(FIB_CLIENTS)),
         "client_secret": next(iter(FIB_CLIENTS.values())),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Protocol
 
-from billing.money import Money
+from billing.money import Money, exponent
 
 
 class PaymentState(StrEnum):
@@ -128,3 +129,29 @@ class PaymentProvider(Protocol):
     def refund(
         self, provider_ref: str, amount: Money | None, idempotency_key: str
     ) -> RefundResult: ...
+
+
+def whole_dinars(amount: Money, *, provider: str) -> int:
+    """IQD in fils (ISO exponent 3) to the whole dinars the Iraqi gateways take; anything else
+    is refused before a call is made."""
+    if amount.currency != "IQD":
+        raise ProviderError(
+            f"{provider} takes payments in IQD only.", code="currency_not_supported"
+        )
+    dinars, fils = divmod(amount.amount_minor, 10 ** exponent("IQD"))
+    if fils:
+        raise ProviderError(f"{provider} takes whole dinars only.", code="amount_not_whole_dinars")
+    return dinars
+
+
+def dinars_received(value) -> Money | None:
+    """An amount a gateway reports, an integer of dinars or a "250.00" string, as IQD fils;
+    None when it is not a whole number of fils."""
+    try:
+        dinars = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not dinars.is_finite():
+        return None
+    fils = dinars.scaleb(exponent("IQD"))
+    return Money(int(fils), "IQD") if fils == fils.to_integral_value() else None

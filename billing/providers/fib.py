@@ -12,12 +12,11 @@ import json
 import threading
 import time
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import requests
 
-from billing.money import Money, exponent
+from billing.money import Money
 from billing.providers.base import (
     Capability,
     NextAction,
@@ -29,6 +28,8 @@ from billing.providers.base import (
     ProviderError,
     RefundResult,
     Unsupported,
+    dinars_received,
+    whole_dinars,
 )
 
 REALM = "/auth/realms/fib-online-shop/protocol/openid-connect/token"
@@ -47,16 +48,6 @@ DECLINED = {
 }
 _tokens: dict[tuple[str, str], tuple[str, float]] = {}
 _tokens_lock = threading.Lock()
-
-
-def whole_dinars(amount: Money) -> int:
-    """IQD in fils to whole dinars; anything else is refused before a call is made."""
-    if amount.currency != "IQD":
-        raise ProviderError("FIB takes payments in IQD only.", code="currency_not_supported")
-    dinars, fils = divmod(amount.amount_minor, 10 ** exponent("IQD"))
-    if fils:
-        raise ProviderError("FIB takes whole dinars only.", code="amount_not_whole_dinars")
-    return dinars
 
 
 def _iso_duration(seconds: int) -> str:
@@ -130,7 +121,10 @@ class FibDriver:
     # --- the interface ------------------------------------------------------------------
     def create_payment(self, request: PaymentRequest) -> PaymentSession:
         body: dict[str, Any] = {
-            "monetaryValue": {"amount": whole_dinars(request.amount), "currency": "IQD"},
+            "monetaryValue": {
+                "amount": whole_dinars(request.amount, provider="FIB"),
+                "currency": "IQD",
+            },
             "statusCallbackUrl": request.callback_url,
             "description": request.description[:50],
             "redirectUri": request.return_url,
@@ -172,12 +166,7 @@ class FibDriver:
         """FIB's ``{amount, currency}``: an integer of dinars, or a "500.00" string."""
         if not isinstance(value, dict) or value.get("currency") != "IQD":
             return None
-        try:
-            dinars = Decimal(str(value.get("amount")))
-        except InvalidOperation:
-            return None
-        fils = dinars.scaleb(exponent("IQD"))
-        return Money(int(fils), "IQD") if fils == fils.to_integral_value() else None
+        return dinars_received(value.get("amount"))
 
     def parse_notification(
         self, *, headers: dict[str, str], body: bytes, query: dict[str, str]

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from billing.credentials import credentials_open
 from billing.models import ProviderAccount
 from billing.providers.base import PaymentProvider
+from billing.providers.fastpay import FastPayDriver
 from billing.providers.fib import FibDriver
 from config.errors import BusinessRuleViolation
 
-DRIVERS: dict[str, type] = {"fib": FibDriver}
+DRIVERS: dict[str, type] = {"fastpay": FastPayDriver, "fib": FibDriver}
 
 
 def driver_for(code: str) -> PaymentProvider:

@@ -134,8 +134,15 @@ def payment_create(
         Payment.objects.filter(pk=payment.pk).update(
             state=PaymentState.FAILED, failure_code=exc.code[:60], updated_at=timezone.now()
         )
-        error = ProviderUnavailable if exc.code == "provider_unreachable" else BusinessRuleViolation
-        raise error(str(exc), code=exc.code) from exc
+        if exc.code == "provider_unreachable":
+            raise ProviderUnavailable(
+                _("The payment provider could not be reached; try again shortly."), code=exc.code
+            ) from exc
+        raise BusinessRuleViolation(
+            _("The payment provider refused the payment."),
+            code=exc.code,
+            details={"provider_message": str(exc)},
+        ) from exc
     _exchange(payment, provider, PaymentExchange.Direction.RESPONSE, session.raw)
     payment.provider_ref = session.provider_ref
     payment.next_action = asdict(session.next_action)

@@ -54,7 +54,7 @@ from tests.support.contract import (
     fleet_restore,
     fleet_state,
 )
-from tests.support.sandboxes import start_fib
+from tests.support.sandboxes import start_fastpay, start_fib
 
 SEED = 20261206
 MAX_EXAMPLES = 2
@@ -299,11 +299,11 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
     Their files (photos, attachments, evidence) live in this run's own directories."""
     # Not under pytest's basetemp: another pytest session on this machine prunes old ones.
     media = Path(tempfile.mkdtemp(prefix="souk-contract-media-"))
-    fib = start_fib()  # talent-iq pays through it: payments open for real
+    fib, fastpay = start_fib(), start_fastpay()  # talent-iq pays through them, for real
     with (
         django_db_blocker.unblock(),
         override_settings(
-            SOUK_SANDBOX_URLS={"fib": fib.url},
+            SOUK_SANDBOX_URLS={"fib": fib.url, "fastpay": fastpay.url},
             MEDIA_ROOT=str(media / "public"),
             # django-tenants caches MEDIA_ROOT with the schema pattern; setting it clears that.
             MULTITENANT_RELATIVE_MEDIA_ROOT="%s",
@@ -319,6 +319,7 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
         undone = fleet_restore(before)
         fleet_remove()
     fib.stop()
+    fastpay.stop()
     shutil.rmtree(media, ignore_errors=True)
     print(f"\nAfter the operator run, put back: {undone or 'nothing'}")
 

@@ -1,1 +1,1 @@
-from tests.support.sandboxes import fib_books, fib_sandbox  # noqa: F401 (fixtures)
+from tests.support.sandboxes import fastpay_sandbox, fib_books, fib_sandbox  # noqa: F401

@@ -12,7 +12,8 @@ from billing.credentials import credentials_seal
 from billing.models import LedgerAccount, Payment, ProviderAccount
 from billing.money import Money
 from billing.services.payments import Allocation, payment_create
-from sandboxes.fib import CLIENTS, FibSandbox
+from sandboxes.fastpay import FastPaySandbox
+from sandboxes.fib import FibSandbox
 
 
 class RunningSandbox:
@@ -44,24 +45,41 @@ def start_fib() -> RunningSandbox:
     return RunningSandbox(FibSandbox())
 
 
-def fib_account_configure(sandbox: RunningSandbox) -> ProviderAccount:
-    """The current marketplace takes FIB payments through ``sandbox``."""
-    client_id, secret = next(iter(CLIENTS.items()))
+def start_fastpay() -> RunningSandbox:
+    return RunningSandbox(FastPaySandbox())
+
+
+def provider_account_configure(code: str, sandbox: RunningSandbox) -> ProviderAccount:
+    """The current marketplace takes ``code`` payments through ``sandbox`` (the demo's
+    sandbox credentials)."""
+    from demo.payments import SANDBOX_CREDENTIALS
+
     account, _ = ProviderAccount.objects.update_or_create(
-        code="fib",
+        code=code,
         defaults={
             "base_url": sandbox.url,
-            "credentials_encrypted": credentials_seal(
-                {"client_id": client_id, "client_secret": secret}
-            ),
+            "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
+            "enabled": True,
         },
     )
     return account
 
 
+def fib_account_configure(sandbox: RunningSandbox) -> ProviderAccount:
+    """The current marketplace takes FIB payments through ``sandbox``."""
+    return provider_account_configure("fib", sandbox)
+
+
 @pytest.fixture(scope="session")
 def fib_sandbox():
     sandbox = start_fib()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def fastpay_sandbox():
+    sandbox = start_fastpay()
     yield sandbox
     sandbox.stop()
 
