@@ -11,15 +11,12 @@ from django.utils import timezone
 from billing.balances import prepaid_balance_credit
 from billing.money import Money
 from bookings.models import Booking
-from bookings.services import (
-    BookingRequest,
-    booking_create,
-    booking_mark_paid,
-    booking_transition,
-)
+from bookings.services.creation import BookingRequest, booking_create
 from bookings.services.deliveries import delivery_create
 from bookings.services.messages import message_send
+from bookings.services.payments import booking_mark_paid
 from bookings.services.reviews import review_create
+from bookings.services.transitions import booking_transition
 from catalog.models import Listing, ListingType
 
 Pricing = ListingType.Pricing

@@ -183,7 +183,7 @@ def test_the_ticket_page_prints_without_inline_script(make_marketplace):
         {"listing_id": listing.pk, "ticket_tier_id": tier.pk, "quantity": 1},
     ).json()
     from bookings.models import Attendee, Booking
-    from bookings.services import booking_mark_paid
+    from bookings.services.payments import booking_mark_paid
 
     with tenant_context(events):
         booking = Booking.objects.get(pk=reserved["id"])

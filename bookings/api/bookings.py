@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
-from bookings import services
 from bookings.api.serializers import (
     BookingCreateSerializer,
     BookingEventSerializer,
@@ -20,7 +19,9 @@ from bookings.api.serializers import (
     TransitionInputSerializer,
 )
 from bookings.selectors.bookings import booking_event_list, booking_get, booking_list
+from bookings.services.creation import BookingRequest, booking_create
 from bookings.services.steps import step_of
+from bookings.services.transitions import booking_transition
 from config.errors import StateConflict
 
 TAGS = ["bookings"]
@@ -94,9 +95,7 @@ class BookingListView(APIView):
     )
     def post(self, request):
         data = validated(BookingCreateSerializer, request.data).validated_data
-        booking = services.booking_create(
-            actor=request.user, request=services.BookingRequest(**data)
-        )
+        booking = booking_create(actor=request.user, request=BookingRequest(**data))
         booking, _ = booking_get(viewer=request.user, booking_id=booking.pk)
         return Response(_detail(request, booking), status=status.HTTP_201_CREATED)
 
@@ -143,7 +142,7 @@ class BookingTransitionView(APIView):
                 _("Use %(endpoint)s for this step.") % {"endpoint": endpoint.format(id=booking_id)},
                 code="use_dedicated_endpoint",
             )
-        services.booking_transition(
+        booking_transition(
             booking_id=booking_id, transition=transition, actor=request.user, data=data
         )
         booking, _role = booking_get(viewer=request.user, booking_id=booking_id)

@@ -14,7 +14,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from bookings.services import BookingRequest, booking_create
+from bookings.services.creation import BookingRequest, booking_create
 from catalog.models import TicketTier
 from config.errors import ServiceError
 from tests.support.factories.accounts import UserFactory

@@ -6,7 +6,7 @@ import time_machine
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent
-from bookings.services import booking_mark_paid
+from bookings.services.payments import booking_mark_paid
 from tests.support.client import assert_error
 from tests.support.factories.bookings import evening, party, provider_party, staff_party
 from tests.support.factories.catalog import listing_of
@@ -188,7 +188,7 @@ def test_blocked_day_is_refused(fire):
 
 
 def test_unanswered_request_expires_on_the_timer(fire):
-    from bookings.services import bookings_run_due_timers
+    from bookings.services.timers import bookings_run_due_timers
 
     provider, listing = _performance(fire)
     start, end = evening()
@@ -260,7 +260,7 @@ def test_side_effects_run_in_the_bookings_marketplace_whatever_the_schema_at_com
     """A command that provisions several marketplaces commits after leaving each schema
     (make demo does): the queued notification still goes to the booking's marketplace."""
     from bookings.models import Notification
-    from bookings.services import BookingRequest, booking_create
+    from bookings.services.creation import BookingRequest, booking_create
     from tests.support.factories.accounts import UserFactory
 
     provider, listing = _performance(fire)

@@ -14,7 +14,8 @@ from PIL import Image
 from billing.models import LedgerTransaction
 from billing.money import Money
 from bookings.models import Booking, BookingEvent, Dispute, DisputeEvidence
-from bookings.services import booking_mark_paid, booking_transition
+from bookings.services.payments import booking_mark_paid
+from bookings.services.transitions import booking_transition
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.factories.catalog import gig

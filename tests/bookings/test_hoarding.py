@@ -11,7 +11,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from bookings.services import BookingRequest, booking_create, booking_mark_paid
+from bookings.services.creation import BookingRequest, booking_create
+from bookings.services.payments import booking_mark_paid
 from config.errors import ServiceError
 from tenants.models import Marketplace
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401

@@ -4,7 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, Message
-from bookings.services import booking_mark_paid
+from bookings.services.payments import booking_mark_paid
 from tests.bookings.messaging import ask, provider_listing
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party

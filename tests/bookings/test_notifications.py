@@ -7,8 +7,8 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent, Notification
-from bookings.services import booking_mark_paid
 from bookings.services.notifications import booking_event_notifications_send
+from bookings.services.payments import booking_mark_paid
 from tests.support.client import assert_error
 from tests.support.factories.bookings import evening, party, provider_party, staff_party
 from tests.support.factories.catalog import listing_of

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent, Delivery, DeliveryFile
-from bookings.services import booking_mark_paid, bookings_run_due_timers
+from bookings.services.payments import booking_mark_paid
+from bookings.services.timers import bookings_run_due_timers
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.factories.catalog import gig, listing_of

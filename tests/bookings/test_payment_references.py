@@ -7,7 +7,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from bookings.services import BookingRequest, booking_create, booking_mark_paid
+from bookings.services.creation import BookingRequest, booking_create
+from bookings.services.payments import booking_mark_paid
 from config.errors import ServiceError, StateConflict
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401
 from tests.support.factories.accounts import UserFactory

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from bookings.services import booking_mark_paid, bookings_run_due_timers
+from bookings.services.payments import booking_mark_paid
+from bookings.services.timers import bookings_run_due_timers
 from catalog.models import Listing
 from config.errors import StateConflict
 from tests.support.client import assert_error

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking, BookingEvent
-from bookings.services import booking_mark_paid, bookings_run_due_timers
+from bookings.services.payments import booking_mark_paid
+from bookings.services.timers import bookings_run_due_timers
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party
 from tests.support.factories.catalog import listing_of

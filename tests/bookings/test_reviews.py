@@ -11,7 +11,8 @@ from django_tenants.utils import tenant_context
 from bookings.api.reviews import ReviewSerializer
 from bookings.models import Booking, BookingEvent, Review, ReviewReport, ReviewReportEvent
 from bookings.selectors.reviews import review_list_of_provider
-from bookings.services import booking_mark_paid, bookings_run_due_timers
+from bookings.services.payments import booking_mark_paid
+from bookings.services.timers import bookings_run_due_timers
 from catalog.models import ProviderProfile
 from tests.support.client import assert_error
 from tests.support.factories.bookings import evening, party, provider_party, staff_party
@@ -340,7 +341,7 @@ def test_dismissed_report_keeps_the_review_and_rejected_appeal_keeps_it_removed(
 
 
 def test_a_product_order_is_reviewed_once_delivered(psychic):
-    from bookings.services import booking_transition
+    from bookings.services.transitions import booking_transition
 
     provider, profile = provider_party(psychic)
     with tenant_context(psychic):

@@ -11,7 +11,7 @@ from billing.balances import prepaid_balance, prepaid_balance_charge, prepaid_ba
 from billing.models import LedgerAccount
 from billing.money import Money
 from bookings.models import Booking, BookingEvent, LiveSession
-from bookings.services import bookings_run_due_timers
+from bookings.services.timers import bookings_run_due_timers
 from config.errors import BusinessRuleViolation
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party

@@ -16,13 +16,10 @@ from PIL import Image
 
 from bookings.models import Attendee, Booking
 from bookings.selectors.tickets import ticket_metrics_get
-from bookings.services import (
-    BookingRequest,
-    booking_create,
-    booking_mark_paid,
-    bookings_run_due_timers,
-)
+from bookings.services.creation import BookingRequest, booking_create
+from bookings.services.payments import booking_mark_paid
 from bookings.services.tickets import ticket_check_in
+from bookings.services.timers import bookings_run_due_timers
 from catalog.models import TicketTier
 from config.errors import ServiceError
 from tests.bookings.test_concurrency import committed_marketplace, on_own_connection  # noqa: F401

@@ -238,7 +238,7 @@ def _in(victim_mp, read):
 
 
 def _pay(victim_mp, booking_id: int, run_commit_hooks) -> None:
-    from bookings.services import booking_mark_paid
+    from bookings.services.payments import booking_mark_paid
 
     with tenant_context(victim_mp), run_commit_hooks():
         booking = Booking.objects.get(pk=booking_id)
