@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -38,11 +39,11 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Message = Callable[[], str]
 
 
-class Described:
+class Described(ABC):
     """A field that states its own OpenAPI schema (drf-spectacular adds its help_text)."""
 
-    def openapi_schema(self) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def openapi_schema(self) -> dict[str, Any]: ...
 
 
 class DescribedFieldSchema(OpenApiSerializerFieldExtension):

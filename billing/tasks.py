@@ -6,7 +6,7 @@ from django.utils import timezone
 from billing.models import Payment
 from billing.providers.base import PaymentState
 from billing.services.payments import payment_refresh
-from tenants.db import connection
+from tenants.task_base import send_to_each_marketplace
 
 # A pending payment is asked about after this long, in case its notification never comes
 # (FastPay never reports a failure; any callback can be lost).
@@ -38,17 +38,7 @@ def payments_reconcile() -> int:
 @shared_task(ignore_result=True)
 def payments_reconcile_everywhere() -> int:
     """Beat entry (public schema): send each active marketplace its reconciliation task."""
-    from django_tenants.utils import tenant_context
-
-    from tenants.models import Marketplace
-
-    sent = 0
-    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
-        with tenant_context(marketplace):
-            payments_reconcile.delay()
-        sent += 1
-    connection.set_schema_to_public()
-    return sent
+    return send_to_each_marketplace(payments_reconcile)
 
 
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from bookings.services.payments import bookings_release_due
 from bookings.services.timers import bookings_run_due_timers
-from tenants.db import connection
+from tenants.task_base import send_to_each_marketplace
 
 
 @shared_task(ignore_result=True)
@@ -17,17 +17,7 @@ def run_due_timers() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def run_due_timers_everywhere() -> int:
     """Beat entry (public schema): send each active marketplace its timers task."""
-    from django_tenants.utils import tenant_context
-
-    from tenants.models import Marketplace
-
-    sent = 0
-    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
-        with tenant_context(marketplace):
-            run_due_timers.delay()
-        sent += 1
-    connection.set_schema_to_public()
-    return sent
+    return send_to_each_marketplace(run_due_timers)
 
 
 # E-mail is sent by these two; a mail server that is down (OSError, SMTPException) is

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from tenants.task_base import send_to_each_marketplace
+
 
 @shared_task(ignore_result=True)
 def process_media(media_id: int) -> str:
@@ -21,15 +23,4 @@ def requeue_stuck_media() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def requeue_stuck_media_everywhere() -> int:
     """Beat entry (public schema): send each active marketplace its sweep."""
-    from django_tenants.utils import tenant_context
-
-    from tenants.db import connection
-    from tenants.models import Marketplace
-
-    sent = 0
-    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
-        with tenant_context(marketplace):
-            requeue_stuck_media.delay()
-        sent += 1
-    connection.set_schema_to_public()
-    return sent
+    return send_to_each_marketplace(requeue_stuck_media)

@@ -26,21 +26,27 @@ SANDBOX_CREDENTIALS = {
 }
 
 
+def sandbox_provider_configure(*, code: str, url: str) -> ProviderAccount:
+    """This marketplace takes ``code`` payments through the sandbox at ``url``, with the
+    sandbox's credentials."""
+    account, _created = ProviderAccount.objects.update_or_create(
+        code=code,
+        defaults={
+            "base_url": url,
+            "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
+            "enabled": True,
+        },
+    )
+    return account
+
+
 def demo_payment_providers_configure(*, providers: tuple[str, ...]) -> list[str]:
     """Configure this marketplace's providers (of ``providers``) that have a driver and a
     sandbox; returns their codes."""
     configured = []
     for code in providers:
         url = settings.SOUK_SANDBOX_URLS.get(code)
-        if code not in DRIVERS or code not in SANDBOX_CREDENTIALS or not url:
-            continue
-        ProviderAccount.objects.update_or_create(
-            code=code,
-            defaults={
-                "base_url": url,
-                "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
-                "enabled": True,
-            },
-        )
-        configured.append(code)
+        if code in DRIVERS and code in SANDBOX_CREDENTIALS and url:
+            sandbox_provider_configure(code=code, url=url)
+            configured.append(code)
     return configured

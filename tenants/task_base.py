@@ -46,3 +46,19 @@ class MarketplaceTask(TenantTask):
 
 class SoukCeleryApp(CeleryApp):
     task_cls = "tenants.task_base:MarketplaceTask"
+
+
+def send_to_each_marketplace(task) -> int:
+    """A beat entry's fan-out: send ``task`` once to every active marketplace, each message
+    carrying its schema; returns how many were sent. Leaves the connection on public."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Marketplace
+
+    sent = 0
+    for marketplace in Marketplace.objects.filter(status=Marketplace.Status.ACTIVE):
+        with tenant_context(marketplace):
+            task.delay()
+        sent += 1
+    connection.set_schema_to_public()
+    return sent

@@ -36,9 +36,12 @@ def _held(subject: str, kinds=SHARES, currency: str | None = None) -> dict[int, 
     return {row["account_id"]: -row["total"] for row in rows if row["total"] < 0}
 
 
-def subject_refund(*, subject: str, amount: Money, reference: str) -> LedgerTransaction | None:
-    """Give ``amount`` of what was paid for ``subject`` back (422 ``refund_exceeds_paid`` when
-    more than was paid and is still held); the providers' refunds are queued after commit."""
+def subject_refund(
+    *, subject: str, amount: Money, reference: str, at_most_held: bool = False
+) -> LedgerTransaction | None:
+    """Give ``amount`` of what was paid for ``subject`` back; the providers' refunds are queued
+    after commit. More than was paid through billing and is still held is a 422
+    ``refund_exceeds_paid``, or with ``at_most_held`` is cut to what is held (and logged)."""
     posted_reference = f"refund:{reference}"
     if amount.amount_minor <= 0:
         return None
@@ -53,12 +56,21 @@ def subject_refund(*, subject: str, amount: Money, reference: str) -> LedgerTran
             return already
         held = _held(subject, currency=amount.currency)
         refundable = sum(p.amount_minor - p.refunded_minor for p in payments)
-        if amount.amount_minor > min(refundable, sum(held.values())):
-            raise BusinessRuleViolation(
-                _("That is more than was paid and is still held."),
-                code="refund_exceeds_paid",
-                details={"refundable_minor": min(refundable, sum(held.values()))},
-            )
+        most = Money(min(refundable, sum(held.values())), amount.currency)
+        if amount > most:
+            if not at_most_held:
+                raise BusinessRuleViolation(
+                    _("That is more than was paid and is still held."),
+                    code="refund_exceeds_paid",
+                    details={"refundable_minor": most.amount_minor},
+                )
+            logger.warning(
+                "%s: refund of %s decided, billing holds %s; refunding what it holds",
+                subject, amount, most,
+            )  # fmt: skip
+            amount = most
+            if not amount.amount_minor:
+                return None
         accounts = sorted(held)
         parts = amount.split([held[pk] for pk in accounts])
         by_pk = LedgerAccount.objects.in_bulk(accounts)
@@ -129,26 +141,12 @@ def subject_release(*, subject: str, reference: str) -> LedgerTransaction | None
         )  # fmt: skip
 
 
-def subject_refundable(*, subject: str, currency: str) -> Money:
-    """What can still be given back for ``subject``: paid through billing and still held."""
-    paid = Payment.objects.filter(subject=subject, currency=currency, state__in=REFUNDABLE)
-    refundable = sum(p.amount_minor - p.refunded_minor for p in paid)
-    return Money(min(refundable, sum(_held(subject, currency=currency).values())), currency)
-
-
 def subject_settle(*, subject: str, refund: Money, reference: str) -> None:
     """A decision about money paid for ``subject`` (a cancellation's refund, a dispute's
     outcome): ``refund`` back to the payer, the rest released to its providers. Money recorded
     on the subject without passing through billing (paid elsewhere) is not billing's to move:
     only what billing holds is refunded, and the difference is logged."""
-    held = subject_refundable(subject=subject, currency=refund.currency)
-    if refund > held:
-        logger.warning(
-            "%s: refund of %s decided, billing holds %s; refunding what it holds",
-            subject, refund, held,
-        )  # fmt: skip
-        refund = held
-    subject_refund(subject=subject, amount=refund, reference=reference)
+    subject_refund(subject=subject, amount=refund, reference=reference, at_most_held=True)
     subject_release(subject=subject, reference=reference)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,29 +233,25 @@ def bookings_release_due(*, now: datetime | None = None) -> int:
     not completed, so its money waits for the decision. Returns how many were released."""
     now = now or timezone.now()
     delay = timedelta(hours=connection.tenant.release_delay_hours)
+    # Completed: in the first reviewable state of its own process, entered before the delay.
+    completed = Q()
+    for name, process in all_processes().items():
+        if process.reviewable:
+            completed |= Q(process=name, state=process.reviewable[0])
+    entered = BookingEvent.objects.filter(booking=OuterRef("pk"), to_state=OuterRef("state"))
+    due = (
+        Booking.objects.filter(completed, released_at__isnull=True, paid_minor__gt=0)
+        .annotate(entered=Subquery(entered.order_by("-created_at").values("created_at")[:1]))
+        .filter(entered__lte=now - delay)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RELEASE_BATCH]
+    )
     released = 0
-    completed_states = {p.reviewable[0] for p in all_processes().values() if p.reviewable}
-    candidates = Booking.objects.filter(
-        released_at__isnull=True, paid_minor__gt=0, state__in=completed_states
-    ).order_by("pk")
-    for booking in candidates.iterator():
-        completed = get_process(booking.process).reviewable
-        if not completed or booking.state != completed[0]:
-            continue
-        entered = (
-            BookingEvent.objects.filter(booking=booking, to_state=booking.state)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-        if entered is None or entered + delay > now:
-            continue
+    for booking_id in due:
         with transaction.atomic():
             refunds.subject_release(
-                subject=f"booking:{booking.pk}", reference=f"complete-{booking.pk}"
+                subject=f"booking:{booking_id}", reference=f"complete-{booking_id}"
             )
-            Booking.objects.filter(pk=booking.pk).update(released_at=now)
+            Booking.objects.filter(pk=booking_id).update(released_at=now)
         released += 1
-        if released >= RELEASE_BATCH:
-            break
     return released

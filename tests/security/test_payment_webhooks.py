@@ -9,8 +9,8 @@ from billing.models import Payment, PaymentExchange
 from billing.providers.base import PaymentState
 from tests.support.client import api
 from tests.support.factories.accounts import UserFactory
-from tests.support.sandboxes import fib_account_configure
 from tests.support.sandboxes import fib_payment as _pay
+from tests.support.sandboxes import provider_account_configure
 
 
 def test_another_marketplaces_payment_is_unknown_here(talent, fire, fib_books, fib_sandbox):
@@ -29,7 +29,7 @@ def test_another_marketplaces_payment_is_unknown_here(talent, fire, fib_books, f
         == 404
     )
     with tenant_context(fire):
-        fib_account_configure(fib_sandbox)
+        provider_account_configure("fib", fib_sandbox)
     refused = fire_host.post(
         "/api/v1/payments/webhooks/fib/", body, content_type="application/json"
     )

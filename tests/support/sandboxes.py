@@ -8,10 +8,10 @@ import urllib.request
 import pytest
 from django_tenants.utils import tenant_context
 
-from billing.credentials import credentials_seal
 from billing.models import LedgerAccount, Payment, ProviderAccount
 from billing.money import Money
 from billing.services.payments import Allocation, payment_create
+from demo.payments import sandbox_provider_configure
 from sandboxes.fastpay import FastPaySandbox
 from sandboxes.fib import FibSandbox
 
@@ -50,24 +50,8 @@ def start_fastpay() -> RunningSandbox:
 
 
 def provider_account_configure(code: str, sandbox: RunningSandbox) -> ProviderAccount:
-    """The current marketplace takes ``code`` payments through ``sandbox`` (the demo's
-    sandbox credentials)."""
-    from demo.payments import SANDBOX_CREDENTIALS
-
-    account, _ = ProviderAccount.objects.update_or_create(
-        code=code,
-        defaults={
-            "base_url": sandbox.url,
-            "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
-            "enabled": True,
-        },
-    )
-    return account
-
-
-def fib_account_configure(sandbox: RunningSandbox) -> ProviderAccount:
-    """The current marketplace takes FIB payments through ``sandbox``."""
-    return provider_account_configure("fib", sandbox)
+    """The current marketplace takes ``code`` payments through ``sandbox``."""
+    return sandbox_provider_configure(code=code, url=sandbox.url)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +72,7 @@ def fastpay_sandbox():
 def fib_books(talent, fib_sandbox):
     """talent (IQD) takes FIB payments through the sandbox; the test runs in its schema."""
     with tenant_context(talent):
-        fib_account_configure(fib_sandbox)
+        provider_account_configure("fib", fib_sandbox)
         yield talent
 
 
