@@ -1,5 +1,10 @@
 from billing.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
-from billing.models.payments import Payment, PaymentExchange, ProviderAccount
+from billing.models.payments import (
+    Payment,
+    PaymentExchange,
+    ProviderAccount,
+    SavedPaymentMethod,
+)
 
 __all__ = [
     "LedgerAccount",
@@ -8,4 +13,5 @@ __all__ = [
     "Payment",
     "PaymentExchange",
     "ProviderAccount",
+    "SavedPaymentMethod",
 ]

@@ -109,3 +109,28 @@ class PaymentExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.direction} {self.payment_id}"
+
+
+class SavedPaymentMethod(models.Model):
+    """A payer's card (or other method) a provider keeps for charging them without them:
+    deposits' balances on the due day, auto-reload of a prepaid balance."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="saved_payment_methods", on_delete=models.CASCADE
+    )
+    provider = models.CharField(max_length=24)
+    customer_ref = models.CharField(max_length=120)
+    method_ref = models.CharField(max_length=120)
+    label = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "method_ref"], name="saved_method_unique_per_provider"
+            )
+        ]
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.label or self.method_ref}"

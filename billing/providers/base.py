@@ -35,6 +35,10 @@ class Capability(StrEnum):
     PARTIAL_REFUND = "partial_refund"
     SIGNED_NOTIFY = "signed_notify"
     SPLIT = "split"
+    # Saves the payer's card for later and charges it without the payer (charge_saved).
+    OFF_SESSION = "off_session"
+    # Sends money to a provider's own account (payout).
+    PAYOUT = "payout"
 
 
 class ProviderError(Exception):
@@ -74,6 +78,12 @@ class PaymentRequest:
     idempotency_key: str
     expires_in: timedelta | None = None
     customer_phone: str = ""
+    # Keep the payer's payment method for off-session charges (Stripe setup_future_usage).
+    save_method: bool = False
+    # The payer at the provider (a Stripe customer id), when it knows them already.
+    customer_ref: str = ""
+    # Groups a charge with the transfers that later release it (Stripe transfer_group).
+    transfer_group: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,22 @@ class PaymentSession:
 
 
 @dataclass(frozen=True)
+class SavedMethod:
+    """A payment method the provider keeps for charging the payer later without them."""
+
+    customer_ref: str
+    method_ref: str
+    label: str = ""  # what the payer recognises, e.g. "Visa •••• 4242"
+
+
+@dataclass(frozen=True)
+class PayoutResult:
+    payout_ref: str
+    state: str  # "pending", "paid", "failed"
+    raw: Any
+
+
+@dataclass(frozen=True)
 class PaymentStatus:
     """The provider's authoritative answer about one payment."""
 
@@ -93,6 +119,8 @@ class PaymentStatus:
     state: PaymentState
     amount: Money | None
     raw: Any
+    # The payment method the provider saved for off-session use, and its customer, if any.
+    saved_method: SavedMethod | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +157,26 @@ class PaymentProvider(Protocol):
     def refund(
         self, provider_ref: str, amount: Money | None, idempotency_key: str
     ) -> RefundResult: ...
+
+    # Capability.OFF_SESSION: charge a saved method without the payer; raises Unsupported
+    # otherwise. A card that needs the payer (declined, authentication required) is a
+    # ProviderError with code "off_session_failed": the caller then sends a payment link.
+    def charge_saved(self, request: PaymentRequest, method: SavedMethod) -> PaymentSession: ...
+
+    # Capability.PAYOUT: send ``amount`` to ``destination`` (a connected account, an IBAN…).
+    def payout(self, destination: str, amount: Money, idempotency_key: str) -> PayoutResult: ...
+
+
+class DriverDefaults:
+    """What a driver whose provider has no off-session charges or payouts answers for them."""
+
+    code: str
+
+    def charge_saved(self, request: PaymentRequest, method: SavedMethod) -> PaymentSession:
+        raise Unsupported(f"{self.code} cannot charge a saved payment method.")
+
+    def payout(self, destination: str, amount: Money, idempotency_key: str) -> PayoutResult:
+        raise Unsupported(f"{self.code} cannot pay out.")
 
 
 def whole_dinars(amount: Money, *, provider: str) -> int:

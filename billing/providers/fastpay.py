@@ -19,6 +19,7 @@ import requests
 from billing.money import Money
 from billing.providers.base import (
     Capability,
+    DriverDefaults,
     NextAction,
     Notification,
     PaymentRequest,
@@ -43,7 +44,7 @@ def order_id_of(merchant_ref: str) -> str:
     return "".join(ch for ch in merchant_ref if ch.isalnum())[:32]
 
 
-class FastPayDriver:
+class FastPayDriver(DriverDefaults):
     code = "fastpay"
     capabilities = frozenset({Capability.REDIRECT, Capability.REFUND, Capability.PARTIAL_REFUND})
 

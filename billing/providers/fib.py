@@ -19,6 +19,7 @@ import requests
 from billing.money import Money
 from billing.providers.base import (
     Capability,
+    DriverDefaults,
     NextAction,
     Notification,
     PaymentRequest,
@@ -54,7 +55,7 @@ def _iso_duration(seconds: int) -> str:
     return f"PT{max(seconds // 60, 1)}M"
 
 
-class FibDriver:
+class FibDriver(DriverDefaults):
     code = "fib"
     capabilities = frozenset({Capability.QR, Capability.APP_LINK, Capability.CANCEL,
                               Capability.REFUND})  # fmt: skip

@@ -20,13 +20,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.hooks import payment_settled_handler
-from billing.models import LedgerAccount, LedgerTransaction, Payment, PaymentExchange
+from billing.models import (
+    LedgerAccount,
+    LedgerTransaction,
+    Payment,
+    PaymentExchange,
+    SavedPaymentMethod,
+)
 from billing.money import Money
 from billing.providers.base import (
     PaymentRequest,
     PaymentState,
     PaymentStatus,
     ProviderError,
+    SavedMethod,
 )
 from billing.providers.registry import driver_for
 from billing.services.ledger import credit, debit, ledger_account, ledger_post
@@ -199,6 +206,15 @@ def _tell_subject(payment: Payment) -> str:
     return ""
 
 
+def _saved_method_record(payment: Payment, method: SavedMethod) -> None:
+    """Keep the method the provider saved with this payment, for charging its payer later."""
+    SavedPaymentMethod.objects.update_or_create(
+        provider=payment.provider, method_ref=method.method_ref,
+        defaults={"user_id": payment.payer_id, "customer_ref": method.customer_ref,
+                  "label": method.label[:80]},
+    )  # fmt: skip
+
+
 def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
     """Apply the provider's authoritative ``status``. Paid: the amount and currency must be
     the payment's (else nothing moves and the mismatch is recorded); the subject's app is told
@@ -221,6 +237,8 @@ def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
                 return payment
             payment.state, payment.paid_at = PaymentState.PAID, timezone.now()
             payment.save(update_fields=["state", "paid_at", "updated_at"])
+            if status.saved_method is not None:
+                _saved_method_record(payment, status.saved_method)
             refused = _tell_subject(payment)
             _post_paid(payment, to_suspense=bool(refused))
             if refused:
