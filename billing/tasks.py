@@ -14,7 +14,16 @@ RECONCILE_AFTER = timedelta(minutes=2)
 RECONCILE_BATCH = 200
 
 
-@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+# Acknowledged only once done: a worker killed mid-task leaves the message to be delivered
+# again (the visibility timeout), and applying a status twice changes nothing.
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def payment_refresh_run(payment_id: int) -> str:
     """Fetch one payment's status from its provider and apply it (safe to run again)."""
     payment = Payment.objects.get(pk=payment_id)
@@ -41,7 +50,14 @@ def payments_reconcile_everywhere() -> int:
     return send_to_each_marketplace(payments_reconcile)
 
 
-@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def payment_refund_run(payment_id: int, amount_minor: int, key: str) -> str:
     """Ask the payment's provider to give ``amount_minor`` back (the ledger already says so)."""
     from billing.services.payments import payment_provider_refund

@@ -174,6 +174,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that dies before acknowledging it (tasks that ask for acks_late)
+# is delivered again after this many seconds (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600")),
+}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
     # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.

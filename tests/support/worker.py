@@ -15,18 +15,10 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@contextlib.contextmanager
-def celery_worker(*, env: dict[str, str] | None = None, default: bool = False) -> Iterator[str]:
-    """Start a solo worker on a fresh queue and yield the queue's name.
-
-    Tasks stop running eagerly meanwhile; with ``default`` the queue is also where tasks go
-    when no queue is named (code under test that calls ``.delay()``).
-    """
-    from config.celery import app
-
+def worker_start(queue: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A solo worker process consuming ``queue``, against the test database."""
     db = connection.settings_dict
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -50,6 +42,19 @@ def celery_worker(*, env: dict[str, str] | None = None, default: bool = False) -
             **(env or {}),
         },
     )
+
+
+@contextlib.contextmanager
+def celery_worker(*, env: dict[str, str] | None = None, default: bool = False) -> Iterator[str]:
+    """Start a solo worker on a fresh queue and yield the queue's name.
+
+    Tasks stop running eagerly meanwhile; with ``default`` the queue is also where tasks go
+    when no queue is named (code under test that calls ``.delay()``).
+    """
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = worker_start(queue, env)
     default_queue = app.conf.task_default_queue
     app.conf.task_always_eager = False
     if default:
