@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from billing.models import Payment, PaymentExchange
 from billing.providers.base import ProviderError
 from billing.providers.registry import DRIVERS, driver_for
+from billing.services.payments import FINAL
 from config.errors import BusinessRuleViolation, InvalidInput, NotFound
 from tenants.db import connection
 
@@ -25,6 +26,14 @@ MAX_STORED_BODY = 20_000
 
 def _stored(body: bytes) -> dict:
     return {"text": body[:MAX_STORED_BODY].decode("utf-8", "replace")}
+
+
+def _delivery_store(provider: str, stored: dict, *, payment_id=None, note: str = "") -> None:
+    """Every delivery is kept raw, whatever becomes of it (one INSERT: this is the hot path)."""
+    PaymentExchange.objects.create(
+        provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=stored,
+        payment_id=payment_id, note=note[:255],
+    )  # fmt: skip
 
 
 def payment_notification_receive(
@@ -40,27 +49,27 @@ def payment_notification_receive(
         driver = driver_for(provider)
     except (BusinessRuleViolation, ValueError) as exc:  # not enabled here, as if unknown
         raise NotFound(_("No such webhook.")) from exc
-    exchange = PaymentExchange.objects.create(
-        provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=_stored(body)
-    )
+    stored = _stored(body)
     try:
         notification = driver.parse_notification(headers=headers, body=body, query=query)
     except ProviderError as exc:
-        PaymentExchange.objects.filter(pk=exchange.pk).update(note=str(exc)[:255])
+        _delivery_store(provider, stored, note=str(exc))
         raise InvalidInput(str(exc), code=exc.code) from exc
-    payment = Payment.objects.filter(
-        provider=provider, provider_ref=notification.provider_ref
-    ).first()
+    payment = (
+        Payment.objects.filter(provider=provider, provider_ref=notification.provider_ref)
+        .only("pk", "state")
+        .first()
+    )
     if payment is None:
         logger.warning(
             "%s notification for an unknown payment %r in %s",
             provider, notification.provider_ref, connection.schema_name,
         )  # fmt: skip
-        PaymentExchange.objects.filter(pk=exchange.pk).update(note="unknown payment")
+        _delivery_store(provider, stored, note="unknown payment")
         raise NotFound(_("No such payment."), code="payment_not_found")
-    PaymentExchange.objects.filter(pk=exchange.pk).update(payment=payment)
+    _delivery_store(provider, stored, payment_id=payment.pk)
+    if payment.state not in FINAL:  # a settled payment has nothing more to learn
+        from billing.tasks import payment_refresh_run
 
-    from billing.tasks import payment_refresh_run
-
-    transaction.on_commit(lambda: payment_refresh_run.delay(payment.pk))
+        transaction.on_commit(lambda: payment_refresh_run.delay(payment.pk))
     return driver.acknowledge()
