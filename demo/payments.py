@@ -33,6 +33,7 @@ def sandbox_provider_configure(*, code: str, url: str) -> ProviderAccount:
         code=code,
         defaults={
             "base_url": url,
+            "environment": ProviderAccount.Environment.SANDBOX,
             "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
             "enabled": True,
         },

@@ -12,8 +12,17 @@ from billing.providers.base import PaymentState
 class ProviderAccount(models.Model):
     """A payment provider this marketplace uses, with its own credentials."""
 
+    class Environment(models.TextChoices):
+        PRODUCTION = "production"
+        STAGING = "staging"
+        SANDBOX = "sandbox", "Sandbox (the operator's local sandbox)"
+
     code = models.CharField(max_length=24, unique=True)
     enabled = models.BooleanField(default=True)
+    environment = models.CharField(
+        max_length=12, choices=Environment.choices, default=Environment.SANDBOX
+    )
+    # The environment's address (the provider's host, or the operator's sandbox).
     base_url = models.URLField(max_length=300)
     # Fernet token of the JSON credentials (billing.credentials); never returned by the API.
     credentials_encrypted = models.TextField()

@@ -168,9 +168,19 @@ class PaymentProvider(Protocol):
 
 
 class DriverDefaults:
-    """What a driver whose provider has no off-session charges or payouts answers for them."""
+    """What every driver declares for its configuration, and what one whose provider has no
+    off-session charges or payouts answers for them."""
 
     code: str
+    name: str = ""
+    # The provider's own hosts by environment ("production", "staging"); a marketplace's
+    # staff choose one of these (or the operator's sandbox), never a free address.
+    hosts: dict[str, str] = {}
+    # The credentials the driver is built with: required, then optional.
+    credential_fields: tuple[str, ...] = ()
+    optional_credential_fields: tuple[str, ...] = ()
+    # The currencies it takes (None: any the provider supports, checked at the driver).
+    currencies: frozenset[str] | None = None
 
     def charge_saved(self, request: PaymentRequest, method: SavedMethod) -> PaymentSession:
         raise Unsupported(f"{self.code} cannot charge a saved payment method.")

@@ -46,6 +46,14 @@ def order_id_of(merchant_ref: str) -> str:
 
 class FastPayDriver(DriverDefaults):
     code = "fastpay"
+    name = "FastPay"
+    hosts = {
+        "production": "https://apigw-merchant.fast-pay.iq",
+        "staging": "https://staging-apigw-merchant.fast-pay.iq",
+    }
+    credential_fields = ("store_id", "store_password")
+    optional_credential_fields = ("refund_secret_key",)
+    currencies = frozenset({"IQD"})
     capabilities = frozenset({Capability.REDIRECT, Capability.REFUND, Capability.PARTIAL_REFUND})
 
     def __init__(

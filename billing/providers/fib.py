@@ -57,6 +57,10 @@ def _iso_duration(seconds: int) -> str:
 
 class FibDriver(DriverDefaults):
     code = "fib"
+    name = "FIB (First Iraqi Bank)"
+    hosts = {"production": "https://fib.prod.fib.iq", "staging": "https://fib.stage.fib.iq"}
+    credential_fields = ("client_id", "client_secret")
+    currencies = frozenset({"IQD"})
     capabilities = frozenset({Capability.QR, Capability.APP_LINK, Capability.CANCEL,
                               Capability.REFUND})  # fmt: skip
 
