@@ -63,3 +63,34 @@ def payment_refund_run(payment_id: int, amount_minor: int, key: str) -> str:
     from billing.services.payments import payment_provider_refund
 
     return payment_provider_refund(payment_id=payment_id, amount_minor=amount_minor, key=key)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def payout_send_run(payout_id: int) -> str:
+    """Send one due payout through its provider (safe to run again: the provider dedups by the
+    payout's reference, and only a requested payout is sent)."""
+    from billing.services.payouts import payout_send
+
+    return payout_send(payout_id=payout_id).state
+
+
+@shared_task(ignore_result=True)
+def payouts_send_due() -> int:
+    """This marketplace's payouts whose run has come (withdrawals on the schedule)."""
+    from billing.services.withdrawals import payouts_send_due as send_due
+
+    return send_due()
+
+
+@shared_task(ignore_result=True)
+def payouts_send_due_everywhere() -> int:
+    """Beat entry (public schema): send each active marketplace its payout run."""
+    return send_to_each_marketplace(payouts_send_due)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def receipt_send_run(kind: str, reference: str) -> bool:
+    """E-mail the receipt of one payment or refund, once."""
+    from billing.services.receipts import receipt_send
+
+    return receipt_send(kind=kind, reference=reference)

@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.payments_reconcile_everywhere",
         "schedule": 120.0,
     },
+    # Payouts whose run has come (withdrawals on each marketplace's schedule), hourly.
+    "send-due-payouts": {"task": "billing.tasks.payouts_send_due_everywhere", "schedule": 3600.0},
     # Media uploads whose processing task was lost: sent again, failed after a few tries.
     "requeue-stuck-media": {
         "task": "catalog.tasks.requeue_stuck_media_everywhere",

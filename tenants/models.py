@@ -69,6 +69,22 @@ class Marketplace(TenantMixin):
         default=0, validators=[MaxValueValidator(24 * 90)]
     )
 
+    # Withdrawals providers ask for: the least one may ask, in minor units of the default
+    # currency (0: no minimum), and when asked-for withdrawals are paid (billing.services.
+    # withdrawals): at once, weekly on a weekday (0 Monday … 6 Sunday), or monthly on a day.
+    withdrawal_minimum_minor = models.PositiveBigIntegerField(default=0)
+    withdrawal_schedule = models.CharField(
+        max_length=8,
+        choices=[("anytime", "Anytime"), ("weekly", "Weekly"), ("monthly", "Monthly")],
+        default="anytime",
+    )
+    withdrawal_weekday = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(6)]
+    )
+    withdrawal_month_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+
     # When the operator deleted it (status "deleted"); purged after SOUK_DELETION_GRACE_DAYS.
     deleted_at = models.DateTimeField(null=True, blank=True)
 

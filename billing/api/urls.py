@@ -2,12 +2,34 @@
 
 from django.urls import path
 
+from billing.api import payouts, reports, wallet, withdrawals
 from billing.api.payments import PaymentDetailView
 from billing.api.providers import ProviderConfigureView, ProviderListView
 from billing.api.webhooks import PaymentWebhookView
 from billing.providers.registry import DRIVERS
 
 urlpatterns = [
+    path("wallet/balances/", wallet.WalletBalancesView.as_view(), name="wallet-balances"),
+    path("wallet/ledger/", wallet.WalletLedgerView.as_view(), name="wallet-ledger"),
+    path("payouts/", payouts.PayoutListView.as_view(), name="payouts"),
+    path("payouts/account/", payouts.PayoutAccountView.as_view(), name="payout-account"),
+    path("payouts/<slug:reference>/", payouts.PayoutDetailView.as_view(), name="payout-detail"),
+    path(
+        "payouts/<slug:reference>/confirm/",
+        payouts.PayoutConfirmView.as_view(),
+        name="payout-confirm",
+    ),
+    path("payouts/<slug:reference>/fail/", payouts.PayoutFailView.as_view(), name="payout-fail"),
+    path(
+        "payouts/<slug:reference>/cancel/", payouts.PayoutCancelView.as_view(), name="payout-cancel"
+    ),
+    path("withdrawals/", withdrawals.WithdrawalView.as_view(), name="withdrawals"),
+    path(
+        "withdrawals/settings/",
+        withdrawals.WithdrawalSettingsView.as_view(),
+        name="withdrawal-settings",
+    ),
+    path("reports/revenue/", reports.RevenueReportView.as_view(), name="revenue-report"),
     path("payment-providers/", ProviderListView.as_view(), name="payment-provider-list"),
     path(
         "payment-providers/<slug:code>/",

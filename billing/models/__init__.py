@@ -5,6 +5,7 @@ from billing.models.payments import (
     ProviderAccount,
     SavedPaymentMethod,
 )
+from billing.models.payouts import Payout, PayoutAccount, PayoutMethod, Receipt
 
 __all__ = [
     "LedgerAccount",
@@ -12,6 +13,10 @@ __all__ = [
     "LedgerTransaction",
     "Payment",
     "PaymentExchange",
+    "Payout",
+    "PayoutAccount",
+    "PayoutMethod",
     "ProviderAccount",
+    "Receipt",
     "SavedPaymentMethod",
 ]

@@ -32,11 +32,18 @@ class LedgerAccount(models.Model):
         GATEWAY_CLEARING = "gateway_clearing", "Clearing at a payment provider"
         REFUNDS = "refunds", "Refunds"
         SUSPENSE = "suspense", "Suspense (money that matches nothing)"
+        # Earnings taken from a provider's available balance for a payout not yet paid, per
+        # payout method ("stripe", "fib", "manual"): still owed, on its way.
+        PAYOUTS_IN_FLIGHT = "payouts_in_flight", "Payouts on their way"
+        # The platform's side of every provider's paid-out total (see billing.services.payouts).
+        PAYOUTS_SENT = "payouts_sent", "Payouts sent"
 
     # Kinds that belong to one user; the others are the marketplace's own.
     OWNED = frozenset(OWNED_KINDS)
     # Debit-normal kinds (assets); every other kind is credit-normal.
-    DEBIT_NORMAL = frozenset({Kind.GATEWAY_CLEARING, Kind.REFUNDS, Kind.SUSPENSE})
+    DEBIT_NORMAL = frozenset(
+        {Kind.GATEWAY_CLEARING, Kind.REFUNDS, Kind.SUSPENSE, Kind.PAYOUTS_SENT}
+    )
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     currency = models.CharField(max_length=3)

@@ -25,6 +25,7 @@ from billing.models import (
     LedgerTransaction,
     Payment,
     PaymentExchange,
+    Receipt,
     SavedPaymentMethod,
 )
 from billing.money import Money
@@ -37,6 +38,7 @@ from billing.providers.base import (
 )
 from billing.providers.registry import driver_for
 from billing.services.ledger import credit, debit, ledger_account, ledger_post
+from billing.services.receipts import receipt_queue
 from config.errors import BusinessRuleViolation, InvalidInput, ServiceError, StateConflict
 from tenants.db import connection
 
@@ -244,6 +246,7 @@ def payment_status_apply(*, payment_id: int, status: PaymentStatus) -> Payment:
             if refused:
                 payment.failure_code = f"subject_refused:{refused}"[:60]
                 payment.save(update_fields=["failure_code", "updated_at"])
+            receipt_queue(kind=Receipt.Kind.PAYMENT, reference=payment.reference)
             return payment
         if status.state in (PaymentState.FAILED, PaymentState.CANCELLED, PaymentState.EXPIRED):
             payment.state = status.state

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment
+from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, Receipt
 from billing.money import Money
 from billing.providers.base import PaymentState
 from billing.services.ledger import Line, credit, debit, ledger_account, ledger_post
+from billing.services.receipts import receipt_queue
 from config.errors import BusinessRuleViolation
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def subject_refund(
             )
             payment.save(update_fields=["refunded_minor", "state", "updated_at"])
             _queue_provider_refund(payment.pk, take, f"{reference}:{payment.reference}")
+        receipt_queue(kind=Receipt.Kind.REFUND, reference=posted_reference)
     return posted
 
 

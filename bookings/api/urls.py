@@ -9,6 +9,7 @@ from bookings.api import (
     messages,
     notifications,
     payments,
+    refunds,
     reviews,
     sessions,
     tickets,
@@ -32,6 +33,11 @@ urlpatterns = [
         "bookings/<int:booking_id>/payments/",
         payments.BookingPaymentView.as_view(),
         name="booking-payments",
+    ),
+    path(
+        "bookings/<int:booking_id>/refunds/",
+        refunds.BookingRefundView.as_view(),
+        name="booking-refunds",
     ),
     # Tickets
     path(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bookings.models import Actor, BookingEvent
 from bookings.processes import get_process
-from bookings.services import effects, sessions, tickets
+from bookings.services import effects, refunds, sessions, tickets
 from bookings.services.transitions import Effect, Move
 
 # Who hears of a step. "other" is the party that did not take it (both parties when the
@@ -163,7 +163,11 @@ STEPS = _steps(
         notifies=(("booking_expired", (BOTH,)),),
     ),
     Step("release", effects=(effects.release_holds,)),
-    Step("refund", notifies=(("refunded", (CUSTOMER,)),)),
+    Step(
+        "refund",
+        effects=(refunds.refund_and_restock,),
+        notifies=(("refunded", (CUSTOMER,)),),
+    ),
 )
 
 

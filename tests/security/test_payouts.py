@@ -1,0 +1,85 @@
+"""Payouts, wallets, refunds and the revenue report across the boundary between marketplaces:
+another marketplace's payout references, user ids and bookings find nothing, its staff can
+neither confirm nor refund here, and each report shows its own marketplace's money only."""
+
+from django_tenants.utils import tenant_context
+
+from billing.models import Payout
+from billing.money import Money
+from tests.support.client import assert_error
+from tests.support.factories.bookings import party, provider_party, staff_party
+from tests.support.payouts import books_balanced, earnings_available
+
+
+def test_another_marketplaces_payouts_wallets_and_report_are_out_of_reach(talent, fire):
+    provider, _profile = provider_party(talent)
+    earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
+    staff = staff_party(talent)
+    reference = staff.api.post(
+        "/api/v1/payouts/",
+        {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
+        HTTP_IDEMPOTENCY_KEY="cross-payout-1",
+    ).json()["reference"]
+
+    fire_staff, fire_customer = staff_party(fire), party(fire)
+    for who in (fire_staff, fire_customer):
+        assert_error(who.api.get(f"/api/v1/payouts/{reference}/"), 404)
+        assert_error(who.api.post(f"/api/v1/payouts/{reference}/cancel/"), 404)
+    assert_error(
+        fire_staff.api.post(f"/api/v1/payouts/{reference}/confirm/", {"bank_reference": "X"}),
+        404,
+    )
+    # Talent's user ids mean nothing on fire (another schema's users), for staff too.
+    for path in ("wallet/balances", "wallet/ledger", "payouts"):
+        answer = fire_staff.api.get(f"/api/v1/{path}/?user_id={provider.user.pk}")
+        assert (
+            answer.status_code == 404
+            or answer.json().get("balances") == []
+            or (answer.json().get("results") == [])
+        ), answer.content
+    assert fire_staff.api.get("/api/v1/payouts/").json()["results"] == []
+    assert_error(
+        fire_staff.api.post(
+            "/api/v1/payouts/",
+            {"payee_id": provider.user.pk, "amount_minor": 1000, "currency": "IQD"},
+            HTTP_IDEMPOTENCY_KEY="cross-payout-2",
+        ),
+        404,
+    )
+    report = fire_staff.api.get("/api/v1/reports/revenue/").json()
+    assert report["periods"] == [] and report["providers"] == [] and report["totals"] == []
+    with tenant_context(talent):
+        assert Payout.objects.get(reference=reference).state == "requested"
+    assert books_balanced(talent) and books_balanced(fire)
+
+
+def test_only_staff_confirm_payouts_refund_or_read_the_report_and_only_their_own_wallet(talent):
+    provider, _profile = provider_party(talent)
+    other, _other_profile = provider_party(talent)
+    customer = party(talent)
+    earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
+    reference = (
+        staff_party(talent)
+        .api.post(
+            "/api/v1/payouts/",
+            {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
+            HTTP_IDEMPOTENCY_KEY="own-payout-1",
+        )
+        .json()["reference"]
+    )
+    for who in (provider, other, customer):
+        assert_error(
+            who.api.post(f"/api/v1/payouts/{reference}/confirm/", {"bank_reference": "X"}), 403
+        )
+        assert_error(who.api.get("/api/v1/reports/revenue/"), 403)
+        assert_error(
+            who.api.post("/api/v1/bookings/1/refunds/", {}, HTTP_IDEMPOTENCY_KEY="refund-123"),
+            403,
+        )
+    for who in (other, customer):
+        assert_error(who.api.get(f"/api/v1/payouts/{reference}/"), 404, "payout_not_found")
+        assert_error(who.api.post(f"/api/v1/payouts/{reference}/cancel/"), 404)
+        assert_error(who.api.get(f"/api/v1/wallet/ledger/?user_id={provider.user.pk}"), 404)
+        assert who.api.get("/api/v1/payouts/").json()["results"] == []
+    assert customer.api.get("/api/v1/wallet/balances/").json()["balances"] == []
+    assert_error(party(talent).api.patch("/api/v1/withdrawals/settings/", {}), 403)
