@@ -41,6 +41,8 @@ SOUK_CREDENTIALS_KEY = env("SOUK_CREDENTIALS_KEY", "")
 SOUK_SANDBOX_URLS = {
     "fib": env("SOUK_SANDBOX_FIB_URL", "http://127.0.0.1:8701"),
     "fastpay": env("SOUK_SANDBOX_FASTPAY_URL", "http://127.0.0.1:8702"),
+    "nasswallet": env("SOUK_SANDBOX_NASSWALLET_URL", "http://127.0.0.1:8703"),
+    "areeba": env("SOUK_SANDBOX_AREEBA_URL", "http://127.0.0.1:8704"),
 }
 # Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone.
 SOUK_SPARE_SCHEMAS = int(env("SOUK_SPARE_SCHEMAS", "2"))

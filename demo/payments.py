@@ -8,12 +8,30 @@ from django.conf import settings
 from billing.credentials import credentials_seal
 from billing.models import ProviderAccount
 from billing.providers.registry import DRIVERS
+from sandboxes.areeba import MERCHANTS as AREEBA_MERCHANTS
 from sandboxes.fastpay import STORES as FASTPAY_STORES
 from sandboxes.fib import CLIENTS as FIB_CLIENTS
+from sandboxes.nasswallet import MERCHANTS as NASSWALLET_MERCHANTS
 
+# Where each provider's API lives on its sandbox's host (NassWallet's under a path, as on its
+# own hosts).
 # What each sandbox accepts (the sandboxes' own demo credentials).
 _STORE_ID, _STORE = next(iter(FASTPAY_STORES.items()))
+_NASS_USER, _NASS = next(iter(NASSWALLET_MERCHANTS.items()))
+_MID, _AREEBA = next(iter(AREEBA_MERCHANTS.items()))
 SANDBOX_CREDENTIALS = {
+    "areeba": {
+        "merchant_id": _MID,
+        "api_password": _AREEBA["password"],
+        "webhook_secret": _AREEBA["notification_secret"],
+        "merchant_name": "Souk sandbox",
+    },
+    "nasswallet": {
+        "username": _NASS_USER,
+        "password": _NASS["password"],
+        "basic_token": _NASS["basic"],
+        "transaction_pin": _NASS["pin"],
+    },
     "fastpay": {
         "store_id": _STORE_ID,
         "store_password": _STORE["password"],
@@ -32,7 +50,7 @@ def sandbox_provider_configure(*, code: str, url: str) -> ProviderAccount:
     account, _created = ProviderAccount.objects.update_or_create(
         code=code,
         defaults={
-            "base_url": url,
+            "base_url": url.rstrip("/") + getattr(DRIVERS[code], "sandbox_path", ""),
             "environment": ProviderAccount.Environment.SANDBOX,
             "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
             "enabled": True,

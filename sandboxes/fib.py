@@ -1,9 +1,11 @@
 """The FIB (First Iraqi Bank) sandbox: OAuth2 client credentials, payments with a QR code and
-app links, status, cancel, full refunds, and the unsigned ``{id, status}`` callback.
+app links, status, cancel, full refunds, the unsigned ``{id, status}`` callback, and payouts to
+an IBAN (create, authorise, look up; an authorised payout completes on the next look).
 
 Run: ``python -m sandboxes.fib --port 8701``. Test hook: ``POST /__sandbox/payments/<id>/outcome``
 with ``{"outcome": "paid" | "declined" | "expired" | "cancelled"}`` (optionally ``"amount"`` to
-pay a different sum) sets the outcome and fires the callback at ``statusCallbackUrl``.
+pay a different sum) sets the outcome and fires the callback at ``statusCallbackUrl``;
+``POST /__sandbox/ibans/<iban>/fail`` makes later payouts to that IBAN fail.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ API = "/protected/v1"
 CLIENTS = {"souk-sandbox": "sandbox-secret"}
 TOKEN_SECONDS = 300
 DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$")
+IBAN = re.compile(r"^IQ\d{2}[A-Z]{4}\d{15}$")
 CATEGORIES = {"ERP", "POS", "ECOMMERCE", "UTILITY", "PAYROLL", "SUPPLIER", "LOAN", "GOVERNMENT",
               "MISCELLANEOUS", "OTHER"}  # fmt: skip
 
@@ -55,6 +58,14 @@ def _duration(text: str) -> timedelta | None:
     return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
 
 
+def _iban_valid(iban: str) -> bool:
+    """An Iraqi IBAN: IQ, two check digits, a four-letter bank code, 15 digits; mod 97 is 1."""
+    if not IBAN.match(iban):
+        return False
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
 class FibSandbox(Sandbox):
     name = "fib"
 
@@ -62,6 +73,8 @@ class FibSandbox(Sandbox):
         super().__init__()
         self.tokens: dict[str, datetime] = {}
         self.payments: dict[str, dict[str, Any]] = {}
+        self.payouts: dict[str, dict[str, Any]] = {}
+        self.failing_ibans: set[str] = set()
         self.route("POST", REALM, self.token)
         self.route("POST", f"{API}/payments", self.create)
         self.route("GET", f"{API}/payments/(?P<id>[^/]+)/status", self.status)
@@ -69,6 +82,10 @@ class FibSandbox(Sandbox):
         self.route("POST", f"{API}/payments/(?P<id>[^/]+)/refund", self.refund)
         self.route("POST", "/__sandbox/payments/(?P<id>[^/]+)/outcome", self.outcome)
         self.route("GET", "/__sandbox/payments/(?P<id>[^/]+)", self.peek)
+        self.route("POST", f"{API}/payouts", self.payout_create)
+        self.route("POST", f"{API}/payouts/(?P<id>[^/]+)/authorize", self.payout_authorize)
+        self.route("GET", f"{API}/payouts/(?P<id>[^/]+)", self.payout_get)
+        self.route("POST", "/__sandbox/ibans/(?P<iban>[^/]+)/fail", self.iban_failing)
 
     # --- auth ---------------------------------------------------------------------------
     def token(self, request: Request) -> Response:
@@ -247,6 +264,69 @@ class FibSandbox(Sandbox):
         with self.lock:
             payment = self.payments.get(request.params["id"])
             return (200, dict(payment), {}) if payment else (404, {"error": "no such payment"}, {})
+
+    # --- payouts ------------------------------------------------------------------------
+    def payout_create(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        body = request.json()
+        if not isinstance(body, dict):
+            return _error(400, "INVALID_REQUEST", "The body must be a JSON object.")
+        money = body.get("amount") or {}
+        try:
+            amount = Decimal(str(money.get("amount")))
+        except InvalidOperation:
+            return _error(400, "INVALID_AMOUNT", "amount.amount must be a number.")
+        if amount <= 0 or amount != amount.to_integral_value():
+            return _error(
+                400, "INVALID_AMOUNT", "The amount must be a positive whole number of dinars."
+            )
+        if money.get("currency") != "IQD":
+            return _error(400, "INVALID_CURRENCY", "Only IQD is supported.")
+        iban = str(body.get("targetAccountIban") or "")
+        if not _iban_valid(iban):
+            return _error(400, "INVALID_IBAN", "targetAccountIban is not a valid Iraqi IBAN.")
+        if len(body.get("description") or "") > 50:
+            return _error(400, "INVALID_DESCRIPTION", "The description has at most 50 characters.")
+        payout_id = str(uuid.uuid4())
+        with self.lock:
+            self.payouts[payout_id] = {
+                "payoutId": payout_id, "status": "CREATED", "targetAccountIban": iban,
+                "description": body.get("description") or "",
+                "amount": {"amount": int(amount), "currency": "IQD"},
+                "createdAt": _iso(_now()), "authorizedAt": None, "completedAt": None,
+                "failed": iban in self.failing_ibans,
+            }  # fmt: skip
+        return 201, {"payoutId": payout_id}, {}
+
+    def payout_authorize(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        with self.lock:
+            payout = self.payouts.get(request.params["id"])
+            if payout is None:
+                return _error(404, "PAYOUT_NOT_FOUND", "No such payout.")
+            if payout["status"] != "CREATED":
+                return _error(400, "PAYOUT_STATUS_IS_NOT_CREATED", "The payout is authorised.")
+            payout.update(status="AUTHORIZED", authorizedAt=_iso(_now()))
+        return 204, b"", {}
+
+    def payout_get(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return 401, {"error": "unauthorized"}, {}
+        with self.lock:
+            payout = self.payouts.get(request.params["id"])
+            if payout is None:
+                return _error(404, "PAYOUT_NOT_FOUND", "No such payout.")
+            if payout["status"] == "AUTHORIZED":  # the bank sends it on the next look
+                settled = "FAILED" if payout["failed"] else "COMPLETED"
+                payout.update(status=settled, completedAt=_iso(_now()))
+            return 200, {k: v for k, v in payout.items() if k != "failed"}, {}
+
+    def iban_failing(self, request: Request) -> Response:
+        with self.lock:
+            self.failing_ibans.add(request.params["iban"])
+        return 200, {"failing": sorted(self.failing_ibans)}, {}
 
 
 if __name__ == "__main__":

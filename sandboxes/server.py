@@ -72,11 +72,14 @@ class Sandbox:
                 return view(request)
         return 404, {"error": "no such route"}, {}
 
-    def fire_callback(self, url: str, payload: Any, *, attempts: int = 5) -> None:
-        """POST ``payload`` as JSON to ``url`` in the background, retrying on failure as the
-        provider does."""
+    def fire_callback(
+        self, url: str, payload: Any, *, attempts: int = 5, headers: dict[str, str] | None = None
+    ) -> None:
+        """POST ``payload`` as JSON to ``url`` (with ``headers``) in the background, retrying on
+        failure as the provider does."""
 
-        target, headers = _loopback(url)
+        target, sent = _loopback(url)
+        headers = sent | (headers or {})
 
         def send() -> None:
             data = json.dumps(payload).encode()

@@ -8,9 +8,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.responses import NOT_FOUND, UNAUTHENTICATED
+from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from billing.models import Payment
 from billing.selectors.payments import payment_get
+from billing.services.returns import payment_return_check
 
 TAGS = ["payments"]
 
@@ -30,16 +31,32 @@ class NextActionSerializer(serializers.Serializer):
 
 class PaymentSerializer(serializers.ModelSerializer):
     next_action = NextActionSerializer(allow_null=True)
+    manual_refund_required = serializers.SerializerMethodField(
+        help_text="A refund was decided that the provider cannot pay back (NassWallet has no "
+        "refund API; FIB refunds only in full): staff refund the customer by hand."
+    )
 
     class Meta:
         model = Payment
         fields = ["reference", "provider", "purpose", "amount_minor", "currency", "state",
-                  "next_action", "expires_at", "paid_at", "created_at"]  # fmt: skip
+                  "refunded_minor", "manual_refund_required", "next_action", "expires_at",
+                  "paid_at", "created_at"]  # fmt: skip
+
+    def get_manual_refund_required(self, instance) -> bool:
+        return instance.failure_code == "manual_refund_required"
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["next_action"] = instance.next_action or None
         return data
+
+
+class PaymentReturnSerializer(serializers.Serializer):
+    query = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=500),
+        help_text="The parameters the provider added to your return URL, as they came (areeba: "
+        "`resultIndicator`).",
+    )
 
 
 class PaymentDetailView(APIView):
@@ -55,4 +72,33 @@ class PaymentDetailView(APIView):
     )
     def get(self, request, reference: str):
         payment = payment_get(viewer=request.user, reference=reference)
+        return Response(PaymentSerializer(payment).data)
+
+
+class PaymentReturnView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The customer is back from the provider's page: check the payment now.",
+        description="Send what the provider added to the return URL. Where the provider proves "
+        "the return (areeba's `resultIndicator` must equal what its checkout announced), a "
+        "return that does not match is refused and changes nothing; otherwise Souk asks the "
+        "provider for the payment's status at once. Only the provider's word moves a payment, "
+        "so repeating this is harmless.",
+        request=PaymentReturnSerializer,
+        responses={
+            200: PaymentSerializer,
+            400: error("`invalid`."),
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+            422: error("`return_not_verified`, `provider_not_enabled`."),
+            502: error("The provider could not be reached."),
+        },
+    )
+    def post(self, request, reference: str):
+        payment = payment_get(viewer=request.user, reference=reference)
+        given = PaymentReturnSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        payment = payment_return_check(payment=payment, query=given.validated_data["query"])
         return Response(PaymentSerializer(payment).data)

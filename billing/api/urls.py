@@ -3,7 +3,7 @@
 from django.urls import path
 
 from billing.api import payouts, reports, wallet, withdrawals
-from billing.api.payments import PaymentDetailView
+from billing.api.payments import PaymentDetailView, PaymentReturnView
 from billing.api.providers import ProviderConfigureView, ProviderListView
 from billing.api.webhooks import PaymentWebhookView
 from billing.providers.registry import DRIVERS
@@ -37,6 +37,7 @@ urlpatterns = [
         name="payment-provider-configure",
     ),
     path("payments/<slug:reference>/", PaymentDetailView.as_view(), name="payment-detail"),
+    path("payments/<slug:reference>/return/", PaymentReturnView.as_view(), name="payment-return"),
     *(
         path(
             f"payments/webhooks/{code}/",
@@ -45,5 +46,12 @@ urlpatterns = [
             name=f"payment-webhook-{code}",
         )
         for code in DRIVERS
+    ),
+    # NassWallet posts to the merchant URL it was given with /callback appended.
+    path(
+        "payments/webhooks/nasswallet/callback",
+        PaymentWebhookView.as_view(),
+        {"provider": "nasswallet"},
+        name="payment-webhook-nasswallet-callback",
     ),
 ]

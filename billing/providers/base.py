@@ -176,6 +176,8 @@ class DriverDefaults:
     # The provider's own hosts by environment ("production", "staging"); a marketplace's
     # staff choose one of these (or the operator's sandbox), never a free address.
     hosts: dict[str, str] = {}
+    # What follows the host in its API's address, where the operator's sandbox mirrors it.
+    sandbox_path: str = ""
     # The credentials the driver is built with: required, then optional.
     credential_fields: tuple[str, ...] = ()
     optional_credential_fields: tuple[str, ...] = ()

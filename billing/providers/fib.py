@@ -2,8 +2,9 @@
 
 OAuth2 client credentials against FIB's Keycloak realm, then Bearer calls under
 ``/protected/v1``. Callbacks are unsigned ``{id, status}``: the driver reports them unverified and
-billing re-queries the status. Refunds are full only. Amounts are whole dinars: Souk keeps IQD in
-fils (ISO exponent 3), so an amount that is not whole dinars is refused before any call.
+billing re-queries the status. Refunds are full only. Payouts to an IBAN are created, then
+authorised, then looked up. Amounts are whole dinars: Souk keeps IQD in fils (ISO exponent 3),
+so an amount that is not whole dinars is refused before any call.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from billing.providers.base import (
     PaymentSession,
     PaymentState,
     PaymentStatus,
+    PayoutResult,
     ProviderError,
     RefundResult,
     Unsupported,
@@ -47,6 +49,10 @@ DECLINED = {
     "PAYMENT_EXPIRATION": PaymentState.EXPIRED,
     "PAYMENT_CANCELLATION": PaymentState.CANCELLED,
 }
+# A payout's status at FIB, as PayoutResult.state.
+PAYOUT_STATES = {"CREATED": "pending", "AUTHORIZED": "pending", "PENDING": "pending",
+                 "IN_PROGRESS": "pending", "COMPLETED": "paid", "PAID": "paid",
+                 "FAILED": "failed", "REJECTED": "failed", "DECLINED": "failed"}  # fmt: skip
 _tokens: dict[tuple[str, str], tuple[str, float]] = {}
 _tokens_lock = threading.Lock()
 
@@ -62,7 +68,7 @@ class FibDriver(DriverDefaults):
     credential_fields = ("client_id", "client_secret")
     currencies = frozenset({"IQD"})
     capabilities = frozenset({Capability.QR, Capability.APP_LINK, Capability.CANCEL,
-                              Capability.REFUND})  # fmt: skip
+                              Capability.REFUND, Capability.PAYOUT})  # fmt: skip
 
     def __init__(self, *, base_url: str, client_id: str, client_secret: str):
         self.base_url = base_url.rstrip("/")
@@ -196,3 +202,30 @@ class FibDriver(DriverDefaults):
             raise Unsupported("FIB refunds a payment in full only.")
         self._send("POST", f"{API}/payments/{provider_ref}/refund")
         return RefundResult(provider_ref, PaymentState.REFUND_PENDING, raw=None)
+
+    def payout(self, destination: str, amount: Money, idempotency_key: str) -> PayoutResult:
+        """Send ``amount`` to the IBAN ``destination``: create the payout, authorise it, and
+        report where it stands. FIB takes no idempotency key: the caller records the payout
+        (by ``idempotency_key``, which is also its description at FIB) before calling."""
+        dinars = whole_dinars(amount, provider="FIB")
+        created = self._send(
+            "POST",
+            f"{API}/payouts",
+            json={
+                "amount": {"amount": dinars, "currency": "IQD"},
+                "targetAccountIban": destination.replace(" ", "").upper(),
+                "description": idempotency_key[:50],
+            },
+        )
+        payout_id = (
+            created.get("payoutId") or created.get("id") if isinstance(created, dict) else None
+        )
+        if not payout_id:
+            raise ProviderError("FIB gave no payout id.", code="provider_error", raw=created)
+        self._send("POST", f"{API}/payouts/{payout_id}/authorize")
+        return self.payout_status(str(payout_id))
+
+    def payout_status(self, payout_ref: str) -> PayoutResult:
+        answer = self._send("GET", f"{API}/payouts/{payout_ref}")
+        status = str(answer.get("status")) if isinstance(answer, dict) else ""
+        return PayoutResult(payout_ref, PAYOUT_STATES.get(status, "pending"), answer)

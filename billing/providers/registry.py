@@ -6,12 +6,19 @@ from django.utils.translation import gettext as _
 
 from billing.credentials import credentials_open
 from billing.models import ProviderAccount
+from billing.providers.areeba import AreebaDriver
 from billing.providers.base import PaymentProvider
 from billing.providers.fastpay import FastPayDriver
 from billing.providers.fib import FibDriver
+from billing.providers.nasswallet import NassWalletDriver
 from config.errors import BusinessRuleViolation
 
-DRIVERS: dict[str, type] = {"fastpay": FastPayDriver, "fib": FibDriver}
+DRIVERS: dict[str, type] = {
+    "areeba": AreebaDriver,
+    "fastpay": FastPayDriver,
+    "fib": FibDriver,
+    "nasswallet": NassWalletDriver,
+}
 
 
 def driver_for(code: str) -> PaymentProvider:

@@ -19,7 +19,9 @@ def provider_environments(code: str) -> dict[str, str]:
     choices = dict(getattr(driver, "hosts", {}))
     sandbox = settings.SOUK_SANDBOX_URLS.get(code)
     if sandbox:
-        choices[ProviderAccount.Environment.SANDBOX] = sandbox
+        choices[ProviderAccount.Environment.SANDBOX] = sandbox.rstrip("/") + getattr(
+            driver, "sandbox_path", ""
+        )
     return choices
 
 
@@ -56,7 +58,7 @@ def provider_account_list() -> list[ProviderChoice]:
                 enabled=bool(account and account.enabled),
                 environment=account.environment if account else "",
                 environments=sorted(provider_environments(code)),
-                capabilities=sorted(str(c) for c in driver.capabilities),
+                capabilities=sorted(str(c) for c in getattr(driver, "capabilities", ())),
                 currencies=sorted(currencies) if currencies is not None else None,
                 credential_fields=list(getattr(driver, "credential_fields", ())),
                 optional_credential_fields=list(getattr(driver, "optional_credential_fields", ())),

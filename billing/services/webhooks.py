@@ -17,7 +17,7 @@ from billing.models import Payment, PaymentExchange
 from billing.providers.base import ProviderError
 from billing.providers.registry import DRIVERS, driver_for
 from billing.services.payments import FINAL
-from config.errors import BusinessRuleViolation, InvalidInput, NotFound
+from config.errors import AuthenticationFailed, BusinessRuleViolation, InvalidInput, NotFound
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ def payment_notification_receive(
     """Handle one delivery; returns the provider's expected acknowledgement (status, body).
 
     404 when this marketplace does not use ``provider`` or knows no payment of that reference
-    (another marketplace's payment is unknown here); 400 when the body is not the provider's."""
+    (another marketplace's payment is unknown here); 400 when the body is not the provider's;
+    401 when its signature (areeba's notification secret) is wrong. Each is stored raw."""
     if provider not in DRIVERS:
         raise NotFound(_("No such webhook."))
     try:
@@ -54,6 +55,12 @@ def payment_notification_receive(
         notification = driver.parse_notification(headers=headers, body=body, query=query)
     except ProviderError as exc:
         _delivery_store(provider, stored, note=str(exc))
+        if exc.code == "invalid_signature":  # a signature or shared secret that is not ours
+            logger.warning("%s notification with a wrong signature in %s", provider,
+                           connection.schema_name)  # fmt: skip
+            raise AuthenticationFailed(
+                _("The notification's signature is wrong."), code=exc.code
+            ) from exc
         raise InvalidInput(str(exc), code=exc.code) from exc
     payment = (
         Payment.objects.filter(provider=provider, provider_ref=notification.provider_ref)

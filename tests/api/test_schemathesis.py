@@ -54,6 +54,7 @@ from tests.support.contract import (
     fleet_restore,
     fleet_state,
 )
+from tests.support.iraqi import start_areeba, start_nasswallet
 from tests.support.sandboxes import start_fastpay, start_fib
 
 SEED = 20261206
@@ -299,11 +300,13 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
     Their files (photos, attachments, evidence) live in this run's own directories."""
     # Not under pytest's basetemp: another pytest session on this machine prunes old ones.
     media = Path(tempfile.mkdtemp(prefix="souk-contract-media-"))
-    fib, fastpay = start_fib(), start_fastpay()  # talent-iq pays through them, for real
+    # talent-iq pays through them, for real
+    sandboxes = {"fib": start_fib(), "fastpay": start_fastpay(),
+                 "nasswallet": start_nasswallet(), "areeba": start_areeba()}  # fmt: skip
     with (
         django_db_blocker.unblock(),
         override_settings(
-            SOUK_SANDBOX_URLS={"fib": fib.url, "fastpay": fastpay.url},
+            SOUK_SANDBOX_URLS={code: sandbox.url for code, sandbox in sandboxes.items()},
             MEDIA_ROOT=str(media / "public"),
             # django-tenants caches MEDIA_ROOT with the schema pattern; setting it clears that.
             MULTITENANT_RELATIVE_MEDIA_ROOT="%s",
@@ -318,8 +321,8 @@ def fleet(django_db_setup, django_db_blocker, _settings_for_tests):
         yield hosts
         undone = fleet_restore(before)
         fleet_remove()
-    fib.stop()
-    fastpay.stop()
+    for sandbox in sandboxes.values():
+        sandbox.stop()
     shutil.rmtree(media, ignore_errors=True)
     print(f"\nAfter the operator run, put back: {undone or 'nothing'}")
 

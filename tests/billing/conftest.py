@@ -1,1 +1,9 @@
+from tests.support.iraqi import (  # noqa: F401
+    areeba_books,
+    areeba_sandbox,
+    iraqi_sandboxes,
+    nasswallet_books,
+    nasswallet_sandbox,
+    receiver,
+)
 from tests.support.sandboxes import fastpay_sandbox, fib_books, fib_sandbox  # noqa: F401

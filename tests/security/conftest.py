@@ -19,6 +19,12 @@ from tests.security.victim import Victim, victim_build
 from tests.support.client import ApiClient, api
 from tests.support.factories.accounts import ProviderUserFactory, VerifiedUserFactory
 from tests.support.factories.catalog import ProviderProfileFactory
+from tests.support.iraqi import (  # noqa: F401 (fixtures)
+    areeba_books,
+    areeba_sandbox,
+    nasswallet_books,
+    nasswallet_sandbox,
+)
 from tests.support.sandboxes import fib_books, fib_sandbox  # noqa: F401 (fixtures)
 
 
