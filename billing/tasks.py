@@ -1,10 +1,11 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
-from billing.models import Payment
-from billing.providers.base import PaymentState
+from billing.models import Payment, ProviderAccount
+from billing.providers.base import PaymentState, ProviderError
 from billing.services.payments import payment_refresh
 from tenants.task_base import send_to_each_marketplace
 
@@ -41,6 +42,8 @@ def payments_reconcile() -> int:
     ids = list(stale.values_list("pk", flat=True))
     for payment_id in ids:
         payment_refresh_run.delay(payment_id)
+    if ProviderAccount.objects.filter(code="stripe", enabled=True).exists():
+        stripe_webhooks_ensure_run.delay()
     return len(ids)
 
 
@@ -63,6 +66,46 @@ def payment_refund_run(payment_id: int, amount_minor: int, key: str) -> str:
     from billing.services.payments import payment_provider_refund
 
     return payment_provider_refund(payment_id=payment_id, amount_minor=amount_minor, key=key)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def stripe_event_apply_run(event_id: int) -> str:
+    """Apply one recorded Stripe event (account.updated, disputes); safe to run again."""
+    from billing.services.stripe_events import stripe_event_apply
+
+    with _retried_when_unreachable():
+        return stripe_event_apply(event_id=event_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def stripe_release_transfer_run(subject: str, release_reference: str) -> int:
+    """Transfer a release's shares to the providers' connected accounts (once each)."""
+    from billing.services.connect import release_transfers
+
+    with _retried_when_unreachable():
+        return len(release_transfers(subject=subject, release_reference=release_reference))
+
+
+@contextmanager
+def _retried_when_unreachable():
+    """A provider that could not be reached is retried (as an OSError); a refusal is not."""
+    try:
+        yield
+    except ProviderError as exc:
+        if exc.code == "provider_unreachable":
+            raise OSError(str(exc)) from exc
+        raise
+
+
+@shared_task(ignore_result=True)
+def stripe_webhooks_ensure_run() -> bool:
+    """This marketplace's Stripe webhook endpoints, registered again if Stripe lost them."""
+    from billing.services.connect import stripe_webhooks_ensure
+
+    try:
+        return stripe_webhooks_ensure()
+    except ProviderError:
+        return False  # asked again at the next reconciliation
 
 
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)

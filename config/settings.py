@@ -43,6 +43,7 @@ SOUK_SANDBOX_URLS = {
     "fastpay": env("SOUK_SANDBOX_FASTPAY_URL", "http://127.0.0.1:8702"),
     "nasswallet": env("SOUK_SANDBOX_NASSWALLET_URL", "http://127.0.0.1:8703"),
     "areeba": env("SOUK_SANDBOX_AREEBA_URL", "http://127.0.0.1:8704"),
+    "stripe": env("SOUK_SANDBOX_STRIPE_URL", "http://127.0.0.1:8705"),
 }
 # Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone.
 SOUK_SPARE_SCHEMAS = int(env("SOUK_SPARE_SCHEMAS", "2"))

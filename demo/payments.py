@@ -1,20 +1,32 @@
 """The demo marketplaces pay through the local sandboxes: each provider its preset names and
-billing has a driver for is configured with the sandbox's address and its demo credentials."""
+billing has a driver for is configured with the sandbox's address and its demo credentials.
+
+Stripe: each marketplace is its own Stripe platform, so each gets its own ``sk_test_…`` key
+(the sandbox keeps every key's objects apart), and its webhook endpoints are registered
+through the API, which answers their signing secrets (kept with the credentials). When the
+sandbox is not running yet (``make demo`` configures the marketplaces before it starts the
+sandboxes), the periodic reconciliation registers them once it is (``stripe_webhooks_ensure``;
+``manage.py stripe_webhooks_register`` does it at once).
+"""
 
 from __future__ import annotations
+
+import logging
+import re
 
 from django.conf import settings
 
 from billing.credentials import credentials_seal
 from billing.models import ProviderAccount
+from billing.providers.base import ProviderError
 from billing.providers.registry import DRIVERS
 from sandboxes.areeba import MERCHANTS as AREEBA_MERCHANTS
 from sandboxes.fastpay import STORES as FASTPAY_STORES
 from sandboxes.fib import CLIENTS as FIB_CLIENTS
 from sandboxes.nasswallet import MERCHANTS as NASSWALLET_MERCHANTS
+from tenants.db import connection
 
-# Where each provider's API lives on its sandbox's host (NassWallet's under a path, as on its
-# own hosts).
+logger = logging.getLogger(__name__)
 # What each sandbox accepts (the sandboxes' own demo credentials).
 _STORE_ID, _STORE = next(iter(FASTPAY_STORES.items()))
 _NASS_USER, _NASS = next(iter(NASSWALLET_MERCHANTS.items()))
@@ -41,21 +53,46 @@ SANDBOX_CREDENTIALS = {
         "client_id": next(iter(FIB_CLIENTS)),
         "client_secret": next(iter(FIB_CLIENTS.values())),
     },
+    "stripe": {},  # per marketplace: stripe_sandbox_credentials()
 }
 
 
-def sandbox_provider_configure(*, code: str, url: str) -> ProviderAccount:
+def stripe_sandbox_credentials(secret_key: str = "") -> dict[str, str]:
+    """This marketplace's own test keys (its own platform in the sandbox)."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", connection.schema_name)
+    return {
+        "secret_key": secret_key or f"sk_test_souk_{name}",
+        "publishable_key": f"pk_test_souk_{name}",
+    }
+
+
+def sandbox_provider_configure(
+    *, code: str, url: str, secret_key: str = "", webhook_url: str | None = None
+) -> ProviderAccount:
     """This marketplace takes ``code`` payments through the sandbox at ``url``, with the
-    sandbox's credentials."""
+    sandbox's credentials. Stripe: ``secret_key`` (by default the marketplace's own) names
+    the platform, and the webhook endpoints are registered at ``webhook_url`` (by default the
+    marketplace's webhook URL)."""
+    credentials = (
+        stripe_sandbox_credentials(secret_key) if code == "stripe" else SANDBOX_CREDENTIALS[code]
+    )
     account, _created = ProviderAccount.objects.update_or_create(
         code=code,
         defaults={
             "base_url": url.rstrip("/") + getattr(DRIVERS[code], "sandbox_path", ""),
             "environment": ProviderAccount.Environment.SANDBOX,
-            "credentials_encrypted": credentials_seal(SANDBOX_CREDENTIALS[code]),
+            "credentials_encrypted": credentials_seal(credentials),
             "enabled": True,
         },
     )
+    if code == "stripe":
+        from billing.services.connect import stripe_webhook_register
+
+        try:
+            stripe_webhook_register(url=webhook_url)
+        except ProviderError as exc:
+            logger.warning("Stripe webhooks not registered for %s: %s", connection.schema_name, exc)
+        account.refresh_from_db()
     return account
 
 

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from billing.api import payouts, reports, wallet, withdrawals
+from billing.api.connect import StripeOnboardingView
 from billing.api.payments import PaymentDetailView, PaymentReturnView
 from billing.api.providers import ProviderConfigureView, ProviderListView
 from billing.api.webhooks import PaymentWebhookView
 from billing.providers.registry import DRIVERS
 
 urlpatterns = [
+    path("payouts/stripe/onboarding/", StripeOnboardingView.as_view(), name="stripe-onboarding"),
     path("wallet/balances/", wallet.WalletBalancesView.as_view(), name="wallet-balances"),
     path("wallet/ledger/", wallet.WalletLedgerView.as_view(), name="wallet-ledger"),
     path("payouts/", payouts.PayoutListView.as_view(), name="payouts"),

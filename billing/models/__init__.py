@@ -6,8 +6,10 @@ from billing.models.payments import (
     SavedPaymentMethod,
 )
 from billing.models.payouts import Payout, PayoutAccount, PayoutMethod, Receipt
+from billing.models.stripe import ConnectedAccount, StripeEvent, StripeTransfer, SubjectHold
 
 __all__ = [
+    "ConnectedAccount",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
@@ -19,4 +21,7 @@ __all__ = [
     "ProviderAccount",
     "Receipt",
     "SavedPaymentMethod",
+    "StripeEvent",
+    "StripeTransfer",
+    "SubjectHold",
 ]

@@ -129,6 +129,10 @@ class Notification:
     claimed_state: PaymentState | None
     verified: bool
     raw: Any
+    # Our reference, where the provider echoes it (Stripe's metadata.merchant_ref): finds a
+    # payment whose provider_ref is another of the provider's objects (a Checkout Session's
+    # PaymentIntent).
+    merchant_ref: str = ""
 
 
 @dataclass(frozen=True)

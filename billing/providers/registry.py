@@ -11,6 +11,7 @@ from billing.providers.base import PaymentProvider
 from billing.providers.fastpay import FastPayDriver
 from billing.providers.fib import FibDriver
 from billing.providers.nasswallet import NassWalletDriver
+from billing.providers.stripe import StripeDriver
 from config.errors import BusinessRuleViolation
 
 DRIVERS: dict[str, type] = {
@@ -18,6 +19,7 @@ DRIVERS: dict[str, type] = {
     "fastpay": FastPayDriver,
     "fib": FibDriver,
     "nasswallet": NassWalletDriver,
+    "stripe": StripeDriver,
 }
 
 
@@ -32,3 +34,10 @@ def driver_for(code: str) -> PaymentProvider:
     return DRIVERS[code](
         base_url=account.base_url, **credentials_open(account.credentials_encrypted)
     )
+
+
+def stripe_driver() -> StripeDriver:
+    """This marketplace's Stripe driver, with the Connect calls only Stripe has."""
+    driver = driver_for("stripe")
+    assert isinstance(driver, StripeDriver)
+    return driver

@@ -104,9 +104,11 @@ def payment_create(
     idempotency_key: str,
     return_url: str,
     description: str = "",
+    save_method: bool = False,
 ) -> Payment:
     """Open a payment with ``provider``; the same ``idempotency_key`` returns the same payment
-    (409 if it was used for another one). Its ``next_action`` tells the customer what to do."""
+    (409 if it was used for another one). Its ``next_action`` tells the customer what to do.
+    ``save_method`` asks the provider to keep the payer's card for charging them later."""
     planned = _checked_allocations(amount, allocations)
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -133,6 +135,8 @@ def payment_create(
         callback_url=connection.tenant.absolute_url(f"/api/v1/payments/webhooks/{provider}/"),
         idempotency_key=idempotency_key,
         expires_in=PAYMENT_LIFETIME,
+        save_method=save_method,
+        transfer_group=subject,
     )
     sent = {"amount": str(amount), "callback_url": request.callback_url, "return_url": return_url}
     _exchange(payment, provider, PaymentExchange.Direction.REQUEST, sent)

@@ -299,29 +299,38 @@ def payout_result_apply(*, payout_id: int, result: PayoutResult) -> Payout:
 
 
 def payout_send(*, payout_id: int) -> Payout:
-    """Send a due payout through its provider (the Celery task's body). Idempotent: only a
-    requested payout is sent, and the provider sees the payout's reference as its key. An
-    unreachable provider raises OSError (the task retries); a refusal fails the payout."""
-    payout = Payout.objects.get(pk=payout_id)
-    if (
-        payout.state != State.REQUESTED
-        or payout.method == PayoutMethod.MANUAL
-        or payout.scheduled_for > timezone.now()
-    ):
-        return payout
+    """Send a due payout through its provider (the Celery task's body). The payout is claimed
+    (requested → sent, under its lock) before the provider is called, so it is sent at most
+    once even by two runs, whatever the provider does with keys (FIB takes none). A refusal
+    fails it (back to available); a provider that cannot be reached leaves it sent, for the
+    provider's answer or staff (confirm or fail) to settle."""
+    with transaction.atomic():
+        payout = _locked(payout_id)
+        if (
+            payout.state != State.REQUESTED
+            or payout.method == PayoutMethod.MANUAL
+            or payout.scheduled_for > timezone.now()
+        ):
+            return payout
+        payout.state, payout.sent_at = State.SENT, timezone.now()
+        payout.save(update_fields=["state", "sent_at", "updated_at"])
     try:
         result = driver_for(payout.method).payout(
             payout.destination, _amount(payout), payout.reference
         )
     except ProviderError as exc:
-        if exc.code == "provider_unreachable":
-            raise OSError(str(exc)) from exc
-        logger.warning("payout %s refused by %s: %s", payout.reference, payout.method, exc)
         with transaction.atomic():
             payout = _locked(payout_id)
-            if payout.state == State.REQUESTED:
-                payout.raw = [*payout.raw, exc.raw if exc.raw is not None else {"error": str(exc)}]
-                payout.save(update_fields=["raw", "updated_at"])
+            payout.raw = [*payout.raw, exc.raw if exc.raw is not None else {"error": str(exc)}]
+            payout.save(update_fields=["raw", "updated_at"])
+            if exc.code == "provider_unreachable":
+                logger.warning("payout %s: %s unreachable; left sent for staff",
+                               payout.reference, payout.method)  # fmt: skip
+                payout.failure_code = "provider_unreachable"
+                payout.save(update_fields=["failure_code", "updated_at"])
+                return payout
+            logger.warning("payout %s refused by %s: %s", payout.reference, payout.method, exc)
+            if payout.state == State.SENT:
                 _reverse(payout, State.FAILED, exc.code)
         return payout
     return payout_result_apply(payout_id=payout_id, result=result)

@@ -15,7 +15,15 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, Receipt
+from billing.models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Receipt,
+    StripeTransfer,
+    SubjectHold,
+)
 from billing.money import Money
 from billing.providers.base import PaymentState
 from billing.services.ledger import Line, credit, debit, ledger_account, ledger_post
@@ -28,7 +36,7 @@ SHARES = (Kind.PROVIDER_PENDING, Kind.PLATFORM_FEES, Kind.BUYER_FEES)
 REFUNDABLE = (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
 
 
-def _held(subject: str, kinds=SHARES, currency: str | None = None) -> dict[int, int]:
+def held_for(subject: str, kinds=SHARES, currency: str | None = None) -> dict[int, int]:
     """What each account of ``kinds`` still holds for ``subject`` (positive minor units)."""
     entries = LedgerEntry.objects.filter(transaction__subject=subject, account__kind__in=kinds)
     if currency:
@@ -46,6 +54,14 @@ def subject_refund(
     posted_reference = f"refund:{reference}"
     if amount.amount_minor <= 0:
         return None
+    if StripeTransfer.objects.filter(subject=subject).exists() and not (
+        LedgerTransaction.objects.filter(reference=posted_reference).exists()
+    ):
+        # Released already: the providers' transfers give their share back first (a call to
+        # Stripe, so outside the lock below).
+        from billing.services.connect import subject_transfers_reverse
+
+        subject_transfers_reverse(subject=subject, amount=amount, reference=reference)
     with transaction.atomic():
         payments = list(
             Payment.objects.select_for_update()
@@ -55,7 +71,7 @@ def subject_refund(
         already = LedgerTransaction.objects.filter(reference=posted_reference).first()
         if already is not None:
             return already
-        held = _held(subject, currency=amount.currency)
+        held = held_for(subject, currency=amount.currency)
         refundable = sum(p.amount_minor - p.refunded_minor for p in payments)
         most = Money(min(refundable, sum(held.values())), amount.currency)
         if amount > most:
@@ -118,15 +134,25 @@ def _queue_provider_refund(payment_id: int, amount_minor: int, key: str) -> None
     transaction.on_commit(lambda: payment_refund_run.delay(payment_id, amount_minor, key))
 
 
+def subject_on_hold(subject: str) -> bool:
+    """A chargeback (or another hold) stops the release of what is paid for ``subject``."""
+    return SubjectHold.objects.filter(subject=subject, lifted_at__isnull=True).exists()
+
+
 def subject_release(*, subject: str, reference: str) -> LedgerTransaction | None:
-    """Move what is still pending for ``subject`` to its providers' available earnings."""
+    """Move what is still pending for ``subject`` to its providers' available earnings;
+    nothing while the subject is on hold. Money Stripe took is then transferred to the
+    providers' connected accounts (after commit, by a task: the transfer is the release)."""
     posted_reference = f"release:{reference}"
     with transaction.atomic():
         if (
             done := LedgerTransaction.objects.filter(reference=posted_reference).first()
         ) is not None:
             return done
-        held = _held(subject, kinds=(Kind.PROVIDER_PENDING,))
+        if subject_on_hold(subject):
+            logger.info("%s is on hold: nothing released", subject)
+            return None
+        held = held_for(subject, kinds=(Kind.PROVIDER_PENDING,))
         if not held:
             return None
         by_pk = LedgerAccount.objects.select_related("owner").in_bulk(list(held))
@@ -137,10 +163,17 @@ def subject_release(*, subject: str, reference: str) -> LedgerTransaction | None
                 kind=Kind.PROVIDER_AVAILABLE, currency=account.currency, owner=account.owner
             )
             lines += [debit(account, held_money), credit(available, held_money)]
-        return ledger_post(
+        released = ledger_post(
             kind=LedgerTransaction.Kind.RELEASE, reference=posted_reference, lines=lines,
             subject=subject, memo=f"release for {subject}",
         )  # fmt: skip
+        if Payment.objects.filter(subject=subject, provider="stripe").exists():
+            from billing.tasks import stripe_release_transfer_run
+
+            transaction.on_commit(
+                lambda: stripe_release_transfer_run.delay(subject, posted_reference)
+            )
+        return released
 
 
 def subject_settle(*, subject: str, refund: Money, reference: str) -> None:

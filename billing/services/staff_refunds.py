@@ -15,7 +15,7 @@ from billing.models import LedgerAccount, LedgerTransaction, Payment
 from billing.money import Money
 from billing.providers.base import Capability, PaymentState
 from billing.providers.registry import DRIVERS
-from billing.services.refunds import REFUNDABLE, _held, subject_refund
+from billing.services.refunds import REFUNDABLE, held_for, subject_refund
 from config.errors import BusinessRuleViolation, StateConflict
 
 Kind = LedgerAccount.Kind
@@ -50,7 +50,7 @@ def subject_refundable(*, subject: str) -> Money | None:
     paid = payments.filter(currency=currency).aggregate(
         left=Sum("amount_minor") - Sum("refunded_minor")
     )["left"]
-    return Money(min(paid or 0, sum(_held(subject, currency=currency).values())), currency)
+    return Money(min(paid or 0, sum(held_for(subject, currency=currency).values())), currency)
 
 
 def _refunded_by(subject: str, provider: str) -> str:

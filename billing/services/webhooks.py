@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing.models import Payment, PaymentExchange
-from billing.providers.base import ProviderError
+from billing.providers.base import Notification, ProviderError
 from billing.providers.registry import DRIVERS, driver_for
 from billing.services.payments import FINAL
 from config.errors import AuthenticationFailed, BusinessRuleViolation, InvalidInput, NotFound
@@ -26,6 +26,16 @@ MAX_STORED_BODY = 20_000
 
 def _stored(body: bytes) -> dict:
     return {"text": body[:MAX_STORED_BODY].decode("utf-8", "replace")}
+
+
+def payment_named(provider: str, notification: Notification) -> Payment | None:
+    """The payment a notification names: by the provider's reference, else by ours where the
+    provider echoes it (a Checkout Session's PaymentIntent names our reference only)."""
+    payments = Payment.objects.filter(provider=provider)
+    found = payments.filter(provider_ref=notification.provider_ref).first()
+    if found is None and notification.merchant_ref:
+        found = payments.filter(reference=notification.merchant_ref).first()
+    return found
 
 
 def _delivery_store(provider: str, stored: dict, *, payment_id=None, note: str = "") -> None:
@@ -62,11 +72,14 @@ def payment_notification_receive(
                 _("The notification's signature is wrong."), code=exc.code
             ) from exc
         raise InvalidInput(str(exc), code=exc.code) from exc
-    payment = (
-        Payment.objects.filter(provider=provider, provider_ref=notification.provider_ref)
-        .only("pk", "state")
-        .first()
-    )
+    if provider == "stripe":
+        from billing.services.stripe_events import stripe_event_receive
+
+        exchange = PaymentExchange.objects.create(
+            provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=stored
+        )
+        return stripe_event_receive(driver=driver, notification=notification, exchange=exchange)
+    payment = payment_named(provider, notification)
     if payment is None:
         logger.warning(
             "%s notification for an unknown payment %r in %s",

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import LedgerAccount, Payment
+from billing.models import LedgerAccount, Payment, SubjectHold
 from billing.money import Money
 from billing.services import refunds
 from billing.services.payments import Allocation, payment_create
@@ -211,6 +212,8 @@ def booking_payment_start(
         idempotency_key=f"{actor.pk}:{idempotency_key}",
         return_url=return_url,
         description=f"{booking.number} {booking.listing.title}",
+        # The balance of a deposit booking is charged to the same card on its due day.
+        save_method=purpose == Payment.Purpose.DEPOSIT,
     )
 
 
@@ -230,7 +233,8 @@ RELEASE_BATCH = 200
 def bookings_release_due(*, now: datetime | None = None) -> int:
     """Release the provider's share of completed bookings whose release delay (the
     marketplace's ``release_delay_hours`` after completion) has passed; a booking in dispute is
-    not completed, so its money waits for the decision. Returns how many were released."""
+    not completed, so its money waits for the decision, and one on hold (a chargeback) waits
+    for the hold to be lifted. Returns how many were released."""
     now = now or timezone.now()
     delay = timedelta(hours=connection.tenant.release_delay_hours)
     # Completed: in the first reviewable state of its own process, entered before the delay.
@@ -239,19 +243,25 @@ def bookings_release_due(*, now: datetime | None = None) -> int:
         if process.reviewable:
             completed |= Q(process=name, state=process.reviewable[0])
     entered = BookingEvent.objects.filter(booking=OuterRef("pk"), to_state=OuterRef("state"))
+    held = SubjectHold.objects.filter(subject=OuterRef("subject"), lifted_at__isnull=True)
     due = (
         Booking.objects.filter(completed, released_at__isnull=True, paid_minor__gt=0)
-        .annotate(entered=Subquery(entered.order_by("-created_at").values("created_at")[:1]))
+        .annotate(
+            entered=Subquery(entered.order_by("-created_at").values("created_at")[:1]),
+            subject=Concat(Value("booking:"), Cast("pk", CharField())),
+        )
         .filter(entered__lte=now - delay)
+        .exclude(Exists(held))
         .order_by("pk")
         .values_list("pk", flat=True)[:RELEASE_BATCH]
     )
     released = 0
     for booking_id in due:
+        subject = f"booking:{booking_id}"
         with transaction.atomic():
-            refunds.subject_release(
-                subject=f"booking:{booking_id}", reference=f"complete-{booking_id}"
-            )
+            if refunds.subject_on_hold(subject):
+                continue  # held since the query: a later run releases it once lifted
+            refunds.subject_release(subject=subject, reference=f"complete-{booking_id}")
             Booking.objects.filter(pk=booking_id).update(released_at=now)
         released += 1
     return released

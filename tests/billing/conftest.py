@@ -7,3 +7,5 @@ from tests.support.iraqi import (  # noqa: F401
     receiver,
 )
 from tests.support.sandboxes import fastpay_sandbox, fib_books, fib_sandbox  # noqa: F401
+from tests.support.stripe_books import stripe_books  # noqa: F401
+from tests.support.stripe_sandbox import stripe_sandbox, webhook_inbox  # noqa: F401

@@ -122,9 +122,9 @@ def test_a_payout_is_no_more_than_available_and_a_cancelled_one_gives_it_back(ta
     assert books_balanced(talent)
 
 
-def test_a_provider_without_a_payout_capable_provider_is_paid_by_hand(talent, fib_books):
-    """FIB's driver does not pay out yet (no Capability.PAYOUT): a FIB IBAN on file still
-    means a manual payout, and the send task leaves a manual payout alone."""
+def test_a_fib_iban_on_file_is_paid_through_fibs_payouts_once(talent, fib_books):
+    """FIB pays out to an IBAN: the payout is claimed before FIB is called, so a second run
+    sends nothing, and it lands in the provider's paid-out total."""
     provider, _profile = provider_party(talent)
     iban = "IQ98NBIQ850123456789012"
     saved = provider.api.put("/api/v1/payouts/account/", {"method": "fib", "destination": iban})
@@ -135,8 +135,15 @@ def test_a_provider_without_a_payout_capable_provider_is_paid_by_hand(talent, fi
     reference = _payout(staff_party(talent), provider, EARNED).json()["reference"]
     with tenant_context(talent):
         payout = Payout.objects.get(reference=reference)
-        assert payout.method == "manual"
-        assert payout_send(payout_id=payout.pk).state == "requested"
+        assert payout.method == "fib"
+        sent = payout_send(payout_id=payout.pk)
+        assert (sent.state, sent.provider_ref != "") == ("paid", True)
+        assert payout_send(payout_id=payout.pk).state == "paid"  # a second run sends nothing
+    figures = _balances(talent, provider)
+    assert (figures["available_minor"], figures["in_flight_minor"], figures["paid_out_minor"]) == (
+        0, 0, EARNED,
+    )  # fmt: skip
+    assert books_balanced(talent)
 
 
 def test_a_bounced_manual_payout_is_failed_by_staff_and_the_money_is_available_again(talent):

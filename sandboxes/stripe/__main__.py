@@ -1,0 +1,4 @@
+from sandboxes.server import main
+from sandboxes.stripe import StripeSandbox
+
+main(StripeSandbox())
