@@ -46,6 +46,21 @@ class MarketplaceSerializer(serializers.Serializer):
         help_text="The least a price must leave the provider after the marketplace's fee, in "
         "minor units (1: never nothing)."
     )
+    balance_due_days = serializers.IntegerField(
+        help_text="A deposit booking's balance is due this many days before it starts (0: no "
+        "due day). It is charged to the card saved with the deposit, or asked for by a "
+        "payment link."
+    )
+    balance_grace_hours = serializers.IntegerField(
+        help_text="How long an unpaid balance waits after it fell due (a reminder halfway) "
+        "before the booking is cancelled as by the customer."
+    )
+    top_up_minimum_minor = serializers.IntegerField(
+        help_text="The least one prepaid top-up adds, in minor units of the default currency."
+    )
+    top_up_maximum_minor = serializers.IntegerField(
+        help_text="The most one prepaid top-up adds, in minor units of the default currency."
+    )
 
 
 def _limit(field: str) -> serializers.IntegerField:
@@ -59,6 +74,10 @@ class MarketplaceLimitsSerializer(serializers.Serializer):
     customer_booking_rate = _limit("customer_booking_rate")
     booking_horizon_days = _limit("booking_horizon_days")
     minimum_payout_minor = _limit("minimum_payout_minor")
+    balance_due_days = _limit("balance_due_days")
+    balance_grace_hours = _limit("balance_grace_hours")
+    top_up_minimum_minor = _limit("top_up_minimum_minor")
+    top_up_maximum_minor = _limit("top_up_maximum_minor")
 
 
 MARKETPLACE_INFO = inline_serializer(
@@ -97,7 +116,9 @@ class MarketplaceView(APIView):
             403: error("`forbidden`: only this marketplace's staff set its limits."),
         },
         summary="Staff: set the marketplace's anti-hoarding limits (0 lifts a limit), booking "
-        "horizon and minimum payout.",
+        "horizon, minimum payout, balance due day and grace, and top-up bounds.",
+        description="The top-up minimum may not be above the top-up maximum (400 naming "
+        "`top_up_minimum_minor`).",
         examples=[
             OpenApiExample(
                 "One unpaid hold per listing, 30 bookings an hour",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from billing.models import LedgerAccount, LedgerTransaction
 from billing.money import Money
 from billing.selectors.ledger import ledger_balance, ledger_balances_of
+from billing.services.auto_reload import auto_reload_after_charge
 from billing.services.ledger import credit, debit, ledger_account, ledger_post
 from config.errors import InvalidInput
 
@@ -65,7 +66,8 @@ def prepaid_balance_charge(
 ) -> Money:
     """Take ``amount`` from the balance, all or nothing (422 ``insufficient_balance`` when it
     does not cover it): ``fee`` to the platform, the rest to ``payee``'s pending earnings. The
-    same ``reference`` charges once."""
+    same ``reference`` charges once. A charge that takes the balance under the customer's
+    auto-reload threshold queues the reload (billing.services.auto_reload)."""
     if amount.amount_minor <= 0:
         raise InvalidInput(_("A charge must be positive."), code="invalid_amount")
     if not Money.zero(amount.currency) <= fee <= amount:
@@ -79,7 +81,10 @@ def prepaid_balance_charge(
     if (amount - fee).amount_minor:
         pending = ledger_account(kind=Kind.PROVIDER_PENDING, currency=currency, owner=payee)
         lines.append(credit(pending, amount - fee))
-    ledger_post(
+    posted = ledger_post(
         kind=LedgerTransaction.Kind.MINUTE_DEBIT, reference=reference, lines=lines, memo=memo
     )
-    return prepaid_balance(customer=customer, currency=currency)
+    after = prepaid_balance(customer=customer, currency=currency)
+    # Under the customer's auto-reload threshold now: a reload is queued after the commit.
+    auto_reload_after_charge(customer=customer, after=after, charged=amount, crossing=posted.pk)
+    return after

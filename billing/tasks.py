@@ -68,6 +68,15 @@ def payment_refund_run(payment_id: int, amount_minor: int, key: str) -> str:
     return payment_provider_refund(payment_id=payment_id, amount_minor=amount_minor, key=key)
 
 
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def auto_reload_charge(customer_id: int, currency: str, crossing: int) -> str:
+    """Reload a prepaid balance a charge took under its threshold (once per crossing)."""
+    from billing.services.auto_reload import auto_reload_charge_run
+
+    payment = auto_reload_charge_run(customer_id=customer_id, currency=currency, crossing=crossing)
+    return payment.reference if payment else ""
+
+
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def stripe_event_apply_run(event_id: int) -> str:
     """Apply one recorded Stripe event (account.updated, disputes); safe to run again."""

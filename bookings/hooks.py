@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from billing.hooks import payment_settled_register
+from billing.hooks import payment_due_register, payment_settled_register
 from bookings.models import RELEASED_STATES, Booking
 from bookings.processes import all_processes
 from bookings.selectors.tickets import ticket_tiers_counted
 from bookings.services.effects import DEFAULT_CANCELLATION
-from bookings.services.payments import booking_payment_settled
+from bookings.services.payments import booking_payment_due_of, booking_payment_settled
 from catalog.hooks import BookingEngine, register_booking_engine
 from catalog.models import ProviderProfile
 
@@ -43,3 +43,4 @@ def register() -> None:
         )
     )
     payment_settled_register("booking", booking_payment_settled)
+    payment_due_register("booking", booking_payment_due_of)

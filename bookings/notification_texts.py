@@ -61,6 +61,28 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Revision requested on {number}", "The customer asked for a revision."),
         "ar": ("طلب تعديل على {number}", "طلب العميل تعديلًا على «{listing}»."),
     },
+    "balance_due": {
+        "en": (
+            "Balance due for {number}",
+            "The balance for “{listing}” is due now: {amount}. Pay it here: {link}",
+        ),
+        "ar": (
+            "حان موعد دفع المبلغ المتبقي للحجز {number}",
+            "حان موعد دفع المبلغ المتبقي لـ«{listing}»: {amount}. ادفعه من هنا: {link}",
+        ),
+    },
+    "balance_reminder": {
+        "en": (
+            "Reminder: balance unpaid for {number}",
+            "The balance for “{listing}” ({amount}) is still unpaid; the booking will be "
+            "cancelled if it stays unpaid. Pay it here: {link}",
+        ),
+        "ar": (
+            "تذكير: المبلغ المتبقي للحجز {number} غير مدفوع",
+            "المبلغ المتبقي لـ«{listing}» ({amount}) ما زال غير مدفوع، وسيُلغى الحجز إن بقي "
+            "غير مدفوع. ادفعه من هنا: {link}",
+        ),
+    },
     "completed": {
         "en": (
             "Booking {number} completed",

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from bookings.services import balance_payments
 from bookings.services.payments import bookings_release_due
 from bookings.services.timers import bookings_run_due_timers
 from tenants.task_base import send_to_each_marketplace
@@ -7,11 +8,18 @@ from tenants.task_base import send_to_each_marketplace
 
 @shared_task(ignore_result=True)
 def run_due_timers() -> dict[str, int]:
-    """One marketplace's due timers, then the releases of completed bookings' money; runs in
-    the schema it was sent for."""
+    """One marketplace's due timers, the releases of completed bookings' money, then the
+    balances of deposit bookings that fall due; runs in the schema it was sent for."""
     ran = bookings_run_due_timers()
     ran["released"] = bookings_release_due()
+    ran.update(balance_payments.bookings_balance_due_run())
     return ran
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def booking_balance_collect(booking_id: int) -> str:
+    """A deposit booking's balance on its due day: charged off-session, else a payment link."""
+    return balance_payments.booking_balance_collect(booking_id=booking_id)
 
 
 @shared_task(ignore_result=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("billing.urls")),
     path("", include("config.urls_docs")),
 ]
 

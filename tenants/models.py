@@ -69,6 +69,22 @@ class Marketplace(TenantMixin):
         default=0, validators=[MaxValueValidator(24 * 90)]
     )
 
+    # Deposits: the balance of a date booking is due this many days before its start (0: no
+    # due day, the customer pays when they choose). On the due day billing charges the card
+    # saved with the deposit, or e-mails a payment link; a reminder follows halfway through
+    # the grace period, and a balance still unpaid at its end cancels the booking.
+    balance_due_days = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(365)])
+    balance_grace_hours = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 30)]
+    )
+    # Prepaid top-ups (in minor units of the default currency): the least and the most one
+    # top-up may add.
+    top_up_minimum_minor = models.PositiveBigIntegerField(
+        default=1, validators=[MinValueValidator(1)]
+    )
+    top_up_maximum_minor = models.PositiveBigIntegerField(
+        default=10**12, validators=[MinValueValidator(1)]
+    )
     # Withdrawals providers ask for: the least one may ask, in minor units of the default
     # currency (0: no minimum), and when asked-for withdrawals are paid (billing.services.
     # withdrawals): at once, weekly on a weekday (0 Monday … 6 Sunday), or monthly on a day.

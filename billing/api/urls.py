@@ -3,9 +3,11 @@
 from django.urls import path
 
 from billing.api import payouts, reports, wallet, withdrawals
+from billing.api.auto_reload import AutoReloadDetailView, AutoReloadListView
 from billing.api.connect import StripeOnboardingView
 from billing.api.payments import PaymentDetailView, PaymentReturnView
 from billing.api.providers import ProviderConfigureView, ProviderListView
+from billing.api.top_ups import TopUpListCreateView
 from billing.api.webhooks import PaymentWebhookView
 from billing.providers.registry import DRIVERS
 
@@ -37,6 +39,13 @@ urlpatterns = [
         "payment-providers/<slug:code>/",
         ProviderConfigureView.as_view(),
         name="payment-provider-configure",
+    ),
+    path("wallet/top-ups/", TopUpListCreateView.as_view(), name="wallet-top-ups"),
+    path("wallet/auto-reload/", AutoReloadListView.as_view(), name="wallet-auto-reloads"),
+    path(
+        "wallet/auto-reload/<str:currency>/",
+        AutoReloadDetailView.as_view(),
+        name="wallet-auto-reload",
     ),
     path("payments/<slug:reference>/", PaymentDetailView.as_view(), name="payment-detail"),
     path("payments/<slug:reference>/return/", PaymentReturnView.as_view(), name="payment-return"),

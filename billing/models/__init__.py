@@ -1,3 +1,4 @@
+from billing.models.auto_reload import AutoReload
 from billing.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
 from billing.models.payments import (
     Payment,
@@ -9,6 +10,7 @@ from billing.models.payouts import Payout, PayoutAccount, PayoutMethod, Receipt
 from billing.models.stripe import ConnectedAccount, StripeEvent, StripeTransfer, SubjectHold
 
 __all__ = [
+    "AutoReload",
     "ConnectedAccount",
     "LedgerAccount",
     "LedgerEntry",

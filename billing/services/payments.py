@@ -105,11 +105,20 @@ def payment_create(
     return_url: str,
     description: str = "",
     save_method: bool = False,
+    saved_method: SavedPaymentMethod | None = None,
 ) -> Payment:
     """Open a payment with ``provider``; the same ``idempotency_key`` returns the same payment
     (409 if it was used for another one). Its ``next_action`` tells the customer what to do.
-    ``save_method`` asks the provider to keep the payer's card for charging them later."""
+
+    ``save_method`` asks the provider to keep the payer's method for off-session charges;
+    ``saved_method`` charges one kept before, without the payer (Capability.OFF_SESSION): a
+    refusal that needs the payer is a 422 ``off_session_failed``."""
     planned = _checked_allocations(amount, allocations)
+    if saved_method is not None and (saved_method.provider, saved_method.user_id) != (
+        provider,
+        payer.pk,
+    ):
+        raise InvalidInput(_("This payment method is not the payer's."), code="invalid_method")
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         same = (existing.payer_id, existing.subject, existing.amount_minor, existing.currency)
@@ -136,12 +145,18 @@ def payment_create(
         idempotency_key=idempotency_key,
         expires_in=PAYMENT_LIFETIME,
         save_method=save_method,
+        customer_ref=saved_method.customer_ref if saved_method else "",
         transfer_group=subject,
     )
-    sent = {"amount": str(amount), "callback_url": request.callback_url, "return_url": return_url}
+    sent = {"amount": str(amount), "callback_url": request.callback_url, "return_url": return_url,
+            "save_method": save_method,
+            "saved_method": saved_method.pk if saved_method else None}  # fmt: skip
     _exchange(payment, provider, PaymentExchange.Direction.REQUEST, sent)
     try:
-        session = driver.create_payment(request)
+        if saved_method is None:
+            session = driver.create_payment(request)
+        else:
+            session = driver.charge_saved(request, _saved(saved_method))
     except ProviderError as exc:
         _exchange(payment, provider, PaymentExchange.Direction.ERROR, exc.raw or {}, str(exc))
         Payment.objects.filter(pk=payment.pk).update(
@@ -161,7 +176,16 @@ def payment_create(
     payment.next_action = asdict(session.next_action)
     payment.expires_at = session.expires_at
     payment.save(update_fields=["provider_ref", "next_action", "expires_at", "updated_at"])
+    if saved_method is not None and session.state != PaymentState.PENDING:
+        # An off-session charge is often decided at once: apply the provider's own status.
+        return payment_refresh(payment=payment)
     return payment
+
+
+def _saved(method: SavedPaymentMethod) -> SavedMethod:
+    return SavedMethod(
+        customer_ref=method.customer_ref, method_ref=method.method_ref, label=method.label
+    )
 
 
 def payment_refresh(*, payment: Payment) -> Payment:

@@ -85,6 +85,10 @@ class Booking(models.Model):
     cancellation_refund_minor = models.BigIntegerField(default=0)
     # When billing released the provider's share of what was paid (after completion).
     released_at = models.DateTimeField(null=True, blank=True)
+    # The balance of a deposit booking on its due day (bookings.services.balance_payments):
+    # when it was asked for (charged off-session or a payment link sent), when reminded.
+    balance_requested_at = models.DateTimeField(null=True, blank=True)
+    balance_reminded_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -71,7 +71,11 @@ def apply_cancellation_rules(move: Move) -> None:
     booking = move.booking
     paid = booking.paid_minor
     refund = paid
-    if move.role == Actor.CUSTOMER and paid and booking.starts_at:
+    # The system cancels a booking whose balance stayed unpaid: the customer's cancellation.
+    # (Only the system's: anyone's cancellation may give a reason.)
+    unpaid = move.role == Actor.SYSTEM and move.record.get("reason") == "balance_unpaid"
+    by_customer = move.role == Actor.CUSTOMER or unpaid
+    if by_customer and paid and booking.starts_at:
         rules = {
             **DEFAULT_CANCELLATION,
             **booking.listing.listing_type.config.get("cancellation", {}),

@@ -58,6 +58,12 @@ SETTING_RANGES = {
     **{field: (0, high) for field, high in LIMIT_MAXIMA.items()},
     "booking_horizon_days": (1, 3660),
     "minimum_payout_minor": (1, 10**12),
+    # Deposit bookings' balances (bookings.services.balance_payments) and prepaid top-ups
+    # (billing.services.top_ups).
+    "balance_due_days": (0, 365),
+    "balance_grace_hours": (1, 24 * 30),
+    "top_up_minimum_minor": (1, 10**12),
+    "top_up_maximum_minor": (1, 10**12),
 }
 
 
@@ -67,6 +73,10 @@ class LimitChanges(TypedDict, total=False):
     customer_booking_rate: int
     booking_horizon_days: int
     minimum_payout_minor: int
+    balance_due_days: int
+    balance_grace_hours: int
+    top_up_minimum_minor: int
+    top_up_maximum_minor: int
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,11 @@ def marketplace_limits_update(*, actor, changes: LimitChanges) -> Marketplace:
         before = {field: getattr(marketplace, field) for field in changes}
         for field, value in changes.items():
             setattr(marketplace, field, value)
+        if marketplace.top_up_minimum_minor > marketplace.top_up_maximum_minor:
+            raise InvalidInput(
+                _("Some settings are not valid."),
+                details={"top_up_minimum_minor": [_("Not more than the top-up maximum.")]},
+            )
         marketplace.save(update_fields=[*changes, "updated_at"])
         record_limits_change(marketplace, actor=actor, before=before, after=dict(changes))
     return marketplace

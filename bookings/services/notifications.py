@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from billing.services.payment_links import payment_link_url
 from bookings.models import Actor, Booking, BookingEvent, Notification
 from bookings.notification_texts import direction, email_footer, language_for, render_text
+from bookings.services.payments import booking_payment_due
 from bookings.services.steps import BOTH, CUSTOMER, OTHER, PROVIDER, step_of
 from config.errors import InvalidInput, NotFound
 from tenants.db import connection
@@ -66,8 +68,17 @@ def _plan(event: BookingEvent) -> list[Planned]:
     return list(planned.values())
 
 
-def _text_values(booking: Booking) -> dict[str, str]:
-    return {"number": booking.number, "listing": booking.listing.title}
+# Events whose texts carry a payment link for what the booking's customer owes now.
+PAYMENT_LINK_EVENTS = frozenset({"balance_due", "balance_reminder"})
+
+
+def _text_values(booking: Booking, event: BookingEvent | None = None) -> dict[str, str]:
+    values = {"number": booking.number, "listing": booking.listing.title}
+    if event is not None and event.transition in PAYMENT_LINK_EVENTS:
+        due = booking_payment_due(booking)
+        values["amount"] = str(due.amount) if due else ""
+        values["link"] = payment_link_url(subject=f"booking:{booking.pk}")
+    return values
 
 
 def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
@@ -88,7 +99,7 @@ def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
                 booking_id=event.booking_id, data__event_id=event.pk
             ).values_list("user_id", flat=True)
         )
-        values = _text_values(event.booking)
+        values = _text_values(event.booking, event)
         created = []
         for planned in _plan(event):
             if planned.user.pk in already or not planned.user.is_active:

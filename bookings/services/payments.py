@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.hooks import Due
 from billing.models import LedgerAccount, Payment, SubjectHold
 from billing.money import Money
 from billing.services import refunds
@@ -41,7 +42,7 @@ def _reference_used(reference: str) -> StateConflict:
     )
 
 
-def _pay_steps(process: Process) -> list[Step]:
+def pay_steps(process: Process) -> list[Step]:
     """The process's pay steps in the order they are taken: the deposit before the total."""
     steps = [s for s in STEPS.values() if s.pays and s.name in process.transitions]
     return sorted(steps, key=lambda step: step.pays == TOTAL)
@@ -138,7 +139,7 @@ def booking_mark_paid(
         if counted_on is not None:
             raise _reference_used(reference)
         process = get_process(booking.process)
-        steps = _pay_steps(process)
+        steps = pay_steps(process)
         _check_payable(booking, process, steps, amount_minor=amount_minor, currency=currency)
         try:
             with transaction.atomic():
@@ -165,7 +166,7 @@ def booking_payable(booking: Booking) -> tuple[int, str]:
     """What the customer pays next and what for: the rest of the deposit while the deposit
     step is still to take, else everything still due. (0, "") when nothing is payable now."""
     process = get_process(booking.process)
-    for step in _pay_steps(process):
+    for step in pay_steps(process):
         if booking.priced and booking.state in process.transition(step.name).sources:
             threshold = _threshold(booking, step)
             purpose = Payment.Purpose.DEPOSIT if step.pays == DEPOSIT else Payment.Purpose.CHARGE
@@ -173,6 +174,42 @@ def booking_payable(booking: Booking) -> tuple[int, str]:
                 purpose = Payment.Purpose.BALANCE_PAYMENT
             return max(threshold - booking.paid_minor, 0), purpose
     return 0, ""
+
+
+def booking_payment_due(booking: Booking) -> Due | None:
+    """What the customer owes now (booking_payable), split like the booking: the provider's
+    payout to their pending earnings, the commission, the buyer fee. None when nothing is."""
+    amount_minor, purpose = booking_payable(booking)
+    if amount_minor <= 0:
+        return None
+    amount = Money(amount_minor, booking.currency)
+    parts = amount.split([booking.provider_payout_minor, booking.commission_minor,
+                          booking.buyer_fee_minor])  # fmt: skip
+    kinds = [(LedgerKind.PROVIDER_PENDING, booking.provider.user_id),
+             (LedgerKind.PLATFORM_FEES, None), (LedgerKind.BUYER_FEES, None)]  # fmt: skip
+    allocations = [
+        Allocation(kind, part, owner_id=owner)
+        for (kind, owner), part in zip(kinds, parts, strict=True)
+        if part.amount_minor
+    ]
+    return Due(
+        payer=booking.customer,
+        amount=amount,
+        purpose=purpose,
+        allocations=allocations,
+        description=f"{booking.number} {booking.listing.title}",
+        version=f"{booking.state}:{booking.paid_minor}",
+    )
+
+
+def booking_payment_due_of(subject: str) -> Due | None:
+    """Billing's due hook for ``booking:<id>`` subjects (payment links)."""
+    booking = (
+        Booking.objects.select_related("customer", "provider", "listing")
+        .filter(pk=int(subject.partition(":")[2]))
+        .first()
+    )
+    return booking_payment_due(booking) if booking is not None else None
 
 
 def booking_payment_start(
@@ -184,36 +221,25 @@ def booking_payment_start(
     booking, role = booking_get(viewer=actor, booking_id=booking_id)
     if role != Actor.CUSTOMER:
         raise NotAllowed(_("Only the booking's customer pays for it."), code="wrong_actor")
-    amount_minor, purpose = booking_payable(booking)
-    if amount_minor <= 0:
+    due = booking_payment_due(booking)
+    if due is None:
         raise StateConflict(
             _("A booking that is %(state)s is not awaiting payment.")
             % {"state": booking.state.replace("_", " ")},
             code="not_awaiting_payment",
         )
-    amount = Money(amount_minor, booking.currency)
-    # The payment splits like the booking: the provider's payout, the commission, the buyer fee.
-    parts = amount.split([booking.provider_payout_minor, booking.commission_minor,
-                          booking.buyer_fee_minor])  # fmt: skip
-    kinds = [(LedgerKind.PROVIDER_PENDING, booking.provider.user_id),
-             (LedgerKind.PLATFORM_FEES, None), (LedgerKind.BUYER_FEES, None)]  # fmt: skip
-    allocations = [
-        Allocation(kind, part, owner_id=owner)
-        for (kind, owner), part in zip(kinds, parts, strict=True)
-        if part.amount_minor
-    ]
     return payment_create(
         payer=actor,
         subject=f"booking:{booking.pk}",
-        purpose=purpose,
-        amount=amount,
+        purpose=due.purpose,
+        amount=due.amount,
         provider=provider,
-        allocations=allocations,
+        allocations=due.allocations,
         idempotency_key=f"{actor.pk}:{idempotency_key}",
         return_url=return_url,
-        description=f"{booking.number} {booking.listing.title}",
+        description=due.description,
         # The balance of a deposit booking is charged to the same card on its due day.
-        save_method=purpose == Payment.Purpose.DEPOSIT,
+        save_method=due.purpose == Payment.Purpose.DEPOSIT,
     )
 
 

@@ -112,6 +112,10 @@ STEPS = _steps(
         pays=DEPOSIT,
     ),
     Step("pay_final", notifies=(("booking_paid", (BOTH,)),), pays=TOTAL),
+    # Not transitions: a deposit booking's balance asked for on its due day, and reminded
+    # (bookings.services.balance_payments); the e-mails carry a payment link.
+    Step("balance_due", notifies=(("balance_due", (CUSTOMER,)),)),
+    Step("balance_reminder", notifies=(("balance_reminder", (CUSTOMER,)),)),
     Step("pay", notifies=_paid, pays=TOTAL),
     Step(
         "issue",

@@ -102,6 +102,17 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         (400, 422),
         "an Idempotency-Key header of 8 to 64 characters; a provider this marketplace uses",
     ),
+    ("POST", "/api/v1/wallet/top-ups/"): (
+        (400, 422),
+        "an Idempotency-Key header of 8 to 64 characters; a currency, amount and provider "
+        "this marketplace takes",
+    ),
+    ("PUT", "/api/v1/wallet/auto-reload/{currency}/"): (
+        (400, 422),
+        "a known currency; enabling needs one of your saved methods, of a provider that "
+        "charges it off-session",
+    ),
+    ("PATCH", "/api/v1/marketplace/"): ((400,), "the top-up minimum not above its maximum"),
     ("POST", "/api/v1/bookings/"): (
         (400, 422),
         "the fields a listing's pricing reads; times inside the provider's hours and the "

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from billing.models import (
-    ConnectedAccount,
     LedgerAccount,
     LedgerTransaction,
     Payment,
@@ -26,8 +25,7 @@ from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from billing.services.refunds import subject_settle
 from bookings.services.payments import bookings_release_due
-from tests.support.factories.bookings import evening, party, provider_party
-from tests.support.factories.catalog import listing_of
+from tests.support.stripe_books import accepted_booking, onboard, pay, performance
 
 Kind = LedgerAccount.Kind
 PRICE, DEPOSIT, SHARE, FEE = 60_000, 15_000, 55_200, 4_800  # GBP pence; 8 % commission
@@ -56,74 +54,11 @@ def ledger_clean(fire) -> None:
     call_command("ledger_check", schema=[fire.schema_name])
 
 
-def onboard(books, provider, capture) -> str:
-    """The provider onboards through the API and Stripe's page; account.updated says so."""
-    path = "/api/v1/payouts/stripe/onboarding/"
-    assert provider.api.post(path).json()["error"] == "idempotency_key_required"
-    link = provider.api.post(path, HTTP_IDEMPOTENCY_KEY="onboard-0001")
-    assert link.status_code == 201, link.content
-    assert link.json()["url"].startswith(books.sandbox.url)
-    again = provider.api.post(path, HTTP_IDEMPOTENCY_KEY="onboard-0002")
-    assert again.status_code == 201 and again.json()["url"] != link.json()["url"]  # fresh link
-    with tenant_context(books.marketplace):
-        account = ConnectedAccount.objects.get(user=provider.user)  # created once
-    assert provider.api.get(path).json() == {
-        "connected": True, "charges_enabled": False, "payouts_enabled": False,
-        "details_submitted": False,
-    }  # fmt: skip
-    books.sandbox.onboard(account.account_ref)
-    answer = books.relay("account.updated", account.account_ref, capture)
-    assert answer.status_code == 200, answer.content
-    assert provider.api.get(path).json()["charges_enabled"] is True
-    return account.account_ref
-
-
-def accepted_booking(fire, provider, listing, days=30):
-    customer = party(fire)
-    start, end = evening(days=days)
-    created = customer.api.post(
-        "/api/v1/bookings/",
-        {"listing_id": listing.pk, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
-    )
-    assert created.status_code == 201, created.content
-    booking_id = created.json()["id"]
-    accepted = provider.api.post(f"/api/v1/bookings/{booking_id}/transitions/accept/")
-    assert accepted.status_code == 200, accepted.content
-    return customer, booking_id, end
-
-
-def pay(books, customer, booking_id, key, capture) -> Payment:
-    """The customer opens a payment for what is owed now and pays it on Stripe's page."""
-    opened = customer.api.post(
-        f"/api/v1/bookings/{booking_id}/payments/",
-        {"provider": "stripe", "return_url": "https://fire.localhost/paid"},
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
-    assert opened.status_code == 201, opened.content
-    assert opened.json()["next_action"]["type"] == "redirect"
-    with tenant_context(books.marketplace):
-        payment = Payment.objects.get(reference=opened.json()["reference"])
-    books.sandbox.outcome(payment.provider_ref, "succeeded")
-    answer = books.relay("checkout.session.completed", payment.provider_ref, capture)
-    assert answer.status_code == 200, answer.content
-    with tenant_context(books.marketplace):
-        payment.refresh_from_db()
-    assert payment.state == PaymentState.PAID
-    return payment
-
-
-def performance(fire):
-    provider, profile = provider_party(fire)
-    with tenant_context(fire):
-        listing = listing_of("performance", provider=profile, price_minor=PRICE)
-    return provider, listing
-
-
 def test_a_fire_performance_paid_through_stripe_is_released_by_transfer(
     fire, stripe_books, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    provider, listing = performance(fire)
+    provider, listing = performance(fire, PRICE)
     account_ref = onboard(stripe_books, provider, capture)
     customer, booking_id, end = accepted_booking(fire, provider, listing, days=20)
 
@@ -196,7 +131,7 @@ def test_a_cancelled_stripe_booking_is_refunded_in_part_and_the_rest_transferred
     fire, stripe_books, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    provider, listing = performance(fire)
+    provider, listing = performance(fire, PRICE)
     onboard(stripe_books, provider, capture)
     # Ten days' notice: between the partial (72 h) and full (336 h) refund lines, so half.
     customer, booking_id, _end = accepted_booking(fire, provider, listing, days=10)
@@ -224,7 +159,7 @@ def test_a_provider_without_an_account_is_transferred_once_onboarded(
     fire, stripe_books, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    provider, listing = performance(fire)
+    provider, listing = performance(fire, PRICE)
     customer, booking_id, _end = accepted_booking(fire, provider, listing, days=10)
     pay(stripe_books, customer, booking_id, "deposit-0003", capture)
     with capture(execute=True):

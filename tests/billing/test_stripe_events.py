@@ -18,15 +18,11 @@ from tests.billing.test_stripe_bookings import (
     FEE,
     PRICE,
     SHARE,
-    accepted_booking,
     balances,
     gbp,
     ledger_clean,
-    onboard,
-    pay,
-    performance,
 )
-from tests.support.stripe_books import StripeBooks
+from tests.support.stripe_books import StripeBooks, accepted_booking, onboard, pay, performance
 
 CHARGEBACK = LedgerTransaction.Kind.CHARGEBACK
 
@@ -44,7 +40,7 @@ def test_a_chargeback_holds_the_release_until_the_dispute_is_won(
     fire, stripe_books, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    provider, listing = performance(fire)
+    provider, listing = performance(fire, PRICE)
     onboard(stripe_books, provider, capture)
     customer, booking_id, end = accepted_booking(fire, provider, listing, days=20)
     pay(stripe_books, customer, booking_id, "deposit-0004", capture)
@@ -93,7 +89,7 @@ def test_a_lost_dispute_keeps_the_chargeback_and_the_hold(
     fire, stripe_books, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    provider, listing = performance(fire)
+    provider, listing = performance(fire, PRICE)
     customer, booking_id, _end = accepted_booking(fire, provider, listing, days=20)
     deposit = pay(stripe_books, customer, booking_id, "deposit-0005", capture)
     subject = f"booking:{booking_id}"

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.bookings.messaging import rate_counters_forget
+from tests.support.sandboxes import fastpay_sandbox, fib_sandbox  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

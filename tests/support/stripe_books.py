@@ -20,9 +20,12 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from billing.credentials import credentials_open
-from billing.models import ProviderAccount
+from billing.models import ConnectedAccount, Payment, ProviderAccount
+from billing.providers.base import PaymentState
 from demo.payments import sandbox_provider_configure
 from tests.support.client import api
+from tests.support.factories.bookings import evening, party, provider_party
+from tests.support.factories.catalog import listing_of
 from tests.support.stripe_sandbox import RunningStripe, WebhookInbox, wait_for
 
 WEBHOOK = "/api/v1/payments/webhooks/stripe/"
@@ -74,6 +77,81 @@ class StripeBooks:
             return self.post(body, signature)
         with capture(execute=True):
             return self.post(body, signature)
+
+
+# A fire-performers booking paid through Stripe, step by step (the API as a client uses it).
+
+
+def onboard(books, provider, capture) -> str:
+    """The provider onboards through the API and Stripe's page; account.updated says so."""
+    path = "/api/v1/payouts/stripe/onboarding/"
+    assert provider.api.post(path).json()["error"] == "idempotency_key_required"
+    link = provider.api.post(path, HTTP_IDEMPOTENCY_KEY="onboard-0001")
+    assert link.status_code == 201, link.content
+    assert link.json()["url"].startswith(books.sandbox.url)
+    again = provider.api.post(path, HTTP_IDEMPOTENCY_KEY="onboard-0002")
+    assert again.status_code == 201 and again.json()["url"] != link.json()["url"]  # fresh link
+    with tenant_context(books.marketplace):
+        account = ConnectedAccount.objects.get(user=provider.user)  # created once
+    assert provider.api.get(path).json() == {
+        "connected": True, "charges_enabled": False, "payouts_enabled": False,
+        "details_submitted": False,
+    }  # fmt: skip
+    books.sandbox.onboard(account.account_ref)
+    answer = books.relay("account.updated", account.account_ref, capture)
+    assert answer.status_code == 200, answer.content
+    assert provider.api.get(path).json()["charges_enabled"] is True
+    return account.account_ref
+
+
+def accepted_booking(fire, provider, listing, days=30):
+    customer = party(fire)
+    start, end = evening(days=days)
+    created = customer.api.post(
+        "/api/v1/bookings/",
+        {"listing_id": listing.pk, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
+    )
+    assert created.status_code == 201, created.content
+    booking_id = created.json()["id"]
+    accepted = provider.api.post(f"/api/v1/bookings/{booking_id}/transitions/accept/")
+    assert accepted.status_code == 200, accepted.content
+    return customer, booking_id, end
+
+
+def pay(books, customer, booking_id, key, capture) -> Payment:
+    """The customer opens a payment for what is owed now and pays it on Stripe's page."""
+    opened = customer.api.post(
+        f"/api/v1/bookings/{booking_id}/payments/",
+        {"provider": "stripe", "return_url": "https://fire.localhost/paid"},
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert opened.status_code == 201, opened.content
+    assert opened.json()["next_action"]["type"] == "redirect"
+    with tenant_context(books.marketplace):
+        payment = Payment.objects.get(reference=opened.json()["reference"])
+    books.sandbox.outcome(payment.provider_ref, "succeeded")
+    answer = books.relay("checkout.session.completed", payment.provider_ref, capture)
+    assert answer.status_code == 200, answer.content
+    with tenant_context(books.marketplace):
+        payment.refresh_from_db()
+    assert payment.state == PaymentState.PAID
+    return payment
+
+
+def performance(fire, price: int):
+    provider, profile = provider_party(fire)
+    with tenant_context(fire):
+        listing = listing_of("performance", provider=profile, price_minor=price)
+    return provider, listing
+
+
+def stripe_books_for(marketplace, sandbox: RunningStripe, inbox: WebhookInbox) -> StripeBooks:
+    """``marketplace`` takes Stripe payments through the sandbox, as a platform of its own."""
+    key = sandbox.new_key()
+    with tenant_context(marketplace):
+        sandbox_provider_configure(code="stripe", url=sandbox.url, secret_key=key,
+                                   webhook_url=inbox.url)  # fmt: skip
+    return StripeBooks(marketplace, sandbox, inbox, key)
 
 
 @pytest.fixture
