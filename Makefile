@@ -44,7 +44,7 @@ format: $(VENV_STAMP)
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 bench: migrate
-	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py
+	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py && $(PY) bench/webhooks.py
 
 stop:
 	$(PY) scripts/devenv.py down

@@ -22,8 +22,6 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import requests
-
 from billing.money import Money, MoneyError
 from billing.providers.base import (
     Capability,
@@ -37,6 +35,7 @@ from billing.providers.base import (
     ProviderError,
     RefundResult,
     Unsupported,
+    provider_request,
     whole_dinars,
 )
 
@@ -109,24 +108,10 @@ class AreebaDriver(DriverDefaults):
         self.api = f"/api/rest/version/{api_version}/merchant/{merchant_id}"
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        try:
-            response = requests.request(
-                method, self.base_url + self.api + path, json=body, auth=self.auth,
-                timeout=TIMEOUT,
-            )  # fmt: skip
-        except requests.RequestException as exc:
-            raise ProviderError(
-                f"areeba could not be reached: {exc}", code="provider_unreachable"
-            ) from exc
-        if response.status_code >= 500:
-            raise ProviderError(
-                f"areeba answered {response.status_code}.", code="provider_unreachable"
-            )
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = {"text": response.text[:500]}
-        return response.status_code, answer
+        return provider_request(
+            "areeba", method, self.base_url + self.api + path, json=body, auth=self.auth,
+            timeout=TIMEOUT,
+        )  # fmt: skip
 
     @staticmethod
     def _refused(answer: Any, what: str) -> ProviderError:

@@ -195,6 +195,27 @@ class DriverDefaults:
         raise Unsupported(f"{self.code} cannot pay out.")
 
 
+def provider_request(name: str, method: str, url: str, **options: Any) -> tuple[int, Any]:
+    """One HTTP call to a provider: (status, the JSON answer, or its text when it is not
+    JSON). A transport failure or a 5xx is ``provider_unreachable`` (billing retries those);
+    any other status is the caller's to read."""
+    import requests
+
+    try:
+        response = requests.request(method, url, timeout=options.pop("timeout", 15), **options)
+    except requests.RequestException as exc:
+        raise ProviderError(
+            f"{name} could not be reached: {exc}", code="provider_unreachable"
+        ) from exc
+    if response.status_code >= 500:
+        raise ProviderError(f"{name} answered {response.status_code}.", code="provider_unreachable")
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {"text": response.text[:500]}
+    return response.status_code, answer
+
+
 def whole_dinars(amount: Money, *, provider: str) -> int:
     """IQD in fils (ISO exponent 3) to the whole dinars the Iraqi gateways take; anything else
     is refused before a call is made."""

@@ -20,8 +20,6 @@ import time
 import urllib.parse
 from typing import Any
 
-import requests
-
 from billing.money import Money
 from billing.providers.base import (
     Capability,
@@ -36,6 +34,7 @@ from billing.providers.base import (
     RefundResult,
     Unsupported,
     dinars_received,
+    provider_request,
     whole_dinars,
 )
 
@@ -110,23 +109,10 @@ class NassWalletDriver(DriverDefaults):
 
     # --- HTTP ---------------------------------------------------------------------------
     def _post(self, path: str, data: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
-        try:
-            response = requests.post(
-                f"{self.base_url}/{path}", json={"data": data}, headers=headers, timeout=TIMEOUT
-            )
-        except requests.RequestException as exc:
-            raise ProviderError(
-                f"NassWallet could not be reached: {exc}", code="provider_unreachable"
-            ) from exc
-        if response.status_code >= 500:
-            raise ProviderError(
-                f"NassWallet answered {response.status_code}.", code="provider_unreachable"
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            body = {"text": response.text[:500]}
-        return response.status_code, body
+        return provider_request(
+            "NassWallet", "POST", f"{self.base_url}/{path}", json={"data": data},
+            headers=headers, timeout=TIMEOUT,
+        )  # fmt: skip
 
     @staticmethod
     def _refused(body: Any, what: str) -> ProviderError:
