@@ -8,6 +8,7 @@ body has a maximum.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework import serializers
@@ -31,3 +32,9 @@ def row_id(**kwargs: Any) -> serializers.IntegerField:
 
 def count(*, min_value: int = 0, **kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=min_value, max_value=MAX_COUNT, **kwargs)
+
+
+def currency(known: Iterable[str], **kwargs: Any) -> serializers.ChoiceField:
+    """An ISO 4217 code as a client sends it, one of ``known`` (billing's list)."""
+    kwargs.setdefault("help_text", "ISO 4217, e.g. GBP, USD, IQD.")
+    return serializers.ChoiceField(choices=sorted(known), **kwargs)

@@ -15,6 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput
+
 # ISO 4217 minor-unit exponents of the currencies Souk handles.
 CURRENCY_EXPONENTS: dict[str, int] = {
     "AED": 2, "AUD": 2, "BHD": 3, "CAD": 2, "CHF": 2, "CLP": 0, "EGP": 2, "EUR": 2,
@@ -29,11 +33,22 @@ class MoneyError(ValueError):
     pass
 
 
+class UnknownCurrency(MoneyError, InvalidInput):
+    """A currency code that is not ISO 4217's (as a client may send one): a 400."""
+
+    def __init__(self, currency: str):
+        InvalidInput.__init__(
+            self,
+            _("%(currency)s is not a currency.") % {"currency": currency[:8]},
+            code="unknown_currency",
+        )
+
+
 def exponent(currency: str) -> int:
     try:
         return CURRENCY_EXPONENTS[currency]
     except KeyError:
-        raise MoneyError(f"Unknown currency {currency!r}.") from None
+        raise UnknownCurrency(currency) from None
 
 
 def _require_int(value: object, what: str) -> int:

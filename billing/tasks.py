@@ -27,7 +27,10 @@ RECONCILE_BATCH = 200
 )
 def payment_refresh_run(payment_id: int) -> str:
     """Fetch one payment's status from its provider and apply it (safe to run again)."""
+    from billing.services.webhooks import payment_refresh_unmark
+
     payment = Payment.objects.get(pk=payment_id)
+    payment_refresh_unmark(payment=payment)
     return payment_refresh(payment=payment).state
 
 

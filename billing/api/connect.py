@@ -4,26 +4,19 @@ stands. Releases of money taken by Stripe are transferred to it once Stripe lets
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.responses import UNAUTHENTICATED, error
 from billing.models import ConnectedAccount
 from billing.services.connect import connected_account_onboard
-from config.errors import InvalidInput, NotAllowed
+from config.errors import NotAllowed
 
 TAGS = ["payouts"]
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Your key for this request (8 to 64 characters). The account is created once "
-    "whatever the key; each call answers a fresh link.",
-)
 
 
 class OnboardingLinkSerializer(serializers.Serializer):
@@ -80,11 +73,8 @@ class StripeOnboardingView(APIView):
         },
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "")
-        if not 8 <= len(key) <= 64 or not key.isprintable():
-            raise InvalidInput(
-                _("Send an Idempotency-Key header of 8 to 64 characters."),
-                code="idempotency_key_required",
-            )
+        # Asked for like every write that opens something at a provider; the account is made
+        # once whatever the key, and each call answers a fresh link.
+        idempotency_key(request)
         url = connected_account_onboard(user=_provider(request))
         return Response(OnboardingLinkSerializer({"url": url}).data, status=status.HTTP_201_CREATED)

@@ -12,14 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import fields
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.permissions import IsMarketplaceStaff, IsProvider
 from api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, error
-from billing.api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from billing.api.wallet import USER_ID, _user_id
 from billing.models import Payout, PayoutAccount, PayoutMethod
-from billing.money import Money
+from billing.money import CURRENCY_EXPONENTS, Money
 from billing.selectors.wallet import payout_get, wallet_payouts
 from billing.services.payouts import (
     payout_account_set,
@@ -47,7 +47,7 @@ class PayoutSerializer(serializers.ModelSerializer):
 class PayoutCreateSerializer(serializers.Serializer):
     payee_id = fields.row_id(min_value=1)
     amount_minor = fields.amount_minor(min_value=1)
-    currency = serializers.CharField(min_length=3, max_length=3)
+    currency = fields.currency(CURRENCY_EXPONENTS)
 
 
 class PayoutConfirmSerializer(serializers.Serializer):
@@ -111,7 +111,7 @@ class PayoutListView(APIView):
                                                     "currency": "IQD"}, request_only=True)],
     )  # fmt: skip
     def post(self, request):
-        key = idempotency_key(request)
+        key = idempotency_key(request, per_user=True)
         data = validated(PayoutCreateSerializer, request.data).validated_data
         payee = User.objects.filter(pk=data["payee_id"]).first()
         if payee is None:

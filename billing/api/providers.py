@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from api.inputs import validated
 from api.permissions import IsMarketplaceStaff
 from api.responses import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from billing.models import ProviderAccount
 from billing.selectors.providers import provider_account_list
 from billing.services.providers import provider_account_configure
 
@@ -38,7 +39,10 @@ class ProviderChoiceSerializer(serializers.Serializer):
 
 
 class ProviderConfigureSerializer(serializers.Serializer):
-    environment = serializers.CharField(max_length=300)
+    environment = serializers.ChoiceField(
+        choices=ProviderAccount.Environment.values,
+        help_text="One of the provider's `environments` (listed by GET).",
+    )
     enabled = serializers.BooleanField(default=True)
     credentials = serializers.DictField(
         child=serializers.CharField(max_length=500, trim_whitespace=False),

@@ -3,49 +3,31 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import fields
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.inputs import validated
 from api.pagination import PAGE_PARAMETERS, page_of, paginated
 from api.responses import UNAUTHENTICATED, error
 from billing.api.payments import PaymentSerializer
-from billing.money import Money, MoneyError
+from billing.money import CURRENCY_EXPONENTS, Money, MoneyError
 from billing.providers.registry import DRIVERS
 from billing.selectors.top_ups import top_ups_of
 from billing.services.top_ups import top_up_start
-from config.errors import InvalidInput
 
 TAGS = ["wallet"]
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Your key for this attempt (8 to 64 characters): the same key returns the "
-    "same top-up, so a retried request never opens a second one.",
-)
-
-
-def idempotency_key(request) -> str:
-    key = request.headers.get("Idempotency-Key", "")
-    if not 8 <= len(key) <= 64 or not key.isprintable():
-        raise InvalidInput(
-            _("Send an Idempotency-Key header of 8 to 64 characters."),
-            code="idempotency_key_required",
-        )
-    return key
 
 
 class TopUpCreateSerializer(serializers.Serializer):
     amount_minor = fields.amount_minor(
         min_value=1, help_text="In minor units of `currency` (fils, cents)."
     )
-    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="A currency the marketplace takes.")
+    currency = fields.currency(CURRENCY_EXPONENTS, help_text="A currency the marketplace takes.")
     provider = serializers.ChoiceField(
         choices=sorted(DRIVERS), help_text="A provider this marketplace uses."
     )

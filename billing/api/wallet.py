@@ -78,6 +78,10 @@ class LedgerPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        # A page_size that is not a whole number in range is a 400, as on every other list.
+        return parse_positive_int(request, "page_size", self.page_size, maximum=self.max_page_size)
+
 
 class LedgerPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next (older) page, or null.")
@@ -111,7 +115,11 @@ class WalletLedgerView(APIView):
         parameters=[
             USER_ID,
             OpenApiParameter("cursor", str, description="From a `next` or `previous` link."),
-            OpenApiParameter("page_size", int, description="1 to 200 (default 50)."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="1 to 200 (default 50).",
+            ),
         ],
         responses={200: LedgerPageSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )

@@ -10,11 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import fields
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.inputs import validated
 from api.permissions import IsMarketplaceStaff, IsProvider
 from api.responses import FORBIDDEN, UNAUTHENTICATED, error
-from billing.api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from billing.api.payouts import PayoutSerializer
+from billing.money import CURRENCY_EXPONENTS
 from billing.services.withdrawals import (
     SCHEDULES,
     SETTING_FIELDS,
@@ -29,8 +30,8 @@ TAGS = ["payouts"]
 
 class WithdrawalCreateSerializer(serializers.Serializer):
     amount_minor = fields.amount_minor(min_value=1)
-    currency = serializers.CharField(
-        min_length=3, max_length=3, required=False, help_text="Default: the marketplace's."
+    currency = fields.currency(
+        CURRENCY_EXPONENTS, required=False, help_text="Default: the marketplace's."
     )
 
 
@@ -79,7 +80,7 @@ class WithdrawalView(APIView):
         examples=[OpenApiExample("Withdraw $50", value={"amount_minor": 5000}, request_only=True)],
     )
     def post(self, request):
-        key = idempotency_key(request)
+        key = idempotency_key(request, per_user=True)
         data = validated(WithdrawalCreateSerializer, request.data).validated_data
         payout = withdrawal_request(
             actor=request.user,

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from billing.currencies import currency_accepted_check
 from billing.models import LedgerAccount, Payment, SavedPaymentMethod
 from billing.money import Money
 from billing.providers.base import Capability
 from billing.providers.registry import driver_for
 from billing.services.payments import Allocation, payment_create
 from config.errors import BusinessRuleViolation
-from tenants.db import connection
-from tenants.models import Marketplace
 
 SUBJECT_KIND = "top_up"
 
@@ -30,14 +29,7 @@ def top_up_subject(user) -> str:
 def top_up_amount_check(amount: Money) -> None:
     """422 unless the marketplace takes ``amount``'s currency and, in its default currency,
     ``amount`` is within its top-up bounds."""
-    marketplace = Marketplace.objects.get(pk=connection.tenant.pk)
-    accepted = {marketplace.default_currency, *marketplace.accepted_currencies}
-    if amount.currency not in accepted:
-        raise BusinessRuleViolation(
-            _("This marketplace does not take %(currency)s.") % {"currency": amount.currency},
-            code="currency_not_accepted",
-            details={"accepted": sorted(accepted)},
-        )
+    marketplace = currency_accepted_check(amount.currency)
     if amount.currency != marketplace.default_currency:
         return
     low, high = marketplace.top_up_minimum_minor, marketplace.top_up_maximum_minor

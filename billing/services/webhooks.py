@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from tenants.db import connection
 
 logger = logging.getLogger(__name__)
 MAX_STORED_BODY = 20_000
+# A queued status request older than this is asked for again (a lost task is not for ever).
+REFRESH_MARK_SECONDS = 60
 
 
 def _stored(body: bytes) -> dict:
@@ -89,7 +92,24 @@ def payment_notification_receive(
         raise NotFound(_("No such payment."), code="payment_not_found")
     _delivery_store(provider, stored, payment_id=payment.pk)
     if payment.state not in FINAL:  # a settled payment has nothing more to learn
-        from billing.tasks import payment_refresh_run
-
-        transaction.on_commit(lambda: payment_refresh_run.delay(payment.pk))
+        transaction.on_commit(lambda: payment_refresh_queue(payment=payment))
     return driver.acknowledge()
+
+
+def _refresh_key(payment: Payment) -> str:
+    # Our reference is random and never reused; the cache adds the marketplace's schema.
+    return f"billing:refresh-queued:{payment.reference}"
+
+
+def payment_refresh_queue(*, payment: Payment) -> None:
+    """Ask for the payment's status once for any number of notifications that arrive before
+    the ask starts (a burst of duplicates is one provider call, not one each): the task clears
+    the mark before it asks, so a notification after that queues another."""
+    from billing.tasks import payment_refresh_run
+
+    if cache.add(_refresh_key(payment), 1, timeout=REFRESH_MARK_SECONDS):
+        payment_refresh_run.delay(payment.pk)
+
+
+def payment_refresh_unmark(*, payment: Payment) -> None:
+    cache.delete(_refresh_key(payment))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import require_staff
+from billing.currencies import currency_accepted_check
 from billing.models import Payout, PayoutMethod
 from billing.money import Money
 from billing.services.payouts import payout_request, payout_send_queue
@@ -69,6 +70,7 @@ def withdrawal_request(
         raise NotAllowed(_("Only providers withdraw earnings."), code="not_a_provider")
     marketplace = _marketplace()
     currency = currency or marketplace.default_currency
+    currency_accepted_check(currency)
     amount = Money(amount_minor, currency)
     minimum = marketplace.withdrawal_minimum_minor
     if currency == marketplace.default_currency and amount.amount_minor < minimum:

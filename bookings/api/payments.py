@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from billing.api.payments import PaymentSerializer
 from billing.providers.registry import DRIVERS
 from bookings.services.payments import booking_payment_start
-from config.errors import InvalidInput
 
 TAGS = ["payments"]
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Your key for this attempt (8 to 64 characters): the same key returns the "
-    "same payment, so a retried request never opens a second one.",
-)
 
 
 class BookingPaymentCreateSerializer(serializers.Serializer):
@@ -61,12 +52,7 @@ class BookingPaymentView(APIView):
         },
     )
     def post(self, request, booking_id: int):
-        key = request.headers.get("Idempotency-Key", "")
-        if not 8 <= len(key) <= 64 or not key.isprintable():
-            raise InvalidInput(
-                _("Send an Idempotency-Key header of 8 to 64 characters."),
-                code="idempotency_key_required",
-            )
+        key = idempotency_key(request)
         given = BookingPaymentCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         payment = booking_payment_start(

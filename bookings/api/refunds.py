@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import fields
+from api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from api.inputs import validated
 from api.permissions import IsMarketplaceStaff
 from api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, error
-from billing.api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from bookings.services.refunds import booking_refund
 
 TAGS = ["payments"]
@@ -77,7 +77,7 @@ class BookingRefundView(APIView):
         ],
     )
     def post(self, request, booking_id: int):
-        key = idempotency_key(request)
+        key = idempotency_key(request, per_user=True)
         data = validated(BookingRefundCreateSerializer, request.data).validated_data
         booking, outcome = booking_refund(
             actor=request.user,

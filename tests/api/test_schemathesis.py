@@ -113,6 +113,26 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         "charges it off-session",
     ),
     ("PATCH", "/api/v1/marketplace/"): ((400,), "the top-up minimum not above its maximum"),
+    ("PUT", "/api/v1/payment-providers/{code}/"): (
+        (400,),
+        "an environment the provider has here; every required credential at the first set-up",
+    ),
+    ("POST", "/api/v1/payouts/stripe/onboarding/"): (
+        (422,),
+        "a marketplace that takes payments through Stripe",
+    ),
+    ("POST", "/api/v1/bookings/{booking_id}/refunds/"): (
+        (422,),
+        "something paid through billing and still held, at most that",
+    ),
+    ("POST", "/api/v1/withdrawals/"): (
+        (409, 422),
+        "a currency the marketplace takes; at least its minimum, at most what is available",
+    ),
+    ("POST", "/api/v1/payouts/"): (
+        (422,),
+        "a currency the marketplace takes; at most the payee's available earnings",
+    ),
     ("POST", "/api/v1/bookings/"): (
         (400, 422),
         "the fields a listing's pricing reads; times inside the provider's hours and the "

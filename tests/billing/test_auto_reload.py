@@ -95,4 +95,5 @@ def test_a_charge_under_the_threshold_reloads_once_and_a_failure_is_recorded_and
         assert prepaid_balance(customer=customer.user, currency="IQD") == iqd(3_000)
         assert ledger_problems() == []
     sent = [m for m in mail.outbox if customer.user.email in m.to]
-    assert len(sent) == 1 and "could not be reloaded" in sent[0].subject
+    # In the customer's language: talent-iq's, Arabic.
+    assert len(sent) == 1 and "تعذّرت إعادة شحن رصيدك" in sent[0].subject

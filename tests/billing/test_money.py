@@ -76,7 +76,7 @@ def test_major_units_follow_iso_4217():
     [
         (lambda: Money(1.5, "USD"), "integer"),
         (lambda: Money(True, "USD"), "integer"),
-        (lambda: Money(1, "XXX"), "Unknown currency"),
+        (lambda: Money(1, "XXX"), "is not a currency"),
         (lambda: Money.from_major(1.5, "USD"), "never a float"),
         (lambda: Money.from_major("1.234", "USD"), "more decimals"),
         (lambda: Money(1, "USD") + Money(1, "GBP"), "Cannot combine"),

@@ -68,10 +68,13 @@ def test_an_environment_is_chosen_not_typed(talent, staff):
     assert staff.put(f"{URL}fib/", body).status_code == 200
     with tenant_context(talent):
         assert ProviderAccount.objects.get(code="fib").base_url == "https://fib.prod.fib.iq"
+    # Not a choice at all, or not one this provider has here.
     refused = assert_error(
-        staff.put(f"{URL}fib/", body | {"environment": "http://169.254.169.254/"}),
-        400,
-        "invalid_environment",
+        staff.put(f"{URL}fib/", body | {"environment": "http://169.254.169.254/"}), 400
+    )
+    assert "environment" in refused["details"]
+    refused = assert_error(
+        staff.put(f"{URL}areeba/", {"environment": "staging"}), 400, "invalid_environment"
     )
     assert "production" in refused["details"]["environment"]
     with tenant_context(talent):

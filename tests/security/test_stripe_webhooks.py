@@ -1,6 +1,6 @@
 """Stripe webhooks that are not this marketplace's own, signed now by its platform: a tampered
 body, a stale or wrong signature, another marketplace's event (signed with that marketplace's
-secret) — refused with 400, stored raw, and nothing changes anywhere. Onboarding is the
+secret) — refused with 401, stored raw, and nothing changes anywhere. Onboarding is the
 caller's own, on their own marketplace."""
 
 import time
@@ -55,7 +55,7 @@ def test_tampered_stale_and_forged_signatures_are_refused(
     ):
         with django_capture_on_commit_callbacks(execute=True):
             refused = stripe_books.post(forged_body, forged_signature)
-        assert refused.status_code == 400 and refused.json()["error"] == "invalid_signature"
+        assert refused.status_code == 401 and refused.json()["error"] == "invalid_signature"
     _nothing_changed(fire, payment)
     with tenant_context(fire):
         stored = PaymentExchange.objects.filter(direction="notification")
@@ -85,7 +85,7 @@ def test_another_marketplaces_stripe_event_is_refused_here(
         # Signed with talent's secret, sent to fire's host: fire's secrets do not verify it.
         with django_capture_on_commit_callbacks(execute=True):
             refused = stripe_books.post(body, signature)
-        assert refused.status_code == 400 and refused.json()["error"] == "invalid_signature"
+        assert refused.status_code == 401 and refused.json()["error"] == "invalid_signature"
         # Even signed as fire's own, it names no payment of fire's.
         own = sign(stripe_books.secrets()["webhook_secret"], body)
         with django_capture_on_commit_callbacks(execute=True):
