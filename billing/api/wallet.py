@@ -15,16 +15,17 @@ from billing.models import LedgerAccount
 from billing.selectors.wallet import wallet_balances, wallet_ledger
 
 TAGS = ["wallet"]
+USER_ID_MAX = 2**62
 USER_ID = OpenApiParameter(
     "user_id",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": USER_ID_MAX},
     description="Staff: whose wallet (any user of the marketplace). Others see their own only "
     "(another user's id is a 404).",
 )
 
 
 def _user_id(request) -> int | None:
-    return parse_positive_int(request, "user_id", 0, maximum=2**62) or None
+    return parse_positive_int(request, "user_id", 0, maximum=USER_ID_MAX) or None
 
 
 class BalanceSerializer(serializers.Serializer):
