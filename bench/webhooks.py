@@ -14,9 +14,19 @@ connections: each payment announced several times in a shuffled order, claiming 
 outcome, with one in twenty naming a payment nobody made (a 404). Each delivery is stored
 raw, read, matched and acknowledged; the worker then asks the provider and applies its answer.
 
-Measured: deliveries per second and the latency of each (client side, whole HTTP round trip),
-and how long the worker takes to settle every payment after the last delivery. Then every
+Measured, each on half of the payments and deliveries:
+- latency at the target's rate: deliveries offered at ``--rate`` per second on a fixed
+  schedule (open loop, as providers send: nobody waits for the previous answer), each
+  latency taken from its scheduled time, so a delivery that waits for a free connection
+  counts its wait (no coordinated omission);
+- throughput: ``--clients`` keep-alive connections sending back to back (closed loop), the
+  deliveries per second the server sustains. Its latencies are printed too; with the server
+  saturated they are the queue that ``--clients`` makes (Little's law), not the service time.
+Then how long the worker takes to settle every payment after the last delivery; every
 payment must be in its provider's state and ``ledger_problems()`` must be empty.
+
+The last line: ``per_s`` is the closed-loop throughput, ``p95_ms`` the open-loop p95 at
+``--rate``.
 
 Progress goes to stderr; the last line on stdout is the machine-readable result.
 """
@@ -58,6 +68,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--payments", type=int, default=400)
     parser.add_argument("--deliveries", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=300.0, help="open-loop deliveries/s")
+    parser.add_argument("--connections", type=int, default=24, help="open-loop connections")
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=14)
     return parser.parse_args()
@@ -225,6 +237,48 @@ def send_all(port: int, batch: list[tuple[str, bytes]], clients: int):
     return latencies, statuses, time.perf_counter() - started
 
 
+def send_at_rate(
+    pool: list[http.client.HTTPConnection], batch: list[tuple[str, bytes]], rate: float
+):
+    """Offer ``batch`` at ``rate`` per second on a fixed schedule from the keep-alive
+    connections of ``pool``; (latencies from each scheduled time, statuses, wall s)."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    cursor = iter(range(len(batch)))
+    started = time.perf_counter() + 0.05
+
+    def client(conn: http.client.HTTPConnection) -> None:
+        mine, seen = [], {}
+        while True:
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                break
+            due = started + index / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            code, body = batch[index]
+            conn.request("POST", f"/api/v1/payments/webhooks/{code}/", body=body,
+                         headers={"Host": DOMAIN, "Content-Type": "application/json"})  # fmt: skip
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - due)
+            seen[response.status] = seen.get(response.status, 0) + 1
+        with lock:
+            latencies.extend(mine)
+            for status, n in seen.items():
+                statuses[status] = statuses.get(status, 0) + n
+
+    threads = [threading.Thread(target=client, args=(conn,)) for conn in pool]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, time.perf_counter() - started
+
+
 def settled(opened: list[dict]) -> int:
     from billing.models import Payment
 
@@ -268,7 +322,13 @@ def main() -> None:
                 sandbox_provider_configure(code=code, url=url)
             log(f"opening {args.payments} payments at the sandboxes…")
             opened = open_payments(args.payments, rng, sandboxes)
-        batch = deliveries(opened, args.deliveries, rng)
+        # A tenth of the payments warm the servers up (every web thread's connection, every
+        # process's first task sent, the worker's first runs); each measure has half the rest.
+        tenth = len(opened) // 10
+        half = tenth + (len(opened) - tenth) // 2
+        warm = deliveries(opened[:tenth], int(2 * args.rate), rng)
+        paced = deliveries(opened[tenth:half], args.deliveries // 2, rng)
+        batch = deliveries(opened[half:], args.deliveries - args.deliveries // 2, rng)
 
         web_port = free_port()
         web = Process("web", [str(Path(sys.executable).parent / "gunicorn"),
@@ -279,9 +339,16 @@ def main() -> None:
                                     "--without-mingle", "--loglevel=WARNING"], environ)  # fmt: skip
         children += [web, worker]
         wait_for_port(web, web_port)
-        # Warm each web process (imports, connections, the routing cache) before measuring.
-        send_all(web_port, batch[: 4 * args.web_workers], args.clients)
-
+        # The open-loop sender keeps its connections, as a provider's sender does: opening
+        # them, and each web thread's first request, belong to the warm-up.
+        pool = [http.client.HTTPConnection("127.0.0.1", web_port, timeout=30)
+                for _ in range(args.connections)]  # fmt: skip
+        log(f"warming up: {len(warm)} notifications at {args.rate:.0f}/s…")
+        send_at_rate(pool, warm, args.rate)
+        log(f"offering {len(paced)} notifications at {args.rate:.0f}/s…")
+        paced_latencies, paced_statuses, paced_wall = send_at_rate(pool, paced, args.rate)
+        for conn in pool:
+            conn.close()
         log(f"sending {len(batch)} notifications from {args.clients} connections…")
         latencies, statuses, wall = send_all(web_port, batch, args.clients)
         sent_at = time.perf_counter()
@@ -297,12 +364,18 @@ def main() -> None:
 
     per_s = len(latencies) / wall
     p50, p95, p99 = (percentile(latencies, p) * 1000 for p in (50, 95, 99))
+    o50, o95, o99 = (percentile(paced_latencies, p) * 1000 for p in (50, 95, 99))
     balanced = "yes" if not problems and reached == len(opened) else "no"
-    print(f"deliveries={len(latencies)} statuses={dict(sorted(statuses.items()))} "
-          f"wall_s={wall:.2f} p50_ms={p50:.1f} p99_ms={p99:.1f}")  # fmt: skip
+    print(f"open_loop rate={args.rate:.0f} deliveries={len(paced_latencies)} "
+          f"achieved_per_s={len(paced_latencies) / paced_wall:.0f} "
+          f"statuses={dict(sorted(paced_statuses.items()))} "
+          f"p50_ms={o50:.1f} p95_ms={o95:.1f} p99_ms={o99:.1f}")  # fmt: skip
+    print(f"closed_loop clients={args.clients} deliveries={len(latencies)} "
+          f"statuses={dict(sorted(statuses.items()))} wall_s={wall:.2f} "
+          f"p50_ms={p50:.1f} p95_ms={p95:.1f} p99_ms={p99:.1f}")  # fmt: skip
     print(f"payments={len(opened)} settled={reached} worker_drain_s={drain:.2f} "
           f"ledger_problems={len(problems)}")  # fmt: skip
-    print(f"webhooks per_s={per_s:.0f} p95_ms={p95:.1f} ledger_balanced={balanced}")
+    print(f"webhooks per_s={per_s:.0f} p95_ms={o95:.1f} ledger_balanced={balanced}")
 
 
 if __name__ == "__main__":

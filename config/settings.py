@@ -179,6 +179,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # Where tasks go when none is named: one queue per deployment unless two share a broker.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connections around every task unless told to
+# reuse them: a new PostgreSQL backend per task costs more than most tasks. Reused for this
+# many tasks (Django's CONN_MAX_AGE and health checks still apply), then reopened.
+CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "200"))
 # A task taken by a worker that dies before acknowledging it (tasks that ask for acks_late)
 # is delivered again after this many seconds (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

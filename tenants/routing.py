@@ -3,6 +3,10 @@
 django-tenants looks the domain up on every request. Here each process keeps the answer
 in memory; a change to a marketplace or domain publishes an invalidation on Redis that every
 process's listener thread applies at once. A TTL backstops a missed message.
+
+Other per-process caches of a marketplace's settings (billing's drivers) ride on the same
+invalidation: they register a clear function, publish after their own changes, and keep
+entries only while ``process_caches_live()`` (the subscription is up, so none goes stale).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
@@ -30,6 +35,19 @@ from tenants.models import Domain, Marketplace
 logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 10_000
+_process_caches: list[Callable[[], None]] = []
+
+
+def process_cache_register(clear: Callable[[], None]) -> None:
+    """``clear`` runs whenever any process publishes an invalidation (and on a lost
+    subscription), in every process."""
+    _process_caches.append(clear)
+
+
+def process_caches_live() -> bool:
+    """Whether this process hears invalidations now, so a cached value may be kept."""
+    routing_cache.ensure_listener()
+    return routing_cache.listening()
 
 
 def invalidation_channel() -> str:
@@ -51,7 +69,7 @@ class RoutingCache:
         self._listening = threading.Event()
 
     def lookup(self, host: str) -> Marketplace | None:
-        self._ensure_listener()
+        self.ensure_listener()
         now = time.monotonic()
         entry = self._entries.get(host)
         if entry is not None and entry.expires_at > now:
@@ -68,6 +86,11 @@ class RoutingCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+        for clear in _process_caches:
+            clear()
+
+    def listening(self) -> bool:
+        return self._listening.is_set()
 
     @staticmethod
     def _load(host: str) -> Marketplace | None:
@@ -75,7 +98,7 @@ class RoutingCache:
         domain = Domain.objects.select_related("tenant").filter(domain=host).first()
         return domain.tenant if domain else None
 
-    def _ensure_listener(self) -> None:
+    def ensure_listener(self) -> None:
         # One listener per process; a forked worker starts its own.
         pid = os.getpid()
         if self._listener_pid == pid:
@@ -85,6 +108,8 @@ class RoutingCache:
                 return
             self._listener_pid = pid
             self._entries.clear()
+            for clear in _process_caches:  # what a parent kept before the fork
+                clear()
             self._listening = threading.Event()
             thread = threading.Thread(
                 target=self._listen, args=(self._listening,), name="souk-routing", daemon=True

@@ -6,6 +6,8 @@ models: billing's services store what they return and apply it to payments and t
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -195,6 +197,21 @@ class DriverDefaults:
         raise Unsupported(f"{self.code} cannot pay out.")
 
 
+_sessions = threading.local()
+
+
+def _session():
+    """This thread's HTTP session: connections to a provider are kept alive between calls
+    (a status check after a webhook does not pay for a new TCP and TLS handshake)."""
+    import requests
+
+    session = getattr(_sessions, "session", None)
+    if session is None or getattr(_sessions, "pid", None) != os.getpid():
+        session = _sessions.session = requests.Session()
+        _sessions.pid = os.getpid()  # a forked worker opens its own connections
+    return session
+
+
 def provider_request(name: str, method: str, url: str, **options: Any) -> tuple[int, Any]:
     """One HTTP call to a provider: (status, the JSON answer, or its text when it is not
     JSON). A transport failure or a 5xx is ``provider_unreachable`` (billing retries those);
@@ -202,7 +219,7 @@ def provider_request(name: str, method: str, url: str, **options: Any) -> tuple[
     import requests
 
     try:
-        response = requests.request(method, url, timeout=options.pop("timeout", 15), **options)
+        response = _session().request(method, url, timeout=options.pop("timeout", 15), **options)
     except requests.RequestException as exc:
         raise ProviderError(
             f"{name} could not be reached: {exc}", code="provider_unreachable"

@@ -14,8 +14,6 @@ import json
 import urllib.parse
 from typing import Any
 
-import requests
-
 from billing.money import Money
 from billing.providers.base import (
     Capability,
@@ -30,6 +28,7 @@ from billing.providers.base import (
     RefundResult,
     Unsupported,
     dinars_received,
+    provider_request,
     whole_dinars,
 )
 
@@ -65,14 +64,10 @@ class FastPayDriver(DriverDefaults):
 
     def _call(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         """(the envelope's code, its data); a transport failure is ``provider_unreachable``."""
-        try:
-            response = requests.post(self.base_url + path, json=self.store | body, timeout=TIMEOUT)
-            envelope = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise ProviderError(
-                f"FastPay could not be reached: {exc}", code="provider_unreachable"
-            ) from exc
-        if response.status_code >= 500 or not isinstance(envelope, dict):
+        _status, envelope = provider_request(
+            "FastPay", "POST", self.base_url + path, json=self.store | body, timeout=TIMEOUT
+        )
+        if not isinstance(envelope, dict) or "code" not in envelope:  # not FastPay's envelope
             raise ProviderError("FastPay answered an error.", code="provider_unreachable")
         return int(envelope.get("code") or 0), envelope.get("data") or envelope
 

@@ -15,8 +15,6 @@ import time
 from datetime import datetime
 from typing import Any
 
-import requests
-
 from billing.money import Money
 from billing.providers.base import (
     Capability,
@@ -32,6 +30,7 @@ from billing.providers.base import (
     RefundResult,
     Unsupported,
     dinars_received,
+    provider_request,
     whole_dinars,
 )
 
@@ -102,28 +101,17 @@ class FibDriver(DriverDefaults):
             headers = (
                 {"Authorization": f"Bearer {self._token(fresh=attempt == 2)}"} if authorised else {}
             )
-            try:
-                response = requests.request(
-                    method, self.base_url + path, headers=headers, timeout=TIMEOUT, **kwargs
-                )
-            except requests.RequestException as exc:
-                raise ProviderError(
-                    f"FIB could not be reached: {exc}", code="provider_unreachable"
-                ) from exc
-            if response.status_code == 401 and authorised and attempt == 1:
+            status, body = provider_request(
+                "FIB", method, self.base_url + path, headers=headers, timeout=TIMEOUT, **kwargs
+            )
+            if status == 401 and authorised and attempt == 1:
                 continue  # the token expired early: fetch a new one once
             break
-        body: Any = None
-        if response.content:
-            try:
-                body = response.json()
-            except ValueError:
-                body = response.text
-        if response.status_code >= 400:
+        if status >= 400:
             errors = body.get("errors") if isinstance(body, dict) else None
             first = errors[0] if errors else {}
             raise ProviderError(
-                first.get("detail") or f"FIB answered {response.status_code}.",
+                first.get("detail") or f"FIB answered {status}.",
                 code=str(first.get("code") or "provider_error").lower(),
                 raw=body,
             )

@@ -165,6 +165,8 @@ def test_a_payment_needs_an_idempotency_key_and_a_provider_the_marketplace_uses(
     with tenant_context(talent):
         from billing.models import ProviderAccount
 
-        ProviderAccount.objects.filter(code="fib").update(enabled=False)
+        account = ProviderAccount.objects.get(code="fib")
+        account.enabled = False
+        account.save()
     refused = _pay(customer, booking_id)
     assert refused.status_code == 422 and refused.json()["error"] == "provider_not_enabled"

@@ -132,11 +132,11 @@ def test_wrong_store_credentials_are_fastpays_error_inside_a_200(fastpay_books):
     from billing.credentials import credentials_seal
     from billing.models import ProviderAccount
 
-    ProviderAccount.objects.filter(code="fastpay").update(
-        credentials_encrypted=credentials_seal(
-            {"store_id": "souk-sandbox-store", "store_password": "wrong"}
-        )
+    account = ProviderAccount.objects.get(code="fastpay")
+    account.credentials_encrypted = credentials_seal(
+        {"store_id": "souk-sandbox-store", "store_password": "wrong"}
     )
+    account.save()
     with pytest.raises(BusinessRuleViolation) as refused:
         _pay("fp-5")
     assert refused.value.code == "fastpay_422"

@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 
 from billing.credentials import credentials_open
 from billing.models import ProviderAccount
+from config.errors import BusinessRuleViolation
 from demo.payments import SANDBOX_CREDENTIALS
 from tests.support.client import api, assert_error
 from tests.support.factories.accounts import StaffUserFactory, UserFactory
@@ -113,7 +114,6 @@ def test_a_provider_switched_off_takes_no_payment(talent, staff):
         reader = UserFactory(role="provider")
     customer_client = api(talent, customer)
     assert_error(customer_client.get(URL), 403)
-    from config.errors import BusinessRuleViolation
 
     with tenant_context(talent), pytest.raises(BusinessRuleViolation) as refused:
         fib_payment(customer, reader, key="off")
@@ -126,3 +126,38 @@ def test_only_staff_and_only_known_providers(talent, staff):
         provider = UserFactory(role="provider")
     assert_error(api(talent, provider).put(f"{URL}fib/", {"environment": "staging"}), 403)
     assert_error(staff.put(f"{URL}paypal/", {"environment": "staging"}), 404)
+
+
+def test_a_change_reaches_the_drivers_each_process_keeps(talent, staff):
+    """Drivers are kept per process (a webhook costs no query and no decryption); staff's
+    change is seen at once here, and an invalidation from another process clears them too."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    from billing.providers import registry
+    from tenants.routing import invalidation_channel
+
+    body = {"environment": "staging",
+            "credentials": {"client_id": "first-shop", "client_secret": SECRET}}  # fmt: skip
+    staff.put(f"{URL}fib/", body)
+    with tenant_context(talent):
+        assert registry.driver_for("fib").client_id == "first-shop"
+        assert registry.driver_for("fib") is registry.driver_for("fib")  # kept, not rebuilt
+    staff.put(f"{URL}fib/", body | {"credentials": {"client_id": "second-shop",
+                                                     "client_secret": SECRET}})  # fmt: skip
+    with tenant_context(talent):
+        assert registry.driver_for("fib").client_id == "second-shop"
+    staff.put(f"{URL}fib/", {"environment": "staging", "enabled": False})
+    with tenant_context(talent), pytest.raises(BusinessRuleViolation) as refused:
+        registry.driver_for("fib")
+    assert refused.value.code == "provider_not_enabled"
+
+    key = (talent.schema_name, "fib")
+    assert key in registry._built  # the refusal is kept too
+    redis.Redis.from_url(settings.REDIS_URL).publish(invalidation_channel(), "all")
+    deadline = time.monotonic() + 5
+    while key in registry._built and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert key not in registry._built

@@ -107,7 +107,9 @@ def test_a_top_up_in_a_currency_or_through_a_provider_the_marketplace_does_not_t
     with tenant_context(wallet_books):
         from billing.models import ProviderAccount
 
-        ProviderAccount.objects.filter(code="fastpay").update(enabled=False)
+        account = ProviderAccount.objects.get(code="fastpay")
+        account.enabled = False
+        account.save()
     assert_error(top_up(customer, dinars=1_000, provider="fastpay"), 422, "provider_not_enabled")
     # FIB takes whole dinars only, refused before any call.
     assert_error(

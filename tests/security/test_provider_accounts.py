@@ -29,3 +29,21 @@ def test_another_marketplaces_providers_are_not_reachable(talent, fire):
         assert not ProviderAccount.objects.filter(code="fib").exists()
     with tenant_context(talent):
         assert ProviderAccount.objects.get(code="fib").environment == "staging"
+
+
+def test_each_marketplace_gets_its_own_kept_driver(talent, fire):
+    """The drivers a process keeps are per marketplace: fire, warmed after talent, still
+    gets its own credentials, and talent's are never handed to fire's requests."""
+    from billing.providers.registry import driver_for
+
+    for market, client_id in ((talent, "talent-shop"), (fire, "fire-shop")):
+        with tenant_context(market):
+            staff = api(market, StaffUserFactory())
+        body = {"environment": "staging",
+                "credentials": {"client_id": client_id, "client_secret": SECRET}}  # fmt: skip
+        assert staff.put("/api/v1/payment-providers/fib/", body).status_code == 200
+    for _round in range(2):  # built, then kept
+        with tenant_context(talent):
+            assert driver_for("fib").client_id == "talent-shop"
+        with tenant_context(fire):
+            assert driver_for("fib").client_id == "fire-shop"
