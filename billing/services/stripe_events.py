@@ -23,36 +23,36 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import Payment, PaymentExchange, StripeEvent
+from billing.models import Payment, StripeEvent
 from billing.money import Money
 from billing.providers.base import Notification
 from billing.providers.registry import stripe_driver
 from billing.services.chargebacks import chargeback_post, chargeback_reverse
 from billing.services.connect import connected_account_refresh
-from billing.services.webhooks import payment_named
+from billing.services.webhooks import notification_store, payment_named
 from config.errors import InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 APPLIED_BY_TASK = frozenset({"account.updated", "charge.dispute.created", "charge.dispute.closed"})
 
 
-def stripe_event_receive(
-    *, driver, notification: Notification, exchange: PaymentExchange
-) -> tuple[int, str]:
-    """Record a verified event once and queue what it asks for; the acknowledgement."""
+def stripe_event_receive(*, driver, notification: Notification, stored: dict) -> tuple[int, str]:
+    """Record a verified event once and queue what it asks for; the acknowledgement. The
+    delivery is stored raw once, with the payment it names and what became of it."""
     event: dict[str, Any] = notification.raw
     event_ref, kind = str(event.get("id") or ""), str(event.get("type") or "")
     obj = (event.get("data") or {}).get("object") or {}
     if not event_ref.startswith("evt_") or not isinstance(obj, dict):
+        notification_store("stripe", stored, note="not a Stripe event")
         raise InvalidInput(_("This is not a Stripe event."), code="invalid_notification")
     payment = None
     if notification.provider_ref:
         payment = payment_named("stripe", notification)
         if payment is None:
             logger.warning("stripe %s for an unknown payment %r", kind, notification.provider_ref)
-            PaymentExchange.objects.filter(pk=exchange.pk).update(note="unknown payment")
+            notification_store("stripe", stored, note="unknown payment")
             raise NotFound(_("No such payment."), code="payment_not_found")
-        PaymentExchange.objects.filter(pk=exchange.pk).update(payment=payment)
+    payment_id = payment.pk if payment is not None else None
     with transaction.atomic():
         recorded, created = StripeEvent.objects.get_or_create(
             event_ref=event_ref,
@@ -60,13 +60,14 @@ def stripe_event_receive(
                       "payload": obj},
         )  # fmt: skip
         if not created:
-            PaymentExchange.objects.filter(pk=exchange.pk).update(note=f"replay of {event_ref}")
+            notification_store(
+                "stripe", stored, payment_id=payment_id, note=f"replay of {event_ref}"
+            )
             return driver.acknowledge()
-        PaymentExchange.objects.filter(pk=exchange.pk).update(note=f"{kind} {event_ref}"[:255])
+        notification_store("stripe", stored, payment_id=payment_id, note=f"{kind} {event_ref}")
         from billing.tasks import payment_refresh_run, stripe_event_apply_run
 
-        if payment is not None:
-            payment_id = payment.pk
+        if payment_id is not None:
             transaction.on_commit(lambda: payment_refresh_run.delay(payment_id))
         elif kind in APPLIED_BY_TASK:
             transaction.on_commit(lambda: stripe_event_apply_run.delay(recorded.pk))

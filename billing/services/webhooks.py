@@ -41,7 +41,7 @@ def payment_named(provider: str, notification: Notification) -> Payment | None:
     return found
 
 
-def _delivery_store(provider: str, stored: dict, *, payment_id=None, note: str = "") -> None:
+def notification_store(provider: str, stored: dict, *, payment_id=None, note: str = "") -> None:
     """Every delivery is kept raw, whatever becomes of it (one INSERT: this is the hot path)."""
     PaymentExchange.objects.create(
         provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=stored,
@@ -67,7 +67,7 @@ def payment_notification_receive(
     try:
         notification = driver.parse_notification(headers=headers, body=body, query=query)
     except ProviderError as exc:
-        _delivery_store(provider, stored, note=str(exc))
+        notification_store(provider, stored, note=str(exc))
         if exc.code == "invalid_signature":  # a signature or shared secret that is not ours
             logger.warning("%s notification with a wrong signature in %s", provider,
                            connection.schema_name)  # fmt: skip
@@ -78,19 +78,16 @@ def payment_notification_receive(
     if provider == "stripe":
         from billing.services.stripe_events import stripe_event_receive
 
-        exchange = PaymentExchange.objects.create(
-            provider=provider, direction=PaymentExchange.Direction.NOTIFICATION, body=stored
-        )
-        return stripe_event_receive(driver=driver, notification=notification, exchange=exchange)
+        return stripe_event_receive(driver=driver, notification=notification, stored=stored)
     payment = payment_named(provider, notification)
     if payment is None:
         logger.warning(
             "%s notification for an unknown payment %r in %s",
             provider, notification.provider_ref, connection.schema_name,
         )  # fmt: skip
-        _delivery_store(provider, stored, note="unknown payment")
+        notification_store(provider, stored, note="unknown payment")
         raise NotFound(_("No such payment."), code="payment_not_found")
-    _delivery_store(provider, stored, payment_id=payment.pk)
+    notification_store(provider, stored, payment_id=payment.pk)
     if payment.state not in FINAL:  # a settled payment has nothing more to learn
         transaction.on_commit(lambda: payment_refresh_queue(payment=payment))
     return driver.acknowledge()

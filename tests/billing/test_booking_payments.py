@@ -17,12 +17,11 @@ from billing.money import Money
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from bookings.services.payments import bookings_release_due
 from tests.support.client import api
-from tests.support.factories.bookings import party, provider_party, staff_party
-from tests.support.factories.catalog import listing_of
+from tests.support.factories.bookings import party, staff_party
 from tests.support.iraqi import gateway_decide
+from tests.support.quotes import QUOTE, accepted_quote, quote_pay
 from tests.support.sandboxes import provider_account_configure
 
-QUOTE = 50_000_000  # 50,000 IQD in fils
 PROVIDER_SHARE, FEE = 45_000_000, 5_000_000  # talent-iq's commission is 10%
 Kind = LedgerAccount.Kind
 
@@ -44,30 +43,6 @@ def _balances(talent, provider, gateway: str) -> dict[str, Money]:
         }
 
 
-def _accepted_quote(talent):
-    provider, profile = provider_party(talent)
-    with tenant_context(talent):
-        listing = listing_of("quoted-service", provider=profile, price_minor=0)
-    customer = party(talent)
-    booking_id = customer.api.post("/api/v1/bookings/", {"listing_id": listing.pk}).json()["id"]
-    quoted = provider.api.post(
-        f"/api/v1/bookings/{booking_id}/transitions/quote/", {"price_minor": QUOTE}
-    )
-    assert quoted.status_code == 200, quoted.content
-    assert (
-        customer.api.post(f"/api/v1/bookings/{booking_id}/transitions/accept/").status_code == 200
-    )
-    return provider, customer, booking_id
-
-
-def _pay(customer, booking_id, key="attempt-0001", provider="fib"):
-    return customer.api.post(
-        f"/api/v1/bookings/{booking_id}/payments/",
-        {"provider": provider, "return_url": "https://talent-test.localhost/paid"},
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
-
-
 def _refunded_at_the_gateway(gateway: str, sandbox, provider_ref: str) -> bool:
     """What the gateway itself says of the refund (NassWallet has no refund API at all)."""
     if gateway == "fib":
@@ -87,9 +62,9 @@ def test_a_quote_paid_through_each_iraqi_gateway_is_paid_balanced_then_refunded_
     sandbox = iraqi_sandboxes[gateway]
     with tenant_context(talent):
         provider_account_configure(gateway, sandbox)
-    provider, customer, booking_id = _accepted_quote(talent)
-    assert _pay(provider, booking_id, provider=gateway).status_code == 403  # only the customer
-    opened = _pay(customer, booking_id, provider=gateway)
+    provider, customer, booking_id = accepted_quote(talent)
+    assert quote_pay(provider, booking_id, provider=gateway).status_code == 403  # only the customer
+    opened = quote_pay(customer, booking_id, provider=gateway)
     assert opened.status_code == 201, opened.content
     payment = opened.json()
     assert payment["amount_minor"] == QUOTE and payment["currency"] == "IQD"
@@ -99,7 +74,7 @@ def test_a_quote_paid_through_each_iraqi_gateway_is_paid_balanced_then_refunded_
         "qr" if gateway == "fib" else "redirect",
         True,
     )
-    same = _pay(customer, booking_id, provider=gateway).json()
+    same = quote_pay(customer, booking_id, provider=gateway).json()
     assert same["reference"] == payment["reference"]  # same key
 
     with tenant_context(talent):
@@ -119,7 +94,7 @@ def test_a_quote_paid_through_each_iraqi_gateway_is_paid_balanced_then_refunded_
         "pending": _iqd(PROVIDER_SHARE), "available": _iqd(0), "fees": _iqd(FEE),
         "clearing": _iqd(QUOTE),
     }  # fmt: skip
-    again = _pay(customer, booking_id, key="attempt-0002", provider=gateway)
+    again = quote_pay(customer, booking_id, key="attempt-0002", provider=gateway)
     assert again.json()["error"] == "not_awaiting_payment"
 
     if ending == "cancelled":
@@ -160,13 +135,15 @@ def test_a_quote_paid_through_each_iraqi_gateway_is_paid_balanced_then_refunded_
 
 
 def test_a_payment_needs_an_idempotency_key_and_a_provider_the_marketplace_uses(talent, fib_books):
-    _provider, customer, booking_id = _accepted_quote(talent)
-    assert _pay(customer, booking_id, key="short").json()["error"] == "idempotency_key_required"
+    _provider, customer, booking_id = accepted_quote(talent)
+    assert (
+        quote_pay(customer, booking_id, key="short").json()["error"] == "idempotency_key_required"
+    )
     with tenant_context(talent):
         from billing.models import ProviderAccount
 
         account = ProviderAccount.objects.get(code="fib")
         account.enabled = False
         account.save()
-    refused = _pay(customer, booking_id)
+    refused = quote_pay(customer, booking_id)
     assert refused.status_code == 422 and refused.json()["error"] == "provider_not_enabled"

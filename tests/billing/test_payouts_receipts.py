@@ -8,8 +8,8 @@ from accounts.models import User
 from billing.models import Receipt
 from billing.money import Money
 from billing.services.receipts import money_format, receipt_send
-from tests.billing.test_refunds import _paid_quote
 from tests.support.factories.bookings import staff_party
+from tests.support.quotes import paid_quote
 
 ARABIC_50000_IQD = "\u200f50,000\xa0د.ع.\u200f"
 
@@ -36,7 +36,7 @@ def test_a_payment_and_its_refund_each_send_one_receipt_in_the_marketplaces_arab
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
-    _provider, customer, booking_id, reference = _paid_quote(
+    _provider, customer, booking_id, reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     (paid,) = _to(customer.user.email)
@@ -63,7 +63,7 @@ def test_a_customer_who_chose_english_gets_english(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
-    _provider, customer, _booking_id, reference = _paid_quote(
+    _provider, customer, _booking_id, reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     with tenant_context(talent):

@@ -8,16 +8,16 @@ from django_tenants.utils import tenant_context
 
 from billing.money import Money
 from billing.selectors.reports import revenue_report
-from tests.billing.test_refunds import _paid_quote
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.payouts import earnings_available
+from tests.support.quotes import paid_quote
 
 
 def test_the_report_adds_up_sales_fees_refunds_and_payouts(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
-    provider, customer, booking_id, _reference = _paid_quote(
+    provider, customer, booking_id, _reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     staff = staff_party(talent)

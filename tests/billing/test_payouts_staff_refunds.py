@@ -7,12 +7,11 @@ from django_tenants.utils import tenant_context
 from billing.models import LedgerTransaction, Payment
 from billing.providers.base import PaymentState
 from catalog.models import Listing, ListingType
-from tests.billing.test_booking_payments import _pay
-from tests.billing.test_refunds import _paid_quote
 from tests.support.client import api, assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.factories.catalog import listing_of
 from tests.support.payouts import books_balanced
+from tests.support.quotes import paid_quote, quote_pay
 
 PRICE = 25_000_000  # 25,000 IQD
 
@@ -35,7 +34,7 @@ def _paid_order(talent, fib_sandbox, capture, quantity=2):
                                                       "quantity": quantity})  # fmt: skip
     assert ordered.status_code == 201, ordered.content
     booking_id = ordered.json()["id"]
-    reference = _pay(customer, booking_id).json()["reference"]
+    reference = quote_pay(customer, booking_id).json()["reference"]
     with tenant_context(talent):
         provider_ref = Payment.objects.get(reference=reference).provider_ref
     fib_sandbox.hook(
@@ -112,7 +111,7 @@ def test_the_refund_step_itself_refunds_and_restocks(
 def test_a_partial_refund_through_fib_is_left_to_staff_and_capped_at_what_is_held(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
-    _provider, _customer, booking_id, reference = _paid_quote(
+    _provider, _customer, booking_id, reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     staff = staff_party(talent)

@@ -2,7 +2,6 @@
 decision refunds and releases exactly as decided, and a completed booking's provider share is
 released after the marketplace's delay — each once, each a balanced ledger."""
 
-import json
 from datetime import timedelta
 
 import time_machine
@@ -14,9 +13,8 @@ from billing.money import Money
 from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_balance, ledger_problems
 from bookings.services.payments import bookings_release_due
-from tests.billing.test_booking_payments import QUOTE, _accepted_quote, _pay
-from tests.support.client import api
 from tests.support.factories.bookings import staff_party
+from tests.support.quotes import QUOTE, paid_quote
 
 Kind = LedgerAccount.Kind
 PROVIDER_SHARE, FEE = 45_000_000, 5_000_000
@@ -24,24 +22,6 @@ PROVIDER_SHARE, FEE = 45_000_000, 5_000_000
 
 def _iqd(amount_minor: int) -> Money:
     return Money(amount_minor, "IQD")
-
-
-def _paid_quote(talent, fib_sandbox, capture):
-    provider, customer, booking_id = _accepted_quote(talent)
-    reference = _pay(customer, booking_id).json()["reference"]
-    with tenant_context(talent):
-        provider_ref = Payment.objects.get(reference=reference).provider_ref
-    fib_sandbox.hook(
-        f"/__sandbox/payments/{provider_ref}/outcome", {"outcome": "paid", "callback": False}
-    )
-    with capture(execute=True):
-        api(talent).post(
-            "/api/v1/payments/webhooks/fib/",
-            json.dumps({"id": provider_ref, "status": "PAID"}),
-            content_type="application/json",
-        )
-    assert customer.api.get(f"/api/v1/bookings/{booking_id}/").json()["state"] == "paid"
-    return provider, customer, booking_id, reference
 
 
 def _balances(talent, provider):
@@ -58,7 +38,7 @@ def _balances(talent, provider):
 def test_a_staff_cancellation_refunds_everything_through_fib(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
-    provider, _customer, booking_id, reference = _paid_quote(
+    provider, _customer, booking_id, reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     staff = staff_party(talent)
@@ -80,7 +60,7 @@ def test_a_staff_cancellation_refunds_everything_through_fib(
 def test_a_partial_dispute_refund_is_shared_and_the_rest_released(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
-    provider, customer, booking_id, reference = _paid_quote(
+    provider, customer, booking_id, reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     base = f"/api/v1/bookings/{booking_id}/dispute/"
@@ -109,7 +89,7 @@ def test_a_partial_dispute_refund_is_shared_and_the_rest_released(
 def test_a_completed_bookings_share_is_released_after_the_delay_once(
     talent, fib_books, fib_sandbox, django_capture_on_commit_callbacks
 ):
-    provider, customer, booking_id, _reference = _paid_quote(
+    provider, customer, booking_id, _reference = paid_quote(
         talent, fib_sandbox, django_capture_on_commit_callbacks
     )
     talent.release_delay_hours = 48

@@ -9,49 +9,31 @@ a balanced ledger."""
 from datetime import timedelta
 
 import time_machine
-from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from billing.models import (
-    LedgerAccount,
     LedgerTransaction,
     Payment,
     SavedPaymentMethod,
     StripeEvent,
     StripeTransfer,
 )
-from billing.money import Money
 from billing.providers.base import PaymentState
-from billing.selectors.ledger import ledger_balance, ledger_problems
 from billing.services.refunds import subject_settle
 from bookings.services.payments import bookings_release_due
-from tests.support.stripe_books import accepted_booking, onboard, pay, performance
-
-Kind = LedgerAccount.Kind
-PRICE, DEPOSIT, SHARE, FEE = 60_000, 15_000, 55_200, 4_800  # GBP pence; 8 % commission
-
-
-def gbp(pence: int) -> Money:
-    return Money(pence, "GBP")
-
-
-def balances(fire, provider) -> dict[str, Money]:
-    with tenant_context(fire):
-        owner = provider.user
-        return {
-            "pending": ledger_balance(kind=Kind.PROVIDER_PENDING, currency="GBP", owner=owner),
-            "available": ledger_balance(kind=Kind.PROVIDER_AVAILABLE, currency="GBP", owner=owner),
-            "fees": ledger_balance(kind=Kind.PLATFORM_FEES, currency="GBP"),
-            "clearing": ledger_balance(
-                kind=Kind.GATEWAY_CLEARING, currency="GBP", provider="stripe"
-            ),
-        }
-
-
-def ledger_clean(fire) -> None:
-    with tenant_context(fire):
-        assert ledger_problems() == []
-    call_command("ledger_check", schema=[fire.schema_name])
+from tests.support.stripe_books import (
+    DEPOSIT,
+    FEE,
+    PRICE,
+    SHARE,
+    accepted_booking,
+    balances,
+    gbp,
+    ledger_clean,
+    onboard,
+    pay,
+    performance,
+)
 
 
 def test_a_fire_performance_paid_through_stripe_is_released_by_transfer(

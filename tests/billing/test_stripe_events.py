@@ -13,16 +13,20 @@ from billing.services.connect import stripe_webhooks_ensure
 from billing.services.refunds import subject_release
 from bookings.services.payments import bookings_release_due
 from demo.payments import sandbox_provider_configure
-from tests.billing.test_stripe_bookings import (
+from tests.support.stripe_books import (
     DEPOSIT,
     FEE,
     PRICE,
     SHARE,
+    StripeBooks,
+    accepted_booking,
     balances,
     gbp,
     ledger_clean,
+    onboard,
+    pay,
+    performance,
 )
-from tests.support.stripe_books import StripeBooks, accepted_booking, onboard, pay, performance
 
 CHARGEBACK = LedgerTransaction.Kind.CHARGEBACK
 

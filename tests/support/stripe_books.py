@@ -17,11 +17,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from billing.credentials import credentials_open
-from billing.models import ConnectedAccount, Payment, ProviderAccount
+from billing.models import ConnectedAccount, LedgerAccount, Payment, ProviderAccount
+from billing.money import Money
 from billing.providers.base import PaymentState
+from billing.selectors.ledger import ledger_balance, ledger_problems
 from demo.payments import sandbox_provider_configure
 from tests.support.client import api
 from tests.support.factories.bookings import evening, party, provider_party
@@ -164,3 +167,31 @@ def stripe_books(fire, stripe_sandbox, webhook_inbox):
             code="stripe", url=stripe_sandbox.url, secret_key=key, webhook_url=webhook_inbox.url
         )
         yield StripeBooks(fire, stripe_sandbox, webhook_inbox, key)
+
+
+# What the Stripe booking tests measure the ledger with.
+Kind = LedgerAccount.Kind
+PRICE, DEPOSIT, SHARE, FEE = 60_000, 15_000, 55_200, 4_800  # GBP pence; 8 % commission
+
+
+def gbp(pence: int) -> Money:
+    return Money(pence, "GBP")
+
+
+def balances(fire, provider) -> dict[str, Money]:
+    with tenant_context(fire):
+        owner = provider.user
+        return {
+            "pending": ledger_balance(kind=Kind.PROVIDER_PENDING, currency="GBP", owner=owner),
+            "available": ledger_balance(kind=Kind.PROVIDER_AVAILABLE, currency="GBP", owner=owner),
+            "fees": ledger_balance(kind=Kind.PLATFORM_FEES, currency="GBP"),
+            "clearing": ledger_balance(
+                kind=Kind.GATEWAY_CLEARING, currency="GBP", provider="stripe"
+            ),
+        }
+
+
+def ledger_clean(fire) -> None:
+    with tenant_context(fire):
+        assert ledger_problems() == []
+    call_command("ledger_check", schema=[fire.schema_name])
