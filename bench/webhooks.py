@@ -199,54 +199,21 @@ def deliveries(opened: list[dict], count: int, rng: random.Random) -> list[tuple
     return out
 
 
-def send_all(port: int, batch: list[tuple[str, bytes]], clients: int):
-    """Send ``batch`` from ``clients`` keep-alive connections; (latencies s, statuses, wall s)."""
+def connections(port: int, count: int) -> list[http.client.HTTPConnection]:
+    return [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(count)]
+
+
+def send(pool: list[http.client.HTTPConnection], batch: list[tuple[str, bytes]],
+         rate: float | None = None):  # fmt: skip
+    """Send ``batch`` from the keep-alive connections of ``pool``: back to back when ``rate``
+    is None (closed loop: each latency from its own send), else offered at ``rate`` per second
+    on a fixed schedule (open loop: each latency from its scheduled time, so waiting for a
+    free connection counts). Returns (latencies s, statuses, wall s)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     cursor = iter(range(len(batch)))
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, seen = [], {}
-        while True:
-            with lock:
-                index = next(cursor, None)
-            if index is None:
-                break
-            code, body = batch[index]
-            started = time.perf_counter()
-            conn.request("POST", f"/api/v1/payments/webhooks/{code}/", body=body,
-                         headers={"Host": DOMAIN, "Content-Type": "application/json"})  # fmt: skip
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            seen[response.status] = seen.get(response.status, 0) + 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            for status, n in seen.items():
-                statuses[status] = statuses.get(status, 0) + n
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses, time.perf_counter() - started
-
-
-def send_at_rate(
-    pool: list[http.client.HTTPConnection], batch: list[tuple[str, bytes]], rate: float
-):
-    """Offer ``batch`` at ``rate`` per second on a fixed schedule from the keep-alive
-    connections of ``pool``; (latencies from each scheduled time, statuses, wall s)."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    cursor = iter(range(len(batch)))
-    started = time.perf_counter() + 0.05
+    started = time.perf_counter() + (0.05 if rate else 0.0)
 
     def client(conn: http.client.HTTPConnection) -> None:
         mine, seen = [], {}
@@ -255,7 +222,7 @@ def send_at_rate(
                 index = next(cursor, None)
             if index is None:
                 break
-            due = started + index / rate
+            due = started + index / rate if rate else time.perf_counter()
             wait = due - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
@@ -341,16 +308,13 @@ def main() -> None:
         wait_for_port(web, web_port)
         # The open-loop sender keeps its connections, as a provider's sender does: opening
         # them, and each web thread's first request, belong to the warm-up.
-        pool = [http.client.HTTPConnection("127.0.0.1", web_port, timeout=30)
-                for _ in range(args.connections)]  # fmt: skip
+        pool = connections(web_port, args.connections)
         log(f"warming up: {len(warm)} notifications at {args.rate:.0f}/s…")
-        send_at_rate(pool, warm, args.rate)
+        send(pool, warm, args.rate)
         log(f"offering {len(paced)} notifications at {args.rate:.0f}/s…")
-        paced_latencies, paced_statuses, paced_wall = send_at_rate(pool, paced, args.rate)
-        for conn in pool:
-            conn.close()
+        paced_latencies, paced_statuses, paced_wall = send(pool, paced, args.rate)
         log(f"sending {len(batch)} notifications from {args.clients} connections…")
-        latencies, statuses, wall = send_all(web_port, batch, args.clients)
+        latencies, statuses, wall = send(connections(web_port, args.clients), batch)
         sent_at = time.perf_counter()
         with tenant_context(market):
             while settled(opened) < len(opened) and time.perf_counter() - sent_at < 300:

@@ -7,11 +7,11 @@ from django_tenants.utils import tenant_context
 from billing.models import LedgerTransaction, Payment
 from billing.providers.base import PaymentState
 from catalog.models import Listing, ListingType
-from tests.support.client import api, assert_error
+from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.factories.catalog import listing_of
 from tests.support.payouts import books_balanced
-from tests.support.quotes import paid_quote, quote_pay
+from tests.support.quotes import booking_paid_through_fib, paid_quote
 
 PRICE = 25_000_000  # 25,000 IQD
 
@@ -34,21 +34,7 @@ def _paid_order(talent, fib_sandbox, capture, quantity=2):
                                                       "quantity": quantity})  # fmt: skip
     assert ordered.status_code == 201, ordered.content
     booking_id = ordered.json()["id"]
-    reference = quote_pay(customer, booking_id).json()["reference"]
-    with tenant_context(talent):
-        provider_ref = Payment.objects.get(reference=reference).provider_ref
-    fib_sandbox.hook(
-        f"/__sandbox/payments/{provider_ref}/outcome", {"outcome": "paid", "callback": False}
-    )
-    import json
-
-    with capture(execute=True):
-        api(talent).post(
-            "/api/v1/payments/webhooks/fib/",
-            json.dumps({"id": provider_ref, "status": "PAID"}),
-            content_type="application/json",
-        )
-    assert customer.api.get(f"/api/v1/bookings/{booking_id}/").json()["state"] == "paid"
+    reference = booking_paid_through_fib(talent, fib_sandbox, capture, customer, booking_id)
     return listing, customer, booking_id, reference
 
 

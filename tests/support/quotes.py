@@ -39,6 +39,13 @@ def quote_pay(customer, booking_id, key="attempt-0001", provider="fib"):
 
 def paid_quote(talent, fib_sandbox, capture):
     provider, customer, booking_id = accepted_quote(talent)
+    reference = booking_paid_through_fib(talent, fib_sandbox, capture, customer, booking_id)
+    return provider, customer, booking_id, reference
+
+
+def booking_paid_through_fib(talent, fib_sandbox, capture, customer, booking_id) -> str:
+    """The customer pays the booking through FIB's sandbox, FIB's notification settles it;
+    the payment's reference."""
     reference = quote_pay(customer, booking_id).json()["reference"]
     with tenant_context(talent):
         provider_ref = Payment.objects.get(reference=reference).provider_ref
@@ -52,4 +59,4 @@ def paid_quote(talent, fib_sandbox, capture):
             content_type="application/json",
         )
     assert customer.api.get(f"/api/v1/bookings/{booking_id}/").json()["state"] == "paid"
-    return provider, customer, booking_id, reference
+    return reference
