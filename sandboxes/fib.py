@@ -66,6 +66,21 @@ def _iban_valid(iban: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
 
 
+def _dinars(money: dict, field: str) -> Decimal | Response:
+    """A monetary value of FIB's API as whole dinars, or FIB's 400 saying what is wrong."""
+    try:
+        amount = Decimal(str(money.get("amount")))
+    except InvalidOperation:
+        return _error(400, "INVALID_AMOUNT", f"{field}.amount must be a number.")
+    if amount <= 0 or amount != amount.to_integral_value():
+        return _error(
+            400, "INVALID_AMOUNT", "The amount must be a positive whole number of dinars."
+        )
+    if money.get("currency") != "IQD":
+        return _error(400, "INVALID_CURRENCY", "Only IQD is supported.")
+    return amount
+
+
 class FibSandbox(Sandbox):
     name = "fib"
 
@@ -120,17 +135,9 @@ class FibSandbox(Sandbox):
         body = request.json()
         if not isinstance(body, dict):
             return _error(400, "INVALID_REQUEST", "The body must be a JSON object.")
-        money = body.get("monetaryValue") or {}
-        try:
-            amount = Decimal(str(money.get("amount")))
-        except InvalidOperation:
-            return _error(400, "INVALID_AMOUNT", "monetaryValue.amount must be a number.")
-        if amount <= 0 or amount != amount.to_integral_value():
-            return _error(
-                400, "INVALID_AMOUNT", "The amount must be a positive whole number of dinars."
-            )
-        if money.get("currency") != "IQD":
-            return _error(400, "INVALID_CURRENCY", "Only IQD is supported.")
+        amount = _dinars(body.get("monetaryValue") or {}, "monetaryValue")
+        if not isinstance(amount, Decimal):
+            return amount
         if len(body.get("description") or "") > 50:
             return _error(400, "INVALID_DESCRIPTION", "The description has at most 50 characters.")
         if body.get("category", "ECOMMERCE") not in CATEGORIES:
@@ -272,17 +279,9 @@ class FibSandbox(Sandbox):
         body = request.json()
         if not isinstance(body, dict):
             return _error(400, "INVALID_REQUEST", "The body must be a JSON object.")
-        money = body.get("amount") or {}
-        try:
-            amount = Decimal(str(money.get("amount")))
-        except InvalidOperation:
-            return _error(400, "INVALID_AMOUNT", "amount.amount must be a number.")
-        if amount <= 0 or amount != amount.to_integral_value():
-            return _error(
-                400, "INVALID_AMOUNT", "The amount must be a positive whole number of dinars."
-            )
-        if money.get("currency") != "IQD":
-            return _error(400, "INVALID_CURRENCY", "Only IQD is supported.")
+        amount = _dinars(body.get("amount") or {}, "amount")
+        if not isinstance(amount, Decimal):
+            return amount
         iban = str(body.get("targetAccountIban") or "")
         if not _iban_valid(iban):
             return _error(400, "INVALID_IBAN", "targetAccountIban is not a valid Iraqi IBAN.")

@@ -153,29 +153,33 @@ def _transfer(driver, release, payment: Payment, account: ConnectedAccount, part
                       "account_ref": account.account_ref, "amount_minor": part.amount_minor,
                       "currency": part.currency},
         )  # fmt: skip
-        available = ledger_account(
-            kind=Kind.PROVIDER_AVAILABLE, currency=part.currency, owner=account.user
-        )
-        clearing = ledger_account(kind=Kind.GATEWAY_CLEARING, currency=part.currency,
-                                  provider="stripe")  # fmt: skip
-        ledger_post(
-            kind=LedgerTransaction.Kind.PAYOUT, reference=reference,
-            lines=[debit(available, part), credit(clearing, part),
-                   *_paid_out_lines(account.user, part, sign=1)],
-            subject=release.subject,
+        _transfer_post(
+            owner=account.user, part=part, earnings=Kind.PROVIDER_AVAILABLE, sign=1,
+            reference=reference, subject=release.subject,
             memo=f"stripe transfer {result.payout_ref} to {account.account_ref}",
         )  # fmt: skip
     return made
 
 
-def _paid_out_lines(owner, part: Money, *, sign: int) -> list:
-    """The provider's paid-out total against the platform's ``payouts_sent`` (as every payout
-    posts it, billing.services.payouts): grown by a transfer, shrunk by its reversal."""
-    paid_out = ledger_account(kind=Kind.PROVIDER_PAID_OUT, currency=part.currency, owner=owner)
-    sent = ledger_account(kind=Kind.PAYOUTS_SENT, currency=part.currency, provider="stripe")
-    if sign > 0:
-        return [credit(paid_out, part), debit(sent, part)]
-    return [debit(paid_out, part), credit(sent, part)]
+def _transfer_post(
+    *, owner, part: Money, earnings: str, sign: int, reference: str, subject: str, memo: str
+) -> None:
+    """A transfer (``sign`` 1) takes ``part`` of the provider's ``earnings`` out through Stripe
+    clearing and grows their paid-out total against the platform's ``payouts_sent`` (as every
+    payout posts it, billing.services.payouts); its reversal (-1) brings it back the same way."""
+    money = [
+        (ledger_account(kind=earnings, currency=part.currency, owner=owner), -sign),
+        (ledger_account(kind=Kind.GATEWAY_CLEARING, currency=part.currency,
+                        provider="stripe"), sign),
+        (ledger_account(kind=Kind.PROVIDER_PAID_OUT, currency=part.currency, owner=owner), sign),
+        (ledger_account(kind=Kind.PAYOUTS_SENT, currency=part.currency,
+                        provider="stripe"), -sign),
+    ]  # fmt: skip
+    ledger_post(
+        kind=LedgerTransaction.Kind.PAYOUT, reference=reference, subject=subject, memo=memo,
+        lines=[credit(account, part) if side > 0 else debit(account, part)
+               for account, side in money],
+    )  # fmt: skip
 
 
 def subject_transfers_reverse(*, subject: str, amount: Money, reference: str) -> int:
@@ -213,16 +217,9 @@ def _transfer_reverse(driver, transfer: StripeTransfer, part: Money, key: str) -
         locked = StripeTransfer.objects.select_for_update().get(pk=transfer.pk)
         if LedgerTransaction.objects.filter(reference=key).exists():
             return
-        pending = ledger_account(
-            kind=Kind.PROVIDER_PENDING, currency=part.currency, owner=locked.owner
-        )
-        clearing = ledger_account(kind=Kind.GATEWAY_CLEARING, currency=part.currency,
-                                  provider="stripe")  # fmt: skip
-        ledger_post(
-            kind=LedgerTransaction.Kind.PAYOUT, reference=key,
-            lines=[debit(clearing, part), credit(pending, part),
-                   *_paid_out_lines(locked.owner, part, sign=-1)],
-            subject=locked.subject,
+        _transfer_post(
+            owner=locked.owner, part=part, earnings=Kind.PROVIDER_PENDING, sign=-1,
+            reference=key, subject=locked.subject,
             memo=f"stripe transfer {locked.transfer_ref} reversed",
         )  # fmt: skip
         locked.reversed_minor += part.amount_minor

@@ -16,6 +16,7 @@ from sandboxes.stripe.objects import (
     base,
     invalid,
     list_of,
+    matching,
     metadata,
     new_id,
     unknown_check,
@@ -101,11 +102,9 @@ def charges_list(call: Call) -> dict[str, Any]:
             "created",
         },
     )
-    found = call.all("charge")
-    for name in ("payment_intent", "customer", "transfer_group"):
-        wanted = as_str(call.params, name)
-        if wanted:
-            found = [c for c in found if c[name] == wanted]
+    found = matching(
+        call.all("charge"), call.params, ("payment_intent", "customer", "transfer_group")
+    )
     return list_of(found, "/v1/charges", call.params)
 
 
@@ -260,11 +259,7 @@ def refunds_list(call: Call) -> dict[str, Any]:
         call.params,
         {"payment_intent", "charge", "limit", "starting_after", "ending_before", "created"},
     )
-    found = call.all("refund")
-    for name in ("payment_intent", "charge"):
-        wanted = as_str(call.params, name)
-        if wanted:
-            found = [r for r in found if r[name] == wanted]
+    found = matching(call.all("refund"), call.params, ("payment_intent", "charge"))
     return list_of(found, "/v1/refunds", call.params)
 
 
@@ -342,11 +337,7 @@ def disputes_list(call: Call) -> dict[str, Any]:
         call.params,
         {"charge", "payment_intent", "limit", "starting_after", "ending_before", "created"},
     )
-    found = call.all("dispute")
-    for name in ("charge", "payment_intent"):
-        wanted = as_str(call.params, name)
-        if wanted:
-            found = [d for d in found if d[name] == wanted]
+    found = matching(call.all("dispute"), call.params, ("charge", "payment_intent"))
     return list_of(found, "/v1/disputes", call.params)
 
 

@@ -263,6 +263,18 @@ def _created_matches(created: int, wanted: Any) -> bool:
     return all(COMPARE[op](created, bound) for op, bound in bounds.items() if bound is not None)
 
 
+def matching(
+    items: list[dict[str, Any]], params: dict[str, Any], fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The ``items`` whose ``fields`` equal the list filters ``params`` names (Stripe's
+    ``?customer=cus_…&transfer_group=…``)."""
+    for name in fields:
+        wanted = as_str(params, name)
+        if wanted:
+            items = [item for item in items if item[name] == wanted]
+    return items
+
+
 def list_of(items: list[dict[str, Any]], url: str, params: dict[str, Any]) -> dict[str, Any]:
     """A page of ``items`` (newest first) with Stripe's cursor parameters."""
     items = sorted(items, key=lambda o: (o.get("created", 0), o.get("_seq", 0)), reverse=True)

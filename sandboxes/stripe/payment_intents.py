@@ -24,6 +24,7 @@ from sandboxes.stripe.objects import (
     decline_code,
     invalid,
     list_of,
+    matching,
     metadata,
     now,
     unknown_check,
@@ -381,10 +382,7 @@ def pi_cancel_view(call: Call, id: str) -> dict[str, Any]:
 
 def pi_list(call: Call) -> dict[str, Any]:
     unknown_check(call.params, {"customer", "limit", "starting_after", "ending_before", "created"})
-    found = call.all("payment_intent")
-    customer = as_str(call.params, "customer")
-    if customer:
-        found = [pi for pi in found if pi["customer"] == customer]
+    found = matching(call.all("payment_intent"), call.params, ("customer",))
     return list_of(found, "/v1/payment_intents", call.params)
 
 

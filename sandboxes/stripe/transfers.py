@@ -13,6 +13,7 @@ from sandboxes.stripe.objects import (
     base,
     invalid,
     list_of,
+    matching,
     metadata,
     new_id,
     now,
@@ -201,11 +202,7 @@ def transfers_list(call: Call) -> dict[str, Any]:
         call.params,
         {"destination", "transfer_group", "limit", "starting_after", "ending_before", "created"},
     )
-    found = call.all("transfer")
-    for name in ("destination", "transfer_group"):
-        wanted = as_str(call.params, name)
-        if wanted:
-            found = [t for t in found if t[name] == wanted]
+    found = matching(call.all("transfer"), call.params, ("destination", "transfer_group"))
     return list_of(found, "/v1/transfers", call.params)
 
 
