@@ -143,6 +143,20 @@ def payouts_send_due_everywhere() -> int:
     return send_to_each_marketplace(payouts_send_due)
 
 
+@shared_task(ignore_result=True)
+def payouts_reconcile_run() -> int:
+    """This marketplace's payouts a provider had not finished: ask where they stand."""
+    from billing.services.payouts import payouts_reconcile
+
+    return payouts_reconcile()
+
+
+@shared_task(ignore_result=True)
+def payouts_reconcile_everywhere() -> int:
+    """Beat entry (public schema): each active marketplace asks about its unfinished payouts."""
+    return send_to_each_marketplace(payouts_reconcile_run)
+
+
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def receipt_send_run(kind: str, reference: str) -> bool:
     """E-mail the receipt of one payment or refund, once."""

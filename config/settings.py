@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Payouts whose run has come (withdrawals on each marketplace's schedule), hourly.
     "send-due-payouts": {"task": "billing.tasks.payouts_send_due_everywhere", "schedule": 3600.0},
+    # Payouts a provider had not finished when they were sent (FIB's bank takes its time).
+    "reconcile-payouts": {
+        "task": "billing.tasks.payouts_reconcile_everywhere",
+        "schedule": 600.0,
+    },
     # Media uploads whose processing task was lost: sent again, failed after a few tries.
     "requeue-stuck-media": {
         "task": "catalog.tasks.requeue_stuck_media_everywhere",

@@ -5,7 +5,9 @@ an IBAN (create, authorise, look up; an authorised payout completes on the next 
 Run: ``python -m sandboxes.fib --port 8701``. Test hook: ``POST /__sandbox/payments/<id>/outcome``
 with ``{"outcome": "paid" | "declined" | "expired" | "cancelled"}`` (optionally ``"amount"`` to
 pay a different sum) sets the outcome and fires the callback at ``statusCallbackUrl``;
-``POST /__sandbox/ibans/<iban>/fail`` makes later payouts to that IBAN fail.
+``POST /__sandbox/ibans/<iban>/fail`` makes later payouts to that IBAN fail;
+``POST /__sandbox/ibans/<iban>/hold`` keeps that IBAN's authorised payouts authorised however
+often they are looked up (a slow bank) until ``POST /__sandbox/ibans/<iban>/release``.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class FibSandbox(Sandbox):
         self.payments: dict[str, dict[str, Any]] = {}
         self.payouts: dict[str, dict[str, Any]] = {}
         self.failing_ibans: set[str] = set()
+        self.held_ibans: set[str] = set()
         self.route("POST", REALM, self.token)
         self.route("POST", f"{API}/payments", self.create)
         self.route("GET", f"{API}/payments/(?P<id>[^/]+)/status", self.status)
@@ -101,6 +104,8 @@ class FibSandbox(Sandbox):
         self.route("POST", f"{API}/payouts/(?P<id>[^/]+)/authorize", self.payout_authorize)
         self.route("GET", f"{API}/payouts/(?P<id>[^/]+)", self.payout_get)
         self.route("POST", "/__sandbox/ibans/(?P<iban>[^/]+)/fail", self.iban_failing)
+        self.route("POST", "/__sandbox/ibans/(?P<iban>[^/]+)/hold", self.iban_hold)
+        self.route("POST", "/__sandbox/ibans/(?P<iban>[^/]+)/release", self.iban_release)
 
     # --- auth ---------------------------------------------------------------------------
     def token(self, request: Request) -> Response:
@@ -317,7 +322,8 @@ class FibSandbox(Sandbox):
             payout = self.payouts.get(request.params["id"])
             if payout is None:
                 return _error(404, "PAYOUT_NOT_FOUND", "No such payout.")
-            if payout["status"] == "AUTHORIZED":  # the bank sends it on the next look
+            held = payout["targetAccountIban"] in self.held_ibans
+            if payout["status"] == "AUTHORIZED" and not held:  # sent on the next look
                 settled = "FAILED" if payout["failed"] else "COMPLETED"
                 payout.update(status=settled, completedAt=_iso(_now()))
             return 200, {k: v for k, v in payout.items() if k != "failed"}, {}
@@ -326,6 +332,16 @@ class FibSandbox(Sandbox):
         with self.lock:
             self.failing_ibans.add(request.params["iban"])
         return 200, {"failing": sorted(self.failing_ibans)}, {}
+
+    def iban_hold(self, request: Request) -> Response:
+        with self.lock:
+            self.held_ibans.add(request.params["iban"])
+        return 200, {"held": sorted(self.held_ibans)}, {}
+
+    def iban_release(self, request: Request) -> Response:
+        with self.lock:
+            self.held_ibans.discard(request.params["iban"])
+        return 200, {"held": sorted(self.held_ibans)}, {}
 
 
 if __name__ == "__main__":

@@ -169,8 +169,11 @@ class PaymentProvider(Protocol):
     # ProviderError with code "off_session_failed": the caller then sends a payment link.
     def charge_saved(self, request: PaymentRequest, method: SavedMethod) -> PaymentSession: ...
 
-    # Capability.PAYOUT: send ``amount`` to ``destination`` (a connected account, an IBAN…).
+    # Capability.PAYOUT: send ``amount`` to ``destination`` (a connected account, an IBAN…),
+    # and later ask where a payout the provider had not finished stands.
     def payout(self, destination: str, amount: Money, idempotency_key: str) -> PayoutResult: ...
+
+    def payout_status(self, payout_ref: str) -> PayoutResult: ...
 
 
 class DriverDefaults:
@@ -195,6 +198,9 @@ class DriverDefaults:
 
     def payout(self, destination: str, amount: Money, idempotency_key: str) -> PayoutResult:
         raise Unsupported(f"{self.code} cannot pay out.")
+
+    def payout_status(self, payout_ref: str) -> PayoutResult:
+        raise Unsupported(f"{self.code} has no payouts to look up.")
 
 
 _sessions = threading.local()

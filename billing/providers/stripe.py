@@ -307,6 +307,11 @@ class StripeDriver(DriverDefaults):
         transfer = self._call(self.client.v1.transfers.create, key=idempotency_key, **params)
         return PayoutResult(transfer["id"], "paid", raw=transfer)
 
+    def payout_status(self, payout_ref: str) -> PayoutResult:
+        """A transfer Stripe made has moved the funds already: it is paid."""
+        transfer = self._call(self.client.v1.transfers.retrieve, payout_ref)
+        return PayoutResult(transfer["id"], "paid", raw=transfer)
+
     def transfer_reverse(self, transfer_ref: str, amount: Money, idempotency_key: str) -> dict:
         return self._call(
             self.client.v1.transfers.reversals.create, transfer_ref,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +49,9 @@ Kind = LedgerAccount.Kind
 State = Payout.State
 # Currencies a provider pays out in, where it is narrower than any (the Iraqi gateways: IQD).
 PAYOUT_CURRENCIES = {PayoutMethod.FIB: {"IQD"}}
+# A payout the provider had not finished when it was sent is asked about again after this.
+RECONCILE_AFTER = timedelta(minutes=10)
+RECONCILE_BATCH = 100
 
 
 def payout_method_for(*, payee, currency: str) -> tuple[str, str]:
@@ -334,3 +337,28 @@ def payout_send(*, payout_id: int) -> Payout:
                 _reverse(payout, State.FAILED, exc.code)
         return payout
     return payout_result_apply(payout_id=payout_id, result=result)
+
+
+def payouts_reconcile() -> int:
+    """Ask the providers where the payouts they had not finished stand (sent a while ago, with
+    the provider's reference) and apply each answer: paid lands in the paid-out total, failed
+    goes back to available. A provider that cannot be reached is asked at the next run; a
+    payout sent without a reference (the provider never answered) stays for staff. Returns
+    how many were asked."""
+    stale = (
+        Payout.objects.filter(state=State.SENT, sent_at__lt=timezone.now() - RECONCILE_AFTER)
+        .exclude(provider_ref="")
+        .exclude(method=PayoutMethod.MANUAL)
+    )
+    asked = 0
+    for payout in stale.order_by("sent_at")[:RECONCILE_BATCH]:
+        try:
+            result = driver_for(payout.method).payout_status(payout.provider_ref)
+        except (ProviderError, BusinessRuleViolation) as exc:
+            logger.warning("payout %s: no status from %s: %s", payout.reference, payout.method,
+                           exc)  # fmt: skip
+            continue
+        asked += 1
+        if result.state in ("paid", "failed"):
+            payout_result_apply(payout_id=payout.pk, result=result)
+    return asked

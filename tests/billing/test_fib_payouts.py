@@ -7,13 +7,8 @@ from billing.money import Money
 from billing.providers.base import Capability, ProviderError
 from billing.providers.fib import FibDriver
 from billing.providers.registry import driver_for
+from tests.support.payouts import iban
 from tests.support.sandboxes import iqd
-
-
-def iban(bank: str, account: str) -> str:
-    """An Iraqi IBAN with its check digits (ISO 13616, mod 97)."""
-    digits = int("".join(str(int(ch, 36)) for ch in f"{bank}{account}IQ00"))
-    return f"IQ{98 - digits % 97:02d}{bank}{account}"
 
 
 def test_a_payout_is_created_authorised_and_completed(fib_books, fib_sandbox):

@@ -3,15 +3,21 @@ reference; the money moves available → in flight → paid out (and out of the 
 clearing), once per step; a cancelled payout gives the money back; payouts through a provider
 that cannot pay out yet fall back to manual."""
 
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import LedgerAccount, LedgerTransaction, Payout
 from billing.money import Money
 from billing.selectors.ledger import ledger_balance
-from billing.services.payouts import payout_send
+from billing.services.payouts import payout_send, payouts_reconcile
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.payouts import books_balanced, earnings_available
+from tests.support.payouts import iban as iraqi_iban
 
 Kind = LedgerAccount.Kind
 EARNED = 45_000_000  # 45,000 IQD
@@ -163,4 +169,40 @@ def test_a_bounced_manual_payout_is_failed_by_staff_and_the_money_is_available_a
     assert (figures["available_minor"], figures["in_flight_minor"], figures["paid_out_minor"]) == (
         EARNED, 0, 0,
     )  # fmt: skip
+    assert books_balanced(talent)
+
+
+@pytest.mark.parametrize("bank", ["completes", "fails"])
+def test_a_payout_the_bank_takes_its_time_with_is_settled_by_reconciliation(
+    talent, fib_books, fib_sandbox, bank
+):
+    """FIB authorises the payout but its bank has not sent it yet: the payout stays sent (in
+    flight) until the periodic reconciliation asks FIB again and finds it completed (paid out)
+    or failed (available again)."""
+    provider, _profile = provider_party(talent)
+    iban = iraqi_iban("RAFB", "00000000000042" + str(len(bank)))  # the sandbox is shared
+    provider.api.put("/api/v1/payouts/account/", {"method": "fib", "destination": iban})
+    fib_sandbox.hook(f"/__sandbox/ibans/{iban}/hold", {})
+    if bank == "fails":
+        fib_sandbox.hook(f"/__sandbox/ibans/{iban}/fail", {})
+    earnings_available(talent, provider.user, _iqd(EARNED))
+    reference = _payout(staff_party(talent), provider, EARNED).json()["reference"]
+    with tenant_context(talent):
+        payout = Payout.objects.get(reference=reference)
+        assert payout_send(payout_id=payout.pk).state == "sent"
+        assert payouts_reconcile() == 0  # just sent: not asked yet
+        later = timezone.now() + timedelta(minutes=11)
+        with time_machine.travel(later, tick=False):
+            assert payouts_reconcile() == 1
+            assert Payout.objects.get(pk=payout.pk).state == "sent"  # the bank still holds it
+            fib_sandbox.hook(f"/__sandbox/ibans/{iban}/release", {})
+            assert payouts_reconcile() == 1
+            assert payouts_reconcile() == 0  # settled: nothing left to ask
+        payout.refresh_from_db()
+    figures = _balances(talent, provider)
+    expected = (0, 0, EARNED) if bank == "completes" else (EARNED, 0, 0)
+    assert payout.state == ("paid" if bank == "completes" else "failed")
+    assert (figures["available_minor"], figures["in_flight_minor"], figures["paid_out_minor"]) == (
+        expected
+    )
     assert books_balanced(talent)

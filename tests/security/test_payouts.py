@@ -83,3 +83,44 @@ def test_only_staff_confirm_payouts_refund_or_read_the_report_and_only_their_own
         assert who.api.get("/api/v1/payouts/").json()["results"] == []
     assert customer.api.get("/api/v1/wallet/balances/").json()["balances"] == []
     assert_error(party(talent).api.patch("/api/v1/withdrawals/settings/", {}), 403)
+
+
+def test_reconciliation_asks_about_this_marketplaces_payouts_only(
+    talent, fire, fib_books, fib_sandbox
+):
+    """The periodic reconciliation runs in each marketplace's schema: fire's run neither sees
+    nor settles talent's unfinished FIB payout; talent's own run does."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from billing.services.payouts import payout_send, payouts_reconcile
+    from tests.support.payouts import iban
+
+    provider, _profile = provider_party(talent)
+    target = iban("TRIQ", "000000000000311")
+    provider.api.put("/api/v1/payouts/account/", {"method": "fib", "destination": target})
+    fib_sandbox.hook(f"/__sandbox/ibans/{target}/hold", {})
+    earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
+    reference = (
+        staff_party(talent)
+        .api.post(
+            "/api/v1/payouts/",
+            {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
+            HTTP_IDEMPOTENCY_KEY="cross-reconcile-1",
+        )
+        .json()["reference"]
+    )
+    with tenant_context(talent):
+        payout = Payout.objects.get(reference=reference)
+        assert payout_send(payout_id=payout.pk).state == "sent"
+    fib_sandbox.hook(f"/__sandbox/ibans/{target}/release", {})
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        with tenant_context(fire):
+            assert payouts_reconcile() == 0
+        with tenant_context(talent):
+            assert Payout.objects.get(pk=payout.pk).state == "sent"
+            assert payouts_reconcile() == 1
+            assert Payout.objects.get(pk=payout.pk).state == "paid"
+    assert books_balanced(talent) and books_balanced(fire)

@@ -42,3 +42,9 @@ def earnings_available(marketplace, provider_user, amount: Money, fee: Money | N
 def books_balanced(marketplace) -> bool:
     with tenant_context(marketplace):
         return ledger_problems() == []
+
+
+def iban(bank: str, account: str) -> str:
+    """An Iraqi IBAN with its check digits (ISO 13616, mod 97)."""
+    digits = int("".join(str(int(ch, 36)) for ch in f"{bank}{account}IQ00"))
+    return f"IQ{98 - digits % 97:02d}{bank}{account}"
