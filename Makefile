@@ -4,6 +4,8 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
+# Fonts from npm (package-lock.json), copied where static files serve them (scripts/fonts.py).
+FONTS_STAMP := .local/fonts/.installed
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
 
@@ -15,7 +17,12 @@ $(VENV_STAMP): pyproject.toml
 	.venv/bin/pip install -q -e '.[dev]'
 	touch $(VENV_STAMP)
 
-services: $(VENV_STAMP)
+$(FONTS_STAMP): package.json package-lock.json themes/fonts.py scripts/fonts.py
+	npm ci --no-audit --no-fund --loglevel=error
+	python3 scripts/fonts.py .local/fonts
+	touch $(FONTS_STAMP)
+
+services: $(VENV_STAMP) $(FONTS_STAMP)
 	@$(PY) scripts/devenv.py up >/dev/null
 
 migrate: services

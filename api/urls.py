@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("billing.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("bookings.api.urls")),
+    path("", include("themes.api.urls")),
 ]

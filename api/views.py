@@ -86,11 +86,23 @@ MARKETPLACE_INFO = inline_serializer(
 )
 
 
+def _theme_tokens(theme: Theme) -> dict:
+    # "colors": the default scheme's, as before the light and dark schemes.
+    return {
+        "dark_mode": theme.dark_mode,
+        "colors": theme.dark if theme.dark_mode else theme.light,
+        "light": theme.light,
+        "dark": theme.dark,
+        "fonts": {"heading": theme.font_heading, "body": theme.font_body},
+        "radius": f"{theme.radius}px",
+    }
+
+
 def _info(marketplace: Marketplace) -> dict:
     theme = Theme.objects.first()
     return {
         "marketplace": MarketplaceSerializer(marketplace).data,
-        "theme": {"dark_mode": theme.dark_mode, **theme.tokens} if theme else {},
+        "theme": _theme_tokens(theme) if theme else {},
     }
 
 

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "themes.middleware.MarketplaceLanguageMiddleware",
     # After the language is chosen, so its 400 speaks the request's language.
     "api.middleware.RejectNulInAddress",
     "django.middleware.common.CommonMiddleware",
@@ -126,8 +127,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # A marketplace's own templates (themes.loaders) before the default theme's.
+            "loaders": [
+                "themes.loaders.MarketplaceLoader",
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                ),
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

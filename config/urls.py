@@ -4,10 +4,12 @@ from django.conf import settings
 from django.urls import include, path, re_path
 
 from tenants.admin_sites import marketplace_site
-from themes.views import home
+from themes.views import home, theme_css
 
 urlpatterns = [
     path("", home, name="home"),
+    path("theme.css", theme_css, name="theme-css"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", marketplace_site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),

@@ -5,12 +5,14 @@ from django.urls import include, path
 from accounts.api.urls import operator_urlpatterns
 from tenants.admin_sites import operator_site
 from tenants.views import operator_home
+from themes.api.urls import operator_urlpatterns as theme_operator_urlpatterns
 
 urlpatterns = [
     path("", operator_home, name="operator-home"),
     path("admin/", operator_site.urls),
     path("api/v1/operator/", include(operator_urlpatterns)),
     path("api/v1/operator/", include("tenants.api.urls")),
+    path("api/v1/operator/", include(theme_operator_urlpatterns)),
     path("", include("config.urls_docs")),
 ]
 

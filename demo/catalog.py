@@ -108,7 +108,7 @@ def demo_catalog_populate(*, preset: Preset, people: list, currency: str) -> Dem
     main_type = next(t for t in types if t.pricing != ListingType.Pricing.PRODUCT)
     product_type = next((t for t in types if t.pricing == ListingType.Pricing.PRODUCT), None)
     pricing = main_type.pricing
-    colours = preset.theme["colors"]
+    colours = preset.theme["dark" if preset.theme.get("dark_mode") else "light"]
     now = timezone.now()
     counts = DemoCatalogCounts()
 

@@ -92,7 +92,8 @@ def test_a_marketplace_page_obeys_the_policy(fire):
 
     assert response.status_code == 200
     page = assert_obeys_policy(response)
-    assert page is not None and len(page.style_nonces) == 1  # the theme's colours
+    # The theme's colours come from /theme.css, a stylesheet of the marketplace's own.
+    assert page is not None and page.style_nonces == []
 
 
 def test_each_response_gets_its_own_nonce(fire):

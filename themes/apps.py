@@ -7,6 +7,6 @@ class ThemesConfig(AppConfig):
 
     def ready(self):
         from tenants.hooks import register_preset_seeder
-        from themes.services import theme_seed
+        from themes.services.themes import theme_seed
 
         register_preset_seeder(parts=("theme",), seed=theme_seed)

@@ -1,3 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+from django_tenants.utils import get_public_schema_name
+
+from tenants.db import connection
+
+
 def marketplace(request):
-    """The current marketplace (None on the operator host) for every template."""
-    return {"marketplace": getattr(request, "tenant", None)}
+    """The current marketplace (None on the operator host) for every template, and on a
+    marketplace's host its theme, read only when a template uses it (admin pages never do)."""
+    tenant = getattr(request, "tenant", None)
+    context = {"marketplace": tenant}
+    if tenant is not None and connection.schema_name != get_public_schema_name():
+        from themes.models import Theme
+
+        context["theme"] = SimpleLazyObject(lambda: Theme.objects.first())
+    return context

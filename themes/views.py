@@ -1,7 +1,40 @@
+"""The site's pages that belong to the theme: the home page and the marketplace's stylesheet.
+Thin: they call themes' and catalog's selectors."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
-from themes.models import Theme
+from themes.selectors.home import home_sections
+from themes.selectors.themes import theme_get, theme_stylesheet
+
+# A versioned address (?v=<the theme's version>) never changes content; the bare one may.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=60, must-revalidate"
 
 
+@require_safe
 def home(request):
-    return render(request, "themes/home.html", {"theme": Theme.objects.first()})
+    sections = home_sections(viewer=request.user)
+    return render(request, "site/home.html", {"sections": sections})
+
+
+@require_safe
+def theme_css(request):
+    theme = theme_get()
+    css = theme_stylesheet(theme=theme).encode("utf-8")
+    etag = f'"{hashlib.sha256(css).hexdigest()[:32]}"'
+    cache_control = IMMUTABLE if request.GET.get("v") == theme.version else REVALIDATE
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    patch_vary_headers(response, ["Host"])
+    return response

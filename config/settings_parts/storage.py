@@ -9,6 +9,10 @@ from config.settings_parts.environment import BASE_DIR, env, env_bool, env_list
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The woff2 files of the fonts themes serve, copied out of node_modules by scripts/fonts.py
+# (make runs it after npm ci); git-ignored, served as static/fonts/.
+SOUK_FONTS_DIR = Path(env("SOUK_FONTS_DIR", str(BASE_DIR / ".local" / "fonts")))
+STATICFILES_DIRS = [("fonts", SOUK_FONTS_DIR)] if SOUK_FONTS_DIR.is_dir() else []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 # Media of each marketplace lives under its own prefix: <schema>/...

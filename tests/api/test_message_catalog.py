@@ -15,7 +15,7 @@ from django.core.management import call_command
 CATALOG = Path(django_settings.BASE_DIR) / "locale" / "ar" / "LC_MESSAGES"
 PO, MO = CATALOG / "django.po", CATALOG / "django.mo"
 # As in the .po header: what makemessages reads (tests, benchmarks and the tools are not).
-MAKEMESSAGES_IGNORE = [".venv", ".local", "tests", "bench", "staticfiles", "locale"]
+MAKEMESSAGES_IGNORE = [".venv", ".local", "tests", "bench", "staticfiles", "locale", "node_modules"]
 
 
 def po_entries(path: Path) -> list[dict]:

@@ -42,7 +42,11 @@ def test_every_documented_operator_path_is_served_on_the_operator_host(operator)
     schema = _schema(api())
 
     for path, operations in schema["paths"].items():
-        concrete = path.replace("{slug}", "no-such-marketplace").replace("{id}", "1")
+        concrete = (
+            path.replace("{slug}", "no-such-marketplace")
+            .replace("{id}", "1")
+            .replace("{path}", "site/home.html")
+        )
         for method in operations:
             response = getattr(operator, method)(concrete, content_type="application/json")
             # A documented address is routed: at most its object is missing.

@@ -45,7 +45,8 @@ def test_every_preset_provisions_with_its_data(
 
         assert Category.objects.count() == count_nodes(preset.categories)
         assert ListingType.objects.count() == len(preset.listing_types)
-        assert Theme.objects.get().tokens["colors"] == preset.theme["colors"]
+        theme = Theme.objects.get()
+        assert (theme.light, theme.dark) == (preset.theme["light"], preset.theme["dark"])
         owner = User.objects.get()
         assert (owner.email, owner.role, owner.is_staff) == ("boss@example.com", "staff", True)
     assert mail.outbox[-1].to == ["boss@example.com"]
