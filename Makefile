@@ -4,12 +4,14 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
-# Fonts from npm (package-lock.json), copied where static files serve them (scripts/fonts.py).
+# Front-end packages from npm, exactly as package-lock.json says: the themes' fonts (copied
+# where static files serve them, scripts/fonts.py) and the browser tests' axe-core.
+NODE_STAMP := node_modules/.installed
 FONTS_STAMP := .local/fonts/.installed
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint typecheck format migrate services stop bench
+.PHONY: demo test test-fast lint typecheck format migrate services stop bench chromium
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -17,10 +19,22 @@ $(VENV_STAMP): pyproject.toml
 	.venv/bin/pip install -q -e '.[dev]'
 	touch $(VENV_STAMP)
 
-$(FONTS_STAMP): package.json package-lock.json themes/fonts.py scripts/fonts.py
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(FONTS_STAMP): $(NODE_STAMP) themes/fonts.py scripts/fonts.py
 	python3 scripts/fonts.py .local/fonts
 	touch $(FONTS_STAMP)
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work on
+# these machines): installed when missing, silent when it is there.
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 services: $(VENV_STAMP) $(FONTS_STAMP)
 	@$(PY) scripts/devenv.py up >/dev/null
@@ -33,7 +47,7 @@ demo: migrate
 	$(ENV) && export PORT=$(PORT) SOUK_URL_PORT=$${SOUK_URL_PORT:-$(PORT)} && $(PY) manage.py souk_demo && \
 	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
-test: services
+test: services chromium $(NODE_STAMP)
 	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest $(PYTEST_ARGS)
 
 # The suite without the tests marked slow (real workers and servers, schemathesis, the URL walk,

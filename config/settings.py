@@ -53,6 +53,8 @@ SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
 # Days a deleted marketplace is kept (restorable) before its schema and files are purged.
 SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
+# Entries per sitemap file (the protocol's limit is 50,000); past it sitemap.xml is an index.
+SOUK_SITEMAP_PAGE_SIZE = int(env("SOUK_SITEMAP_PAGE_SIZE", "50000"))
 
 SHARED_APPS = [
     # tenants first: its migrate_schemas command overrides django-tenants' one.
@@ -294,6 +296,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where django.core.mail.backends.filebased.EmailBackend writes each mail (the browser tests).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Souk <no-reply@souk.localhost>")
 
 REST_FRAMEWORK = {

@@ -3,12 +3,16 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 
+from catalog.sitemap import robots_txt, sitemap_xml
 from tenants.admin_sites import marketplace_site
-from themes.views import home, theme_css
+from themes.views import favicon, home, theme_css
 
 urlpatterns = [
     path("", home, name="home"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("theme.css", theme_css, name="theme-css"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", marketplace_site.urls),
     path("accounts/", include("allauth.urls")),

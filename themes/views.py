@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -36,5 +37,18 @@ def theme_css(request):
         response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
+    patch_vary_headers(response, ["Host"])
+    return response
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask every site for: the marketplace's own icon, else the
+    default one (never a 404 in a visitor's console)."""
+    theme = theme_get()
+    response = HttpResponseRedirect(
+        theme.favicon.url if theme.favicon else static("site/favicon.svg")
+    )
+    response["Cache-Control"] = REVALIDATE
     patch_vary_headers(response, ["Host"])
     return response

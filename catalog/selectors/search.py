@@ -146,8 +146,8 @@ def _listing_tags_q(params: SearchParams) -> Q:
 INLINE_INACTIVE_PROVIDERS = 1000
 
 
-def _listing_base(inactive_providers: list[int] | None) -> QuerySet:
-    """Published listings of active providers.
+def listings_public(inactive_providers: list[int] | None = None) -> QuerySet:
+    """Published listings of active providers: what anyone may find (search, the sitemap).
 
     ``inactive_providers`` is the ids of the deactivated providers, read beforehand in the
     same round trip as the category tree (None: too many to write out). Usually there are
@@ -177,7 +177,7 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     if params.category:
         category_ids = tree.subtree_ids(tree.resolve(params.category).id)
 
-    base = _listing_base(inactive_providers)
+    base = listings_public(inactive_providers)
     filters = _listing_tags_q(params) & _provider_filters(params, "provider__")
     if params.currency:
         filters &= Q(currency=params.currency)
@@ -287,7 +287,8 @@ def _listing_sort(params: SearchParams) -> list[SortKey]:
 # --- providers ------------------------------------------------------------------------------
 
 
-def _provider_base() -> QuerySet:
+def providers_public() -> QuerySet:
+    """Profiles of active providers: what anyone may find (search, the sitemap)."""
     return ProviderProfile.objects.filter(user__is_active=True)
 
 
@@ -313,7 +314,7 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
         )
     price_q = _price_q(params, "minimum_rate_minor")
 
-    base = _provider_base()
+    base = providers_public()
     if params.q:
         base = base.filter(text_match(params.q, trigram_field="display_name"))
     filters = _tags_q(params) & _provider_filters(params, "")

@@ -149,7 +149,7 @@ def fleet_remove() -> None:
     ApiToken.objects.filter(user__in=User.objects.filter(email=OPERATOR_EMAIL)).delete()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -185,9 +185,16 @@ def server_environment() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def api_server(log: Path, *, workers: int = 3) -> Iterator[str]:
-    """A gunicorn process serving the test database; yields its base URL."""
-    port = _free_port()
+def api_server(
+    log: Path,
+    *,
+    workers: int = 3,
+    port: int | None = None,
+    environment: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """A gunicorn process serving the test database; yields its base URL. ``environment``
+    adds to or replaces ``server_environment()``'s variables (the browser tests' site)."""
+    port = port or free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
             [
@@ -205,7 +212,7 @@ def api_server(log: Path, *, workers: int = 3) -> Iterator[str]:
                 "/dev/null",
             ],
             cwd=ROOT,
-            env=server_environment(),
+            env={**server_environment(), **(environment or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
