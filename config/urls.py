@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 
 from catalog.sitemap import robots_txt, sitemap_xml
 from tenants.admin_sites import marketplace_site
+from themes.pages.profiles import listing_detail, provider_detail
+from themes.pages.search import search
 from themes.views import favicon, home, theme_css
 
 urlpatterns = [
@@ -13,6 +15,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("theme.css", theme_css, name="theme-css"),
     path("favicon.ico", favicon, name="favicon"),
+    path("search/", search, name="search"),
+    path("providers/<int:provider_id>/", provider_detail, name="provider-page"),
+    path("listings/<slug:slug>/", listing_detail, name="listing-page"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", marketplace_site.urls),
     path("accounts/", include("allauth.urls")),

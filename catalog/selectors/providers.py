@@ -39,18 +39,17 @@ def public_coordinate(coordinate) -> Round:
     return Round(coordinate, PUBLIC_COORDINATE_DECIMALS)
 
 
-def provider_profile_public(*, provider_id: int) -> ProviderProfile:
+def provider_profile_public(*, provider_id: int, active_only: bool = False) -> ProviderProfile:
     """A provider's profile for anyone: ``public_latitude`` / ``public_longitude`` carry the
-    only coordinates a public response may show."""
-    profile = (
-        _profile_queryset()
-        .annotate(
-            public_latitude=public_coordinate("latitude"),
-            public_longitude=public_coordinate("longitude"),
-        )
-        .filter(pk=provider_id)
-        .first()
+    only coordinates a public response may show. ``active_only``: a deactivated provider's
+    profile is not found either, as search leaves them out (the branded site's pages)."""
+    profiles = _profile_queryset().annotate(
+        public_latitude=public_coordinate("latitude"),
+        public_longitude=public_coordinate("longitude"),
     )
+    if active_only:
+        profiles = profiles.filter(user__is_active=True)
+    profile = profiles.filter(pk=provider_id).first()
     if profile is None:
         raise NotFound(_("No such provider."))
     return profile

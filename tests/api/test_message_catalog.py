@@ -31,8 +31,8 @@ def po_entries(path: Path) -> list[dict]:
         if not line:
             continue
         starts_entry = line.startswith("#") or line.startswith("msgid ")
-        if starts_entry and (entry is None or field == "msgstr"):
-            entry = {"msgid": "", "msgstr": "", "flags": set(), "obsolete": obsolete}
+        if starts_entry and (entry is None or (field or "").startswith("msgstr")):
+            entry = {"msgid": "", "msgstr": "", "flags": set(), "obsolete": obsolete, "forms": {}}
             entries.append(entry)
             field = None
         assert entry is not None
@@ -41,13 +41,23 @@ def po_entries(path: Path) -> list[dict]:
             entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgid ", "msgstr ", "msgid_plural ")):
             field, _space, literal = line.partition(" ")
             entry[field] = ast.literal_eval(literal)
+        elif line.startswith("msgstr["):  # a plural form: msgstr[N] "…"
+            field, _space, literal = line.partition(" ")
+            entry["forms"][field] = ast.literal_eval(literal)
         elif line.startswith('"') and field:
-            entry[field] += ast.literal_eval(line)
+            if field.startswith("msgstr["):
+                entry["forms"][field] += ast.literal_eval(line)
+            else:
+                entry[field] += ast.literal_eval(line)
         else:
             raise AssertionError(f"unexpected line in {path.name}: {line!r}")
+    for entry in entries:  # a plural entry is translated when every one of its forms is
+        if entry["forms"]:
+            forms = entry["forms"].values()
+            entry["msgstr"] = "\n".join(forms) if all(f.strip() for f in forms) else ""
     return entries
 
 
