@@ -35,6 +35,31 @@ def test_home_page_is_clean_accessible_and_photographed(browse, preset):
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("preset", PRESETS)
+def test_a_visitor_searches_opens_a_profile_and_a_listing(browse, preset):
+    """From the home page's search box to the results, a provider's profile and a listing:
+    each page clean, accessible and photographed."""
+    page, guard = browse(preset)
+    page.goto("/")
+    page.locator("form.search-box button[type=submit]").click()
+    page.wait_for_url("**/search/**")
+    assert page.locator(".card").count() > 0, "the search found nothing"
+    screenshots(page, preset, "search")
+    assert_accessible(page)
+
+    listing = page.locator(".card h3 a").first
+    listing.click()
+    page.wait_for_url("**/listings/**")
+    screenshots(page, preset, "listing")
+    assert_accessible(page)
+
+    page.locator("a[href*='/providers/']").first.click()
+    page.wait_for_url("**/providers/**")
+    screenshots(page, preset, "profile")
+    assert_accessible(page)
+    guard.assert_clean()
+
+
 def test_a_new_customer_signs_up_and_is_logged_in(browse, site):
     page, guard = browse("fire-performers")
     email = f"new-customer-{secrets.token_hex(4)}@example.com"
