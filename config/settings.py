@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "catalog.models.listings.Listing.Status",
         "DisputeStatusEnum": "bookings.models.disputes.Dispute.Status",
         "DisputeResolutionEnum": "bookings.models.disputes.Dispute.Resolution",
+        "FontEnum": "themes.fonts.FONT_CHOICES",
     },
 }
 

@@ -36,7 +36,8 @@ class MarketplaceLanguageMiddleware:
         if language:
             # LocaleMiddleware only sets it when it is not set already.
             response.headers.setdefault("Content-Language", language)
-        # The page is rendered: leave the thread in the language the request chose, as
-        # LocaleMiddleware left it.
-        translation.activate(chosen)
+            # The page is rendered: leave the thread in the language the request chose, as
+            # LocaleMiddleware left it. (Only here: on the API, the user's own choice made
+            # further in, accounts.language, must reach LocaleMiddleware's answer.)
+            translation.activate(chosen)
         return response

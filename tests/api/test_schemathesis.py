@@ -117,6 +117,15 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         (400,),
         "an environment the provider has here; every required credential at the first set-up",
     ),
+    ("PUT", "/api/v1/theme/"): (
+        (400, 422),
+        "text on its backgrounds at WCAG AA contrast (422 contrast_too_low); custom CSS that "
+        "names nothing outside the site (400 unsafe_css)",
+    ),
+    ("POST", "/api/v1/theme/preview/"): (
+        (400, 422),
+        "the same rules as saving the theme: contrast and safe custom CSS",
+    ),
     ("POST", "/api/v1/payouts/stripe/onboarding/"): (
         (422,),
         "a marketplace that takes payments through Stripe",

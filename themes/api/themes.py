@@ -3,6 +3,7 @@ saving it, and upload its logo, favicon and hero image."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -43,12 +44,14 @@ class ColoursSerializer(serializers.Serializer):
 assert tuple(ColoursSerializer().fields) == COLOUR_TOKENS
 
 
-def _texts(limit: int) -> serializers.DictField:
-    return serializers.DictField(
-        child=serializers.CharField(max_length=limit, allow_blank=True),
-        required=False,
-        help_text="By language code (`en`, `ar`).",
-    )
+def _texts(limit: int) -> serializers.Serializer:
+    """A text per language of the site (settings.LANGUAGES), each optional."""
+    fields = {
+        code: serializers.CharField(max_length=limit, allow_blank=True, required=False)
+        for code, _name in settings.LANGUAGES
+    }
+    texts = type(f"Texts{limit}Serializer", (serializers.Serializer,), fields)
+    return texts(required=False, help_text="By language code.")
 
 
 class ThemeChangeSerializer(serializers.Serializer):
