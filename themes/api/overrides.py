@@ -21,6 +21,7 @@ from api.permissions import IsOperator
 from api.responses import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from tenants.models import Marketplace
 from themes.models import TemplateOverride
+from themes.models.overrides import OVERRIDE_PATH
 from themes.selectors.overrides import template_override_get, template_override_list
 from themes.services.overrides import template_override_delete, template_override_put
 
@@ -30,8 +31,9 @@ PATH = OpenApiParameter(
     "path",
     str,
     OpenApiParameter.PATH,
-    pattern=r"^site/[a-z0-9_/-]+\.html$",
+    pattern=rf"^{OVERRIDE_PATH.pattern}$",
     description="The template's path, e.g. `site/home.html`.",
+    examples=[OpenApiExample("The home page", value="site/home.html")],
 )
 
 

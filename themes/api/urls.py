@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from themes.api.overrides import TemplateOverrideDetailView, TemplateOverrideListView
 from themes.api.themes import ThemeFileView, ThemePreviewView, ThemeView
+from themes.models.overrides import OVERRIDE_PATH
 
 urlpatterns = [
     path("theme/", ThemeView.as_view(), name="theme"),
@@ -24,7 +25,7 @@ operator_urlpatterns = [
         name="operator-templates",
     ),
     re_path(
-        r"^marketplaces/(?P<slug>[-a-z0-9]+)/templates/(?P<path>site/[a-z0-9_/-]+\.html)$",
+        rf"^marketplaces/(?P<slug>[-a-z0-9]+)/templates/(?P<path>{OVERRIDE_PATH.pattern})$",
         TemplateOverrideDetailView.as_view(),
         name="operator-template",
     ),
