@@ -9,6 +9,7 @@ kept while this process does not hear those.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -37,14 +38,15 @@ DRIVERS: dict[str, type] = {
 
 _built: dict[tuple[str, str], PaymentProvider | None] = {}
 _built_lock = threading.Lock()
+_UNBUILT: Any = object()  # not asked for yet (None is kept too: the provider is off here)
 process_cache_register(_built.clear)
 
 
 def driver_for(code: str) -> PaymentProvider:
     """The driver of ``code`` for this marketplace; 422 when it does not offer that provider."""
     key = (connection.schema_name, code)
-    driver = _built.get(key)
-    if driver is None and key not in _built:
+    driver = _built.get(key, _UNBUILT)
+    if driver is _UNBUILT:
         driver = _driver_build(code)
         if process_caches_live():
             with _built_lock:

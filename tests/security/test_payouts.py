@@ -11,15 +11,20 @@ from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.payouts import books_balanced, earnings_available
 
 
+def _payout_requested(staff, provider, *, key: str) -> str:
+    """Staff pay ``provider`` 45,000 IQD of their available earnings; the payout's reference."""
+    return staff.api.post(
+        "/api/v1/payouts/",
+        {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
+        HTTP_IDEMPOTENCY_KEY=key,
+    ).json()["reference"]
+
+
 def test_another_marketplaces_payouts_wallets_and_report_are_out_of_reach(talent, fire):
     provider, _profile = provider_party(talent)
     earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
     staff = staff_party(talent)
-    reference = staff.api.post(
-        "/api/v1/payouts/",
-        {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
-        HTTP_IDEMPOTENCY_KEY="cross-payout-1",
-    ).json()["reference"]
+    reference = _payout_requested(staff, provider, key="cross-payout-1")
 
     fire_staff, fire_customer = staff_party(fire), party(fire)
     for who in (fire_staff, fire_customer):
@@ -58,15 +63,7 @@ def test_only_staff_confirm_payouts_refund_or_read_the_report_and_only_their_own
     other, _other_profile = provider_party(talent)
     customer = party(talent)
     earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
-    reference = (
-        staff_party(talent)
-        .api.post(
-            "/api/v1/payouts/",
-            {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
-            HTTP_IDEMPOTENCY_KEY="own-payout-1",
-        )
-        .json()["reference"]
-    )
+    reference = _payout_requested(staff_party(talent), provider, key="own-payout-1")
     for who in (provider, other, customer):
         assert_error(
             who.api.post(f"/api/v1/payouts/{reference}/confirm/", {"bank_reference": "X"}), 403
@@ -103,15 +100,7 @@ def test_reconciliation_asks_about_this_marketplaces_payouts_only(
     provider.api.put("/api/v1/payouts/account/", {"method": "fib", "destination": target})
     fib_sandbox.hook(f"/__sandbox/ibans/{target}/hold", {})
     earnings_available(talent, provider.user, Money(45_000_000, "IQD"))
-    reference = (
-        staff_party(talent)
-        .api.post(
-            "/api/v1/payouts/",
-            {"payee_id": provider.user.pk, "amount_minor": 45_000_000, "currency": "IQD"},
-            HTTP_IDEMPOTENCY_KEY="cross-reconcile-1",
-        )
-        .json()["reference"]
-    )
+    reference = _payout_requested(staff_party(talent), provider, key="cross-reconcile-1")
     with tenant_context(talent):
         payout = Payout.objects.get(reference=reference)
         assert payout_send(payout_id=payout.pk).state == "sent"

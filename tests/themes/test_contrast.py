@@ -2,18 +2,8 @@
 
 import pytest
 
+from tests.support.themes import READABLE_LIGHT as GOOD
 from themes.contrast import contrast_ratio, on_colour, readability_failures, relative_luminance
-
-GOOD = {
-    "primary": "#1D4ED8",
-    "accent": "#B45309",
-    "background": "#FFFFFF",
-    "surface": "#F5F5F5",
-    "text": "#111111",
-    "muted": "#555555",
-    "success": "#15803D",
-    "danger": "#B91C1C",
-}
 
 
 @pytest.mark.parametrize(

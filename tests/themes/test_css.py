@@ -4,18 +4,9 @@ theme's CSS carries its tokens as custom properties."""
 import pytest
 
 from config.errors import InvalidInput
+from tests.support.themes import READABLE_LIGHT as LIGHT
 from themes.css import CUSTOM_CSS_MAX_BYTES, custom_css_check, theme_css
 
-LIGHT = {
-    "primary": "#1D4ED8",
-    "accent": "#B45309",
-    "background": "#FFFFFF",
-    "surface": "#F5F5F5",
-    "text": "#111111",
-    "muted": "#555555",
-    "success": "#15803D",
-    "danger": "#B91C1C",
-}
 DARK = {**LIGHT, "background": "#101010", "text": "#F0F0F0", "surface": "#1A1A1A",
         "muted": "#AAAAAA", "primary": "#93C5FD"}  # fmt: skip
 
