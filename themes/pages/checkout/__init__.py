@@ -1,0 +1,1 @@
+"""checkout pages of the branded site."""

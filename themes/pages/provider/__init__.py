@@ -1,0 +1,1 @@
+"""provider pages of the branded site."""

@@ -1,0 +1,1 @@
+"""staff pages of the branded site."""
