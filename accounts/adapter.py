@@ -9,6 +9,7 @@ from allauth.utils import build_absolute_uri
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from api.throttles import client_address
@@ -98,7 +99,19 @@ class AccountAdapter(DefaultAccountAdapter):
         # runs in a Celery task.
         ctx = {"request": allauth_context.request, "email": email, "current_site": self._site()}
         ctx.update(context)
-        self.render_mail(template_prefix, email, ctx).send()
+        from accounts.languages import recipient_language
+
+        # In the recipient's language, whichever language the request (if any) was in.
+        user = context.get("user")
+        language = recipient_language(
+            user=user if getattr(user, "pk", None) else None,
+            email=email,
+            marketplace=_current_marketplace(),
+        )
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx)
+        message.extra_headers["Content-Language"] = language
+        message.send()
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return marketplace_url(reverse("account_confirm_email", args=[emailconfirmation.key]))

@@ -1,7 +1,10 @@
 from celery import shared_task
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.languages import recipient_language
 from accounts.models import User
 from tenants.db import connection
 
@@ -10,17 +13,29 @@ from tenants.db import connection
 def owner_welcome_send(*, user_id: int) -> None:
     user = User.objects.get(pk=user_id)
     marketplace = connection.tenant
-    send_mail(
-        subject=f"[{marketplace.name}] Your marketplace is ready",
-        message=(
-            f"Hello,\n\n{marketplace.name} is live at {marketplace.absolute_url()}.\n"
-            f"You are its administrator ({user.email}). Set your password at "
-            f"{marketplace.absolute_url('/accounts/password/reset/')} or log in with a code "
-            "sent by e-mail.\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    language = recipient_language(user=user, marketplace=marketplace)
+    names = {
+        "marketplace": marketplace.name,
+        "url": marketplace.absolute_url(),
+        "email": user.email,
+        "reset_url": marketplace.absolute_url("/accounts/password/reset/"),
+    }
+    with translation.override(language):
+        subject = _("Your marketplace is ready")
+        message = (
+            _(
+                "Hello,\n\n%(marketplace)s is live at %(url)s.\nYou are its administrator "
+                "(%(email)s). Set your password at %(reset_url)s or log in with a code sent by "
+                "e-mail.\n"
+            )
+            % names
+        )
+    EmailMessage(
+        subject=f"[{marketplace.name}] {subject}",
+        body=message,
+        to=[user.email],
+        headers={"Content-Language": language},
+    ).send()
 
 
 # Each task runs in the schema named by its "_schema_name" header (tenant-schemas-celery).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.mime.image import MIMEImage
 
+from babel.dates import format_date, format_time
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -87,6 +88,16 @@ def _queue_tickets_email(booking_id: int) -> None:
     tickets_email.delay(booking_id)
 
 
+def _when(starts_at: datetime | None, language: str) -> str:
+    """The event's start (already in the marketplace's time zone) as the reader's language
+    writes a date and a time (Babel)."""
+    if starts_at is None:
+        return ""
+    return f"{format_date(starts_at, 'full', locale=language)} " + format_time(
+        starts_at, "short", locale=language
+    )
+
+
 def tickets_email_send(*, booking_id: int) -> int:
     """Send the buyer one e-mail with every ticket of the booking (QR codes inline); other
     attendees' addresses get it in blind copy. Returns the number of messages sent (0 when
@@ -100,15 +111,18 @@ def tickets_email_send(*, booking_id: int) -> int:
         return 0
     attendees = list(booking.attendees.select_related("tier", "booking__listing"))
     marketplace = connection.tenant
-    tickets = [
-        {
-            "view": ticket_view_get(attendee=attendee),
-            "cid": f"ticket-{attendee.code}",
-            "url": marketplace.absolute_url(ticket_paths(code=attendee.code)["page"]),
-        }
-        for attendee in attendees
-    ]
     language = language_for(booking.customer, marketplace)
+    tickets = []
+    for attendee in attendees:
+        view = ticket_view_get(attendee=attendee)
+        tickets.append(
+            {
+                "view": view,
+                "when": _when(view.starts_at, language),
+                "cid": f"ticket-{attendee.code}",
+                "url": marketplace.absolute_url(ticket_paths(code=attendee.code)["page"]),
+            }
+        )
     names = {"listing": booking.listing.title, "number": booking.number}
     context = {
         "booking": booking,

@@ -5,8 +5,10 @@ import io
 import threading
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -180,6 +182,9 @@ def test_the_ticket_email_is_in_the_buyers_language(events, django_capture_on_co
     html = message.alternatives[0][0]
     assert 'lang="ar" dir="rtl"' in html and "افتح هذه التذكرة أو اطبعها" in html
     assert f"«{listing.title}»" in message.body
+    # The date as Arabic writes it (Babel), in the marketplace's time zone.
+    starts = listing.starts_at.astimezone(ZoneInfo(events.time_zone))
+    assert format_date(starts, "full", locale="ar") in message.body
 
 
 def test_organiser_metrics_per_tier_in_constant_queries(events, django_capture_on_commit_callbacks):

@@ -41,9 +41,24 @@ def test_a_visitor_searches_opens_a_profile_and_a_listing(browse, preset):
     each page clean, accessible and photographed."""
     page, guard = browse(preset)
     page.goto("/")
+    # Typing a featured listing's first letters brings suggestions from the API.
+    title = page.locator(".card h3 a").first.inner_text()
+    word = max(title.split(), key=len)
+    page.locator("#hero-search").press_sequentially(word[:5], delay=30)
+    suggestions = page.locator("#hero-search-suggestions option")
+    suggestions.first.wait_for(state="attached")
+    texts = suggestions.evaluate_all("options => options.map(o => o.value)")
+    assert any(word[:5].lower() in text.lower() for text in texts), (word, texts)
+    page.locator("#hero-search").fill("")
     page.locator("form.search-box button[type=submit]").click()
     page.wait_for_url("**/search/**")
     assert page.locator(".card").count() > 0, "the search found nothing"
+    # A facet narrows the search to a category, with the filter kept in the form.
+    facet = page.locator("#facets-title ~ ul.facet-list a").first
+    facet.click()
+    page.wait_for_url("**category=**")
+    assert page.locator(".card").count() > 0, "the category facet found nothing"
+    assert page.locator("#search-category").input_value() != ""
     screenshots(page, preset, "search")
     assert_accessible(page)
 

@@ -13,18 +13,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from bookings.selectors.reviews import review_list_of_provider
+from bookings.selectors.reviews import SUB_RATINGS, review_list_of_provider
 from catalog.models import Badge, MediaItem
 from catalog.selectors.listings import listing_get, provider_listings
 from catalog.selectors.media import media_visible
 from catalog.selectors.providers import provider_profile_public, vouch_summary
 from config.errors import NotFound
+from themes.pages.calendar import month_calendar
 
 BADGE_LABELS = {
     Badge.INSURANCE: _("Public liability insurance"),
     Badge.DBS: _("DBS checked"),
     Badge.ID: _("Identity verified"),
     Badge.LICENSED: _("Licensed"),
+}
+SUB_RATING_LABELS = {
+    "professionalism": _("Professionalism"),
+    "communication": _("Communication"),
+    "value": _("Value"),
 }
 LATEST_REVIEWS = 5
 LISTINGS_SHOWN = 24
@@ -49,6 +55,15 @@ def _gallery(owner, viewer) -> list[MediaItem]:
     ]
 
 
+def _sub_ratings(figures) -> list[tuple[str, object]]:
+    """(label, figure) of each sub-rating given, in SUB_RATINGS' order."""
+    return [
+        (SUB_RATING_LABELS.get(name, name), figures[name])
+        for name in SUB_RATINGS
+        if figures.get(name) is not None
+    ]
+
+
 @require_safe
 def provider_detail(request, provider_id: int):
     profile = _public_profile(provider_id)
@@ -60,7 +75,12 @@ def provider_detail(request, provider_id: int):
         "gallery": _gallery(profile, request.user),
         "listings": provider_listings(provider_id=profile.pk, viewer=request.user)[:LISTINGS_SHOWN],
         "review_summary": review_summary,
-        "reviews": reviews[:LATEST_REVIEWS],
+        "sub_ratings": _sub_ratings(review_summary),
+        "reviews": [
+            (review, _sub_ratings({name: getattr(review, name) for name in SUB_RATINGS}))
+            for review in reviews[:LATEST_REVIEWS]
+        ],
+        "calendar": month_calendar(provider=profile, asked=request.GET.get("month")),
     }
     return render(request, "site/provider.html", context)
 

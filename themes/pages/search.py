@@ -2,7 +2,12 @@
 
 The query string is validated by the API's serializers (catalog.api.search_params) and
 searched by the same selectors; only the form's blank fields are left out first (a browser
-sends every field, and the API refuses empty ones) and ``kind`` picks the search."""
+sends every field, and the API refuses empty ones). A few parameters are the page's own and
+are taken out before: ``kind`` picks the search, ``place`` names one of the marketplace's
+known places and becomes the API's ``lat`` and ``lon``, and ``trail`` holds the cursors of
+the pages before this one, so the page can link back (the API's keyset cursor only goes on).
+The facets (counts per category and price band) come with the page, from the same selector
+call."""
 
 from __future__ import annotations
 
@@ -12,34 +17,28 @@ from typing import cast
 
 from django.http import QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from rest_framework.views import APIView
 
 from api.throttles import ClientScopedRateThrottle
 from catalog.api.search_params import ListingSearchQuerySerializer, ProviderSearchQuerySerializer
-from catalog.search.params import LISTING_SORTS, PROVIDER_SORTS
 from catalog.selectors.search import listing_search, provider_search
-from catalog.selectors.taxonomy import category_tree
 from config.errors import InvalidInput
+from themes.pages.search_form import FORM_FIELDS, form_context, pager_links
+from themes.selectors.places import place_find
 
 KINDS = {
-    "listings": (ListingSearchQuerySerializer, listing_search, LISTING_SORTS),
-    "providers": (ProviderSearchQuerySerializer, provider_search, PROVIDER_SORTS),
+    "listings": (ListingSearchQuerySerializer, listing_search),
+    "providers": (ProviderSearchQuerySerializer, provider_search),
 }
-KIND_LABELS = {"listings": _("Listings"), "providers": _("Providers")}
-SORT_LABELS = {
-    "relevance": _("Best match"),
-    "newest": _("Newest"),
-    "rating": _("Best rated"),
-    "price_asc": _("Price: low to high"),
-    "price_desc": _("Price: high to low"),
-    "distance": _("Nearest"),
-}
-# The form has no place or distance fields: sorting by distance needs a point.
-FORM_SORTS = ("relevance", "newest", "rating", "price_asc", "price_desc")
-RATINGS = ("4.5", "4", "3", "2", "1")
+PAGE_ONLY = {"kind", "place", "trail"}
+# The form's fields of one kind of search, left out of the other (the kind's radio buttons
+# change without the form being drawn again).
+KIND_ONLY = {"listings": {"type"}, "providers": {"within_travel_radius"}}
+# How many earlier pages the "previous" link remembers.
+MAX_TRAIL = 20
 
 
 class _SearchScope:
@@ -57,35 +56,54 @@ def _retry_after(request) -> int | None:
     return max(1, math.ceil(throttle.wait() or 1))
 
 
-def _categories(nodes, depth=0):
-    """The category tree as (slug, names, name, depth) rows, depth-first, for one select."""
-    for node in nodes:
-        yield {"slug": node["slug"], "names": node["names"], "name": node["name"], "depth": depth}
-        yield from _categories(node["children"], depth + 1)
-
-
-def _given(request) -> tuple[str, QueryDict]:
-    """The search's kind and the parameters filled in (blank form fields left out)."""
+def _given(request) -> tuple[str, QueryDict, dict[str, list[str]]]:
+    """The search's kind, the API's parameters filled in (blank form fields left out) and
+    the page's own ones."""
     kind = request.GET.get("kind") or "listings"
     given = QueryDict(mutable=True)
+    own: dict[str, list[str]] = {}
+    others = {name for other, names in KIND_ONLY.items() if other != kind for name in names}
     for name in request.GET:
         values = [value for value in request.GET.getlist(name) if value.strip()]
-        if name != "kind" and values:
+        if name in others:
+            continue
+        if name in PAGE_ONLY:
+            own[name] = request.GET.getlist(name)
+        elif values:
             given.setlist(name, values)
-    return kind, given
+    return kind, given, own
+
+
+def _place_point(given: QueryDict, own: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Puts the chosen place's point into ``given`` as lat and lon; errors for the form."""
+    name = (own.get("place") or [""])[0].strip()
+    if not name:
+        return {}
+    if "lat" in given or "lon" in given:
+        return {"place": [_("Choose a place or give lat and lon, not both.")]}
+    place = place_find(name)
+    if place is None:
+        return {"place": [_("Unknown place: %(name)s.") % {"name": name}]}
+    given.setlist("lat", [str(place.lat)])
+    given.setlist("lon", [str(place.lon)])
+    return {}
 
 
 @require_safe
 def search(request):
-    kind, given = _given(request)
+    kind, given, own = _given(request)
+    trail = [cursor for cursor in own.get("trail", []) if cursor][-MAX_TRAIL:]
     errors: dict[str, list[str]] = {}
     message = ""
     page = None
     if kind not in KINDS:
-        errors["kind"] = [str(_("Choose listings or providers."))]
-        message = str(_("Some search parameters are not valid."))
+        errors["kind"] = [_("Choose listings or providers.")]
         kind = "listings"
-    serializer, selector, sorts = KINDS[kind]
+    serializer, selector = KINDS[kind]
+    values = given.copy()  # as typed, before the place becomes a point
+    errors |= _place_point(given, own)
+    if errors:
+        message = _("Some search parameters are not valid.")
     retry_after = _retry_after(request)
     if retry_after is not None:
         message = ngettext(
@@ -96,36 +114,22 @@ def search(request):
     elif not errors:
         try:
             params = serializer.search_params(given)
-            page = selector(params=dataclasses.replace(params, facets=False), viewer=request.user)
+            page = selector(params=dataclasses.replace(params, facets=True), viewer=request.user)
         except InvalidInput as error:
             message, errors = error.message, error.details
             page = None
     # Errors the form has no field for (an unknown parameter, a bad cursor) go above it.
-    fields = {"q", "category", "min_price", "max_price", "rating", "sort", "kind"}
-    field_errors = {name: errors[name] for name in errors if name in fields}
-    other_errors = [m for name, found in errors.items() if name not in fields for m in found]
+    field_errors = {name: errors[name] for name in errors if name in FORM_FIELDS}
+    other_errors = [m for name, found in errors.items() if name not in FORM_FIELDS for m in found]
 
-    next_url = None
-    if page is not None and page.next_cursor:
-        query = given.copy()
-        query.setlist("kind", [kind])
-        query.setlist("cursor", [page.next_cursor])
-        next_url = "?" + query.urlencode()
-    values = given.dict()
-    context = {
-        "kind": kind,
-        "kinds": KIND_LABELS.items(),
-        "values": values,
-        "sorts": [(name, SORT_LABELS[name]) for name in FORM_SORTS if name in sorts],
-        "ratings": RATINGS,
-        "categories": list(_categories(category_tree())),
-        "page": page,
-        "next_url": next_url,
-        "message": message,
-        "field_errors": field_errors,
-        "other_errors": other_errors,
-        "example_price": 1000,
-    }
+    context = form_context(kind=kind, values=values, own=own)
+    context.update(
+        page=page,
+        message=message,
+        field_errors=field_errors,
+        other_errors=other_errors,
+        **pager_links(kind=kind, values=values, own=own, trail=trail, page=page),
+    )
     if retry_after is not None:
         response = render(request, "site/search.html", context, status=429)
         response["Retry-After"] = str(retry_after)
