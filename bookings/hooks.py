@@ -8,8 +8,8 @@ from datetime import datetime
 from billing.hooks import payment_due_register, payment_settled_register
 from bookings.models import RELEASED_STATES, Booking
 from bookings.processes import all_processes
+from bookings.selectors.cancellation import DEFAULT_CANCELLATION
 from bookings.selectors.tickets import ticket_tiers_counted
-from bookings.services.effects import DEFAULT_CANCELLATION
 from bookings.services.payments import booking_payment_due_of, booking_payment_settled
 from catalog.hooks import BookingEngine, register_booking_engine
 from catalog.models import ProviderProfile

@@ -69,29 +69,42 @@ def _refund_facts(reference: str) -> tuple[Payment | None, Money | None]:
     return payment, Money(back, refund.currency)
 
 
-def receipt_send(*, kind: str, reference: str) -> bool:
-    """E-mail the receipt of ``reference`` once; False when it was sent before or names no
-    paid payment or refund."""
+def receipt_facts(*, kind: str, reference: str, language: str | None = None) -> dict | None:
+    """What the receipt of ``reference`` says (the e-mail's and the site's alike), in the
+    payer's language unless ``language`` is given; None when it names no paid payment or
+    refund. ``payer`` and ``money`` (a Money) come with the texts."""
     if kind == Receipt.Kind.PAYMENT:
         payment = Payment.objects.select_related("payer").filter(reference=reference).first()
         amount = Money(payment.amount_minor, payment.currency) if payment else None
         if payment is None or payment.paid_at is None:
-            return False
+            return None
     else:
         payment, amount = _refund_facts(reference)
     if payment is None or amount is None or amount.amount_minor <= 0:
-        return False
-    payer, marketplace = payment.payer, connection.tenant
-    language = receipt_language(payer)
-    context = {
+        return None
+    payer = payment.payer
+    language = language or receipt_language(payer)
+    return {
         "kind": kind,
-        "marketplace": marketplace.name,
+        "marketplace": connection.tenant.name,
         "name": payer.display_name or payer.email,
         "amount": money_format(amount, language),
         "reference": payment.reference,
         "provider": payment.provider,
         "when": payment.paid_at if kind == Receipt.Kind.PAYMENT else None,
+        "payer": payer,
+        "money": amount,
+        "language": language,
     }
+
+
+def receipt_send(*, kind: str, reference: str) -> bool:
+    """E-mail the receipt of ``reference`` once; False when it was sent before or names no
+    paid payment or refund."""
+    context = receipt_facts(kind=kind, reference=reference)
+    if context is None:
+        return False
+    payer, language = context["payer"], context["language"]
     subject = render_to_string(f"billing/receipt_subject_{language}.txt", context).strip()
     message = EmailMultiAlternatives(
         subject=subject,

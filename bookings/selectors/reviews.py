@@ -62,6 +62,15 @@ def review_list_of_booking(*, viewer, booking_id: int) -> QuerySet:
     )
 
 
+def review_list_of_author(*, viewer) -> QuerySet:
+    """The reviews the viewer wrote (removed ones included), newest first."""
+    return (
+        Review.objects.filter(author=viewer)
+        .select_related(*REVIEW_JOINS)
+        .order_by("-created_at", "-id")
+    )
+
+
 def review_report_list(*, viewer, status: str | None = None) -> QuerySet:
     """Staff's queue of review reports, oldest first."""
     require_staff(viewer)

@@ -8,23 +8,17 @@ fields or related rows as part of the move. Both run inside the transition's tra
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.utils.translation import gettext as _
 
 from billing import balances
 from billing.money import Money
 from billing.services import refunds
 from bookings.models import RELEASED_STATES, Actor
+from bookings.selectors.cancellation import cancellation_refund_minor
 from bookings.services.inventory import booking_holds_release
 from bookings.services.pricing import freeze_price, quoted_price
 from bookings.services.transitions import Move, guard, on_commit_in_tenant
 from config.errors import BusinessRuleViolation, StateConflict
-
-# Cancellation rules when a listing type's config has no "cancellation" entry: a customer
-# who cancels at least 14 days ahead gets everything back, at least 72 hours ahead half,
-# later nothing; a provider or staff cancellation refunds everything.
-DEFAULT_CANCELLATION = {"full_refund_hours": 336, "partial_refund_hours": 72, "partial_bps": 5000}
 
 
 @guard("revisions_left")
@@ -70,23 +64,11 @@ def release_holds(move: Move) -> None:
 def apply_cancellation_rules(move: Move) -> None:
     booking = move.booking
     paid = booking.paid_minor
-    refund = paid
     # The system cancels a booking whose balance stayed unpaid: the customer's cancellation.
     # (Only the system's: anyone's cancellation may give a reason.)
     unpaid = move.role == Actor.SYSTEM and move.record.get("reason") == "balance_unpaid"
     by_customer = move.role == Actor.CUSTOMER or unpaid
-    if by_customer and paid and booking.starts_at:
-        rules = {
-            **DEFAULT_CANCELLATION,
-            **booking.listing.listing_type.config.get("cancellation", {}),
-        }
-        notice = booking.starts_at - move.now
-        if notice >= timedelta(hours=rules["full_refund_hours"]):
-            refund = paid
-        elif notice >= timedelta(hours=rules["partial_refund_hours"]):
-            refund = Money(paid, booking.currency).share_bps(rules["partial_bps"]).amount_minor
-        else:
-            refund = 0
+    refund = cancellation_refund_minor(booking=booking, by_customer=by_customer, now=move.now)
     move.set(cancelled_by=move.role, cancellation_refund_minor=refund)
     move.record.update(refund_minor=refund, paid_minor=paid)
     if paid:
