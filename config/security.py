@@ -33,7 +33,11 @@ def csp_nonce() -> str:
     return _nonce.get()
 
 
-def content_security_policy(*, nonce: str, media_origins: list[str]) -> str:
+def content_security_policy(
+    *, nonce: str, media_origins: list[str], frame_ancestors: str = "'none'"
+) -> str:
+    """The policy; ``frame_ancestors`` is "'self'" only for a page the site frames itself
+    (the theme editor's preview)."""
     media = " ".join(["'self'", *media_origins])
     directives = {
         "default-src": "'self'",
@@ -45,7 +49,7 @@ def content_security_policy(*, nonce: str, media_origins: list[str]) -> str:
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": "'none'",
+        "frame-ancestors": frame_ancestors,
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
