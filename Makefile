@@ -8,10 +8,15 @@ VENV_STAMP := .venv/.installed
 # where static files serve them, scripts/fonts.py) and the browser tests' axe-core.
 NODE_STAMP := node_modules/.installed
 FONTS_STAMP := .local/fonts/.installed
+# Static files under hashed names with gzip copies (config/staticfiles.py), collected again only
+# when a static file of ours, a font or an installed package changed: cheap when nothing did.
+STATIC_STAMP := staticfiles/.collected
+STATIC_SOURCES := $(shell find . \( -path ./node_modules -o -path ./.venv -o -path ./staticfiles \
+  -o -path ./.local -o -path ./.git \) -prune -o -path '*/static/*' -type f -print 2>/dev/null)
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint typecheck format migrate services stop bench chromium
+.PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web chromium static
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -27,6 +32,12 @@ $(FONTS_STAMP): $(NODE_STAMP) themes/fonts.py scripts/fonts.py
 	python3 scripts/fonts.py .local/fonts
 	touch $(FONTS_STAMP)
 
+$(STATIC_STAMP): $(VENV_STAMP) $(FONTS_STAMP) $(STATIC_SOURCES)
+	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput -v 0
+	touch $(STATIC_STAMP)
+
+static: $(STATIC_STAMP)
+
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work on
 # these machines): installed when missing, silent when it is there.
 chromium:
@@ -36,7 +47,7 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-services: $(VENV_STAMP) $(FONTS_STAMP)
+services: $(VENV_STAMP) $(FONTS_STAMP) $(STATIC_STAMP)
 	@$(PY) scripts/devenv.py up >/dev/null
 
 migrate: services
@@ -66,6 +77,11 @@ format: $(VENV_STAMP)
 
 bench: migrate
 	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py && $(PY) bench/webhooks.py
+
+# Lighthouse (mobile) and server time of every preset's home, search, profile and listing,
+# against gunicorn serving the demo marketplaces (bench/web.py): a database of its own.
+bench-web: migrate chromium $(NODE_STAMP)
+	$(ENV) && export DATABASE_URL=$${DATABASE_URL%/souk}/souk_bench_web && $(PY) bench/web.py
 
 stop:
 	$(PY) scripts/devenv.py down

@@ -111,6 +111,10 @@ MIDDLEWARE = [
     "tenants.routing.MarketplaceRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, /theme.css and API answers gzipped for clients that accept it (static files are
+    # answered above, from collectstatic's own compressed copies). Django's middleware pads
+    # each body against BREACH, and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "themes.middleware.MarketplaceLanguageMiddleware",

@@ -31,7 +31,9 @@ def theme_css(request):
     css = theme_stylesheet(theme=theme).encode("utf-8")
     etag = f'"{hashlib.sha256(css).hexdigest()[:32]}"'
     cache_control = IMMUTABLE if request.GET.get("v") == theme.version else REVALIDATE
-    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+    # Weak comparison (RFC 9110): GZipMiddleware sends a gzipped body's ETag as W/"…".
+    sent = request.headers.get("If-None-Match", "").split(",")
+    if etag in {tag.strip().removeprefix("W/") for tag in sent}:
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(css, content_type="text/css; charset=utf-8")

@@ -51,7 +51,8 @@ else:
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "private": PRIVATE_STORAGE,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names and gzip copies made by collectstatic, served forever (config/staticfiles.py).
+    "staticfiles": {"BACKEND": "config.staticfiles.HashedStaticFilesStorage"},
 }
 
 # Where images and videos may come from besides our own origin: the bucket or CDN with S3.

@@ -2,6 +2,7 @@
 theme's CSS carries its tokens as custom properties."""
 
 import pytest
+from django.templatetags.static import static
 
 from config.errors import InvalidInput
 from tests.support.themes import READABLE_LIGHT as LIGHT
@@ -72,7 +73,7 @@ def test_light_theme_css():
     assert '--font-heading: "Playfair Display", Georgia, serif;' in root
     assert "@media (prefers-color-scheme: dark)" in css
     assert ':root[data-theme="dark"]' in css and "--color-background: #101010;" in css
-    assert 'url("/static/fonts/playfair-display-latin-400-normal.woff2")' in css
+    assert f'url("{static("fonts/playfair-display-latin-400-normal.woff2")}")' in css
     assert "font-display: swap" in css
     assert css.rstrip().endswith(".x{color:red}")
     assert "://" not in css
