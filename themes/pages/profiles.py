@@ -20,6 +20,7 @@ from catalog.selectors.media import media_visible
 from catalog.selectors.providers import provider_profile_public, vouch_summary
 from config.errors import NotFound
 from themes.pages.calendar import month_calendar
+from themes.pages.checkout.booking import listing_booking
 
 BADGE_LABELS = {
     Badge.INSURANCE: _("Public liability insurance"),
@@ -100,5 +101,6 @@ def listing_detail(request, slug: str):
         "packages": list(listing.packages.all()),
         "tiers": list(listing.ticket_tiers.all()),
         "login_url": reverse("account_login") + "?" + urlencode({"next": request.path}),
+        **listing_booking(request, listing),
     }
     return render(request, "site/listing.html", context)
