@@ -126,6 +126,9 @@ def test_a_template_override_changes_one_marketplace_only(fire, talent, operator
     url = f"/api/v1/operator/marketplaces/{talent.slug}/templates/"
     path = url + "site/home.html"
 
+    # Rendered once before: the process's note of talent's overrides (none) is cleared by the
+    # write.
+    assert b"talent-override-marker" not in api(talent).get("/").content
     created = operator.put(path, {"source": OVERRIDE})
     assert created.status_code == 201, created.content
     assert b"talent-override-marker" in api(talent).get("/").content
