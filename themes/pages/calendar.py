@@ -10,10 +10,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
-from django.db import connection
 from django.utils import timezone, translation
 
 from catalog.selectors.availability import provider_calendar
+from tenants.db import connection
 
 MONTHS_AHEAD = 12
 

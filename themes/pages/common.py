@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.permissions import BasePermission
+from rest_framework.views import APIView
 
 from api.permissions import IsCustomer, IsMarketplaceStaff, IsProvider
 from config.errors import ServiceError
@@ -40,7 +42,9 @@ def page_role_required(*roles: str) -> Callable:
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("account_login"))
-            if roles and not any(ROLES[role]().has_permission(request, None) for role in roles):
+            if roles and not any(
+                ROLES[role]().has_permission(request, cast(APIView, None)) for role in roles
+            ):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -59,7 +59,7 @@ def _gallery(owner, viewer) -> list[MediaItem]:
 def _sub_ratings(figures) -> list[tuple[str, object]]:
     """(label, figure) of each sub-rating given, in SUB_RATINGS' order."""
     return [
-        (SUB_RATING_LABELS.get(name, name), figures[name])
+        (str(SUB_RATING_LABELS.get(name, name)), figures[name])
         for name in SUB_RATINGS
         if figures.get(name) is not None
     ]

@@ -57,8 +57,8 @@ def search_places() -> list[Place]:
     places = [
         Place(
             name=name,
-            lat=(sum(lats) / len(lats)).quantize(DECIMALS),
-            lon=(sum(lons) / len(lons)).quantize(DECIMALS),
+            lat=(sum(lats, Decimal(0)) / len(lats)).quantize(DECIMALS),
+            lon=(sum(lons, Decimal(0)) / len(lons)).quantize(DECIMALS),
         )
         for name, lats, lons in points.values()
     ]

@@ -5,7 +5,7 @@ exactly what the API accepts; the service's refusals are put beside the fields t
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -47,7 +47,7 @@ class SerializerForm(forms.Form):
         return {}
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         serializer = self.serializer_class(data=self.payload(cleaned), **self.serializer_kwargs())
@@ -144,7 +144,9 @@ class ProviderForm(SerializerForm):
     def __init__(self, *args, choice, **kwargs):
         super().__init__(*args, **kwargs)
         self.choice = choice
-        self.fields["environment"].choices = [(env, env) for env in choice.environments]
+        cast(forms.ChoiceField, self.fields["environment"]).choices = [
+            (env, env) for env in choice.environments
+        ]
         for name in [*choice.credential_fields, *choice.optional_credential_fields]:
             stored = name in choice.credentials_set
             self.fields[f"credential_{name}"] = forms.CharField(
@@ -195,7 +197,10 @@ class CategoryForm(SerializerForm):
         super().__init__(*args, **kwargs)
         self.creating = creating
         self.serializer_class = CategoryCreateSerializer if creating else CategoryUpdateSerializer
-        self.fields["parent"].choices = [("", _("None (top level)")), *parents]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", _("None (top level)")),
+            *parents,
+        ]
         _names_fields(self, _("Name"))
 
     def payload(self, cleaned):
@@ -231,7 +236,9 @@ class ListingTypeForm(SerializerForm):
         self.serializer_class = (
             ListingTypeCreateSerializer if creating else ListingTypeUpdateSerializer
         )
-        self.fields["process"].choices = [(name, name) for name in process_names()]
+        cast(forms.ChoiceField, self.fields["process"]).choices = [
+            (name, name) for name in process_names()
+        ]
         if not creating:
             del self.fields["slug"]
         _names_fields(self, _("Name"))

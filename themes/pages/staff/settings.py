@@ -5,6 +5,7 @@ accounts (billing/api/providers.py): environment, on or off, credentials in and 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from babel.numbers import format_percent
 from django.http import Http404
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from billing.selectors.providers import provider_account_list
 from billing.services.providers import provider_account_configure
-from bookings.services.limits import marketplace_limits_update
+from bookings.services.limits import LimitChanges, marketplace_limits_update
 from config.errors import ServiceError
 from tenants.models import Marketplace
 from themes.pages.common import page_role_required
@@ -44,7 +45,9 @@ def fees(request):
         status = 400
         if form.is_valid():
             try:
-                marketplace_limits_update(actor=request.user, changes=form.validated)
+                marketplace_limits_update(
+                    actor=request.user, changes=cast(LimitChanges, form.validated)
+                )
                 return redirect(reverse("staff-fees") + "?saved=1")
             except ServiceError as error:
                 status = form.refuse(error)

@@ -4,7 +4,7 @@ put beside the colours of each pair it names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -80,8 +80,8 @@ class ThemeForm(forms.Form):
             "At most %(limit)s bytes; files of this site only."
         ) % {"limit": CUSTOM_CSS_MAX_BYTES}
         fonts = [(font, font) for font in FONT_CHOICES]
-        self.fields["font_heading"].choices = fonts
-        self.fields["font_body"].choices = fonts
+        cast(forms.ChoiceField, self.fields["font_heading"]).choices = fonts
+        cast(forms.ChoiceField, self.fields["font_body"]).choices = fonts
         for scheme in SCHEMES:
             for token in COLOUR_TOKENS:
                 self.fields[f"{scheme}_{token}"] = forms.CharField(
@@ -119,7 +119,7 @@ class ThemeForm(forms.Form):
 
     def scheme_fields(self) -> list[tuple[str, list]]:
         return [
-            (label, [self[f"{scheme}_{token}"] for token in COLOUR_TOKENS])
+            (str(label), [self[f"{scheme}_{token}"] for token in COLOUR_TOKENS])
             for scheme, label in SCHEMES.items()
         ]
 
@@ -127,7 +127,7 @@ class ThemeForm(forms.Form):
         return [self[f"{field}_{code}"] for field in HERO for code, _name in settings.LANGUAGES]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         payload = {
