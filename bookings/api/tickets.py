@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -27,6 +28,7 @@ from api.responses import NOT_FOUND, UNAUTHENTICATED, error
 from bookings.api.raw import RawView
 from bookings.models import Attendee
 from bookings.selectors import tickets
+from bookings.selectors.ticket_pdf import ticket_pdf
 from bookings.services.tickets import ticket_check_in
 
 TAGS = ["tickets"]
@@ -41,6 +43,7 @@ class TicketLinksSerializer(serializers.Serializer):
     page = serializers.URLField()
     qr_png = serializers.URLField()
     qr_svg = serializers.URLField()
+    pdf = serializers.URLField()
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -155,6 +158,25 @@ class TicketPageView(RawView):
             request=request,
         )
         return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
+class TicketPDFView(RawView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The ticket as a one-page PDF (A6, QR code and readable code), to print or keep.",
+        description="No login: the code is the key, as for the ticket's page. In the request's "
+        "language (Accept-Language, else the marketplace's); Arabic reads right to left.",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    def get(self, request, code: str):
+        attendee = tickets.ticket_get(code=code)
+        pdf = ticket_pdf(ticket=tickets.ticket_view_get(attendee=attendee), language=get_language())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="ticket-{attendee.code}.pdf"'
+        return response
 
 
 class TicketQRView(RawView):

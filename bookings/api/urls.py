@@ -46,6 +46,7 @@ urlpatterns = [
         name="booking-tickets",
     ),
     path("tickets/<slug:code>/page/", tickets.TicketPageView.as_view(), name="ticket-page"),
+    path("tickets/<slug:code>/ticket.pdf", tickets.TicketPDFView.as_view(), name="ticket-pdf"),
     re_path(
         r"^tickets/(?P<code>[-\w]+)/qr\.(?P<kind>(?:png|svg))$",
         tickets.TicketQRView.as_view(),

@@ -58,9 +58,10 @@ def ticket_qr(*, code: str, kind: str = "png", scale: int = 8) -> bytes:
 
 
 def ticket_paths(*, code: str) -> dict[str, str]:
-    """Paths (on the marketplace's host) of the ticket page and its QR images."""
+    """Paths (on the marketplace's host) of the ticket page, its QR images and its PDF."""
     return {
         "page": reverse("api:ticket-page", kwargs={"code": code}),
+        "pdf": reverse("api:ticket-pdf", kwargs={"code": code}),
         "qr_png": reverse("api:ticket-qr", kwargs={"code": code, "kind": "png"}),
         "qr_svg": reverse("api:ticket-qr", kwargs={"code": code, "kind": "svg"}),
     }

@@ -30,7 +30,7 @@ def po_entries(path: Path) -> list[dict]:
             line = line[2:].strip()
         if not line:
             continue
-        starts_entry = line.startswith("#") or line.startswith("msgid ")
+        starts_entry = line.startswith(("#", "msgctxt ", "msgid "))
         if starts_entry and (entry is None or (field or "").startswith("msgstr")):
             entry = {"msgid": "", "msgstr": "", "flags": set(), "obsolete": obsolete, "forms": {}}
             entries.append(entry)
@@ -41,7 +41,7 @@ def po_entries(path: Path) -> list[dict]:
             entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid ", "msgstr ", "msgid_plural ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ")):
             field, _space, literal = line.partition(" ")
             entry[field] = ast.literal_eval(literal)
         elif line.startswith("msgstr["):  # a plural form: msgstr[N] "…"

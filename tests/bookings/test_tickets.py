@@ -140,6 +140,16 @@ def test_tickets_are_issued_emailed_shown_and_checked_in_once(
     svg = anonymous.get(f"/api/v1/tickets/{code}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
     assert_error(anonymous.get("/api/v1/tickets/not-a-real-code-at-all/qr.png"), 404)
+    # The PDF too: one A6 page, private, in the reader's language.
+    for language in ("en", "ar"):
+        pdf = anonymous.get(f"/api/v1/tickets/{code}/ticket.pdf", HTTP_ACCEPT_LANGUAGE=language)
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF") and pdf.content.count(b"/Type /Page\n") == 1
+        assert pdf["Cache-Control"] == "private, no-store"
+    assert tickets[0]["links"]["pdf"].endswith(f"/api/v1/tickets/{code}/ticket.pdf")
+    arabic = anonymous.get(f"/api/v1/tickets/{code}/page/", HTTP_ACCEPT_LANGUAGE="ar").content
+    assert b'dir="rtl"' in arabic and "التذكرة".encode() in arabic
+    assert_error(anonymous.get("/api/v1/tickets/not-a-real-code-at-all/ticket.pdf"), 404)
 
     # Check-in: the organiser once; a second scan is refused with the first scan's time.
     first = organiser.api.post("/api/v1/check-in/", {"code": code})
