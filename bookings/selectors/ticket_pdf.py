@@ -118,7 +118,7 @@ def _pieces(text: str, rtl: bool) -> list[tuple[str, bool]]:
                 i = end
             else:
                 i += 1
-    pieces = []
+    pieces: list[tuple[str, bool]] = []
     for level, run in runs:
         backwards = level % 2 == 1
         parts = [part for part in ARABIC_OR_NOT.findall(run) if part]
@@ -180,9 +180,9 @@ class _Page:
         self.y += 24
 
     def qr(self, code: str) -> None:
-        image = Image.open(io.BytesIO(ticket_qr(code=code, kind="png", scale=10)))
+        png = Image.open(io.BytesIO(ticket_qr(code=code, kind="png", scale=10)))
         side = min(PAGE[0] - 2 * MARGIN, PAGE[1] - self.y - 110)
-        image = image.convert("RGB").resize((side, side), Image.Resampling.NEAREST)
+        image = png.convert("RGB").resize((side, side), Image.Resampling.NEAREST)
         self.image.paste(image, ((PAGE[0] - side) // 2, self.y))
         self.y += side + 16
         font = _font("latin", 700, 26)
