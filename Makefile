@@ -59,7 +59,7 @@ demo: migrate
 	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
 test: services chromium $(NODE_STAMP)
-	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest $(PYTEST_ARGS)
+	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest --durations=30 $(PYTEST_ARGS)
 
 # The suite without the tests marked slow (real workers and servers, schemathesis, the URL walk,
 # thread races, S3): for the edit-test loop. CI runs `make test`, everything.

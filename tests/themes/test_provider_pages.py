@@ -5,6 +5,7 @@ nothing changed, and another provider's bookings and listings not found."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
@@ -246,6 +247,7 @@ def test_a_listing_is_drafted_edited_published_and_paused(fire):
 def test_earnings_refuse_a_withdrawal_over_what_is_available_and_save_the_payout_account(talent):
     provider, _profile = provider_party(talent)
     pages = site_client(provider)
+    pages.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # talent's site is Arabic by default
     page = _text(pages.get("/provider/earnings/"))
     assert "Withdraw" in page
     key = page.split('name="key" value="', 1)[1].split('"', 1)[0]
