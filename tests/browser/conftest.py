@@ -1,12 +1,17 @@
 """Fixtures of the browser tests (tests/support/browser.py): one Chromium for the whole package,
-one live site per module, and a fresh browser context, page and guard per ``browse()``.
+a live site shared by the modules that ask for the same one, and a fresh browser context, page
+and guard per ``browse()``.
 
 A module asks for a Celery worker or the payment sandboxes with ``LIVE_SITE = {"worker":
-True, "sandboxes": True}`` (the keywords of ``live_site``).
+True, "sandboxes": True}`` (the keywords of ``live_site``). Provisioning the five demo
+marketplaces is most of a site's start, so consecutive modules asking for the same site share
+it (tests make their own users and bookings); one site is up at a time (each provisions the same
+``browser-`` marketplaces).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 
@@ -45,10 +50,44 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+class _SiteSlot:
+    """The one live site that is up, and the options it was started with."""
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.key: tuple | None = None
+        self.stack: contextlib.ExitStack | None = None
+        self.site: LiveSite | None = None
+
+    def get(self, options: dict) -> LiveSite:
+        key = tuple(sorted(options.items()))
+        if key != self.key or self.site is None:
+            self.close()
+            self.stack = contextlib.ExitStack()
+            with self.blocker.unblock():
+                self.site = self.stack.enter_context(live_site(**options))
+            self.key = key
+        return self.site
+
+    def close(self) -> None:
+        if self.stack is not None:
+            with self.blocker.unblock():
+                self.stack.close()
+        self.key = self.stack = self.site = None
+
+
+@pytest.fixture(scope="package")
+def _site_slot(browser, django_db_setup, django_db_blocker, _settings_for_tests):
+    slot = _SiteSlot(django_db_blocker)
+    yield slot
+    slot.close()
+
+
 @pytest.fixture(scope="module")
-def site(request, browser, django_db_setup, django_db_blocker, _settings_for_tests):
+def site(request, _site_slot, django_db_blocker):
     options = getattr(request.module, "LIVE_SITE", {})
-    with django_db_blocker.unblock(), live_site(**options) as running:
+    running = _site_slot.get(options)
+    with django_db_blocker.unblock():
         yield running
 
 

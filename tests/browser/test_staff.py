@@ -12,6 +12,8 @@ from tests.support.browser import assert_accessible
 from tests.support.site_staff_browser import staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+# The site the other modules use (tests/browser/conftest.py shares it); no task is awaited here.
+LIVE_SITE = {"worker": True}
 
 PRESET = "events"  # light by default: its light primary is the one the home page shows
 NEW_PRIMARY = "#0b5d1e"
