@@ -19,6 +19,7 @@ from bookings.services.transitions import booking_transition
 from tests.support.client import assert_error
 from tests.support.factories.bookings import party, provider_party, staff_party
 from tests.support.factories.catalog import gig
+from tests.support.orders import paid_gig_order
 
 
 def _png() -> bytes:
@@ -31,30 +32,6 @@ def _pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def _paid_gig_order(marketplace):
-    """A freelancers gig order (basic package) made through the API and paid in full."""
-    provider, profile = provider_party(marketplace)
-    with tenant_context(marketplace):
-        listing = gig(provider=profile)
-        package_id = listing.packages.get(tier="basic").pk
-    customer = party(marketplace)
-    created = customer.api.post(
-        "/api/v1/bookings/", {"listing_id": listing.pk, "package_id": package_id}
-    )
-    assert created.status_code == 201, created.content
-    booking_id = created.json()["id"]
-    with tenant_context(marketplace):
-        booking = Booking.objects.get(pk=booking_id)
-        paid = booking_mark_paid(
-            booking_id=booking_id,
-            amount_minor=booking.buyer_total_minor,
-            currency=booking.currency,
-            reference=f"pay-{booking_id}",
-        )
-    assert paid.state == "paid"
-    return customer, provider, booking_id
-
-
 def _evidence(who, booking_id, **fields):
     # Multipart, as a browser sends a file.
     return who.api.post_form(f"/api/v1/bookings/{booking_id}/dispute/evidence/", fields)
@@ -63,7 +40,7 @@ def _evidence(who, booking_id, **fields):
 def test_open_add_evidence_and_resolve_with_a_partial_refund(
     gigs, talent, media_root, caplog, django_capture_on_commit_callbacks
 ):
-    customer, provider, booking_id = _paid_gig_order(gigs)
+    customer, provider, booking_id = paid_gig_order(gigs)
     base = f"/api/v1/bookings/{booking_id}/dispute/"
     stranger = party(gigs)
     assert_error(customer.api.get(base), 404, "dispute_not_found")
@@ -211,7 +188,7 @@ def test_open_add_evidence_and_resolve_with_a_partial_refund(
 
 
 def test_the_window_counts_from_payment_then_from_delivery(gigs):
-    customer, provider, booking_id = _paid_gig_order(gigs)
+    customer, provider, booking_id = paid_gig_order(gigs)
     base = f"/api/v1/bookings/{booking_id}/dispute/"
     with time_machine.travel(timedelta(days=14, hours=1)):
         late = customer.api.post(base, {"reason": "Too late?"})
@@ -263,7 +240,7 @@ def test_full_refund_and_release_amounts(gigs):
     staff = staff_party(gigs)
     decided, queue_queries = {}, []
     for resolution in ("full_refund", "release"):
-        customer, provider, booking_id = _paid_gig_order(gigs)
+        customer, provider, booking_id = paid_gig_order(gigs)
         customer.api.post(f"/api/v1/bookings/{booking_id}/dispute/", {"reason": "Bad work"})
         answer = staff.api.post(
             f"/api/v1/bookings/{booking_id}/dispute/resolve/", {"resolution": resolution}

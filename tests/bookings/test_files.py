@@ -11,10 +11,11 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from bookings.models import Delivery, DisputeEvidence
-from tests.bookings.test_disputes import _evidence, _paid_gig_order
+from tests.bookings.test_disputes import _evidence
 from tests.bookings.test_package_orders import _deliver, _paid_and_started, stored
 from tests.support.client import assert_error
 from tests.support.files import gif_headers, gif_in_tiny_sub_blocks
+from tests.support.orders import paid_gig_order
 
 GPS_IFD, ORIENTATION, MAKE = 0x8825, 0x0112, 0x010F
 
@@ -108,7 +109,7 @@ def test_a_deliverable_image_is_kept_byte_for_byte(gigs, media_root):
 
 
 def test_evidence_is_judged_from_its_headers_and_loses_its_metadata(gigs, media_root):
-    customer, provider, booking_id = _paid_gig_order(gigs)
+    customer, provider, booking_id = paid_gig_order(gigs)
     opened = customer.api.post(f"/api/v1/bookings/{booking_id}/dispute/", {"reason": "Late."})
     assert opened.status_code == 201, opened.content
     junk = gif_headers(40, (1000, 800))

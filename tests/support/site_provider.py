@@ -7,10 +7,9 @@ from __future__ import annotations
 from django_tenants.utils import tenant_context
 
 from bookings.models import Booking
-from bookings.services.payments import booking_mark_paid
 from tests.support.client import api
 from tests.support.factories.bookings import evening, party, provider_party
-from tests.support.factories.catalog import gig, listing_of
+from tests.support.factories.catalog import listing_of
 
 
 def site_client(someone):
@@ -33,25 +32,6 @@ def date_request(marketplace, *, provider=None, profile=None, days: int = 30):
     })  # fmt: skip
     assert response.status_code == 201, response.content
     return provider, site_client(provider), response.json()["id"]
-
-
-def paid_gig_order(marketplace):
-    """A freelancers' gig ordered by a customer and paid: (provider, customer, booking id)."""
-    provider, profile = provider_party(marketplace)
-    with tenant_context(marketplace):
-        listing = gig(provider=profile)
-        package = listing.packages.get(tier="standard")
-    customer = party(marketplace)
-    response = customer.api.post(
-        "/api/v1/bookings/", {"listing_id": listing.pk, "package_id": package.pk}
-    )
-    assert response.status_code == 201, response.content
-    booking_id = response.json()["id"]
-    with tenant_context(marketplace):
-        booking = Booking.objects.get(pk=booking_id)
-        booking_mark_paid(booking_id=booking_id, amount_minor=booking.buyer_total_minor,
-                          currency=booking.currency, reference=f"pay-{booking_id}")  # fmt: skip
-    return provider, customer, booking_id
 
 
 def booking_state(marketplace, booking_id: int) -> str:

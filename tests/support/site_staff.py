@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django_tenants.utils import tenant_context
 
-from bookings.models import Booking
-from bookings.services.payments import booking_mark_paid
 from tests.support.client import api
 from tests.support.factories.accounts import (
     ProviderUserFactory,
@@ -15,8 +13,6 @@ from tests.support.factories.accounts import (
     VerifiedUserFactory,
     user_in,
 )
-from tests.support.factories.bookings import party, provider_party
-from tests.support.factories.catalog import gig
 from themes.css import COLOUR_TOKENS
 from themes.models import Theme
 
@@ -55,27 +51,3 @@ def theme_form_data(marketplace, **overrides) -> dict[str, str]:
             data[f"{field}_{code}"] = getattr(theme, field).get(code, "")
     data.update(overrides)
     return data
-
-
-def paid_gig_order(marketplace):
-    """A freelancers gig order (basic package) made through the API and paid in full:
-    (customer party, provider party, booking id)."""
-    provider, profile = provider_party(marketplace)
-    with tenant_context(marketplace):
-        listing = gig(provider=profile)
-        package_id = listing.packages.get(tier="basic").pk
-    customer = party(marketplace)
-    created = customer.api.post(
-        "/api/v1/bookings/", {"listing_id": listing.pk, "package_id": package_id}
-    )
-    assert created.status_code == 201, created.content
-    booking_id = created.json()["id"]
-    with tenant_context(marketplace):
-        booking = Booking.objects.get(pk=booking_id)
-        booking_mark_paid(
-            booking_id=booking_id,
-            amount_minor=booking.buyer_total_minor,
-            currency=booking.currency,
-            reference=f"pay-{booking_id}",
-        )
-    return customer, provider, booking_id

@@ -27,8 +27,9 @@ from tests.support.factories.accounts import ProviderUserFactory
 from tests.support.factories.bookings import party, provider_party
 from tests.support.factories.catalog import listing_of
 from tests.support.files import image_bytes
+from tests.support.orders import paid_gig_order
 from tests.support.payouts import earnings_available
-from tests.support.site_provider import booking_state, date_request, paid_gig_order, site_client
+from tests.support.site_provider import booking_state, date_request, site_client
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PAGES = ("/provider/", "/provider/bookings/", "/provider/listings/", "/provider/listings/new/",
@@ -122,7 +123,7 @@ def test_a_quote_needs_a_price_then_is_sent(talent):
 
 def test_an_order_is_started_then_delivered_with_a_file(make_marketplace):
     gigs = make_marketplace("freelancers")
-    provider, customer, booking_id = paid_gig_order(gigs)
+    customer, provider, booking_id = paid_gig_order(gigs, tier="standard")
     pages = site_client(provider)
     assert _step(pages, booking_id, "start").status_code == 302
     empty = pages.post_form(f"/provider/bookings/{booking_id}/deliver/", {"deliver-message": ""})

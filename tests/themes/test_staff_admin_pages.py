@@ -14,9 +14,9 @@ from catalog.models import Category, ListingType, ProviderProfile
 from catalog.search.index import profiles_reindex
 from tenants.models import Marketplace
 from tests.support.factories.catalog import ProviderProfileFactory
+from tests.support.orders import paid_gig_order
 from tests.support.site_staff import (
     customer_session,
-    paid_gig_order,
     provider_session,
     session_of,
 )
