@@ -4,8 +4,10 @@ made through the same services the API calls, so the demo shows the engine as it
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.utils import timezone
 
 from billing.balances import prepaid_balance_credit
@@ -29,10 +31,13 @@ def _pay_all(booking: Booking, reference: str) -> Booking:
     )
 
 
-def _evening(days: int) -> tuple[datetime, datetime]:
-    start = (timezone.now() + timedelta(days=days)).replace(
-        hour=19, minute=0, second=0, microsecond=0
-    )
+def _saturday_evening(weeks: int) -> tuple[datetime, datetime]:
+    """19:00 to 21:00, marketplace time, on the Saturday `weeks` weeks after the coming one:
+    date-slot providers keep weekend evenings (demo/catalog.py), so the show fits their hours
+    whatever day the demo is built on."""
+    today = timezone.localdate(timezone=ZoneInfo(connection.tenant.time_zone))
+    day = today + timedelta(days=(5 - today.weekday()) % 7 + 7 * (weeks + 1))
+    start = datetime.combine(day, time(19), tzinfo=ZoneInfo(connection.tenant.time_zone))
     return start, start + timedelta(hours=2)
 
 
@@ -63,7 +68,7 @@ def demo_bookings_populate(*, customers: list, rng: random.Random) -> int:
 
     if Pricing.DATE_SLOT in pricings:
         for index, listing in enumerate(_listings(Pricing.DATE_SLOT, rng, 3)):
-            start, end = _evening(14 + 7 * index)
+            start, end = _saturday_evening(index)
             booking = booking_create(
                 actor=customer(index),
                 request=BookingRequest(
