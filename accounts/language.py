@@ -6,11 +6,16 @@ Accept-Language, else ``LANGUAGE_CODE`` (English). A logged-in user's own choice
 for a session, in ``UserLanguageMiddleware`` right after Django's authentication; for an API
 token, when ``BearerTokenAuthentication`` accepts it (DRF reads tokens inside the view).
 Answers given before a user is known (a refused token, an unknown address) follow the request.
+
+The branded site's pages follow the same choice, unless the visitor picked a language with the
+site's switcher (the language cookie), which is the more recent word.
 """
 
+from django.conf import settings
 from django.utils import translation
 
 API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
 
 
 def activate_user_language(request, user) -> None:
@@ -24,13 +29,22 @@ def activate_user_language(request, user) -> None:
 
 
 class UserLanguageMiddleware:
-    """For session users of the API. Only under /api/: DRF reads the session user of every
-    API request anyway, while the pages have no translated text to gain from a user query."""
+    """For session users of the API and of a marketplace's pages (the admin excepted: it is
+    the staff's tool and follows the request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX) and request.user.is_authenticated:
+        path = request.path_info
+        if path.startswith(API_PREFIX):
+            wanted = True
+        else:
+            wanted = (
+                getattr(request, "tenant", None) is not None
+                and not path.startswith(ADMIN_PREFIX)
+                and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            )
+        if wanted and request.user.is_authenticated:
             activate_user_language(request, request.user)
         return self.get_response(request)

@@ -7,7 +7,6 @@ import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.utils import timezone
 
 from billing.balances import prepaid_balance_credit
@@ -20,6 +19,7 @@ from bookings.services.payments import booking_mark_paid
 from bookings.services.reviews import review_create
 from bookings.services.transitions import booking_transition
 from catalog.models import Listing, ListingType
+from tenants.db import connection
 
 Pricing = ListingType.Pricing
 

@@ -10,7 +10,10 @@ def marketplace(request):
     tenant = getattr(request, "tenant", None)
     context = {"marketplace": tenant}
     if tenant is not None and connection.schema_name != get_public_schema_name():
+        from catalog.selectors.taxonomy import marketplace_sells_minutes
         from themes.models import Theme
 
         context["theme"] = SimpleLazyObject(lambda: Theme.objects.first())
+        # The "Balance" link: only where per-minute sessions are paid from a prepaid balance.
+        context["sells_minutes"] = SimpleLazyObject(marketplace_sells_minutes)
     return context

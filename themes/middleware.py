@@ -1,6 +1,7 @@
-"""The site's language: the visitor's choice (the language cookie, set by the switcher),
-else the marketplace's own default language (talent-iq is Arabic first), on every page of the
-site; the API's answers follow Accept-Language and the user's choice (accounts.language)."""
+"""The site's language: the visitor's choice (the language cookie, set by the switcher), else
+a logged-in user's own language (accounts.language, further in), else the marketplace's own
+default language (talent-iq is Arabic first), on every page of the site; the API's answers
+follow Accept-Language and the user's choice (accounts.language)."""
 
 import contextlib
 
@@ -34,8 +35,9 @@ class MarketplaceLanguageMiddleware:
         if tenant is not None and not request.path_info.startswith(NOT_THE_SITE):
             patch_vary_headers(response, ("Cookie",))
         if language:
-            # LocaleMiddleware only sets it when it is not set already.
-            response.headers.setdefault("Content-Language", language)
+            # LocaleMiddleware only sets it when it is not set already. The page's language:
+            # the marketplace's, or the user's own (accounts.language, activated further in).
+            response.headers.setdefault("Content-Language", translation.get_language())
             # The page is rendered: leave the thread in the language the request chose, as
             # LocaleMiddleware left it. (Only here: on the API, the user's own choice made
             # further in, accounts.language, must reach LocaleMiddleware's answer.)

@@ -149,7 +149,7 @@ class ProviderDetailView(APIView):
         responses={200: ProviderDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        profile = provider_profile_public(provider_id=provider_id)
+        profile = provider_profile_public(provider_id=provider_id, viewer=request.user)
         context = {"vouches": vouch_summary(provider=profile)}
         return Response(ProviderDetailSerializer(profile, context=context).data)
 

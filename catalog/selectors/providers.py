@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff
 from catalog.models import Category, ProviderProfile, Vouch
 from config.errors import NotFound
 
@@ -39,15 +40,15 @@ def public_coordinate(coordinate) -> Round:
     return Round(coordinate, PUBLIC_COORDINATE_DECIMALS)
 
 
-def provider_profile_public(*, provider_id: int, active_only: bool = False) -> ProviderProfile:
+def provider_profile_public(*, provider_id: int, viewer) -> ProviderProfile:
     """A provider's profile for anyone: ``public_latitude`` / ``public_longitude`` carry the
-    only coordinates a public response may show. ``active_only``: a deactivated provider's
-    profile is not found either, as search leaves them out (the branded site's pages)."""
+    only coordinates a public response may show. A deactivated provider's profile is not
+    found, as search leaves them out, except by the marketplace's staff."""
     profiles = _profile_queryset().annotate(
         public_latitude=public_coordinate("latitude"),
         public_longitude=public_coordinate("longitude"),
     )
-    if active_only:
+    if not is_staff(viewer):
         profiles = profiles.filter(user__is_active=True)
     profile = profiles.filter(pk=provider_id).first()
     if profile is None:

@@ -34,3 +34,9 @@ def category_tree() -> list[dict[str, Any]]:
 
 def listing_type_list() -> QuerySet[ListingType]:
     return ListingType.objects.order_by("position", "name")
+
+
+def marketplace_sells_minutes() -> bool:
+    """Whether this marketplace has a per-minute listing type: its customers then pay from a
+    prepaid balance, and the site offers the balance page."""
+    return ListingType.objects.filter(pricing=ListingType.Pricing.PER_MINUTE).exists()

@@ -133,3 +133,16 @@ def test_another_marketplaces_provider_ids_are_unknown(fire, talent):
     for path in ("", "listings/", "availability/", "vouches/"):
         assert_error(api(talent).get(f"/api/v1/providers/{profile.pk}/{path}"), 404)
     assert api(fire).get(f"/api/v1/providers/{profile.pk}/").status_code == 200
+
+
+def test_a_deactivated_providers_profile_is_found_only_by_staff(fire):
+    """One rule for the API and the branded page (catalog.selectors.provider_profile_public):
+    search leaves a deactivated provider out, so their profile is not found either."""
+    profile = provider_in(fire)
+    with tenant_context(fire):
+        profile.user.is_active = False
+        profile.user.save(update_fields=["is_active"])
+    url = f"/api/v1/providers/{profile.pk}/"
+    assert_error(api(fire).get(url), 404)
+    assert_error(api(fire, user_in(fire)).get(url), 404)
+    assert api(fire, staff_in(fire)).get(url).status_code == 200

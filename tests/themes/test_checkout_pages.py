@@ -158,6 +158,15 @@ def _accepted_quote(talent):
     return customer, client, booking
 
 
+def test_the_balance_page_is_offered_only_where_minutes_are_sold(fire, make_marketplace):
+    psychic = make_marketplace("psychic-readers")
+    for marketplace, offered in ((psychic, True), (fire, False)):
+        _someone, client = _customer(marketplace)
+        for path in ("/", "/dashboard/"):
+            page = _html(client.get(path))
+            assert ('href="/wallet/"' in page) is offered, (marketplace.preset, path)
+
+
 def test_a_quote_is_accepted_paid_through_fib_and_confirmed(fib_books, fib_sandbox):
     talent = fib_books
     customer, client, booking = _accepted_quote(talent)

@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 from catalog.search.index import listings_reindex, profiles_reindex
 from tenants.presets import get_preset
 from tests.support.client import api
+from tests.support.factories.accounts import user_in
 from tests.support.factories.catalog import ListingFactory, ProviderProfileFactory, event
 from themes.fonts import FONTS
 from themes.models import Theme
@@ -91,6 +92,24 @@ def test_talent_home_is_arabic_and_right_to_left(talent):
     assert switched.status_code == 302
     _response, english = _page(client)
     assert english.html_attrs == {"lang": "en", "dir": "ltr"}
+
+
+def test_a_logged_in_users_own_language_comes_before_the_marketplaces(talent, fire):
+    """User.language (PATCH /api/v1/me/) picks the pages' language too; the switcher's
+    cookie, the visitor's latest word, still wins over it."""
+    english = user_in(talent, language="en")
+    client = api(talent, english, session=True)
+    response, links = _page(client)
+    assert links.html_attrs == {"lang": "en", "dir": "ltr"}
+    assert response.headers["Content-Language"] == "en"
+    client.post_form("/i18n/setlang/", {"language": "ar", "next": "/"})
+    _response, switched = _page(client)
+    assert switched.html_attrs == {"lang": "ar", "dir": "rtl"}
+
+    arabic = api(fire, user_in(fire, language="ar"), session=True)
+    response, links = _page(arabic)
+    assert links.html_attrs == {"lang": "ar", "dir": "rtl"}
+    assert response.headers["Content-Language"] == "ar"
 
 
 @pytest.mark.parametrize("preset", OTHER_PRESETS)

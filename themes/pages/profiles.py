@@ -38,11 +38,11 @@ LISTINGS_SHOWN = 24
 MAX_ID = 2**63 - 1
 
 
-def _public_profile(provider_id: int):
+def _public_profile(provider_id: int, viewer):
     if provider_id > MAX_ID:  # not an id at all; PostgreSQL would refuse it
         raise Http404
     try:
-        return provider_profile_public(provider_id=provider_id, active_only=True)
+        return provider_profile_public(provider_id=provider_id, viewer=viewer)
     except NotFound as error:
         raise Http404(error.message) from error
 
@@ -67,7 +67,7 @@ def _sub_ratings(figures) -> list[tuple[str, object]]:
 
 @require_safe
 def provider_detail(request, provider_id: int):
-    profile = _public_profile(provider_id)
+    profile = _public_profile(provider_id, request.user)
     reviews, review_summary = review_list_of_provider(provider_id=profile.pk)
     context = {
         "profile": profile,
@@ -92,7 +92,7 @@ def listing_detail(request, slug: str):
         listing = listing_get(viewer=request.user, slug=slug)
     except NotFound as error:
         raise Http404(error.message) from error
-    profile = _public_profile(listing.provider_id)
+    profile = _public_profile(listing.provider_id, request.user)
     context = {
         "listing": listing,
         "profile": profile,
