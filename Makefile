@@ -15,6 +15,8 @@ STATIC_SOURCES := $(shell find . \( -path ./node_modules -o -path ./.venv -o -pa
   -o -path ./.local -o -path ./.git \) -prune -o -path '*/static/*' -type f -print 2>/dev/null)
 ENV := eval "$$($(PY) scripts/devenv.py up)" && export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 PORT ?= 8000
+# Parallel pytest workers (pytest-xdist), each with its own test database and Redis keys.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web chromium static
 
@@ -59,12 +61,14 @@ demo: migrate
 	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
 test: services chromium $(NODE_STAMP)
-	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest --durations=30 $(PYTEST_ARGS)
+	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && \
+	  $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=30 $(PYTEST_ARGS)
 
 # The suite without the tests marked slow (real workers and servers, schemathesis, the URL walk,
 # thread races, S3): for the edit-test loop. CI runs `make test`, everything.
 test-fast: services
-	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && \
+	  $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV_STAMP)
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

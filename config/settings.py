@@ -176,6 +176,9 @@ ORIGINAL_BACKEND = "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The suite runs in parallel workers (pytest-xdist, `make test`) that share one Redis: each
+# worker, and the servers and Celery workers it starts, keep keys of their own ("" otherwise).
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -183,7 +186,7 @@ CACHES = {
         # Every key carries the schema of the marketplace it was written for.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "souk"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "souk") + TEST_WORKER,
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -236,7 +239,7 @@ CELERY_BEAT_SCHEDULE = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "souk:channels"},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"souk{TEST_WORKER}:channels"},
     }
 }
 

@@ -20,6 +20,43 @@ if os.environ.get("CI") == "true":
     redis.Redis.from_url(settings.REDIS_URL).ping()
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Parallel workers (pytest-xdist, ``make test``) take whole modules, so each module's
+    fixtures are made once, and all browser modules go to one worker, where they share one
+    live site (tests/browser/conftest.py). Modules that start servers, workers or browsers
+    are collected first (pytest_collection_modifyitems) so that they do not finish last."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "tests/browser" if module.startswith("tests/browser/") else module
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules with tests marked slow first, in their order, then the others (a stable sort)."""
+    slow = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in slow)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, django_db_blocker, django_db_keepdb
+):
+    """Parallel workers copy one migrated template database (tests/support/databases.py)
+    instead of each migrating its own."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker:
+        from tests.support.databases import template_database_use
+
+        own = connection.settings_dict["TEST"]["NAME"]  # pytest-django's, ending in _<worker>
+        keepdb = django_db_keepdb and not request.config.getoption("create_db")
+        with django_db_blocker.unblock():
+            template_database_use(base_name=own.removesuffix(f"_{worker}"), keepdb=keepdb)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _settings_for_tests():
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
