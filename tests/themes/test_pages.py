@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.utils.html import escape
 from django_tenants.utils import tenant_context
@@ -182,6 +183,10 @@ def test_theme_css_is_cached_by_version_and_etag(fire):
     again = client.get(f"/theme.css?v={version}", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert client.post("/theme.css").status_code == 405
+    # A deployment whose static files (the fonts the stylesheet names) changed is a new
+    # address too: the kept stylesheet would name font files that are gone.
+    build = staticfiles_storage.manifest_hash
+    assert version.endswith(f"-{build[:12]}") if build else "-" not in version
 
 
 def test_every_font_a_theme_may_choose_is_served_by_the_marketplace(fire):

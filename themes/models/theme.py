@@ -1,3 +1,4 @@
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import models
 
 
@@ -37,5 +38,9 @@ class Theme(models.Model):
 
     @property
     def version(self) -> str:
-        """Changes whenever the theme does: the ``v`` of /theme.css's address."""
-        return str(int(self.updated_at.timestamp() * 1000)) if self.updated_at else "0"
+        """The ``v`` of /theme.css's address, which browsers keep for a year: it changes
+        whenever the theme does, and whenever a deployment changes the static files the
+        stylesheet names (its fonts' hashed names), i.e. the manifest's own hash."""
+        changed = str(int(self.updated_at.timestamp() * 1000)) if self.updated_at else "0"
+        build = getattr(staticfiles_storage, "manifest_hash", "")
+        return f"{changed}-{build[:12]}" if build else changed
