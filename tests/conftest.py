@@ -32,6 +32,9 @@ def pytest_xdist_make_scheduler(config, log):
             module = nodeid.split("::", 1)[0]
             return "tests/browser" if module.startswith("tests/browser/") else module
 
+    # In collection order, not xdist's default of the modules with most tests first: a module
+    # of one ten-minute test (schemathesis) must not start last.
+    config.option.loadscopereorder = False
     return ModuleScheduling(config, log)
 
 
