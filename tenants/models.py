@@ -1,6 +1,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django_tenants.models import DomainMixin, TenantMixin
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$"
@@ -143,8 +144,13 @@ class Marketplace(TenantMixin):
         from django.conf import settings
 
         port = f":{settings.SOUK_URL_PORT}" if settings.SOUK_URL_PORT else ""
-        domain = self.get_primary_domain().domain
-        return f"{settings.SOUK_URL_SCHEME}://{domain}{port}{path}"
+        return f"{settings.SOUK_URL_SCHEME}://{self.primary_domain_name}{port}{path}"
+
+    @cached_property
+    def primary_domain_name(self) -> str:
+        """Read once per instance: the routing cache keeps one instance per host and process
+        and drops it when any domain changes (tenants.routing), so a page costs no query."""
+        return self.get_primary_domain().domain
 
 
 class Domain(DomainMixin):

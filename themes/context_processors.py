@@ -11,9 +11,9 @@ def marketplace(request):
     context = {"marketplace": tenant}
     if tenant is not None and connection.schema_name != get_public_schema_name():
         from catalog.selectors.taxonomy import marketplace_sells_minutes
-        from themes.models import Theme
+        from themes.selectors.themes import theme_of_pages
 
-        context["theme"] = SimpleLazyObject(lambda: Theme.objects.first())
+        context["theme"] = SimpleLazyObject(theme_of_pages)
         # The "Balance" link: only where per-minute sessions are paid from a prepaid balance.
         context["sells_minutes"] = SimpleLazyObject(marketplace_sells_minutes)
     return context

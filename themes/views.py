@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from themes.selectors.home import home_sections
-from themes.selectors.themes import theme_get, theme_stylesheet
+from themes.selectors.themes import theme_of_pages, theme_stylesheet
 
 # A versioned address (?v=<the theme's version>) never changes content; the bare one may.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -27,7 +27,7 @@ def home(request):
 
 @require_safe
 def theme_css(request):
-    theme = theme_get()
+    theme = theme_of_pages()
     css = theme_stylesheet(theme=theme).encode("utf-8")
     etag = f'"{hashlib.sha256(css).hexdigest()[:32]}"'
     cache_control = IMMUTABLE if request.GET.get("v") == theme.version else REVALIDATE
@@ -47,7 +47,7 @@ def theme_css(request):
 def favicon(request):
     """/favicon.ico, which browsers ask every site for: the marketplace's own icon, else the
     default one (never a 404 in a visitor's console)."""
-    theme = theme_get()
+    theme = theme_of_pages()
     response = HttpResponseRedirect(
         theme.favicon.url if theme.favicon else static("site/favicon.svg")
     )

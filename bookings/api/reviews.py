@@ -214,7 +214,7 @@ class ProviderReviewsView(APIView):
         responses={200: ProviderReviewPageSerializer, 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        feed, summary = review_list_of_provider(provider_id=provider_id)
+        feed, summary = review_list_of_provider(provider=provider_id)
         response = paginated(self, request, feed, ReviewSerializer)
         response.data["summary"] = summary
         return response

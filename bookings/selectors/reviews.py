@@ -33,10 +33,15 @@ def review_report_get(*, report_id: int) -> ReviewReport:
     ).get(pk=report_id)
 
 
-def review_list_of_provider(*, provider_id: int) -> tuple[QuerySet, dict]:
+def review_list_of_provider(*, provider: ProviderProfile | int) -> tuple[QuerySet, dict]:
     """A provider's published customer reviews, newest first, and their summary (count and
-    the averages of the rating and of each sub-rating). 404 for an unknown provider."""
-    if not ProviderProfile.objects.filter(pk=provider_id).exists():
+    the averages of the rating and of each sub-rating). Given an id, 404 for an unknown
+    provider; given the profile (a page has it already), no read."""
+    if isinstance(provider, ProviderProfile):
+        provider_id = provider.pk
+    elif ProviderProfile.objects.filter(pk=provider).exists():
+        provider_id = provider
+    else:
         raise NotFound(_("No such provider."))
     reviews = Review.objects.filter(
         provider_id=provider_id, side=Review.Side.CUSTOMER, status=Review.Status.PUBLISHED

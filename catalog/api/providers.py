@@ -233,7 +233,7 @@ class ProviderListingsView(APIView):
         responses={200: page_of(ListingSerializer), 404: NOT_FOUND},
     )
     def get(self, request, provider_id: int):
-        queryset = provider_listings(provider_id=provider_id, viewer=request.user)
+        queryset = provider_listings(provider=provider_id, viewer=request.user)
         return paginated(self, request, queryset, ListingSerializer)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff
 from catalog.hooks import booking_engine
-from catalog.models import Listing, ListingPackage, TicketTier
+from catalog.models import Listing, ListingPackage, ProviderProfile, TicketTier
 from catalog.selectors.providers import provider_profile_get
 from config.errors import NotFound
 
@@ -40,9 +40,10 @@ def listing_get(*, viewer, listing_id: int | None = None, slug: str | None = Non
     return listing
 
 
-def provider_listings(*, provider_id: int, viewer) -> QuerySet[Listing]:
-    """A provider's listings: published ones, or every one but archived for the owner."""
-    profile = provider_profile_get(provider_id=provider_id)
+def provider_listings(*, provider: ProviderProfile | int, viewer) -> QuerySet[Listing]:
+    """A provider's listings: published ones, or every one but archived for the owner. Given
+    an id, 404 for an unknown provider; given the profile (a page has it already), no read."""
+    profile = provider_profile_get(provider_id=provider) if isinstance(provider, int) else provider
     queryset = _listing_queryset().filter(provider=profile)
     if viewer and viewer.is_authenticated and profile.user_id == viewer.pk:
         return queryset.exclude(status=Listing.Status.ARCHIVED).order_by("-created_at", "-pk")

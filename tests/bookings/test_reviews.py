@@ -208,7 +208,7 @@ def test_public_feed_summary_and_constant_queries(fire, talent, django_assert_nu
     assert _aggregates(fire, profile) == (3, 13, Decimal("4.33"))
     # Pinned: the provider check, the summary and the page, whatever the page holds.
     with tenant_context(fire), django_assert_num_queries(3):
-        reviews, summary = review_list_of_provider(provider_id=profile.pk)
+        reviews, summary = review_list_of_provider(provider=profile.pk)
         assert len(ReviewSerializer(list(reviews[:20]), many=True).data) == 3
     paged = visitor.api.get(f"/api/v1/providers/{profile.pk}/reviews/", {"page_size": 1})
     assert len(paged.json()["results"]) == 1 and paged.json()["next"]

@@ -68,13 +68,13 @@ def _sub_ratings(figures) -> list[tuple[str, object]]:
 @require_safe
 def provider_detail(request, provider_id: int):
     profile = _public_profile(provider_id, request.user)
-    reviews, review_summary = review_list_of_provider(provider_id=profile.pk)
+    reviews, review_summary = review_list_of_provider(provider=profile)
     context = {
         "profile": profile,
         "badges": [BADGE_LABELS.get(badge, badge) for badge in profile.badges],
         "vouches": vouch_summary(provider=profile),
         "gallery": _gallery(profile, request.user),
-        "listings": provider_listings(provider_id=profile.pk, viewer=request.user)[:LISTINGS_SHOWN],
+        "listings": provider_listings(provider=profile, viewer=request.user)[:LISTINGS_SHOWN],
         "review_summary": review_summary,
         "sub_ratings": _sub_ratings(review_summary),
         "reviews": [

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from tenants.db import connection
+from tenants.routing import process_cache_register, process_caches_live, publish_invalidation
 from themes.css import theme_css
 from themes.models import Theme
 from themes.services.themes import theme_draft, theme_values
@@ -17,6 +20,31 @@ _KEEP = 512
 def theme_get() -> Theme:
     """The marketplace's theme (every marketplace is seeded with one)."""
     return Theme.objects.get()
+
+
+# The theme pages are drawn with, by schema: read once per process, not on every page. A saved
+# theme clears it here at once and, through the routing cache's Redis invalidation, in every
+# process (themes.apps connects theme_changed); nothing is kept while that subscription is down.
+_page_themes: dict[str, Theme] = {}
+process_cache_register(_page_themes.clear)
+
+
+def theme_of_pages() -> Theme:
+    """The theme as every page shows it, shared by the process's requests: read it, never
+    change it (services take theme_get()'s own copy). Inside a transaction it is read afresh
+    and not kept, since what the transaction sees may yet be rolled back."""
+    schema = connection.schema_name
+    theme = _page_themes.get(schema)
+    if theme is None:
+        theme = theme_get()
+        if not connection.in_atomic_block and process_caches_live():
+            _page_themes[schema] = theme
+    return theme
+
+
+def theme_changed(**kwargs) -> None:
+    _page_themes.clear()
+    transaction.on_commit(publish_invalidation)
 
 
 def stylesheet_of(values: dict[str, Any]) -> str:
