@@ -51,6 +51,7 @@ from bench.webhooks import GUNICORN_CONFIG, Process, free_port, wait_for_port  #
 PREFIX = "bench-web"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "seo")
+LIGHTHOUSE_ATTEMPTS = 3
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
     '"--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP * ~NOTFOUND"'
@@ -194,12 +195,17 @@ def lighthouse(page: Page, port: int, folder: Path) -> None:
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
     ]  # fmt: skip
-    report.unlink(missing_ok=True)
-    done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=240)
-    result = json.loads(report.read_text()) if report.exists() else {}
-    if done.returncode != 0 or not result or result.get("runtimeError"):
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        report.unlink(missing_ok=True)
+        done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=240)
+        result = json.loads(report.read_text()) if report.exists() else {}
+        if done.returncode == 0 and result and not result.get("runtimeError"):
+            break
+        # Lighthouse's own trace recording fails now and then (NO_NAVSTART): the page is
+        # measured again; a page that fails every time is scored 0.
+        log(f"lighthouse failed on {url} (attempt {attempt}):\n{done.stderr[-2000:]}")
+    else:
         # Scored 0, and the run goes on: one failed page must not cost the other figures.
-        log(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
         for category in CATEGORIES:
             page.scores.setdefault(category, []).append(0)
         page.costs.add("lighthouse-failed")
