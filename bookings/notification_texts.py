@@ -1,174 +1,155 @@
-"""Texts of booking notifications, per kind and language (the in-app feed and the e-mails).
+"""Texts of booking notifications (the in-app feed and the e-mails) and of the ticket e-mail,
+through Django's i18n like every other string (locale/<language>/LC_MESSAGES/django.po, contexts
+"notification" and "ticket e-mail"), rendered in the recipient's language (their own, else the
+marketplace's: accounts.languages.recipient_language).
 
-Each text is a (title, body) pair formatted with ``number`` (the booking's number),
-``listing`` (its listing's title) and, for messages, ``sender`` and ``count``. A language
-without a text falls back to English. The e-mail subject is the title, prefixed with the
-marketplace's name.
+Each notification is a (title, body) pair formatted with ``number`` (the booking's number),
+``listing`` (its listing's title) and, as its kind needs, ``sender``, ``count``, ``amount``
+and ``link``. The e-mail subject is the title, prefixed with the marketplace's name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-FALLBACK_LANGUAGE = "en"
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    "new_inquiry": {
-        "en": ("New inquiry {number}", "A customer asked about “{listing}”."),
-        "ar": ("استفسار جديد {number}", "استفسر أحد العملاء عن «{listing}»."),
-    },
-    "new_request": {
-        "en": ("New request {number}", "A customer requested “{listing}”. Please reply soon."),
-        "ar": ("طلب جديد {number}", "طلب أحد العملاء «{listing}». يرجى الرد قريبًا."),
-    },
-    "quote_received": {
-        "en": ("Quote received for {number}", "The provider sent a quote for “{listing}”."),
-        "ar": ("وصلك عرض سعر للطلب {number}", "أرسل مقدم الخدمة عرض سعر لـ«{listing}»."),
-    },
-    "request_accepted": {
-        "en": ("Request {number} accepted", "Your request for “{listing}” was accepted."),
-        "ar": ("تم قبول الطلب {number}", "تم قبول طلبك لـ«{listing}»."),
-    },
-    "quote_accepted": {
-        "en": ("Quote {number} accepted", "The customer accepted your quote for “{listing}”."),
-        "ar": ("تم قبول عرض السعر {number}", "قبل العميل عرض السعر الذي قدمته لـ«{listing}»."),
-    },
-    "request_declined": {
-        "en": ("Request {number} declined", "Your request for “{listing}” was declined."),
-        "ar": ("تم رفض الطلب {number}", "تم رفض طلبك لـ«{listing}»."),
-    },
-    "quote_declined": {
-        "en": ("Quote {number} declined", "The customer declined your quote for “{listing}”."),
-        "ar": ("تم رفض عرض السعر {number}", "رفض العميل عرض السعر الذي قدمته لـ«{listing}»."),
-    },
-    "deposit_paid": {
-        "en": ("Booking {number} confirmed", "The deposit for “{listing}” has been paid."),
-        "ar": ("تم تأكيد الحجز {number}", "تم دفع العربون لـ«{listing}»."),
-    },
-    "booking_paid": {
-        "en": ("Booking {number} paid", "“{listing}” has been paid in full."),
-        "ar": ("تم دفع الحجز {number}", "تم دفع المبلغ الكامل لـ«{listing}»."),
-    },
-    "tickets_issued": {
-        "en": ("Your tickets for {listing}", "Your tickets ({number}) are issued. Enjoy!"),
-        "ar": ("تذاكرك لـ{listing}", "تم إصدار تذاكرك ({number}). استمتع!"),
-    },
-    "delivered": {
-        "en": ("Delivery for {number}", "The provider delivered “{listing}”. Please review it."),
-        "ar": ("تم التسليم للطلب {number}", "سلّم مقدم الخدمة «{listing}». يرجى مراجعته."),
-    },
-    "revision_requested": {
-        "en": ("Revision requested on {number}", "The customer asked for a revision."),
-        "ar": ("طلب تعديل على {number}", "طلب العميل تعديلًا على «{listing}»."),
-    },
-    "balance_due": {
-        "en": (
-            "Balance due for {number}",
-            "The balance for “{listing}” is due now: {amount}. Pay it here: {link}",
+from accounts.languages import recipient_language
+
+TEXTS: dict[str, tuple[Promise, Promise]] = {
+    "new_inquiry": (
+        pgettext_lazy("notification", "New inquiry {number}"),
+        pgettext_lazy("notification", "A customer asked about “{listing}”."),
+    ),
+    "new_request": (
+        pgettext_lazy("notification", "New request {number}"),
+        pgettext_lazy("notification", "A customer requested “{listing}”. Please reply soon."),
+    ),
+    "quote_received": (
+        pgettext_lazy("notification", "Quote received for {number}"),
+        pgettext_lazy("notification", "The provider sent a quote for “{listing}”."),
+    ),
+    "request_accepted": (
+        pgettext_lazy("notification", "Request {number} accepted"),
+        pgettext_lazy("notification", "Your request for “{listing}” was accepted."),
+    ),
+    "quote_accepted": (
+        pgettext_lazy("notification", "Quote {number} accepted"),
+        pgettext_lazy("notification", "The customer accepted your quote for “{listing}”."),
+    ),
+    "request_declined": (
+        pgettext_lazy("notification", "Request {number} declined"),
+        pgettext_lazy("notification", "Your request for “{listing}” was declined."),
+    ),
+    "quote_declined": (
+        pgettext_lazy("notification", "Quote {number} declined"),
+        pgettext_lazy("notification", "The customer declined your quote for “{listing}”."),
+    ),
+    "deposit_paid": (
+        pgettext_lazy("notification", "Booking {number} confirmed"),
+        pgettext_lazy("notification", "The deposit for “{listing}” has been paid."),
+    ),
+    "booking_paid": (
+        pgettext_lazy("notification", "Booking {number} paid"),
+        pgettext_lazy("notification", "“{listing}” has been paid in full."),
+    ),
+    "tickets_issued": (
+        pgettext_lazy("notification", "Your tickets for {listing}"),
+        pgettext_lazy("notification", "Your tickets ({number}) are issued. Enjoy!"),
+    ),
+    "delivered": (
+        pgettext_lazy("notification", "Delivery for {number}"),
+        pgettext_lazy("notification", "The provider delivered “{listing}”. Please review it."),
+    ),
+    "revision_requested": (
+        pgettext_lazy("notification", "Revision requested on {number}"),
+        pgettext_lazy("notification", "The customer asked for a revision."),
+    ),
+    "balance_due": (
+        pgettext_lazy("notification", "Balance due for {number}"),
+        pgettext_lazy(
+            "notification", "The balance for “{listing}” is due now: {amount}. Pay it here: {link}"
         ),
-        "ar": (
-            "حان موعد دفع المبلغ المتبقي للحجز {number}",
-            "حان موعد دفع المبلغ المتبقي لـ«{listing}»: {amount}. ادفعه من هنا: {link}",
-        ),
-    },
-    "balance_reminder": {
-        "en": (
-            "Reminder: balance unpaid for {number}",
+    ),
+    "balance_reminder": (
+        pgettext_lazy("notification", "Reminder: balance unpaid for {number}"),
+        pgettext_lazy(
+            "notification",
             "The balance for “{listing}” ({amount}) is still unpaid; the booking will be "
             "cancelled if it stays unpaid. Pay it here: {link}",
         ),
-        "ar": (
-            "تذكير: المبلغ المتبقي للحجز {number} غير مدفوع",
-            "المبلغ المتبقي لـ«{listing}» ({amount}) ما زال غير مدفوع، وسيُلغى الحجز إن بقي "
-            "غير مدفوع. ادفعه من هنا: {link}",
+    ),
+    "completed": (
+        pgettext_lazy("notification", "Booking {number} completed"),
+        pgettext_lazy(
+            "notification", "“{listing}” is complete. Please leave a review: it helps everyone."
         ),
-    },
-    "completed": {
-        "en": (
-            "Booking {number} completed",
-            "“{listing}” is complete. Please leave a review: it helps everyone.",
-        ),
-        "ar": (
-            "اكتمل الحجز {number}",
-            "اكتمل «{listing}». يرجى ترك تقييم، فهو يفيد الجميع.",
-        ),
-    },
-    "dispute_opened": {
-        "en": ("Dispute opened on {number}", "A dispute was opened about “{listing}”."),
-        "ar": ("فُتح نزاع على {number}", "تم فتح نزاع بشأن «{listing}»."),
-    },
-    "dispute_resolved": {
-        "en": ("Dispute on {number} resolved", "The dispute about “{listing}” was resolved."),
-        "ar": ("تم حل النزاع على {number}", "تم حل النزاع بشأن «{listing}»."),
-    },
-    "booking_cancelled": {
-        "en": ("Booking {number} cancelled", "The booking of “{listing}” was cancelled."),
-        "ar": ("تم إلغاء الحجز {number}", "تم إلغاء حجز «{listing}»."),
-    },
-    "booking_expired": {
-        "en": ("Booking {number} expired", "The booking of “{listing}” expired unanswered."),
-        "ar": ("انتهت صلاحية الحجز {number}", "انتهت صلاحية حجز «{listing}» دون رد."),
-    },
-    "refunded": {
-        "en": ("Booking {number} refunded", "Your payment for “{listing}” was refunded."),
-        "ar": ("تم استرداد مبلغ الحجز {number}", "تم استرداد المبلغ الذي دفعته لـ«{listing}»."),
-    },
-    "new_message": {
-        "en": ("New message from {sender}", "{count} unread message(s) about “{listing}”."),
-        "ar": ("رسالة جديدة من {sender}", "لديك {count} رسائل غير مقروءة بشأن «{listing}»."),
-    },
+    ),
+    "dispute_opened": (
+        pgettext_lazy("notification", "Dispute opened on {number}"),
+        pgettext_lazy("notification", "A dispute was opened about “{listing}”."),
+    ),
+    "dispute_resolved": (
+        pgettext_lazy("notification", "Dispute on {number} resolved"),
+        pgettext_lazy("notification", "The dispute about “{listing}” was resolved."),
+    ),
+    "booking_cancelled": (
+        pgettext_lazy("notification", "Booking {number} cancelled"),
+        pgettext_lazy("notification", "The booking of “{listing}” was cancelled."),
+    ),
+    "booking_expired": (
+        pgettext_lazy("notification", "Booking {number} expired"),
+        pgettext_lazy("notification", "The booking of “{listing}” expired unanswered."),
+    ),
+    "refunded": (
+        pgettext_lazy("notification", "Booking {number} refunded"),
+        pgettext_lazy("notification", "Your payment for “{listing}” was refunded."),
+    ),
+    "new_message": (
+        pgettext_lazy("notification", "New message from {sender}"),
+        pgettext_lazy("notification", "{count} unread message(s) about “{listing}”."),
+    ),
 }
 
-EMAIL_FOOTER = {
-    "en": "Open {marketplace}: {url}",
-    "ar": "افتح {marketplace}: {url}",
-}
-DIRECTION = {"ar": "rtl"}
+EMAIL_FOOTER = pgettext_lazy("notification", "Open {marketplace}: {url}")
 
 # The ticket e-mail's sentences (bookings/templates/bookings/tickets/email.*).
-TICKET_EMAIL = {
-    "en": {
-        "intro": "Your tickets for {listing} (order {number}).",
-        "code": "Code",
-        "ticket": "Ticket",
-        "open": "Open or print this ticket",
-        "advice": "Show the QR code at the door, on screen or printed. Anyone with a ticket's "
+TICKET_EMAIL: dict[str, Promise] = {
+    "intro": pgettext_lazy("ticket e-mail", "Your tickets for {listing} (order {number})."),
+    "code": pgettext_lazy("ticket e-mail", "Code"),
+    "ticket": pgettext_lazy("ticket e-mail", "Ticket"),
+    "open": pgettext_lazy("ticket e-mail", "Open or print this ticket"),
+    "advice": pgettext_lazy(
+        "ticket e-mail",
+        "Show the QR code at the door, on screen or printed. Anyone with a ticket's "
         "code or link can use it: keep them to yourself.",
-    },
-    "ar": {
-        "intro": "تذاكرك لـ«{listing}» (الطلب {number}).",
-        "code": "الرمز",
-        "ticket": "التذكرة",
-        "open": "افتح هذه التذكرة أو اطبعها",
-        "advice": "اعرض رمز QR عند الباب، على الشاشة أو مطبوعًا. يستطيع أي شخص لديه رمز "
-        "التذكرة أو رابطها استخدامها، فاحتفظ بها لنفسك.",
-    },
+    ),
 }
 
 
 def ticket_email_texts(language: str, **values: Any) -> dict[str, str]:
-    texts = TICKET_EMAIL.get(language) or TICKET_EMAIL[FALLBACK_LANGUAGE]
-    return {key: text.format(**values) for key, text in texts.items()}
+    with translation.override(language):
+        return {key: str(text).format(**values) for key, text in TICKET_EMAIL.items()}
 
 
 def language_for(user, marketplace) -> str:
-    """The user's language if set, else the marketplace's; English if we have no texts."""
-    language = (getattr(user, "language", "") or "").split("-")[0].lower()
-    if language not in {code for texts in TEXTS.values() for code in texts}:
-        language = (getattr(marketplace, "default_language", "") or "").split("-")[0].lower()
-    return language if language in TEXTS["new_request"] else FALLBACK_LANGUAGE
+    """The user's language if the site has it, else the marketplace's, else the site's."""
+    return recipient_language(user=user, marketplace=marketplace)
 
 
 def render_text(kind: str, language: str, **values: Any) -> tuple[str, str]:
     """(title, body) of ``kind`` in ``language``."""
-    texts = TEXTS[kind]
-    title, body = texts.get(language) or texts[FALLBACK_LANGUAGE]
-    return title.format(**values), body.format(**values)
+    title, body = TEXTS[kind]
+    with translation.override(language):
+        return str(title).format(**values), str(body).format(**values)
 
 
 def email_footer(language: str, **values: Any) -> str:
-    return EMAIL_FOOTER.get(language, EMAIL_FOOTER[FALLBACK_LANGUAGE]).format(**values)
+    with translation.override(language):
+        return str(EMAIL_FOOTER).format(**values)
 
 
 def direction(language: str) -> str:
-    return DIRECTION.get(language, "ltr")
+    return "rtl" if translation.get_language_info(language)["bidi"] else "ltr"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_staff
 from bookings.models import Attendee, Booking
 from bookings.notification_texts import (
-    DIRECTION,
+    direction,
     language_for,
     render_text,
     ticket_email_texts,
@@ -129,7 +129,7 @@ def tickets_email_send(*, booking_id: int) -> int:
         "tickets": tickets,
         "marketplace_name": marketplace.name,
         "language": language,
-        "direction": DIRECTION.get(language, "ltr"),
+        "direction": direction(language),
         "t": ticket_email_texts(language, **names),
     }
     buyer = booking.customer.email
