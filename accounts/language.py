@@ -15,7 +15,21 @@ from django.conf import settings
 from django.utils import translation
 
 API_PREFIX = "/api/"
-ADMIN_PREFIX = "/admin/"
+# The API follows the request and the user; the admin is the staff's tool, not the site.
+NOT_THE_SITE = (API_PREFIX, "/admin/")
+
+
+def is_site_page(request) -> bool:
+    """A page of a marketplace's branded site (not its API, not its admin)."""
+    return getattr(request, "tenant", None) is not None and not request.path_info.startswith(
+        NOT_THE_SITE
+    )
+
+
+def language_unpicked(request) -> bool:
+    """A site page whose visitor has not picked a language with the site's switcher (the
+    language cookie): the user's own, else the marketplace's default, applies."""
+    return is_site_page(request) and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
 
 
 def activate_user_language(request, user) -> None:
@@ -36,15 +50,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path_info
-        if path.startswith(API_PREFIX):
-            wanted = True
-        else:
-            wanted = (
-                getattr(request, "tenant", None) is not None
-                and not path.startswith(ADMIN_PREFIX)
-                and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            )
+        wanted = request.path_info.startswith(API_PREFIX) or language_unpicked(request)
         if wanted and request.user.is_authenticated:
             activate_user_language(request, request.user)
         return self.get_response(request)

@@ -140,12 +140,21 @@ def demo_bookings_populate(*, customers: list, rng: random.Random) -> int:
 
     if Pricing.TICKETS in pricings:
         for index, listing in enumerate(_listings(Pricing.TICKETS, rng, 3)):
-            tier = listing.ticket_tiers.order_by("position", "price_minor").first()
-            if tier is None or tier.capacity - tier.sold < 2:
+            # Two tickets of the first tier with seats left, and one of the next, if any.
+            tiers = [
+                tier
+                for tier in listing.ticket_tiers.order_by("position", "price_minor")
+                if tier.capacity - tier.sold >= 2
+            ][:2]
+            if not tiers:
                 continue
+            tickets = [
+                {"tier_id": tier.pk, "quantity": quantity}
+                for tier, quantity in zip(tiers, (2, 1), strict=False)
+            ]
             booking = booking_create(
                 actor=customer(index),
-                request=BookingRequest(listing_id=listing.pk, ticket_tier_id=tier.pk, quantity=2),
+                request=BookingRequest(listing_id=listing.pk, tickets=tickets),
             )
             if index >= 1:
                 _pay_all(booking, f"demo-tickets-{booking.pk}")

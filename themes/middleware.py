@@ -5,12 +5,10 @@ follow Accept-Language and the user's choice (accounts.language)."""
 
 import contextlib
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-# The API follows the request and the user; the admin is the staff's tool, not the site.
-NOT_THE_SITE = ("/api/", "/admin/")
+from accounts.language import is_site_page, language_unpicked
 
 
 class MarketplaceLanguageMiddleware:
@@ -18,21 +16,18 @@ class MarketplaceLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tenant = getattr(request, "tenant", None)
         chosen = translation.get_language()
         language = None
-        if (
-            tenant is not None
-            and not request.path_info.startswith(NOT_THE_SITE)
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-        ):
+        if language_unpicked(request):
             with contextlib.suppress(LookupError):
-                language = translation.get_supported_language_variant(tenant.default_language)
+                language = translation.get_supported_language_variant(
+                    request.tenant.default_language
+                )
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        if tenant is not None and not request.path_info.startswith(NOT_THE_SITE):
+        if is_site_page(request):
             patch_vary_headers(response, ("Cookie",))
         if language:
             # LocaleMiddleware only sets it when it is not set already. The page's language:

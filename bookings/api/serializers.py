@@ -1,6 +1,7 @@
 """Booking shapes (bookings.py) and the small shapes two bookings API features share."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api import fields
@@ -10,6 +11,7 @@ from bookings.selectors.bookings import (
     booking_money_visible,
     booking_role_get,
 )
+from bookings.services.pricing_kinds import MAX_TICKETS_PER_ORDER
 from catalog.api.serializers import ProviderRefSerializer
 from catalog.models import Listing, ListingType
 
@@ -33,12 +35,28 @@ class UnreadTotalSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
+class TicketLineSerializer(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    tier_name = serializers.CharField(source="tier.name")
+    quantity = serializers.IntegerField()
+    unit_price_minor = serializers.IntegerField()
+
+
+class TicketChoiceSerializer(serializers.Serializer):
+    tier_id = fields.row_id()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_TICKETS_PER_ORDER)
+
+
 class BookingSerializer(serializers.ModelSerializer):
     listing = ListingRefSerializer()
     provider = ProviderRefSerializer()
     customer = serializers.SerializerMethodField()
     package = serializers.SerializerMethodField()
-    ticket_tier = serializers.SerializerMethodField()
+    ticket_tier = serializers.SerializerMethodField(
+        help_text="The tier of a ticket order of one tier (null when it mixes tiers); "
+        "`tickets` lists every tier."
+    )
+    tickets = serializers.SerializerMethodField()
     money = serializers.SerializerMethodField()
     your_role = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
@@ -58,6 +76,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "customer",
             "package",
             "ticket_tier",
+            "tickets",
             "quantity",
             "starts_at",
             "ends_at",
@@ -95,8 +114,15 @@ class BookingSerializer(serializers.ModelSerializer):
         }
 
     def get_ticket_tier(self, booking) -> dict | None:
-        tier = booking.ticket_tier
-        return None if tier is None else {"id": tier.pk, "name": tier.name}
+        lines = booking.ticket_lines.all()
+        if len(lines) != 1:
+            return None
+        return {"id": lines[0].tier_id, "name": lines[0].tier.name}
+
+    @extend_schema_field(TicketLineSerializer(many=True))
+    def get_tickets(self, booking) -> list[dict]:
+        """The order's tiers, each with its quantity and unit price (empty for other kinds)."""
+        return [TicketLineSerializer(line).data for line in booking.ticket_lines.all()]
 
     def get_money(self, booking) -> dict:
         request = self.context.get("request")
@@ -121,7 +147,7 @@ FIELDS_BY_PRICING: dict[str, frozenset[str]] = {
     Pricing.DATE_SLOT: frozenset({"starts_at", "ends_at", "inquiry"}),
     Pricing.QUOTE: frozenset({"starts_at", "ends_at"}),
     Pricing.PACKAGES: frozenset({"package_id"}),
-    Pricing.TICKETS: frozenset({"ticket_tier_id", "quantity", "attendees"}),
+    Pricing.TICKETS: frozenset({"ticket_tier_id", "quantity", "tickets", "attendees"}),
     Pricing.PER_MINUTE: frozenset({"channel"}),
     Pricing.PRODUCT: frozenset({"quantity"}),
 }
@@ -151,7 +177,14 @@ class BookingCreateSerializer(serializers.Serializer):
         min_value=1,
         required=False,
         default=1,
-        help_text="More than 1 only for tickets and product listings.",
+        help_text="More than 1 only for tickets (with ticket_tier_id) and product listings.",
+    )
+    tickets = TicketChoiceSerializer(
+        many=True,
+        required=False,
+        help_text="Tickets of several tiers in one order, each tier once (instead of "
+        f"ticket_tier_id and quantity; at most {MAX_TICKETS_PER_ORDER} tickets). "
+        + _uses("tickets"),
     )
     channel = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text=_uses("per_minute")

@@ -6,7 +6,7 @@ from bookings.models.notifications import Notification
 from bookings.models.payment import BookingPayment
 from bookings.models.reviews import Review, ReviewReport, ReviewReportEvent
 from bookings.models.sessions import LiveSession
-from bookings.models.tickets import Attendee
+from bookings.models.tickets import Attendee, TicketLine
 
 __all__ = [
     "RELEASED_STATES",
@@ -26,5 +26,6 @@ __all__ = [
     "ReviewReport",
     "ReviewReportEvent",
     "Thread",
+    "TicketLine",
     "ThreadReadMark",
 ]

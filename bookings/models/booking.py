@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Func
 from django.db.models.functions import Now
 
-from catalog.models import Listing, ListingPackage, ProviderProfile, TicketTier
+from catalog.models import Listing, ListingPackage, ProviderProfile
 
 # States in which a booking no longer holds the provider's time, the tickets or the stock it
 # asked for. Every process uses these names for its releasing ends.
@@ -51,9 +51,8 @@ class Booking(models.Model):
     package = models.ForeignKey(
         ListingPackage, null=True, blank=True, related_name="bookings", on_delete=models.PROTECT
     )
-    ticket_tier = models.ForeignKey(
-        TicketTier, null=True, blank=True, related_name="bookings", on_delete=models.PROTECT
-    )
+    # Units bought: products, or tickets of every tier together (their tiers are the booking's
+    # ticket_lines).
     quantity = models.PositiveIntegerField(default=1)
     # The provider's time this booking takes (date bookings), guarded by the exclusion
     # constraint below.

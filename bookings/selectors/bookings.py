@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff
-from bookings.models import Actor, Booking, BookingEvent
+from bookings.models import Actor, Booking, BookingEvent, TicketLine
 from config.errors import InvalidInput, NotFound
 
-BOOKING_JOINS = ("listing__listing_type", "provider", "customer", "package", "ticket_tier")
+BOOKING_JOINS = ("listing__listing_type", "provider", "customer", "package")
 ROLES = ("customer", "provider")
 # A booking's money in the order the API shows it; due_minor is worked out (booking_amount_due).
 MONEY_FIELDS = (
@@ -75,7 +75,9 @@ def booking_get(*, viewer, booking_id: int, lock: bool = False) -> tuple[Booking
 
 def booking_list(*, viewer, role: str | None = None, state: str | None = None) -> QuerySet:
     """Bookings the viewer takes part in (as ``role`` if given); staff see all."""
-    queryset = Booking.objects.select_related(*BOOKING_JOINS)
+    queryset = Booking.objects.select_related(*BOOKING_JOINS).prefetch_related(
+        Prefetch("ticket_lines", queryset=TicketLine.objects.select_related("tier"))
+    )
     if role is not None and role not in ROLES:
         raise InvalidInput(
             _("role must be customer or provider."),

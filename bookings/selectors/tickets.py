@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff
-from bookings.models import Attendee, Booking
+from bookings.models import Attendee, Booking, TicketLine
 from bookings.selectors.bookings import booking_get
 from catalog.models import Listing, TicketTier
 from config.errors import NotAllowed, NotFound
@@ -42,7 +42,7 @@ def ticket_tiers_counted(queryset: QuerySet[TicketTier]) -> QuerySet[TicketTier]
     reserves and lowered when it is released; the capacity CHECK guards it. Each tier gets
     ``sold_count`` (seats of bookings paid for) and ``held_count`` (taken, not yet paid), so
     that held + sold + remaining (``TicketTier.remaining``) is the capacity."""
-    sold = Coalesce(Sum("bookings__quantity", filter=Q(bookings__state__in=SOLD_STATES)), 0)
+    sold = Coalesce(Sum("lines__quantity", filter=Q(lines__booking__state__in=SOLD_STATES)), 0)
     return queryset.annotate(sold_count=sold).annotate(held_count=F("sold") - F("sold_count"))
 
 
@@ -131,33 +131,34 @@ def _organiser_listing(viewer, listing_id: int) -> Listing:
 def ticket_metrics_get(*, viewer, listing_id: int) -> dict:
     """Per tier and in total: capacity, held, sold, remaining, revenue, checked in.
 
-    Four queries whatever the number of tiers or bookings. Revenue counts bookings paid for
+    Five queries whatever the number of tiers or bookings. Revenue counts bookings paid for
     (``SOLD_STATES``): the ticket prices (gross), what buyers paid (with fees) and what the
-    organiser receives, in minor units of the listing's currency."""
+    organiser receives, in minor units of the listing's currency; a tier's share of an order
+    of several tiers is its line's (``TicketLine``), so the tiers sum to the orders."""
     listing = _organiser_listing(viewer, listing_id)
     tiers = list(
         ticket_tiers_counted(TicketTier.objects.filter(listing=listing)).order_by(
             "position", "price_minor"
         )
     )
-    sold = Q(state__in=SOLD_STATES)
 
-    def total(field: str, condition: Q):
-        return Coalesce(Sum(field, filter=condition), 0)
+    def total(field: str):
+        return Coalesce(Sum(field), 0)
 
+    lines = TicketLine.objects.filter(tier__listing=listing, booking__state__in=SOLD_STATES)
     figures = {
-        row["ticket_tier"]: row
-        for row in Booking.objects.filter(listing=listing, ticket_tier__isnull=False)
-        .order_by()
-        .values("ticket_tier")
+        row["tier"]: row
+        for row in lines.order_by()
+        .values("tier")
         .annotate(
-            orders=Count("pk", filter=sold),
-            gross_minor=total("price_minor", sold),
-            buyer_fees_minor=total("buyer_fee_minor", sold),
-            buyer_total_minor=total("buyer_total_minor", sold),
-            organiser_payout_minor=total("provider_payout_minor", sold),
+            orders=Count("booking", distinct=True),
+            gross_minor=total("price_minor"),
+            buyer_fees_minor=total("buyer_fee_minor"),
+            organiser_payout_minor=total("provider_payout_minor"),
         )
     }
+    # An order of several tiers counts once in the total.
+    orders = lines.order_by().aggregate(orders=Count("booking", distinct=True))["orders"]
     checked_in = dict(
         Attendee.objects.filter(
             tier__listing=listing, booking__state=VALID_STATE, checked_in_at__isnull=False
@@ -195,12 +196,13 @@ def ticket_metrics_get(*, viewer, listing_id: int) -> dict:
                 "orders": found.get("orders", 0),
                 "gross_minor": found.get("gross_minor", 0),
                 "buyer_fees_minor": found.get("buyer_fees_minor", 0),
-                "buyer_total_minor": found.get("buyer_total_minor", 0),
+                "buyer_total_minor": found.get("gross_minor", 0) + found.get("buyer_fees_minor", 0),
                 "organiser_payout_minor": found.get("organiser_payout_minor", 0),
                 "checked_in": checked_in.get(tier.pk, 0),
             }
         )
     totals = {name: sum(row[name] for row in rows) for name in summed}
+    totals["orders"] = orders
     return {
         "listing_id": listing.pk,
         "currency": listing.currency,

@@ -39,6 +39,8 @@ class BookingRequest:
     package_id: int | None = None
     ticket_tier_id: int | None = None
     quantity: int = 1
+    # Tickets of several tiers: [{"tier_id": …, "quantity": …}, …] (bookings.services.ticket_lines).
+    tickets: list[dict[str, int]] = field(default_factory=list)
     channel: str | None = None
     note: str = ""
     attendees: list[dict[str, str]] = field(default_factory=list)

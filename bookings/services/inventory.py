@@ -15,9 +15,13 @@ def ticket_tier_hold(*, tier: TicketTier, quantity: int) -> None:
     """``tier`` must be locked by the caller."""
     if tier.capacity - tier.sold < quantity:
         raise StateConflict(
-            _("Not enough tickets left in this tier."),
+            _("Not enough tickets left in %(tier)s.") % {"tier": tier.name},
             code="sold_out",
-            details={"remaining": tier.capacity - tier.sold, "requested": quantity},
+            details={
+                "tier_id": tier.pk,
+                "remaining": tier.capacity - tier.sold,
+                "requested": quantity,
+            },
         )
     tier.sold += quantity
     tier.save(update_fields=["sold"])
@@ -39,9 +43,8 @@ def listing_stock_hold(*, listing: Listing, quantity: int) -> None:
 
 def booking_holds_release(*, booking: Booking) -> None:
     """Return what the booking held. Called once, on the move into a released state."""
-    if booking.ticket_tier_id:
-        TicketTier.objects.filter(pk=booking.ticket_tier_id).update(
-            sold=F("sold") - booking.quantity
-        )
-    elif booking.listing.stock is not None and booking.process == "product_order":
+    lines = booking.ticket_lines.order_by("tier_id").values_list("tier_id", "quantity")
+    for tier_id, quantity in lines:  # in id order, as they were locked
+        TicketTier.objects.filter(pk=tier_id).update(sold=F("sold") - quantity)
+    if booking.listing.stock is not None and booking.process == "product_order":
         Listing.objects.filter(pk=booking.listing_id).update(stock=F("stock") + booking.quantity)

@@ -25,11 +25,11 @@ from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounts.roles import require_staff
-from bookings.models import RELEASED_STATES, Booking
+from bookings.models import RELEASED_STATES, Booking, TicketLine
 from bookings.services.transitions import Move, guard
 from catalog.models import Listing, ListingType
 from config.errors import BusinessRuleViolation, InvalidInput, RateLimited
@@ -41,7 +41,11 @@ RATE_WINDOW = timedelta(hours=1)
 NOT_OWNED = (*RELEASED_STATES, "refunded")
 # What holds something: the provider's time, tickets, or stock (products are counted only
 # on listings with stock; a listing without has nothing to hold).
-HOLDING = Q(starts_at__isnull=False) | Q(ticket_tier__isnull=False) | Q(process="product_order")
+HOLDING = (
+    Q(starts_at__isnull=False)
+    | Q(Exists(TicketLine.objects.filter(booking=OuterRef("pk"))))
+    | Q(process="product_order")
+)
 LIMIT_FIELDS = ("customer_hold_limit", "customer_unit_limit", "customer_booking_rate")
 # The highest value staff may set for each (a PositiveSmallIntegerField holds the first).
 LIMIT_MAXIMA = {

@@ -5,7 +5,7 @@ booking_create takes the common path (customer lock, rate limit, the listing, ho
 process's first state, event and thread) and asks the kind, in this order:
 
 1. ``check_quantity`` and ``check``: refuse what cannot be booked this way, locking the rows
-   read for it (the package, the ticket tier);
+   read for it (the package, the ticket tiers);
 2. ``hold``: take what the booking holds — the provider's time (a slot, kept exclusive by the
    booking's database constraint when it is saved), tickets, stock — and set those fields;
 3. ``price``: what it costs, frozen on the booking; None when a quote or the minutes price it
@@ -28,8 +28,15 @@ from bookings.processes import Process
 from bookings.services.inventory import listing_stock_hold, ticket_tier_hold
 from bookings.services.pricing import slot_price
 from bookings.services.sessions import session_request_check
+from bookings.services.ticket_lines import (
+    TicketChoice,
+    ticket_lines_create,
+    ticket_order_price,
+    ticket_quantities,
+    ticket_tiers_lock,
+)
 from bookings.services.transitions import arm_timer
-from catalog.models import Listing, ListingPackage, ListingType, TicketTier
+from catalog.models import Listing, ListingPackage, ListingType
 from catalog.selectors.availability import day_minutes, hhmm, provider_free_minutes
 from config.errors import BusinessRuleViolation, InvalidInput, StateConflict
 from tenants.db import connection
@@ -227,38 +234,41 @@ class Packages(PricingKind):
 
 
 class Tickets(PricingKind):
-    """Tickets of one tier, held from its capacity, with one attendee (and code) per ticket."""
+    """Tickets of one or more of the event's tiers (bookings.services.ticket_lines), held from
+    their capacities, with one attendee (and code) per ticket."""
 
     max_quantity = MAX_TICKETS_PER_ORDER
     by_the_unit = True
-    tier: TicketTier
+    wanted: dict[int, int]
+    choices: list[TicketChoice]
     attendees: list[dict[str, str]]
 
+    def check_quantity(self) -> None:
+        self.wanted = ticket_quantities(self.request)
+        total = sum(self.wanted.values())
+        if not 1 <= total <= self.max_quantity:
+            message = _("At most %(count)s tickets can be bought in one order.") % {
+                "count": self.max_quantity
+            }
+            field_name = "tickets" if self.request.tickets else "quantity"
+            raise _bad(message, field_name, "invalid_quantity")
+        self.total = total
+
     def check(self) -> None:
-        tier = (
-            TicketTier.objects.select_for_update()
-            .filter(pk=self.request.ticket_tier_id, listing=self.listing)  # type: ignore[misc]  # None: no row
-            .first()
-        )
-        if tier is None:
-            raise _bad(_("Choose one of this event's ticket tiers."), "ticket_tier_id")
-        now = self.now
-        if (tier.sales_start and now < tier.sales_start) or (
-            tier.sales_end and now > tier.sales_end
-        ):
-            raise StateConflict(_("Sales for this tier are closed."), code="sales_closed")
-        if self.listing.starts_at and self.listing.starts_at <= now:
+        self.choices = ticket_tiers_lock(listing=self.listing, wanted=self.wanted, now=self.now)
+        if self.listing.starts_at and self.listing.starts_at <= self.now:
             raise StateConflict(_("This event has started."), code="event_started")
-        self.tier, self.attendees = tier, self._attendees()
+        self.attendees = self._attendees()
 
     def _attendees(self) -> list[dict[str, str]]:
+        """One holder per ticket, in the order of the lines; the buyer when none is named."""
         request, customer = self.request, self.actor
         given = request.attendees or []
-        if given and len(given) != request.quantity:
+        if given and len(given) != self.total:
             raise _bad(_("Name one attendee per ticket, or none."), "attendees")
         if not given:
             holder = {"name": customer.display_name or customer.email, "email": customer.email}
-            return [holder] * request.quantity
+            return [holder] * self.total
         cleaned = []
         for item in given:
             name = str(item.get("name", "")).strip()[:120]
@@ -268,23 +278,29 @@ class Tickets(PricingKind):
         return cleaned
 
     def hold(self, booking: Booking) -> None:
-        ticket_tier_hold(tier=self.tier, quantity=self.request.quantity)
-        booking.ticket_tier, booking.quantity = self.tier, self.request.quantity
+        for choice in self.choices:
+            ticket_tier_hold(tier=choice.tier, quantity=choice.quantity)
+        booking.quantity = self.total
 
     def price(self) -> Money:
-        return Money(self.tier.price_minor, self.listing.currency).times(self.request.quantity)
+        return ticket_order_price(self.choices, self.listing.currency)
+
+    def event_data(self) -> dict[str, Any]:
+        return {"tickets": [{"tier_id": c.tier.pk, "quantity": c.quantity} for c in self.choices]}
 
     def create_beside(self, booking: Booking) -> None:
+        ticket_lines_create(booking=booking, choices=self.choices)
         # Codes exist from the start; a ticket is valid only once its booking is issued.
+        tiers = [choice.tier for choice in self.choices for _seat in range(choice.quantity)]
         Attendee.objects.bulk_create(
             Attendee(
                 booking=booking,
-                tier=booking.ticket_tier,
+                tier=tier,
                 code=secrets.token_urlsafe(16),
                 name=item["name"],
                 email=item["email"],
             )
-            for item in self.attendees
+            for tier, item in zip(tiers, self.attendees, strict=True)
         )
 
 

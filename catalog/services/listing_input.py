@@ -72,6 +72,22 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
 TYPE_SPECIFIC = frozenset(
     {"price_minor", "packages", "ticket_tiers", "starts_at", "ends_at", "stock"}
 )
+# Pricings whose listings have a place of their own (an event's venue, named before it is
+# published); the others are found where their provider is (catalog.search.geo).
+OWN_PLACE = frozenset({Pricing.TICKETS})
+PLACE_FIELDS = frozenset({"location_name", "latitude", "longitude"})
+
+
+def listing_fields(listing_type: ListingType) -> frozenset[str]:
+    """The fields beyond title, category, description and tags that a listing of this type
+    is edited with: its pricing's (without ``stock`` where the type keeps none) and, for a
+    listing with a place of its own, that place."""
+    fields = set(TYPE_FIELDS[listing_type.pricing])
+    if listing_type.config.get("stock") is False:
+        fields.discard("stock")
+    if listing_type.pricing in OWN_PLACE:
+        fields |= PLACE_FIELDS
+    return frozenset(fields)
 
 
 # Validation
@@ -117,8 +133,13 @@ def _clean_category(category_id: int) -> Category:
     return category
 
 
+def package_tiers(listing_type: ListingType) -> list[str]:
+    """The package tiers a listing of this type may offer, in their order."""
+    return list(listing_type.config.get("tiers") or PACKAGE_TIERS)
+
+
 def clean_packages(listing_type: ListingType, packages: list[PackageInput]) -> list[PackageInput]:
-    allowed = list(listing_type.config.get("tiers") or PACKAGE_TIERS)
+    allowed = package_tiers(listing_type)
     if len(packages) > min(MAX_PACKAGES, len(allowed)):
         raise InvalidInput(
             _("At most %(limit)s packages.") % {"limit": min(MAX_PACKAGES, len(allowed))},
@@ -256,7 +277,7 @@ def apply_changes(listing: Listing, listing_type: ListingType, changes: ListingC
         )
     if "stock" in changes:
         stock = clean_amount(changes["stock"], field="stock")
-        if stock is not None and listing_type.config.get("stock") is False:
+        if stock is not None and "stock" not in listing_fields(listing_type):
             raise InvalidInput(
                 _("This product type has no stock (digital goods are unlimited)."),
                 details={"stock": [_("Must be null.")]},

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_staff, require_staff
 from billing.money import Money
@@ -58,6 +59,9 @@ STAFF_TRANSITIONS = frozenset({Status.PAUSED, Status.ARCHIVED})
 DERIVED_PRICE = frozenset({Pricing.PACKAGES, Pricing.TICKETS})
 # Pricings that need a positive price to be published (a quote may start "from 0").
 PRICE_REQUIRED = frozenset({Pricing.DATE_SLOT, Pricing.PER_MINUTE, Pricing.PRODUCT})
+# What a listing sold by packages or tickets lacks with none; the provider's form says it too.
+NO_PACKAGES = gettext_lazy("Offer at least one package.")
+NO_TICKET_TIERS = gettext_lazy("Offer at least one ticket tier.")
 
 
 def _check_payouts(
@@ -81,11 +85,19 @@ def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> Non
     existing = {t.name.lower(): t for t in listing.ticket_tiers.select_for_update().order_by("pk")}
     wanted = {t["name"].lower() for t in tiers}
     dropped = [t for key, t in existing.items() if key not in wanted]
-    if any(t.sold for t in dropped):
+    # A tier ever ordered stays: its orders and tickets name it (bookings' ticket lines,
+    # reached by their related name, since catalog does not import bookings).
+    ordered = set(
+        TicketTier.objects.filter(pk__in=[t.pk for t in dropped], lines__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    kept = [t.name for t in dropped if t.sold or t.pk in ordered]
+    if kept:
         raise StateConflict(
-            _("Tickets of a tier you removed are sold; keep the tier."),
+            _("Tickets of a tier you removed have been ordered; keep the tier."),
             code="tier_has_sales",
-            details={"ticket_tiers": [t.name for t in dropped if t.sold]},
+            details={"ticket_tiers": kept},
         )
     TicketTier.objects.filter(pk__in=[t.pk for t in dropped]).delete()
     for position, tier in enumerate(tiers):
@@ -98,7 +110,7 @@ def _replace_ticket_tiers(listing: Listing, tiers: list[TicketTierInput]) -> Non
                 _("Capacity cannot drop below the tickets already sold."),
                 code="capacity_below_sold",
                 details={
-                    "ticket_tiers": [
+                    f"ticket_tiers[{position}].capacity": [
                         _("%(name)s: %(sold)s sold.") % {"name": current.name, "sold": current.sold}
                     ]
                 },
@@ -133,10 +145,10 @@ def listing_missing(listing: Listing) -> dict[str, list[str]]:
         missing["price_minor"] = [_("Set a price above zero.")]
     current_packages = listing.packages.filter(archived_at__isnull=True)
     if pricing == Pricing.PACKAGES and not current_packages.exists():
-        missing["packages"] = [_("Offer at least one package.")]
+        missing["packages"] = [str(NO_PACKAGES)]
     if pricing == Pricing.TICKETS:
         if not listing.ticket_tiers.exists():
-            missing["ticket_tiers"] = [_("Offer at least one ticket tier.")]
+            missing["ticket_tiers"] = [str(NO_TICKET_TIERS)]
         if listing.starts_at is None:
             missing["starts_at"] = [_("Say when the event starts.")]
         elif listing.starts_at <= timezone.now():

@@ -163,6 +163,6 @@ def test_fifty_buyers_three_last_tickets_exactly_three_sold(committed_marketplac
 
     def sold():
         tier.refresh_from_db()
-        return tier.sold, Booking.objects.filter(ticket_tier=tier, state="reserved").count()
+        return tier.sold, Booking.objects.filter(ticket_lines__tier=tier, state="reserved").count()
 
     assert on_own_connection(lambda: _in(events, sold)) == (40, 3)

@@ -244,7 +244,7 @@ def test_organiser_metrics_per_tier_in_constant_queries(events, django_capture_o
             ticket_metrics_get(viewer=staff.user, listing_id=empty_listing.pk)
         with CaptureQueriesContext(connection) as large:
             ticket_metrics_get(viewer=staff.user, listing_id=listing.pk)
-    assert len(small.captured_queries) == len(large.captured_queries) == 4
+    assert len(small.captured_queries) == len(large.captured_queries) == 5
 
 
 def test_an_expired_hold_is_released_and_gives_its_tickets_back(events):

@@ -133,28 +133,31 @@ def test_freelancers_package_order_paid_by_stripe(browse, site):
     _pay_by_stripe_and_see_it_confirmed(page, guard, preset)
 
 
-def test_events_two_tickets_paid_by_stripe(browse, site):
-    from catalog.models import TicketTier
+def test_events_tickets_of_two_tiers_paid_by_stripe(browse, site):
+    from bookings.models import TicketLine
+    from catalog.models import Listing
 
     preset = "events"
     with in_marketplace(site, preset):
-        tier = (
-            TicketTier.objects.filter(
-                listing__status="published",
-                listing__starts_at__gt=timezone.now() + timedelta(days=3),
-            )
-            .select_related("listing")
-            .order_by("pk")
-            .first()
+        listing = next(
+            listing
+            for listing in Listing.objects.filter(
+                status="published", starts_at__gt=timezone.now() + timedelta(days=3)
+            ).order_by("pk")
+            if sum(tier.remaining >= 2 for tier in listing.ticket_tiers.all()) >= 2
         )
-        assert tier is not None and tier.remaining >= 2
-        listing = tier.listing
+        first, second = [tier for tier in listing.ticket_tiers.all() if tier.remaining >= 2][:2]
     page, guard = browse(preset)
     customer_signs_up(page, site, preset)
     _search_and_open(page, listing)
-    page.locator(f"input[name=ticket_tier_id][value='{tier.pk}']").check()
-    page.fill("input[name=quantity]", "2")
+    page.fill(f"input[name=tier_{first.pk}]", "2")
+    page.fill(f"input[name=tier_{second.pk}]", "1")
     page.locator("form.book-form [type=submit]").click()
+    page.wait_for_url("**/checkout/booking/*/")
+    booking_id = booking_id_of(page)
+    with in_marketplace(site, preset):
+        lines = TicketLine.objects.filter(booking_id=booking_id)
+        assert {line.tier_id: line.quantity for line in lines} == {first.pk: 2, second.pk: 1}
     _pay_by_stripe_and_see_it_confirmed(page, guard, preset)
 
 

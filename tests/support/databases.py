@@ -64,7 +64,7 @@ def template_database_use(*, base_name: str, keepdb: bool) -> None:
             finally:
                 connection.close()
                 test["NAME"] = own_name
+                # (settings.DATABASES["default"] is this same dict.)
                 connection.settings_dict["NAME"] = original
-                settings.DATABASES["default"]["NAME"] = original
             stamp.write_text(run)
     connection.settings_dict["TEST"]["TEMPLATE"] = name

@@ -16,11 +16,11 @@ from django_tenants.utils import tenant_context
 from billing.models import Payment
 from bookings.models import Booking
 from bookings.services.transitions import booking_transition
-from catalog.models import ListingPackage
+from catalog.models import ListingPackage, TicketTier
 from tests.support import sandboxes
 from tests.support.client import api
 from tests.support.factories.bookings import party, provider_party
-from tests.support.factories.catalog import gig, listing_of
+from tests.support.factories.catalog import event, gig, listing_of
 from tests.support.wallet import sandbox_pays
 
 # The FIB sandbox's fixtures (tests/billing and tests/security import them in their conftest).
@@ -119,6 +119,65 @@ def test_a_gig_package_is_ordered_with_its_requirements(make_marketplace):
     booking = _booking(freelancers, customer=customer.user)
     assert booking.package_id == standard.pk and booking.state == "ordered"
     assert "Pay " in _html(client.get(made["Location"]))
+
+
+def test_tickets_of_two_tiers_in_one_order_with_errors_beside_the_tier(make_marketplace):
+    events = make_marketplace("events")
+    _organiser, profile = provider_party(events)
+    with tenant_context(events):
+        listing = event(provider=profile, slug="jazz-night", capacity=40, price_minor=2500)
+        general = listing.ticket_tiers.get()
+        vip = TicketTier.objects.create(
+            listing=listing, name="VIP", price_minor=9000, capacity=2, position=1
+        )
+        gone = TicketTier.objects.create(
+            listing=listing, name="Backstage", price_minor=20000, capacity=1, sold=1, position=2
+        )
+    customer, client = _customer(events)
+    page = _html(client.get(f"/listings/{listing.slug}/"))
+    assert f'name="tier_{general.pk}"' in page and f'name="tier_{vip.pk}"' in page
+    assert "40 tickets left" in page and "2 tickets left" in page
+    assert re.search(rf'name="tier_{gone.pk}"[^>]*disabled', page)  # sold out
+
+    none = client.post_form(f"/book/{listing.slug}/", {f"tier_{general.pk}": "0"})
+    assert none.status_code == 400
+    assert "Choose how many tickets of at least one tier." in _html(none)
+
+    # More than remain: refused beside the tier by the form's own bound.
+    too_many = client.post_form(
+        f"/book/{listing.slug}/", {f"tier_{general.pk}": "2", f"tier_{vip.pk}": "3"}
+    )
+    assert too_many.status_code == 400 and f'id="id_tier_{vip.pk}-error"' in _html(too_many)
+    assert 'value="2"' in _html(too_many)  # what was typed is kept
+    # A refusal of the service naming a tier (its sales have ended) lands beside that tier.
+    with tenant_context(events):
+        TicketTier.objects.filter(pk=vip.pk).update(sales_end=timezone.now() - timedelta(hours=1))
+    closed = client.post_form(
+        f"/book/{listing.slug}/", {f"tier_{general.pk}": "2", f"tier_{vip.pk}": "1"}
+    )
+    assert closed.status_code == 409
+    assert re.search(
+        rf'id="id_tier_{vip.pk}-error">[^<]*Sales for this tier are closed', _html(closed)
+    )
+    with tenant_context(events):
+        TicketTier.objects.filter(pk=vip.pk).update(sales_end=None)
+        assert [t.sold for t in TicketTier.objects.filter(listing=listing)] == [0, 0, 1]
+
+    made = client.post_form(
+        f"/book/{listing.slug}/", {f"tier_{general.pk}": "2", f"tier_{vip.pk}": "1"}
+    )
+    assert made.status_code == 302, _html(made)[:2000]
+    booking = _booking(events, customer=customer.user)
+    assert booking.quantity == 3 and booking.price_minor == 2 * 2500 + 9000
+    lines = {line.tier_id: line.quantity for line in _lines(events, booking)}
+    assert lines == {general.pk: 2, vip.pk: 1}
+    checkout = _html(client.get(made["Location"]))
+    assert booking.number in checkout
+
+
+def _lines(marketplace, booking):
+    with tenant_context(marketplace):
+        return list(booking.ticket_lines.all())
 
 
 def test_a_reading_needs_an_online_reader_and_a_provider_cannot_book(make_marketplace):

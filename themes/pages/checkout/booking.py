@@ -114,8 +114,6 @@ def booking_section(request, listing: Listing, form=None) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 first = max(date.fromisoformat(chosen).replace(day=1), first)
         section["book_calendar"] = month_calendar(listing, first, chosen)
-    if listing.listing_type.pricing == ListingType.Pricing.TICKETS:
-        section["book_tiers"] = {tier.pk: tier for tier in listing.ticket_tiers.all()}
     return section
 
 
@@ -134,6 +132,16 @@ def _serializer_errors(form, errors: dict) -> None:
         target = name if name in form.fields else None
         for message in messages if isinstance(messages, list) else [messages]:
             form.add_error(target, str(message))
+
+
+def _refusal(form, error: ServiceError) -> int:
+    """A refusal naming one of the order's tiers goes beside that tier's quantity."""
+    tier_field = getattr(form, "refusal_field", None)
+    name = tier_field(error.details or {}) if tier_field else None
+    if name is None:
+        return form_refusal(form, error)
+    form.add_error(name, error.message)
+    return error.status
 
 
 def _listing(request, slug: str) -> Listing:
@@ -165,7 +173,7 @@ def book(request, slug: str):
                         actor=request.user, request=BookingRequest(**given.validated_data)
                     )
                 except ServiceError as error:
-                    status = form_refusal(form, error)
+                    status = _refusal(form, error)
                 else:
                     return redirect("checkout-booking", booking_id=booking.pk)
     mark_invalid(form)

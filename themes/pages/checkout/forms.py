@@ -3,7 +3,7 @@ forms of checkout and the wallet.
 
 A booking form only gathers what the API's body would carry (bookings.api.serializers.
 BookingCreateSerializer): its field names are the API's (``starts_at``, ``package_id``,
-``ticket_tier_id``, ``quantity``, ``channel``, ``note``, ``inquiry``), so the serializer's
+``tickets``, ``quantity``, ``channel``, ``note``, ``inquiry``), so the serializer's
 errors and a service's ``details`` land beside the field that caused them. Only the date of a
 date slot is the page's own (``day``, picked on the calendar), joined with the times in the
 marketplace's time zone into the API's ``starts_at``/``ends_at``.
@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from billing.money import Money, MoneyError
+from bookings.services.pricing_kinds import MAX_TICKETS_PER_ORDER
 from catalog.models import Listing, ListingType
 from themes.templatetags.site import money
 
@@ -83,25 +85,53 @@ class PackagesForm(forms.Form):
 
 
 class TicketsForm(forms.Form):
-    ticket_tier_id = forms.TypedChoiceField(
-        label=_("Ticket"), coerce=int, widget=forms.RadioSelect, choices=()
-    )
-    quantity = forms.IntegerField(label=_("How many tickets"), min_value=1, initial=1)
+    """A quantity per tier (``tier_<id>``), sent as the API's ``tickets``; a sold-out tier's
+    field is disabled."""
 
     def __init__(self, *args, listing: Listing, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["ticket_tier_id"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [
-            (tier.pk, f"{tier.name} – {money(tier.price_minor, listing.currency)}")
-            for tier in listing.ticket_tiers.all()
-        ]
+        for tier in listing.ticket_tiers.all():
+            most = max(0, min(tier.remaining, MAX_TICKETS_PER_ORDER))
+            field = forms.IntegerField(
+                label=f"{tier.name} – {money(tier.price_minor, listing.currency)}",
+                min_value=0,
+                max_value=most,
+                initial=0,
+                required=False,
+                disabled=most == 0,
+                help_text=ngettext_lazy("%(count)s ticket left", "%(count)s tickets left", "count")
+                % {"count": tier.remaining}
+                if most
+                else _("Sold out"),
+            )
+            field.widget.attrs.update({"inputmode": "numeric"})
+            self.fields[f"tier_{tier.pk}"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(self._quantities().values()):
+            raise forms.ValidationError(_("Choose how many tickets of at least one tier."))
+        return cleaned
+
+    def _quantities(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("tier_")): self.cleaned_data.get(name) or 0
+            for name in self.fields
+        }
 
     def api_data(self, listing: Listing, time_zone: str) -> dict[str, Any]:
         return {
-            "ticket_tier_id": self.cleaned_data["ticket_tier_id"],
-            "quantity": self.cleaned_data["quantity"],
+            "tickets": [
+                {"tier_id": tier_id, "quantity": quantity}
+                for tier_id, quantity in self._quantities().items()
+                if quantity
+            ]
         }
+
+    def refusal_field(self, details: dict) -> str | None:
+        """The field of the tier a service's refusal names (``tier_id``), if any."""
+        name = f"tier_{details.get('tier_id')}"
+        return name if name in self.fields else None
 
 
 class PerMinuteForm(forms.Form):

@@ -102,6 +102,7 @@ def _detail_context(request, booking) -> dict:
         "steps": _steps(booking),
         "can_cancel": "cancel" in names,
         "thread_id": thread_id_of_booking(booking_id=booking.pk),
+        "ticket_lines": list(booking.ticket_lines.select_related("tier")),
         "has_tickets": booking.state == VALID_STATE,
         "reviewable": booking.state in get_process(booking.process).reviewable,
     }

@@ -17,7 +17,7 @@ from themes.pages.dashboard.common import customer_page, own_booking
 def booking_tickets(request, booking_id: int):
     own_booking(request, booking_id)  # the customer's own (404 for the provider and staff)
     booking, holders = ticket_list_of_booking(viewer=request.user, booking_id=booking_id)
-    if booking.ticket_tier_id is None:
+    if not booking.ticket_lines.exists():
         raise Http404
     tickets = [{"ticket": holder, "links": ticket_paths(code=holder.code)} for holder in holders]
     context = {"booking": booking, "tickets": tickets, "valid": booking.state == VALID_STATE}
