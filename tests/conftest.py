@@ -49,7 +49,11 @@ def django_db_modify_db_settings(
     request, django_db_modify_db_settings_parallel_suffix, django_db_blocker, django_db_keepdb
 ):
     """Parallel workers copy one migrated template database (tests/support/databases.py)
-    instead of each migrating its own."""
+    instead of each migrating its own; dj-stripe's tables come from one migration of its
+    models (tests/support/djstripe_migrations, tests/test_migrations.py keeps it true)."""
+    from tests.support.databases import migration_modules_for_tests
+
+    settings.MIGRATION_MODULES = migration_modules_for_tests()
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     if worker:
         from tests.support.databases import template_database_use
