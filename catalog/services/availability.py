@@ -43,9 +43,14 @@ def check_date_range(start: date, end: date) -> None:
         )
 
 
-def _check_no_overlap(slots: list[tuple[int, time, time]], *, field: str) -> None:
-    ordered = sorted(slots)
-    for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(
+def _check_no_overlap(slots: list[WeeklySlot]) -> None:
+    """Ranges of one weekday may touch, not overlap. The refusal names the later of two
+    overlapping slots by its place in ``slots`` (``[index]``), as the other checks do."""
+    ordered = sorted(
+        (slot["weekday"], slot["start_time"], slot["end_time"], index)
+        for index, slot in enumerate(slots)
+    )
+    for (day_a, _start_a, end_a, _index_a), (day_b, start_b, _end_b, index_b) in zip(
         ordered, ordered[1:], strict=False
     ):
         if day_a == day_b and start_b < end_a:
@@ -53,7 +58,7 @@ def _check_no_overlap(slots: list[tuple[int, time, time]], *, field: str) -> Non
                 _("Time ranges on the same day overlap."),
                 code="overlapping_hours",
                 details={
-                    field: [
+                    f"[{index_b}]": [
                         _("Overlap on %(day)s at %(time)s.")
                         % {"day": day_a, "time": f"{start_b:%H:%M}"}
                     ]
@@ -74,9 +79,7 @@ def weekly_hours_replace(*, actor, slots: list[WeeklySlot]) -> list[WeeklyHours]
             raise InvalidInput(
                 _("Hours must end after they start."), details={f"[{index}]": [_("end_time.")]}
             )
-    _check_no_overlap(
-        [(s["weekday"], s["start_time"], s["end_time"]) for s in slots], field="hours"
-    )
+    _check_no_overlap(slots)
     WeeklyHours.objects.filter(provider=profile).delete()
     return WeeklyHours.objects.bulk_create(WeeklyHours(provider=profile, **slot) for slot in slots)
 

@@ -27,15 +27,20 @@ def test_weekly_hours_are_replaced_whole(fire):
     assert [h["start_time"] for h in second.json()] == ["18:00:00", "10:00:00"]
     assert [h["weekday"] for h in client.get(url).json()] == [5, 5]
     overlap = [
-        {"weekday": 1, "start_time": "09:00", "end_time": "12:00"},
         {"weekday": 1, "start_time": "11:00", "end_time": "13:00"},
+        {"weekday": 2, "start_time": "09:00", "end_time": "17:00"},
+        {"weekday": 1, "start_time": "09:00", "end_time": "11:30"},
+        {"weekday": 1, "start_time": "18:00", "end_time": "23:00"},
     ]
-    assert_error(client.put(url, overlap), 400, "overlapping_hours")
+    refused = assert_error(client.put(url, overlap), 400, "overlapping_hours")
+    assert list(refused["details"]) == ["[0]"]  # the later of the two, by its place in the body
+    touching = [overlap[0], overlap[3], {**overlap[2], "end_time": "11:00"}]
+    assert client.put(url, touching).status_code == 200  # ranges may meet
     assert_error(client.put(url, [{"weekday": 7, "start_time": "09:00", "end_time": "10:00"}]), 400)
     assert_error(client.put(url, [{"weekday": 1, "start_time": "10:00", "end_time": "09:00"}]), 400)
     assert_error(api(fire, user_in(fire)).put(url, []), 403)
     with tenant_context(fire):
-        assert WeeklyHours.objects.filter(provider=profile).count() == 2
+        assert WeeklyHours.objects.filter(provider=profile).count() == 3
 
 
 def test_calendar_combines_hours_blocks_and_extra_days(fire):

@@ -260,6 +260,23 @@ def test_notifications_list_and_mark_read(fire):
     assert mine.read_at is not None and theirs.read_at is None
 
 
+def test_notifications_come_in_pages(fire):
+    customer = _customer(fire)
+    with tenant_context(fire):
+        Notification.objects.bulk_create(
+            Notification(user=customer.user, kind="x", title=f"News number {n:02}")
+            for n in range(25)
+        )
+    first = _html(customer.page.get("/dashboard/notifications/"))
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first and 'rel="next"' in first
+    second = _html(customer.page.get("/dashboard/notifications/?page=2"))
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
+    assert "News number 04" in second and "News number 00" in second
+    assert "News number 05" not in second and "News number 05" in first
+    # Past the end: the last page, not an error.
+    assert "Page 2 of 2" in _html(customer.page.get("/dashboard/notifications/?page=9"))
+
+
 def _completed(marketplace, customer):
     provider, booking = _date_booking(marketplace, customer)
     _pay(marketplace, booking, booking.deposit_minor, f"dash-d-{booking.pk}")

@@ -4,6 +4,8 @@ nothing changed, and another provider's bookings and listings not found."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -185,11 +187,12 @@ def test_photos_are_judged_by_the_media_service(fire):
 def test_weekly_hours_and_a_day_off(fire):
     provider, profile = provider_party(fire)
     pages = site_client(provider)
-    bad = pages.post_form("/provider/calendar/", {"start_0": "18:00", "end_0": "09:00"})
-    assert bad.status_code == 400 and 'id="id_end_0_error"' in _text(bad)
+    bad = pages.post_form("/provider/calendar/", {"start_0_0": "18:00", "end_0_0": "09:00"})
+    assert bad.status_code == 400
+    assert "Hours must end after they start." in _errors_of(bad, "hours-0-0")
     with tenant_context(fire):
         assert not WeeklyHours.objects.filter(provider=profile).exists()
-    saved = pages.post_form("/provider/calendar/", {"start_5": "10:00", "end_5": "23:00"})
+    saved = pages.post_form("/provider/calendar/", {"start_5_0": "10:00", "end_5_0": "23:00"})
     assert saved.status_code == 302
     with tenant_context(fire):
         assert list(
@@ -205,6 +208,67 @@ def test_weekly_hours_and_a_day_off(fire):
     assert pages.post_form("/provider/calendar/dates/remove/", {"date": day}).status_code == 302
     with tenant_context(fire):
         assert not AvailabilityEntry.objects.filter(provider=profile).exists()
+
+
+SPLIT_SHIFT = {"start_5_0": "18:00", "end_5_0": "23:00", "start_5_1": "10:00", "end_5_1": "13:00",
+               "start_6_2": "12:00", "end_6_2": "20:00"}  # fmt: skip
+
+
+def _errors_of(response, key: str) -> str:
+    """What the page says beside one row (``hours-1-1``), tied to the row's fieldset."""
+    page = _text(response)
+    assert f'aria-describedby="{key}-errors"' in page, page
+    return page.split(f'id="{key}-errors">', 1)[1].split("</ul>", 1)[0]
+
+
+def _hours(marketplace, profile) -> list[tuple[int, str, str]]:
+    with tenant_context(marketplace):
+        return [(h.weekday, f"{h.start_time:%H:%M}", f"{h.end_time:%H:%M}")
+                for h in WeeklyHours.objects.filter(provider=profile)]  # fmt: skip
+
+
+def test_a_split_shift_is_saved_and_shown_on_the_customers_calendar(fire):
+    provider, profile = provider_party(fire)
+    pages = site_client(provider)
+    rows = re.findall(r'name="start_(\d)_(\d)"', _text(pages.get("/provider/calendar/")))
+    assert len(rows) == len(set(rows)) == 7 * 3  # three rows a day
+    assert pages.post_form("/provider/calendar/", SPLIT_SHIFT).status_code == 302
+    assert _hours(fire, profile) == [(5, "10:00", "13:00"), (5, "18:00", "23:00"),
+                                     (6, "12:00", "20:00")]  # fmt: skip
+    page = _text(pages.get("/provider/calendar/"))
+    # Shown back a day's ranges in order, from its first row.
+    for name, value in (("start_5_0", "10:00"), ("end_5_1", "23:00"), ("start_6_0", "12:00")):
+        assert f'name="{name}" value="{value}"' in page
+    assert "10:00–13:00, 18:00–23:00" in page  # the weeks ahead, as customers see them
+    saturday = "2031-06-07"
+    days = api(fire).get(f"/api/v1/providers/{profile.pk}/availability/",
+                         {"from": saturday, "to": saturday}).json()["days"]  # fmt: skip
+    assert days == [{"date": saturday, "status": "available",
+                     "slots": [{"start": "10:00", "end": "13:00"},
+                               {"start": "18:00", "end": "23:00"}]}]  # fmt: skip
+
+    # A day given more ranges through the API keeps them all on the page.
+    four = [{"weekday": 2, "start_time": f"{hour:02d}:00", "end_time": f"{hour:02d}:30"}
+            for hour in (8, 10, 12, 14)]  # fmt: skip
+    assert api(fire, provider.user).put("/api/v1/provider-profile/weekly-hours/",
+                                        four).status_code == 200  # fmt: skip
+    shown = _text(pages.get("/provider/calendar/"))
+    assert 'name="start_2_3" value="14:00"' in shown and 'name="start_2_4"' not in shown
+
+
+def test_overlapping_ranges_of_a_day_are_refused_beside_the_row(fire):
+    provider, profile = provider_party(fire)
+    pages = site_client(provider)
+    assert pages.post_form("/provider/calendar/", SPLIT_SHIFT).status_code == 302
+    before = _hours(fire, profile)
+    overlap = SPLIT_SHIFT | {"start_1_0": "09:00", "end_1_0": "12:00",
+                             "start_1_1": "11:00", "end_1_1": "13:00"}  # fmt: skip
+    refused = pages.post_form("/provider/calendar/", overlap)
+    assert refused.status_code == 400
+    assert "Time ranges on the same day overlap." in _errors_of(refused, "hours-1-1")
+    assert 'id="hours-1-0-errors"' not in _text(refused)
+    assert 'name="start_1_1" value="11:00"' in _text(refused)  # what was typed is kept
+    assert _hours(fire, profile) == before
 
 
 def test_a_listing_is_drafted_edited_published_and_paused(fire):

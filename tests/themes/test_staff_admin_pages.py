@@ -263,3 +263,34 @@ def test_a_review_report_is_decided_and_a_missing_decision_is_refused(gigs):
         assert ReviewReport.objects.get(pk=report.pk).status == "upheld"
         assert Review.objects.get(pk=review.pk).status != Review.Status.PUBLISHED
     assert provider_session(gigs).get(page).status_code == 403
+
+
+def test_the_payout_queue_pages_past_fifty_keeping_its_filter(fire):
+    from django.utils import timezone
+
+    from billing.models import Payout
+    from tests.support.factories.accounts import ProviderUserFactory, user_in
+
+    staff = session_of(fire)
+    payee = user_in(fire, ProviderUserFactory)
+    with tenant_context(fire):
+        Payout.objects.bulk_create(
+            Payout(
+                reference=f"po-page-{n:03}",
+                idempotency_key=f"po-page-{n:03}",
+                payee=payee,
+                amount_minor=1000 + n,
+                currency="GBP",
+                method="manual",
+                origin=Payout.Origin.STAFF,
+                state=Payout.State.REQUESTED,
+                scheduled_for=timezone.now(),
+                requested_by=payee,
+            )
+            for n in range(52)
+        )
+    first = staff.get("/staff/money/?state=requested").content.decode()
+    assert "po-page-051" in first and "po-page-002" in first and "po-page-001" not in first
+    assert "Page 1 of 2" in first and 'href="?state=requested&amp;page=2"' in first
+    second = staff.get("/staff/money/?state=requested&page=2").content.decode()
+    assert "Page 2 of 2" in second and "po-page-000" in second and "po-page-051" not in second

@@ -16,6 +16,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
@@ -65,3 +66,12 @@ def form_refusal(form: forms.Form, error: ServiceError) -> int:
     if not placed:
         form.add_error(None, error.message)
     return error.status
+
+
+PAGE_SIZE = 20
+
+
+def page_of(request, queryset, size: int = PAGE_SIZE) -> Page:
+    """``?page=N`` of ``queryset`` (the last page past the end); site/_pager.html links the
+    pages, keeping the rest of the query string."""
+    return Paginator(queryset, size).get_page(request.GET.get("page"))

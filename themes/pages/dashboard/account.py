@@ -21,7 +21,8 @@ from bookings.services.notifications import notifications_mark_read
 from catalog.selectors.favorites import favorite_list
 from catalog.services.favorites import favorite_remove
 from config.errors import ServiceError
-from themes.pages.dashboard.common import customer_page, page_of
+from themes.pages.common import page_of
+from themes.pages.dashboard.common import customer_page
 from themes.pages.dashboard.forms import NotificationReadForm
 
 

@@ -20,8 +20,8 @@ from bookings.selectors.tickets import VALID_STATE
 from bookings.services.steps import step_of
 from bookings.services.transitions import booking_transition
 from config.errors import ServiceError
-from themes.pages.common import form_refusal
-from themes.pages.dashboard.common import customer_page, own_booking, page_of, posted
+from themes.pages.common import form_refusal, page_of
+from themes.pages.dashboard.common import customer_page, own_booking, posted
 from themes.pages.dashboard.forms import StepForm
 from themes.pages.dashboard.labels import (
     EVENT_LABELS,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from bookings.models import Actor, Booking
@@ -14,7 +13,6 @@ from bookings.selectors.bookings import booking_get
 from config.errors import NotFound
 from themes.pages.common import page_role_required
 
-PAGE_SIZE = 20
 MAX_ID = 2**63 - 1
 
 
@@ -42,10 +40,6 @@ def own_booking(request, booking_id: int) -> Booking:
     if role != Actor.CUSTOMER:
         raise Http404
     return booking
-
-
-def page_of(request, queryset, size: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def posted(request):

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from bookings.selectors import messages as selectors
 from bookings.services import messages as message_services
 from config.errors import ServiceError
-from themes.pages.common import form_refusal
-from themes.pages.dashboard.common import customer_page, page_of, posted
+from themes.pages.common import form_refusal, page_of
+from themes.pages.dashboard.common import customer_page, posted
 from themes.pages.dashboard.forms import MessageForm
 from themes.pages.dashboard.labels import STATE_LABELS, label
 

@@ -1,11 +1,12 @@
-"""/provider/calendar/: the provider's weekly hours (``weekly_hours_replace``) and the dated
-exceptions to them, days off or extra hours (``availability_upsert``,
-``availability_delete_range``), with the calendar customers see for the coming weeks."""
+"""/provider/calendar/: the provider's weekly hours, several ranges a day
+(``weekly_hours_replace``), and the dated exceptions to them, days off or extra hours
+(``availability_upsert``, ``availability_delete_range``), with the calendar customers see for
+the coming weeks."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -21,7 +22,6 @@ from catalog.selectors.availability import (
 )
 from catalog.services.availability import (
     EntryInput,
-    WeeklySlot,
     availability_delete_range,
     availability_upsert,
     weekly_hours_replace,
@@ -39,22 +39,13 @@ def _today(request):
     return timezone.localtime(timezone.now(), ZoneInfo(request.tenant.time_zone)).date()
 
 
-def _weekly_initial(user) -> dict:
-    initial: dict[str, Any] = {}
-    for slot in weekly_hours_own(user=user):
-        # The form has one range a day; a second range of a day is kept by the API only.
-        initial.setdefault(f"start_{slot.weekday}", slot.start_time)
-        initial.setdefault(f"end_{slot.weekday}", slot.end_time)
-    return initial
-
-
 def _context(request, *, weekly=None, exception=None) -> dict:
     profile = own_profile_or_none(request.user)
     today = _today(request)
     end = today + timedelta(days=DAYS_SHOWN - 1)
     return {
         "profile": profile,
-        "weekly_form": weekly or WeeklyHoursForm(initial=_weekly_initial(request.user)),
+        "weekly_form": weekly or WeeklyHoursForm(hours=weekly_hours_own(user=request.user)),
         "exception_form": exception or ExceptionForm(),
         "entries": list(availability_entries_own(user=request.user, start=today, end=end))
         if profile
@@ -68,13 +59,13 @@ def _context(request, *, weekly=None, exception=None) -> dict:
 def calendar(request):
     if request.method != "POST":
         return render(request, TEMPLATE, _context(request))
-    form = WeeklyHoursForm(request.POST)
+    form = WeeklyHoursForm(request.POST, hours=weekly_hours_own(user=request.user))
     if not form.is_valid():
         return render(request, TEMPLATE, _context(request, weekly=form), status=400)
     try:
-        weekly_hours_replace(actor=request.user, slots=cast(list[WeeklySlot], form.slots()))
+        weekly_hours_replace(actor=request.user, slots=form.slots())
     except ServiceError as error:
-        status = form_refusal(form, error)
+        status = form_refusal(form, form.place(error))
         return render(request, TEMPLATE, _context(request, weekly=form), status=status)
     messages.success(request, _("Your weekly hours are saved."))
     return redirect("provider-calendar")

@@ -1,13 +1,16 @@
 """What the provider's pages share: the role check, the provider's own booking (another's is
-not found), a money field in major units, and answering a form with a service's refusal."""
+not found), a money field in major units, a date-and-time field in the marketplace's time
+zone, and answering a form with a service's refusal."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.money import Money, MoneyError
@@ -73,6 +76,34 @@ class MoneyField(forms.DecimalField):
             raise forms.ValidationError(
                 _("Too many decimal places for %(currency)s.") % {"currency": self.currency}
             ) from error
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time as the marketplace's clocks show it (its ``time_zone``): typed values
+    are read in that zone and stored values shown in it, whatever the server's zone."""
+
+    def __init__(self, *, time_zone: str, **kwargs):
+        self.zone = ZoneInfo(time_zone)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+    def to_python(self, value):
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+
+def datetime_field(label, *, time_zone: str, required: bool = True) -> ZonedDateTimeField:
+    """A date and time picked in the browser's own control, in the marketplace's zone."""
+    return ZonedDateTimeField(
+        time_zone=time_zone,
+        label=label,
+        required=required,
+        help_text=_("In the marketplace's time zone, %(zone)s.") % {"zone": time_zone},
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 STATE_LABELS = {

@@ -5,14 +5,20 @@ refusals land beside the field they name (themes.pages.common.form_refusal)."""
 
 from __future__ import annotations
 
-from typing import cast
+import re
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import PayoutMethod
-from catalog.models import AvailabilityEntry
-from themes.pages.provider.common import MoneyField
+from catalog.models import AvailabilityEntry, ListingType
+from catalog.services.availability import WeeklySlot
+from catalog.services.listing_input import listing_fields
+from config.errors import ServiceError
+from themes.pages.provider.common import MoneyField, datetime_field
 
 WEEKDAYS = (
     _("Monday"),
@@ -24,6 +30,9 @@ WEEKDAYS = (
     _("Sunday"),
 )
 TEXTAREA = {"rows": 5}
+HOURS_ROWS = 3  # ranges a day on the weekly hours form (a split shift, and one more)
+# A key of a refusal's details naming one of the slots sent (weekly_hours_replace).
+SLOT_KEY = re.compile(r"^\[(?P<index>\d+)\]$")
 
 
 class JoinForm(forms.Form):
@@ -76,49 +85,89 @@ class MediaForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
+@dataclass
+class HoursRow:
+    """One range of a weekday on the weekly hours form, with the refusals of that range."""
+
+    key: str  # "hours-<weekday>-<row>", also the id of its errors
+    legend: str
+    start: forms.BoundField
+    end: forms.BoundField
+    errors: ErrorList = field(default_factory=ErrorList)
+
+
 class WeeklyHoursForm(forms.Form):
-    """One row per weekday; a day left empty is not worked."""
+    """Rows of ranges per weekday (HOURS_ROWS, more if the API gave a day more); an empty row
+    is no range and a day without any is not worked. Whether ranges may overlap or end before
+    they start is ``weekly_hours_replace``'s to say; ``place`` puts its refusal beside the row."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, hours):
+        ranges: dict[int, list] = {day: [] for day in range(len(WEEKDAYS))}
+        for slot in sorted(hours, key=lambda slot: (slot.weekday, slot.start_time)):
+            ranges[slot.weekday].append(slot)
+        initial = {
+            f"{edge}_{day}_{row}": getattr(slot, f"{edge}_time")
+            for day, slots in ranges.items()
+            for row, slot in enumerate(slots)
+            for edge in ("start", "end")
+        }
+        super().__init__(data, initial=initial)
+        self.rows: dict[int, list[HoursRow]] = {}
         for day, name in enumerate(WEEKDAYS):
-            self.fields[f"start_{day}"] = forms.TimeField(
-                label=_("%(day)s from") % {"day": name},
-                required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            )
-            self.fields[f"end_{day}"] = forms.TimeField(
-                label=_("%(day)s until") % {"day": name},
-                required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            )
+            self.rows[day] = []
+            for row in range(max(HOURS_ROWS, len(ranges[day]))):
+                for edge, label in (("start", _("From")), ("end", _("Until"))):
+                    self.fields[f"{edge}_{day}_{row}"] = forms.TimeField(
+                        label=label,
+                        required=False,
+                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    )
+                self.rows[day].append(HoursRow(
+                    key=f"hours-{day}-{row}",
+                    legend=_("%(day)s, time range %(number)s") % {"day": name, "number": row + 1},
+                    start=self[f"start_{day}_{row}"], end=self[f"end_{day}_{row}"],
+                ))  # fmt: skip
+        self._sent: list[HoursRow] = []
 
-    def days(self):
-        return [
-            (name, self[f"start_{day}"], self[f"end_{day}"]) for day, name in enumerate(WEEKDAYS)
-        ]
+    def days(self) -> list[tuple[str, list[HoursRow]]]:
+        return [(str(name), self.rows[day]) for day, name in enumerate(WEEKDAYS)]
 
     def clean(self):
         data = super().clean() or {}
-        for day in range(len(WEEKDAYS)):
-            start, end = data.get(f"start_{day}"), data.get(f"end_{day}")
-            if (start is None) != (end is None) and f"end_{day}" not in self.errors:
-                self.add_error(f"end_{day}" if end is None else f"start_{day}",
-                               _("Give both times, or neither."))  # fmt: skip
-            elif start is not None and end is not None and end <= start:
-                self.add_error(f"end_{day}", _("Hours must end after they start."))
+        for day, rows in self.rows.items():
+            for row in range(len(rows)):
+                start, end = f"start_{day}_{row}", f"end_{day}_{row}"
+                missing = (data.get(start) is None, data.get(end) is None)
+                if missing[0] != missing[1] and start not in self.errors and end not in self.errors:
+                    self.add_error(end if missing[1] else start, _("Give both times, or neither."))
         return data
 
-    def slots(self) -> list[dict]:
-        return [
-            {
-                "weekday": day,
-                "start_time": self.cleaned_data[f"start_{day}"],
-                "end_time": self.cleaned_data[f"end_{day}"],
-            }  # fmt: skip
-            for day in range(len(WEEKDAYS))
-            if self.cleaned_data.get(f"start_{day}") is not None
-        ]
+    def slots(self) -> list[WeeklySlot]:
+        """The ranges typed, in the order of the rows, as ``weekly_hours_replace`` takes them."""
+        slots: list[WeeklySlot] = []
+        self._sent = []
+        for day, rows in self.rows.items():
+            for row, hours in enumerate(rows):
+                start = self.cleaned_data.get(f"start_{day}_{row}")
+                if start is not None:
+                    end = self.cleaned_data[f"end_{day}_{row}"]
+                    slots.append(WeeklySlot(weekday=day, start_time=start, end_time=end))
+                    self._sent.append(hours)
+        return slots
+
+    def place(self, error: ServiceError) -> ServiceError:
+        """Puts the service's refusal of one range (``[index]`` of what ``slots`` gave)
+        beside its row; returns the error with the rest of its details."""
+        rest: dict[str, Any] = {}
+        for key, messages in (error.details or {}).items():
+            item = SLOT_KEY.match(key)
+            if item is None or int(item["index"]) >= len(self._sent):
+                rest[key] = messages
+                continue
+            self._sent[int(item["index"])].errors.append(error.message)
+        left = ServiceError(error.message, code=error.code, details=rest)
+        left.status = error.status
+        return left
 
 
 class ExceptionForm(forms.Form):
@@ -155,9 +204,18 @@ class ExceptionDeleteForm(forms.Form):
     date = forms.DateField()
 
 
+# Fields drawn together in a fieldset of the listing form, under their legend.
+FIELD_SETS = (
+    (_("When"), ("starts_at", "ends_at")),
+    (_("Where"), ("location_name", "latitude", "longitude")),
+)
+
+
 class ListingForm(forms.Form):
-    """A listing's own fields; what its type sells by (price, package, tickets) is added by
-    ``for_pricing``."""
+    """A listing's own fields, and those its listing type is edited with
+    (catalog.services.listing_input.listing_fields): a price, a stock, an event's dates and
+    place. Packages and ticket tiers are the page's sets (themes.pages.provider.listing_sets).
+    Whether a listing is complete enough to publish is the service's to say, beside the field."""
 
     title = forms.CharField(label=_("Title"), max_length=140)
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
@@ -165,8 +223,8 @@ class ListingForm(forms.Form):
         label=_("Description"), max_length=20_000, required=False, widget=forms.Textarea(TEXTAREA)
     )
 
-    def __init__(self, *args, categories, listing_types=None, pricing=None, currency: str,
-                 **kwargs):  # fmt: skip
+    def __init__(self, *args, categories, listing_type: ListingType, currency: str,
+                 time_zone: str, listing_types=None, **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.currency = currency
         cast(forms.ChoiceField, self.fields["category"]).choices = categories
@@ -175,43 +233,47 @@ class ListingForm(forms.Form):
                 label=_("Kind of listing"), coerce=int, choices=listing_types
             )
             self.order_fields(["listing_type"])
-        self.pricing = pricing
-        if pricing == "packages":
-            self.fields["price_minor"] = MoneyField(
-                currency=currency, label=_("Basic package price")
-            )
-            self.fields["delivery_days"] = forms.IntegerField(
-                label=_("Delivery in days"), min_value=1, max_value=365
-            )
-            self.fields["revisions"] = forms.IntegerField(
-                label=_("Revisions included"), min_value=0, max_value=100, initial=0
-            )
-        elif pricing == "tickets":
-            self.fields["price_minor"] = MoneyField(currency=currency, label=_("Ticket price"))
-            self.fields["capacity"] = forms.IntegerField(label=_("Tickets on sale"), min_value=1)
-            for name, label in (("starts_at", _("Starts")), ("ends_at", _("Ends"))):
-                self.fields[name] = forms.DateTimeField(
-                    label=label,
-                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                )
-        elif pricing is not None:
-            label = _("Price per minute") if pricing == "per_minute" else _("Price")
-            self.fields["price_minor"] = MoneyField(currency=currency, label=label)
+        wanted = listing_fields(listing_type)
+        if "price_minor" in wanted:
+            per_minute = listing_type.pricing == ListingType.Pricing.PER_MINUTE
+            label = _("Price per minute") if per_minute else _("Price")
+            self.fields["price_minor"] = MoneyField(currency=currency, label=label,
+                                                    help_text=currency)  # fmt: skip
+        if "stock" in wanted:
+            self.fields["stock"] = forms.IntegerField(
+                label=_("Units in stock"), min_value=0, required=False,
+                help_text=_("Leave empty when there is no limit."),
+            )  # fmt: skip
+        if "starts_at" in wanted:
+            self.fields["starts_at"] = datetime_field(_("Starts"), time_zone=time_zone)
+            self.fields["ends_at"] = datetime_field(_("Ends"), time_zone=time_zone)
+        if "location_name" in wanted:
+            self.fields["location_name"] = forms.CharField(
+                label=_("Venue"), max_length=120, required=False,
+                help_text=_("Its name and town; needed to publish."),
+            )  # fmt: skip
+            coordinates = _("Optional, for searches near a place: as a map shows it, in degrees.")
+            for name, label in (("latitude", _("Latitude")), ("longitude", _("Longitude"))):
+                self.fields[name] = forms.DecimalField(label=label, required=False,
+                                                       help_text=coordinates)  # fmt: skip
+                self.fields[name].widget.attrs.update(inputmode="decimal", step="any")
+
+    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields in the order drawn: the listing's own, then "When" and "Where" sets."""
+        grouped = [name for _legend, names in FIELD_SETS for name in names]
+        groups: list[tuple[Any, list[forms.BoundField]]] = [
+            (None, [bound for bound in self.visible_fields() if bound.name not in grouped])
+        ]
+        for legend, names in FIELD_SETS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                groups.append((legend, fields))
+        return groups
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("listing_type", None)
         data["category_id"] = data.pop("category")
-        if self.pricing == "packages":
-            data["packages"] = [{
-                "tier": "basic", "price_minor": data.pop("price_minor"),
-                "delivery_days": data.pop("delivery_days"), "revisions": data.pop("revisions"),
-            }]  # fmt: skip
-        elif self.pricing == "tickets":
-            data["ticket_tiers"] = [{
-                "name": str(_("General admission")), "price_minor": data.pop("price_minor"),
-                "capacity": data.pop("capacity"),
-            }]  # fmt: skip
         return data
 
 

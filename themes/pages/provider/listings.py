@@ -1,13 +1,16 @@
 """/provider/listings/: the provider's listings in every state; drafting one of a listing type
-(``listing_create``), changing it (``listing_update``), publishing, pausing or archiving it
-(``listing_publish``, ``listing_pause``, ``listing_archive``), and its media. Another
-provider's listing is not found."""
+(``listing_create``), changing it with all its packages or ticket tiers at once
+(``listing_update``, themes.pages.provider.listing_sets), publishing it as it is saved, pausing
+or archiving it (``listing_publish``, ``listing_pause``, ``listing_archive``), and its media.
+Date-times are typed and shown in the marketplace's time zone. Another provider's listing is
+not found."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ from catalog.services.listings import (
 from config.errors import ServiceError
 from themes.pages.provider.common import MAX_ID, own_profile_or_none, provider_page, refused
 from themes.pages.provider.forms import ListingForm, MediaForm
+from themes.pages.provider.listing_sets import ListingSets
 from themes.templatetags.site import in_language
 
 ACTIONS = {"publish": listing_publish, "pause": listing_pause, "archive": listing_archive}
@@ -85,6 +89,33 @@ def _listing_type(request) -> ListingType | None:
     return listing_type_list().filter(pk=int(wanted)).first()
 
 
+def _answer(request, context: dict, save, saved: str):
+    """The listing form answered: drawn for a GET, refused beside the field or row at fault,
+    or saved through ``save(changes)`` (listing_create or listing_update), and published too
+    when the provider pressed "Save and publish": both or neither, so that what the publishing
+    refuses (catalog.services.listings.listing_missing) lands beside its field, as typed."""
+    template = "site/provider/listing_form.html"
+    form, sets = context["form"], context["sets"]
+    if request.method != "POST":
+        return render(request, template, context)
+    if not all([form.is_valid(), sets.is_valid()]):  # both, so that every error shows
+        return render(request, template, context, status=400)
+    try:
+        with transaction.atomic():
+            listing = save(ListingChanges(**form.changes(), **sets.changes()))
+            if "publish" in request.POST and listing.status != Listing.Status.PUBLISHED:
+                listing = listing_publish(actor=request.user, listing_id=listing.pk)
+                saved = STATUS_DONE[listing.status]
+    except ServiceError as error:
+        return refused(request, template, context, form, sets.place(error))
+    messages.success(request, saved)
+    return redirect("provider-listing", listing_id=listing.pk)
+
+
+def _time_zone(request) -> str:
+    return request.tenant.time_zone
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @provider_page
 def listing_new(request):
@@ -95,116 +126,66 @@ def listing_new(request):
     if listing_type is None:
         kinds = {"listing_types": list(listing_type_list())}
         return render(request, "site/provider/listing_kind.html", kinds)
+    currency = request.tenant.default_currency
+    data = request.POST or None
     form = ListingForm(
-        request.POST or None,
+        data,
         categories=_categories(),
         listing_types=[(listing_type.pk, in_language(listing_type.names) or listing_type.name)],
-        pricing=listing_type.pricing,
-        currency=request.tenant.default_currency,
+        listing_type=listing_type,
+        currency=currency,
+        time_zone=_time_zone(request),
         initial={"listing_type": listing_type.pk},
     )
-    context: dict[str, Any] = {"form": form, "listing_type": listing_type, "listing": None}
-    template = "site/provider/listing_form.html"
-    if request.method != "POST":
-        return render(request, template, context)
-    if not form.is_valid():
-        return render(request, template, context, status=400)
-    try:
-        listing = listing_create(actor=request.user, listing_type_id=listing_type.pk,
-                                 changes=ListingChanges(**form.changes()))  # fmt: skip
-    except ServiceError as error:
-        return refused(request, template, context, form, error)
-    messages.success(request, _("Your listing is drafted; publish it when it is ready."))
-    return redirect("provider-listing", listing_id=listing.pk)
+    sets = ListingSets(data, listing_type=listing_type, currency=currency,
+                       time_zone=_time_zone(request))  # fmt: skip
+    context: dict[str, Any] = {"form": form, "sets": sets, "listing_type": listing_type,
+                               "listing": None}  # fmt: skip
+
+    def create(changes: ListingChanges) -> Listing:
+        return listing_create(actor=request.user, listing_type_id=listing_type.pk,
+                              changes=changes)  # fmt: skip
+
+    return _answer(request, context, create,
+                   _("Your listing is drafted; publish it when it is ready."))  # fmt: skip
 
 
 def _initial(listing: Listing) -> dict:
-    initial = {
-        "title": listing.title,
-        "category": listing.category_id,
-        "description": listing.description,
-        "price_minor": listing.price_minor,
-    }
-    package = listing.packages.order_by("price_minor").first()
-    if package is not None:
-        initial |= {"price_minor": package.price_minor, "delivery_days": package.delivery_days,
-                    "revisions": package.revisions}  # fmt: skip
-    tier = listing.ticket_tiers.order_by("position", "pk").first()
-    if tier is not None:
-        initial |= {"price_minor": tier.price_minor, "capacity": tier.capacity}
-    if listing.starts_at:
-        initial |= {"starts_at": listing.starts_at, "ends_at": listing.ends_at}
-    return initial
-
-
-def _keep_others(listing: Listing, changes: dict) -> dict:
-    """The form edits the cheapest package (or the first ticket tier); the others stay as they
-    are, since the service replaces the whole set."""
-    if "packages" in changes:
-        packages = list(listing.packages.order_by("price_minor"))
-        edited = changes["packages"][0]
-        if packages:
-            edited |= {"tier": packages[0].tier, "name": packages[0].name,
-                       "description": packages[0].description}  # fmt: skip
-        changes["packages"] = (
-            [edited]
-            + [
-                {
-                    "tier": p.tier,
-                    "name": p.name,
-                    "description": p.description,
-                    "price_minor": p.price_minor,
-                    "delivery_days": p.delivery_days,
-                    "revisions": p.revisions,
-                }  # fmt: skip
-                for p in packages[1:]
-            ]
-        )
-    if "ticket_tiers" in changes:
-        tiers = list(listing.ticket_tiers.order_by("position", "pk"))
-        edited = changes["ticket_tiers"][0]
-        if tiers:
-            edited |= {"name": tiers[0].name, "description": tiers[0].description}
-        changes["ticket_tiers"] = [edited] + [
-            {"name": t.name, "description": t.description, "price_minor": t.price_minor,
-             "capacity": t.capacity, "sales_start": t.sales_start, "sales_end": t.sales_end}
-            for t in tiers[1:]
-        ]  # fmt: skip
-    return changes
+    """The listing's values for each field the form may have (it draws those it has)."""
+    names = ("title", "description", "price_minor", "stock", "starts_at", "ends_at",
+             "location_name", "latitude", "longitude")  # fmt: skip
+    return {"category": listing.category_id} | {name: getattr(listing, name) for name in names}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @provider_page
 def listing_edit(request, listing_id: int):
     listing = _own_listing(request, listing_id)
+    data = request.POST or None
     form = ListingForm(
-        request.POST or None,
+        data,
         categories=_categories(),
-        pricing=listing.listing_type.pricing,
+        listing_type=listing.listing_type,
         currency=listing.currency,
+        time_zone=_time_zone(request),
         initial=_initial(listing),
     )
+    sets = ListingSets(data, listing_type=listing.listing_type, currency=listing.currency,
+                       time_zone=_time_zone(request), listing=listing)  # fmt: skip
     context = {
         "form": form,
+        "sets": sets,
         "listing": listing,
         "status_label": STATUS_LABELS.get(listing.status, listing.status),
         "listing_type": listing.listing_type,
         "media": list(media_list(owner=listing)),
         "media_form": MediaForm(),
     }
-    template = "site/provider/listing_form.html"
-    if request.method != "POST":
-        return render(request, template, context)
-    if not form.is_valid():
-        return render(request, template, context, status=400)
-    try:
-        changes = _keep_others(listing, form.changes())
-        listing_update(actor=request.user, listing_id=listing.pk,
-                       changes=ListingChanges(**changes))  # fmt: skip
-    except ServiceError as error:
-        return refused(request, template, context, form, error)
-    messages.success(request, _("Your listing is saved."))
-    return redirect("provider-listing", listing_id=listing.pk)
+
+    def update(changes: ListingChanges) -> Listing:
+        return listing_update(actor=request.user, listing_id=listing.pk, changes=changes)
+
+    return _answer(request, context, update, _("Your listing is saved."))
 
 
 @require_POST

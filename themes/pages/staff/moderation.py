@@ -24,7 +24,7 @@ from catalog.models import Badge
 from catalog.selectors.search import provider_search
 from catalog.services.profiles import provider_badge_grant, provider_badge_revoke
 from config.errors import InvalidInput, ServiceError
-from themes.pages.common import page_role_required
+from themes.pages.common import page_of, page_role_required
 from themes.pages.staff.forms import AppealDecisionForm, DisputeResolveForm, ReportDecisionForm
 
 QUEUE_SIZE = 50
@@ -92,12 +92,14 @@ def review_reports(request):
     status_filter = request.GET.get("status") or ReviewReport.Status.OPEN
     if status_filter not in ReviewReport.Status.values:
         raise Http404
-    reports = list(review_report_list(viewer=request.user, status=status_filter)[:QUEUE_SIZE])
+    page = page_of(request, review_report_list(viewer=request.user, status=status_filter),
+                   QUEUE_SIZE)  # fmt: skip
     context = {
         "staff_section": "review-reports",
         "status": status_filter,
         "statuses": ReviewReport.Status.choices,
-        "reports": reports,
+        "reports": page.object_list,
+        "page": page,
     }
     return render(request, "site/staff/review_reports.html", context)
 
@@ -140,12 +142,13 @@ def disputes(request):
     status_filter = request.GET.get("status") or Dispute.Status.OPEN
     if status_filter not in Dispute.Status.values:
         raise Http404
-    found = list(dispute_list(viewer=request.user, status=status_filter)[:QUEUE_SIZE])
+    page = page_of(request, dispute_list(viewer=request.user, status=status_filter), QUEUE_SIZE)
     context = {
         "staff_section": "disputes",
         "status": status_filter,
         "statuses": Dispute.Status.choices,
-        "disputes": found,
+        "disputes": page.object_list,
+        "page": page,
     }
     return render(request, "site/staff/disputes.html", context)
 

@@ -13,7 +13,7 @@ from billing.selectors.wallet import payout_get, wallet_payouts
 from billing.services.payouts import payout_cancel, payout_confirm, payout_fail
 from bookings.services.refunds import booking_refund
 from config.errors import ServiceError
-from themes.pages.common import page_role_required
+from themes.pages.common import page_of, page_role_required
 from themes.pages.staff.forms import PayoutConfirmForm, PayoutFailForm, RefundForm
 
 OPEN_STATES = (Payout.State.REQUESTED, Payout.State.SENT)
@@ -26,9 +26,9 @@ def _page(request, *, refund_form=None, bound=None, status=200, refunded=None):
     states = OPEN_STATES if state == "open" else (state,)
     if state != "open" and state not in Payout.State.values:
         raise Http404
-    payouts = wallet_payouts(viewer=request.user).filter(state__in=states)[:PAGE_SIZE]
+    page = page_of(request, wallet_payouts(viewer=request.user).filter(state__in=states), PAGE_SIZE)
     rows = []
-    for payout in payouts:
+    for payout in page.object_list:
         forms = {
             "confirm": PayoutConfirmForm(prefix=f"confirm-{payout.reference}"),
             "fail": PayoutFailForm(prefix=f"fail-{payout.reference}"),
@@ -41,6 +41,7 @@ def _page(request, *, refund_form=None, bound=None, status=200, refunded=None):
         "state": state,
         "states": [("open", None), *Payout.State.choices],
         "rows": rows,
+        "page": page,
         "refund_form": refund_form or RefundForm(),
         "refunded": refunded,
         "saved": request.GET.get("saved") == "1",
