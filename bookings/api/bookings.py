@@ -66,6 +66,9 @@ class BookingListView(APIView):
         tags=TAGS,
         summary="Book a published listing: a date, a quote request, a package, tickets, a "
         "live session or a product, as its listing type says.",
+        description="Tickets are named either as `tickets` (several tiers, each once) or as "
+        "`ticket_tier_id` with `quantity` (one tier), not both: 400 `invalid`. An order that "
+        "a tier cannot hold is refused whole (409 `sold_out`, naming the tier).",
         request=BookingCreateSerializer,
         responses={
             201: BookingSerializer,
@@ -89,6 +92,14 @@ class BookingListView(APIView):
             OpenApiExample(
                 "Two tickets",
                 value={"listing_id": 40, "ticket_tier_id": 3, "quantity": 2},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Tickets of two tiers in one order",
+                value={
+                    "listing_id": 40,
+                    "tickets": [{"tier_id": 3, "quantity": 2}, {"tier_id": 4, "quantity": 1}],
+                },
                 request_only=True,
             ),
         ],

@@ -74,10 +74,13 @@ RUN_TIMEOUT_SECONDS = 600
 
 # Operation -> (statuses positive_data_acceptance also accepts, the rule the schema cannot say).
 RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
-    ("GET", "/api/v1/search/listings/"): ((400,), "sort=distance needs lat and lon together"),
+    ("GET", "/api/v1/search/listings/"): (
+        (400,),
+        "sort=distance needs lat and lon together; page or cursor, not both",
+    ),
     ("GET", "/api/v1/search/providers/"): (
         (400,),
-        "sort=distance needs lat and lon; category must exist",
+        "sort=distance needs lat and lon; category must exist; page or cursor, not both",
     ),
     ("GET", "/api/v1/providers/{provider_id}/availability/"): (
         (400,),
@@ -144,8 +147,8 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
     ),
     ("POST", "/api/v1/bookings/"): (
         (400, 422),
-        "the fields a listing's pricing reads; times inside the provider's hours and the "
-        "marketplace's horizon; a payout above the floor",
+        "the fields a listing's pricing reads; tickets or ticket_tier_id, not both; times "
+        "inside the provider's hours and the marketplace's horizon; a payout above the floor",
     ),
     ("POST", "/api/v1/bookings/{booking_id}/deliveries/"): ((400,), "a message or files"),
     ("POST", "/api/v1/bookings/{booking_id}/dispute/evidence/"): ((400,), "a text or a file"),

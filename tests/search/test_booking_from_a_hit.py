@@ -53,4 +53,6 @@ def test_an_event_found_by_search_is_booked_with_a_ticket_tier_id_from_its_hit(m
     )
     assert response.status_code == 201, response.content
     with tenant_context(events):
-        assert Booking.objects.get(pk=response.json()["id"]).ticket_tier_id == tier["id"]
+        assert (
+            Booking.objects.get(pk=response.json()["id"]).ticket_lines.get().tier_id == tier["id"]
+        )
