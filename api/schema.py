@@ -16,9 +16,8 @@
   relation (a customer asking for a provider's media, a stranger's booking), not only by
   permission class.
 - **404 ``not_found``** on every operation with path parameters: an id of no row here (another
-  marketplace's included) or a value the route does not match; and on every list answered by
-  ``api.pagination.page_of`` pages, for a page past the last (or past the depth cap,
-  ``page_too_deep``).
+  marketplace's included) or a value the route does not match; and on every paged list, for a
+  page past the last (or past the depth cap, ``page_too_deep``).
 
 Views keep documenting their own answers; these are added only where a view did not already
 document that status (a 400 of the view's own gets the NUL case appended to its description).
@@ -97,8 +96,7 @@ class SoukAutoSchema(AutoSchema):
         if "404" not in responses:
             if any(parameter["in"] == "path" for parameter in parameters):
                 responses["404"] = self._error_response("404", NO_SUCH_RESOURCE)
-            elif self._answers_a_page():
-                # Search takes a page number too, but answers a page past the last empty.
+            elif any(parameter["name"] == "page" for parameter in parameters):
                 responses["404"] = self._error_response("404", PAGE_NOT_FOUND)
         if operation.get("requestBody") and "400" not in responses:
             responses["400"] = self._error_response("400", INVALID_BODY)

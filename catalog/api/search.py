@@ -158,26 +158,9 @@ _FACETS = inline_serializer(
             },
             many=True,
         ),
-        "badges": inline_serializer(
-            "BadgeFacet",
-            {
-                "slug": serializers.CharField(help_text="The value the badges filter takes."),
-                "name": serializers.CharField(),
-                "names": serializers.DictField(
-                    child=serializers.CharField(), help_text="The name by language code."
-                ),
-                "count": serializers.IntegerField(
-                    help_text="Results whose provider holds the badge, counted with every "
-                    "filter but badges."
-                ),
-            },
-            many=True,
-        ),
         "currency": serializers.CharField(),
     },
     allow_null=True,
-    help_text="Each facet counts the results with every filter but its own. Null with "
-    "facets=false.",
 )
 
 
@@ -189,17 +172,6 @@ def _page_serializer(name, hit):
             "next_cursor": serializers.CharField(allow_null=True),
             "sort": serializers.CharField(),
             "facets": _FACETS,
-            "count": serializers.IntegerField(
-                allow_null=True,
-                help_text="How many results the search has (every filter), counted with the "
-                "facets: null with facets=false.",
-            ),
-            "page": serializers.IntegerField(
-                allow_null=True,
-                help_text="This page's number (1-based): the page asked for, 1 without page "
-                "or cursor, or after a cursor the number its position gives (null with "
-                "facets=false).",
-            ),
         },
     )
 
@@ -237,9 +209,8 @@ _SEARCH_BAD_INPUT = OpenApiResponse(
     "does not allow, a parameter given twice (only tags and badges repeat) or empty, a rule "
     "between parameters the descriptions state (lat with lon; radius_km, sort=distance and "
     "within_travel_radius=true need both; sort=relevance needs q; max_price not below "
-    "min_price; page and cursor not both), or a category or listing type this marketplace "
-    "does not have; details name each parameter. `invalid_cursor`: a cursor of another "
-    "search or marketplace.",
+    "min_price), or a category or listing type this marketplace does not have; details "
+    "name each parameter. `invalid_cursor`: a cursor of another search or marketplace.",
     examples=[_BAD_INPUT_EXAMPLE],
 )
 
@@ -253,8 +224,6 @@ def _page_response(request, page, serializer_class) -> Response:
             "next_cursor": page.next_cursor,
             "sort": page.sort,
             "facets": page.facets,
-            "count": page.count,
-            "page": page.page,
         }
     )
 
@@ -270,14 +239,7 @@ def _page_response(request, page, serializer_class) -> Response:
     examples=[
         OpenApiExample(
             "Fire breathers near London under £500",
-            value={
-                "results": [],
-                "next_cursor": None,
-                "sort": "distance",
-                "facets": None,
-                "count": None,
-                "page": 1,
-            },
+            value={"results": [], "next_cursor": None, "sort": "distance", "facets": None},
             description="?q=fire%20breathing&lat=51.5&lon=-0.12&radius_km=50&max_price=50000"
             "&sort=distance",
             response_only=True,
@@ -306,14 +268,7 @@ def listings_search_view(request):
     examples=[
         OpenApiExample(
             "Insured performers who travel to Leeds",
-            value={
-                "results": [],
-                "next_cursor": None,
-                "sort": "rating",
-                "facets": None,
-                "count": None,
-                "page": 1,
-            },
+            value={"results": [], "next_cursor": None, "sort": "rating", "facets": None},
             description="?lat=53.8&lon=-1.55&within_travel_radius=true&badges=insurance"
             "&sort=rating",
             response_only=True,

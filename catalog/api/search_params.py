@@ -4,8 +4,7 @@ states exactly what the views accept.
 
 Every rule a schema can say is said by a field (types, formats, bounds, enums, patterns);
 rules between parameters (lat with lon, sort=distance needs a point, max_price not below
-min_price, page or cursor) are said in the parameters' descriptions, since OpenAPI 3.0
-cannot express them.
+min_price) are said in the parameters' descriptions, since OpenAPI 3.0 cannot express them.
 The search serializers build the frozen ``SearchParams`` the selectors take.
 """
 
@@ -33,7 +32,6 @@ from catalog.models import Badge, ListingType
 from catalog.search.params import (
     DEFAULT_PAGE_SIZE,
     LISTING_SORTS,
-    MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RADIUS_KM,
@@ -152,16 +150,7 @@ class SearchQuerySerializer(StrictQuerySerializer):
     )
     available_on = IsoDate(help_text="Provider works that day.")
     online = Flag(help_text="Only providers online now.")
-    cursor = Text(
-        help_text="next_cursor of the previous page, with the same filters; not with page "
-        "(400 `invalid`)."
-    )
-    page = WholeNumber(
-        minimum=1,
-        maximum=MAX_PAGE,
-        help_text=f"Page number (1-based, page_size results each): jump to a page, up to "
-        f"page {MAX_PAGE} (beyond, go on with next_cursor). Not with cursor (400 `invalid`).",
-    )
+    cursor = Text(help_text="next_cursor of the previous page, with the same filters.")
     page_size = WholeNumber(
         minimum=1, maximum=MAX_PAGE_SIZE, help_text=f"Default {DEFAULT_PAGE_SIZE}."
     )
@@ -189,8 +178,6 @@ class SearchQuerySerializer(StrictQuerySerializer):
             errors["sort"] = _("Sorting by distance needs lat and lon.")
         elif sort == "relevance" and not attrs.get("q", "").strip():
             errors["sort"] = _("Sorting by relevance needs q.")
-        if "page" in attrs and "cursor" in attrs:
-            errors["page"] = _("Give page or cursor, not both.")
         return errors
 
     @classmethod
@@ -219,7 +206,6 @@ class SearchQuerySerializer(StrictQuerySerializer):
             pricing=data.get("pricing"),
             sort=data.get("sort") or ("relevance" if q else "newest"),
             cursor=data.get("cursor"),
-            page=data.get("page"),
             page_size=data.get("page_size", DEFAULT_PAGE_SIZE),
             facets=data.get("facets", True),
         )

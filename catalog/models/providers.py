@@ -3,7 +3,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from catalog.models.taxonomy import Category
 
@@ -11,10 +10,10 @@ from catalog.models.taxonomy import Category
 class Badge(models.TextChoices):
     """Verifications that only marketplace staff grant."""
 
-    INSURANCE = "insurance", _("Public liability insurance")
-    DBS = "dbs", _("DBS checked")
-    ID = "id", _("Identity verified")
-    LICENSED = "licensed", _("Licensed")
+    INSURANCE = "insurance", "Public liability insurance"
+    DBS = "dbs", "DBS checked"
+    ID = "id", "Identity verified"
+    LICENSED = "licensed", "Licensed"
 
 
 class ProviderProfile(models.Model):

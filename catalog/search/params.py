@@ -9,9 +9,6 @@ from dataclasses import dataclass
 
 MAX_PAGE_SIZE = 50
 DEFAULT_PAGE_SIZE = 20
-# Pages by number (an offset) go this deep; beyond, the keyset cursor (next_cursor) goes on.
-# An offset walks every row before the page, so the cap bounds what one request costs.
-MAX_PAGE = 50
 MAX_RADIUS_KM = 1000
 MAX_QUERY_LENGTH = 200
 
@@ -45,7 +42,5 @@ class SearchParams:
     pricing: str | None = None
     sort: str = "newest"
     cursor: str | None = None
-    # 1-based page by offset; never with a cursor (the query serializers refuse both)
-    page: int | None = None
     page_size: int = DEFAULT_PAGE_SIZE
     facets: bool = True

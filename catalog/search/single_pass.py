@@ -1,14 +1,8 @@
 """Listing search in one statement: page keys and facet counts of the matching rows.
 
-The ORM builds the narrow filtered projection (id, category, provider, price, sort key) and
-this wraps it in a CTE that feeds both the page (after a keyset cursor, or at an offset) and
-the grouped facet counts; the full rows of the page are then read by primary key.
-
-The category, price and badge filters are applied here, not in the projection, because each
-facet counts without its own filter (catalog.search.facets). For the facets a row carries its
-provider's badges as a bit mask, joined from the badge holders (the mask worked out once per
-provider); PostgreSQL drops that join from the page, which reads no mask. The page tests a
-badge filter on the providers' own column, whose statistics the planner knows.
+The ORM builds the narrow filtered projection (id, category, price, sort key) and this wraps
+it in a CTE that feeds both the keyset page and the grouped facet counts; the full rows of the
+page are then read by primary key.
 
 With text or a point (``materialize``), finding the rows is the expensive part (a bitmap scan
 visiting thousands of heap pages for the tsvector; a distance computed per row), so they are
@@ -33,8 +27,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from catalog.models import ProviderProfile
-from catalog.search.facets import BADGES, price_bands
+from catalog.search.facets import price_bands
 from catalog.search.filters import SortKey
 from catalog.search.hits import HIT_JOINS_SQL, HIT_JSON_SQL
 
@@ -47,10 +40,9 @@ class PassResult:
     # (id, sort key value, distance_km or None, hit), in page order, at most page_size + 1;
     # hit is catalog.search.hits.HIT_JSON_SQL's array
     page: list[list[Any]]
-    # (category_id, price band, passes the price filter, provider's badge mask, comes after
-    # the cursor, rows): catalog.search.facets.listing_facets' groups; None when facets
-    # were not asked for
-    facet_groups: list[list[Any]] | None
+    # per category: (category_id, rows passing the price filter, [rows per band passing the
+    # category filter]); None when facets were not asked for
+    facet_rows: list[tuple[int, int, list[int]]] | None
     # the value of ``check`` (SQL over the matches, MATCHES_CTE); None when not asked
     check: Any = None
 
@@ -73,63 +65,22 @@ def _keyset_sql(keys: list[SortKey], values: list[Any]) -> tuple[str, list[Any]]
     return f"(({col}, {tie_col}) {op} (%s, %s))", list(values)
 
 
-_PROVIDERS = ProviderProfile._meta.db_table
-# The providers holding any badge, with their badges as a bit mask (bit i: BADGES[i]),
-# computed once per provider. Grouped by the primary key, so PostgreSQL knows it has one row
-# per provider and drops a left join to it from a use of m that reads no mask.
-_BADGE_MASKS_SQL = (
-    "(SELECT id, "
-    + " + ".join(
-        f"(CASE WHEN %s = ANY(badges) THEN {1 << i} ELSE 0 END)" for i in range(len(BADGES))
-    )
-    + f" AS mask FROM {_PROVIDERS} WHERE cardinality(badges) > 0 GROUP BY id)"
-)
-
-
-class _FacetKey:
-    """A facet group's keys in one bigint: category id, price band (3 bits), passes the price
-    filter (1), the provider's badge mask (one bit per badge), after the cursor (1)."""
-
-    BAND_BITS = 3
-    BADGE_BITS = len(BADGES)
-
-    def sql(self, *, category: str, band: str, in_price: str, badges: str, past_cursor: str) -> str:
-        # A NULL test (a null sort key against the cursor) counts as false: not after it.
-        return (
-            f"(((({category} * {1 << self.BAND_BITS} + {band}) * 2 "
-            f"+ coalesce({in_price}, FALSE)::int) * {1 << self.BADGE_BITS} + {badges}) * 2 "
-            f"+ coalesce({past_cursor}, FALSE)::int)"
-        )
-
-    def unpack(self, key: int) -> tuple[int, int, bool, int, bool]:
-        past_cursor, key = bool(key & 1), key >> 1
-        badges, key = key & ((1 << self.BADGE_BITS) - 1), key >> self.BADGE_BITS
-        in_price, key = bool(key & 1), key >> 1
-        band, category = key & ((1 << self.BAND_BITS) - 1), key >> self.BAND_BITS
-        return category, band, in_price, badges, past_cursor
-
-
-_FACET_KEY = _FacetKey()
-
-
 def run_single_pass(
     parts: list[QuerySet],
     *,
     keys: list[SortKey],
     after: list[Any] | None,
-    offset: int = 0,
     page_size: int,
     category_ids: list[int] | None,
     min_price: int | None,
     max_price: int | None,
-    badges: tuple[str, ...] = (),
     currency: str,
     with_distance: bool,
     with_facets: bool,
     materialize: bool = True,
     check: tuple[str, list[Any]] | None = None,
 ) -> PassResult:
-    columns = ["id", "category_id", "provider_id", "price_minor"]
+    columns = ["id", "category_id", "price_minor"]
     for extra in [keys[0].name, *(["distance_km"] if with_distance else [])]:
         if extra not in columns:
             columns.append(extra)
@@ -141,18 +92,6 @@ def run_single_pass(
         compiled.append(f"({part_sql})")
         params.extend(part_params)
     inner_sql = " UNION ALL ".join(compiled)
-    materialized = f"{'' if materialize else 'NOT '}MATERIALIZED"
-    if with_facets:
-        # Each row with its provider's badges, for the facets; the page reads no mask, so
-        # the join is not in its plan.
-        sql = (
-            f"WITH m AS {materialized} (SELECT r.*, coalesce(bm.mask, 0) AS badge_mask "
-            f"FROM ({inner_sql}) AS r LEFT JOIN {_BADGE_MASKS_SQL} AS bm "
-            "ON bm.id = r.provider_id)"
-        )
-        params.extend(BADGES)
-    else:
-        sql = f"WITH m AS {materialized} ({inner_sql})"
 
     category_sql, category_params = "TRUE", []
     if category_ids is not None:
@@ -168,57 +107,43 @@ def run_single_pass(
 
     page_where = [category_sql, price_sql]
     page_params: list[Any] = [*category_params, *price_params]
-    if badges:
-        # On the providers' own column: its statistics tell the planner how many hold the
-        # badges (walk the sort order and test each row's provider, or gather theirs).
-        page_where.append(
-            f"EXISTS (SELECT 1 FROM {_PROVIDERS} AS bf "
-            "WHERE bf.id = m.provider_id AND bf.badges @> %s::varchar[])"
-        )
-        page_params.append(list(badges))
-    keyset_sql = "TRUE"
-    keyset_params: list[Any] = []
     if after is not None:
-        keyset_sql, keyset_params = _keyset_sql(keys, after)
-        page_where.append(keyset_sql)
+        keyset, keyset_params = _keyset_sql(keys, after)
+        page_where.append(keyset)
         page_params.extend(keyset_params)
     direction = "DESC" if keys[0].descending else "ASC"
     order = f"{_quote(keys[0].name)} {direction}, {_quote(keys[1].name)} {direction}"
     distance_col = _quote("distance_km") if with_distance else "NULL::float8"
 
-    sql += (
-        f", page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
-        f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s OFFSET %s)"
+    sql = (
+        f"WITH m AS {'' if materialize else 'NOT '}MATERIALIZED ({inner_sql}), "
+        f"page AS (SELECT id, {_quote(keys[0].name)} AS k, {distance_col} AS d FROM m "
+        f"WHERE {' AND '.join(page_where)} ORDER BY {order} LIMIT %s)"
     )
     params.extend(page_params)
-    params.extend([page_size + 1, offset])
+    params.append(page_size + 1)
     select = [
         f"(SELECT json_agg(json_build_array(page.id, page.k, page.d, {HIT_JSON_SQL}) "
         f"ORDER BY page.k {direction}, page.id {direction}) FROM page {HIT_JOINS_SQL})"
     ]
     if with_facets:
-        # One group per (category, price band, passes the price filter, badges, after the
-        # cursor): hashing a few small keys per row costs a fraction of many FILTERed
-        # counts, each testing the category list and the band's bounds. The keys are packed
-        # into one bigint (_FacetKey), cheaper to hash than five columns. Python rolls the
-        # groups up (catalog.search.facets.listing_facets).
+        # One group per (category, price band, passes the price filter): hashing three small
+        # keys per row costs a third of six FILTERed counts, each testing the category list
+        # and the band's bounds. Python rolls the groups up (_facet_rows).
         bands = price_bands(currency)
         band_of = " ".join(
             f"WHEN price_minor < {int(hi)} THEN {i}"
             for i, (_, hi) in enumerate(bands[:-1])
             if hi is not None  # only the last band is open-ended
         )
-        band_sql = f"CASE {band_of} ELSE {len(bands) - 1} END"
-        key_sql = _FACET_KEY.sql(
-            category="category_id",
-            band=band_sql,
-            in_price=f"({price_sql})",
-            badges="badge_mask",
-            past_cursor=f"({keyset_sql})",
+        sql += (
+            f", facet AS (SELECT category_id, CASE {band_of} ELSE {len(bands) - 1} END AS band, "
+            f"({price_sql}) AS in_price, count(*) AS n FROM m GROUP BY 1, 2, 3)"
         )
-        sql += f", facet AS (SELECT {key_sql} AS k, count(*) AS n FROM m GROUP BY 1)"
-        params.extend([*price_params, *keyset_params])
-        select.append("(SELECT json_agg(json_build_array(k, n)) FROM facet)")
+        params.extend(price_params)
+        select.append(
+            "(SELECT json_agg(json_build_array(category_id, band, in_price, n)) FROM facet)"
+        )
     if check is not None:
         select.append(check[0])
         params.extend(check[1])
@@ -228,11 +153,27 @@ def run_single_pass(
         row = _fetch_one_planned_for_latency(cursor, sql, params)
     values = iter(row)
     page = next(values) or []
-    facet_groups = None
+    facet_rows = None
     if with_facets:
-        facet_groups = [[*_FACET_KEY.unpack(key), n] for key, n in next(values) or []]
+        facet_rows = _facet_rows(next(values) or [], category_ids, len(bands))
     checked = next(values) if check is not None else None
-    return PassResult(page=page, facet_groups=facet_groups, check=checked)
+    return PassResult(page=page, facet_rows=facet_rows, check=checked)
+
+
+def _facet_rows(
+    groups: list[list[Any]], category_ids: list[int] | None, band_count: int
+) -> list[tuple[int, int, list[int]]]:
+    """Per category: rows passing the price filter, and per band the rows passing the
+    category filter (each facet ignores its own filter)."""
+    in_category = None if category_ids is None else set(category_ids)
+    by_category: dict[int, tuple[list[int], list[int]]] = {}
+    for category_id, band, in_price, count in groups:
+        in_price_count, bands = by_category.setdefault(category_id, ([0], [0] * band_count))
+        if in_price:
+            in_price_count[0] += count
+        if in_category is None or category_id in in_category:
+            bands[band] += count
+    return [(cat, total[0], bands) for cat, (total, bands) in by_category.items()]
 
 
 # Multiple statements in one execute() need client-side binding, Django's default with psycopg

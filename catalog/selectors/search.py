@@ -1,11 +1,11 @@
 """Search reads: listings, provider profiles and autocomplete suggestions.
 
-Query budget per call (whatever the page size, page number or cursor). Listings: categories
-and deactivated providers (1) and one statement for the page, its hits, the facets
-(categories, price bands, badges) and the total (catalog.search.single_pass); a text search
-whose typed words find fewer than TYPO_FALLBACK_BELOW listings runs that statement again
-with the typo parts (3). Providers: categories, page, one query per prefetch, facets and
-total (5). Suggestions (catalog.search.suggest): 1.
+Query budget per call (whatever the page size). Listings: categories and deactivated
+providers (1) and one statement for the page, its hits and the facets
+(catalog.search.single_pass); a text search whose typed words find fewer than
+TYPO_FALLBACK_BELOW listings runs that statement again with the typo parts (3).
+Providers: categories, page, one query per prefetch, facets (5). Suggestions
+(catalog.search.suggest): 1.
 """
 
 from __future__ import annotations
@@ -26,15 +26,17 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from catalog.models import Category, Listing, MediaItem, ProviderProfile
 from catalog.search.categories import CategoryTree
-from catalog.search.cursor import cursor_encode
+from catalog.search.cursor import cursor_decode, cursor_encode
 from catalog.search.facets import listing_facets, provider_facets
 from catalog.search.filters import (
     INACTIVE_PROVIDERS_SQL,
     DistanceKm,
     ListingTagsMatch,
+    SortKey,
     available_on_q,
     bounding_box,
     keyset_after,
@@ -52,18 +54,12 @@ from catalog.search.geo import (
     shown_distance_km,
 )
 from catalog.search.hits import listing_hit
-from catalog.search.paging import (
-    cursor_values,
-    json_key,
-    listing_sort_keys,
-    page_number,
-    page_offset,
-    provider_sort_keys,
-    queryset_page,
-)
 from catalog.search.params import SearchParams
 from catalog.search.single_pass import MATCHES_CTE, run_single_pass
+from config.errors import InvalidInput
 
+ID_DESC = SortKey("id", descending=True, kind="int")
+ID_ASC = SortKey("id", descending=False, kind="int")
 # Providers with no rate sort last either way.
 NO_PRICE_HIGH = 2**62
 NO_PRICE_LOW = -1
@@ -76,16 +72,30 @@ class SearchPage:
     facets: dict | None = None
     sort: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-    # results with every filter; None without facets (they are counted together)
-    count: int | None = None
-    # this page's number (1-based): as asked, or from the rows before the cursor; None for a
-    # cursor's page without facets
-    page: int | None = None
 
 
 def _marketplace_currency() -> str:
     tenant = getattr(connection, "tenant", None)
     return getattr(tenant, "default_currency", None) or "GBP"
+
+
+def _paginate(qs: QuerySet, params: SearchParams, keys: list[SortKey]) -> tuple[list, str | None]:
+    values = _cursor_values(params, keys)
+    if values is not None:
+        qs = qs.filter(keyset_after(keys, values))
+    rows = list(qs.order_by(*(key.order_by() for key in keys))[: params.page_size + 1])
+    if len(rows) <= params.page_size:
+        return rows, None
+    rows = rows[: params.page_size]
+    last = rows[-1]
+    key = [k.dump(_attr(last, k.name)) for k in keys]
+    return rows, cursor_encode(sort=params.sort, q=params.q, key=key)
+
+
+def _attr(obj, dotted: str):
+    for part in dotted.split("__"):
+        obj = getattr(obj, part)
+    return obj
 
 
 def _category_q(params: SearchParams, tree: CategoryTree, field_name: str) -> Q:
@@ -105,10 +115,11 @@ def _price_q(params: SearchParams, field_name: str) -> Q:
 
 
 def _provider_filters(params: SearchParams, prefix: str) -> Q:
-    """Rating and online; the badge filter is each search's own (its facet counts without it)."""
     q = Q()
     if params.rating is not None:
         q &= Q(**{f"{prefix}rating_avg__gte": params.rating})
+    if params.badges:
+        q &= Q(**{f"{prefix}badges__contains": list(params.badges)})
     if params.online:
         q &= Q(**{f"{prefix}is_online": True})
     return q
@@ -155,8 +166,7 @@ def listings_public(inactive_providers: list[int] | None = None) -> QuerySet:
 
 
 def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
-    """Published listings of active providers matching ``params``, one page (after the
-    cursor, or the page asked for by number).
+    """Published listings of active providers matching ``params``, one keyset page.
 
     Items are ``catalog.search.hits.ListingHit``: what a hit shows, with ``primary_media``
     (list of 0–1), ``package_list``, ``ticket_tier_list`` and, with a point, ``distance_km``.
@@ -189,8 +199,8 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
     elif params.point:
         variants = listing_geo_parts(base, params.point)
 
-    keys = listing_sort_keys(params.sort)
-    after = cursor_values(params, keys)
+    keys = _listing_sort(params)
+    after = _cursor_values(params, keys)
     currency = params.currency or _marketplace_currency()
 
     def run(parts: list[QuerySet], check: tuple[str, list] | None = None):
@@ -198,12 +208,10 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
             parts,
             keys=keys,
             after=after,
-            offset=page_offset(params),
             page_size=params.page_size,
             category_ids=category_ids,
             min_price=params.min_price,
             max_price=params.max_price,
-            badges=params.badges,
             currency=currency,
             with_distance=params.point is not None,
             with_facets=params.facets,
@@ -231,23 +239,49 @@ def listing_search(*, params: SearchParams, viewer=None) -> SearchPage:
         page = page[: params.page_size]
         last_id, last_key, _, _ = page[-1]
         next_cursor = cursor_encode(
-            sort=params.sort, q=params.q, key=[json_key(keys[0], last_key), last_id]
+            sort=params.sort, q=params.q, key=[_json_key(keys[0], last_key), last_id]
         )
     items = [listing_hit(hit, shown_distance_km(d, params.point)) for _, _, d, hit in page]
-    result = SearchPage(items=items, next_cursor=next_cursor, sort=params.sort)
-    if found.facet_groups is not None:
-        counted = listing_facets(
-            found.facet_groups,
-            tree=tree,
-            currency=currency,
-            category_ids=category_ids,
-            badges=params.badges,
-        )
-        result.facets, result.count = counted.facets, counted.total
-        result.page = page_number(params, before=counted.before)
-    else:
-        result.page = page_number(params, before=None)
-    return result
+    facets = None
+    if found.facet_rows is not None:
+        facets = listing_facets(found.facet_rows, tree=tree, currency=currency)
+    return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)
+
+
+def _json_key(key: SortKey, value):
+    """A sort key read back from json_build_array, in the form the cursor stores."""
+    if value is None or key.kind in {"float", "int", "datetime"}:
+        return value
+    return str(value)
+
+
+def _cursor_values(params: SearchParams, keys: list[SortKey]) -> list | None:
+    if not params.cursor:
+        return None
+    raw = cursor_decode(params.cursor, sort=params.sort, q=params.q)
+    try:
+        if len(raw) != len(keys):
+            raise ValueError("length")
+        return [key.load(value) for key, value in zip(keys, raw, strict=True)]
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(
+            _("The cursor is not valid; start again from the first page."),
+            code="invalid_cursor",
+        ) from exc
+
+
+def _listing_sort(params: SearchParams) -> list[SortKey]:
+    return {
+        "relevance": [SortKey("rank", descending=True), ID_DESC],
+        "price_asc": [SortKey("price_minor", descending=False, kind="int"), ID_ASC],
+        "price_desc": [SortKey("price_minor", descending=True, kind="int"), ID_DESC],
+        "rating": [SortKey("rating", descending=True, kind="decimal"), ID_DESC],
+        "distance": [SortKey("distance_km", descending=False), ID_ASC],
+        "newest": [
+            SortKey("published_at", descending=True, kind="datetime", nullable=True),
+            ID_DESC,
+        ],
+    }[params.sort]
 
 
 # --- providers ------------------------------------------------------------------------------
@@ -303,17 +337,15 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
             filters &= Q(latitude__isnull=False, exact_km__lte=F("travel_radius_km"))
     base = base.filter(filters)
 
-    # The sort's annotations go on base, so that the facets can count the rows before a
-    # cursor; a count leaves out the ones it does not use.
+    results = base.filter(category_q & price_q)
     if params.sort == "relevance":
-        base = base.annotate(rank=text_rank(params.q, trigram_field="display_name"))
+        results = results.annotate(rank=text_rank(params.q, trigram_field="display_name"))
     elif params.sort in {"price_asc", "price_desc"}:
         missing = NO_PRICE_HIGH if params.sort == "price_asc" else NO_PRICE_LOW
-        base = base.annotate(
+        results = results.annotate(
             price=Coalesce("minimum_rate_minor", Value(missing), output_field=IntegerField())
         )
-    badge_q = Q(badges__contains=list(params.badges)) if params.badges else Q()
-    results = base.filter(category_q & price_q & badge_q).prefetch_related(
+    results = results.prefetch_related(
         Prefetch(
             "media",
             queryset=MediaItem.objects.filter(is_primary=True),
@@ -321,26 +353,26 @@ def provider_search(*, params: SearchParams, viewer=None) -> SearchPage:
         ),
         Prefetch("categories", queryset=Category.objects.all(), to_attr="category_list"),
     )
-    keys = provider_sort_keys(params.sort)
-    after = cursor_values(params, keys)
-    items, next_cursor = queryset_page(results, params, keys, after)
+    keys = {
+        "relevance": [SortKey("rank", descending=True), ID_DESC],
+        "price_asc": [SortKey("price", descending=False, kind="int"), ID_ASC],
+        "price_desc": [SortKey("price", descending=True, kind="int"), ID_DESC],
+        "rating": [SortKey("rating_avg", descending=True, kind="decimal"), ID_DESC],
+        "distance": [SortKey("distance_km", descending=False), ID_ASC],
+        "newest": [SortKey("created_at", descending=True, kind="datetime"), ID_DESC],
+    }[params.sort]
+    items, next_cursor = _paginate(results, params, keys)
     for item in items:
         item.distance_km = shown_distance_km(getattr(item, "distance_km", None), params.point)
-    page = SearchPage(items=items, next_cursor=next_cursor, sort=params.sort)
-    if not params.facets:
-        page.page = page_number(params, before=None)
-        return page
-    counted = provider_facets(
-        base,
-        tree=tree,
-        category_q=category_q,
-        price_q=price_q,
-        badge_q=badge_q,
-        before_q=None if after is None else ~keyset_after(keys, after),
-        price_field="minimum_rate_minor",
-        currency=_marketplace_currency(),
-        through=through,
-    )
-    page.facets, page.count = counted.facets, counted.total
-    page.page = page_number(params, before=counted.before)
-    return page
+    facets = None
+    if params.facets:
+        facets = provider_facets(
+            base,
+            tree=tree,
+            category_q=category_q,
+            price_q=price_q,
+            price_field="minimum_rate_minor",
+            currency=_marketplace_currency(),
+            through=through,
+        )
+    return SearchPage(items=items, next_cursor=next_cursor, facets=facets, sort=params.sort)

@@ -161,10 +161,7 @@ def test_pages_go_forward_back_and_to_the_first(fire):
     assert _titles(second) == ["Show number 1"] and "Page 2" in second.content.decode()
     third = client.get(link(second, "next"))
     assert _titles(third) == ["Show number 2"] and "Page 3" in third.content.decode()
-    assert "Page 3 of 3" in third.content.decode()
-    # The first page by number: no page, no cursor, no trail.
-    first_link = re.search(r'href="([^"]+)" aria-label="Page 1"', third.content.decode())
-    assert not re.search(r"(cursor|trail|page)=", first_link.group(1))
+    assert "First page" in third.content.decode()
     back = client.get(link(third, "prev"))
     assert _titles(back) == ["Show number 1"] and "Page 2" in back.content.decode()
     back_again = client.get(link(back, "prev"))

@@ -4,11 +4,10 @@ The query string is validated by the API's serializers (catalog.api.search_param
 searched by the same selectors; only the form's blank fields are left out first (a browser
 sends every field, and the API refuses empty ones). A few parameters are the page's own and
 are taken out before: ``kind`` picks the search, ``place`` names one of the marketplace's
-known places and becomes the API's ``lat`` and ``lon``, and ``trail`` holds where the pages
-before this one were (their cursors, or their numbers when reached by number), so the page
-can link back (the API's keyset cursor only goes on). The facets (counts per category, price
-band and badge), the number of results and this page's number come with the page, from the
-same selector call; numbered pages are the API's ``page``."""
+known places and becomes the API's ``lat`` and ``lon``, and ``trail`` holds the cursors of
+the pages before this one, so the page can link back (the API's keyset cursor only goes on).
+The facets (counts per category and price band) come with the page, from the same selector
+call."""
 
 from __future__ import annotations
 
@@ -97,7 +96,6 @@ def search(request):
     errors: dict[str, list[str]] = {}
     message = ""
     page = None
-    page_size = None
     if kind not in KINDS:
         errors["kind"] = [_("Choose listings or providers.")]
         kind = "listings"
@@ -117,7 +115,6 @@ def search(request):
         try:
             params = serializer.search_params(given)
             page = selector(params=dataclasses.replace(params, facets=True), viewer=request.user)
-            page_size = params.page_size
         except InvalidInput as error:
             message, errors = error.message, error.details
             page = None
@@ -131,9 +128,7 @@ def search(request):
         message=message,
         field_errors=field_errors,
         other_errors=other_errors,
-        **pager_links(
-            kind=kind, values=values, own=own, trail=trail, page=page, page_size=page_size
-        ),
+        **pager_links(kind=kind, values=values, own=own, trail=trail, page=page),
     )
     if retry_after is not None:
         response = render(request, "site/search.html", context, status=429)

@@ -1,18 +1,14 @@
 """What the search page's form, facets and pager show: the choices of each filter, the
-facets' counts as links that refine the search, and the pager: numbered links to a window of
-pages around this one and to the first and last (the API's ``page``, as deep as it goes),
-the next page by its cursor and the previous one from the page's ``trail`` (see
-themes.pages.search)."""
+facets' counts as links that refine the search, and links to the next, previous and first
+pages (the page's ``trail`` of earlier cursors; see themes.pages.search)."""
 
 from __future__ import annotations
-
-import math
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Badge
-from catalog.search.params import LISTING_SORTS, MAX_PAGE
+from catalog.search.params import LISTING_SORTS
 from catalog.selectors.taxonomy import category_tree, listing_type_list
 from themes.pages.profiles import BADGE_LABELS
 from themes.selectors.places import search_places
@@ -48,10 +44,7 @@ FORM_FIELDS = {
     "tags",
     "within_travel_radius",
 }
-# In the trail: a page reached by number, which has no cursor: "-" the first, "-7" page 7.
-FIRST_PAGE = "-"
-# Numbered links to this many pages either side of this one (and to the first and last).
-PAGE_WINDOW = 2
+FIRST_PAGE = "-"  # in the trail: the first page, which has no cursor
 
 
 def _categories(nodes, depth=0):
@@ -64,7 +57,7 @@ def _categories(nodes, depth=0):
 def _query(kind: str, values: QueryDict, own: dict[str, list[str]], **changes) -> str:
     """``?…`` of this search on its first page, with ``changes`` (None removes a name)."""
     query = values.copy()
-    for name in ("cursor", "trail", "page"):
+    for name in ("cursor", "trail"):
         query.pop(name, None)
     query.setlist("kind", [kind])
     place = [value for value in own.get("place", []) if value.strip()]
@@ -104,37 +97,13 @@ def _facets(kind: str, values: QueryDict, own: dict[str, list[str]], facets) -> 
                 and values.get("max_price") == (None if top is None else str(top)),
             }
         )
-    return {
-        "categories": categories,
-        "price_bands": bands,
-        "badges": _badge_facet(kind, values, own, facets["badges"]),
-        "currency": facets["currency"],
-    }
-
-
-def _badge_facet(kind: str, values: QueryDict, own: dict[str, list[str]], rows) -> list[dict]:
-    """Badges with results, and the chosen ones: a link adds its badge to the chosen ones,
-    or takes it away when it is chosen."""
-    chosen = _chosen_badges(values)
-    shown = []
-    for row in rows:
-        picked = row["slug"] in chosen
-        if not (row["count"] or picked):
-            continue
-        badges = [b for b in chosen if b != row["slug"]] if picked else [*chosen, row["slug"]]
-        url = _query(kind, values, own, badges=badges or None)
-        shown.append({**row, "url": url, "chosen": picked})
-    return shown
-
-
-def _chosen_badges(values: QueryDict) -> list[str]:
-    """The badges parameter's values, repeated or comma-separated, in order, once each."""
-    names = (name.strip() for value in values.getlist("badges") for name in value.split(","))
-    return list(dict.fromkeys(name for name in names if name))
+    return {"categories": categories, "price_bands": bands, "currency": facets["currency"]}
 
 
 def form_context(*, kind: str, values: QueryDict, own: dict[str, list[str]]) -> dict:
-    badges = set(_chosen_badges(values))
+    badges = set(values.getlist("badges"))
+    for value in values.getlist("badges"):
+        badges |= {name.strip() for name in value.split(",")}
     place = next((value for value in own.get("place", []) if value.strip()), "")
     return {
         "kind": kind,
@@ -152,73 +121,23 @@ def form_context(*, kind: str, values: QueryDict, own: dict[str, list[str]]) -> 
     }
 
 
-def pager_links(
-    *, kind: str, values: QueryDict, own, trail: list[str], page, page_size: int | None
-) -> dict:
-    """The pager: this page's number and the number of pages, numbered links, next and
-    previous; and the facets."""
-    links: dict = {
-        "page_number": len(trail) + 1,
-        "page_count": None,
-        "page_links": [],
-        "next_url": None,
-        "previous_url": None,
-    }
+def pager_links(*, kind: str, values: QueryDict, own, trail: list[str], page) -> dict:
+    """Next, previous and first page, and this page's number."""
+    links: dict = {"page_number": len(trail) + 1, "next_url": None, "previous_url": None}
+    links["first_url"] = _query(kind, values, own) if trail else None
     links["facets"] = _facets(kind, values, own, page.facets if page is not None else None)
     if page is None:
         return links
-    number = page.page or links["page_number"]
-    links["page_number"] = number
-    if page.count is not None and page_size:
-        pages = max(1, math.ceil(page.count / page_size))
-        links["page_count"] = pages
-        links["page_links"] = _numbered(kind, values, own, number=number, pages=pages)
+    here = values.get("cursor") or FIRST_PAGE
     if page.next_cursor:
-        here = _trail_mark(values)
         links["next_url"] = _query(kind, values, own, cursor=page.next_cursor, trail=[*trail, here])
     if trail:
+        before = trail[-1]
         links["previous_url"] = _query(
-            kind, values, own, trail=trail[:-1] or None, **_at(trail[-1])
+            kind,
+            values,
+            own,
+            cursor=None if before == FIRST_PAGE else before,
+            trail=trail[:-1] or None,
         )
-    elif 1 < number <= MAX_PAGE + 1:
-        # Reached by number, or by a cursor without a trail: the previous page by number.
-        links["previous_url"] = _query(kind, values, own, **_at(f"{FIRST_PAGE}{number - 1}"))
     return links
-
-
-def _numbered(kind: str, values: QueryDict, own, *, number: int, pages: int) -> list[dict]:
-    """The first and last page, and a window around this one; the pages that only a cursor
-    reaches (beyond MAX_PAGE) have no link. A gap (``…``) where numbers are left out."""
-    wanted = {1, pages, *range(number - PAGE_WINDOW, number + PAGE_WINDOW + 1)}
-    shown = sorted(n for n in wanted if n == number or (1 <= n <= min(pages, MAX_PAGE)))
-    links: list[dict] = []
-    before = 0
-    for n in shown:
-        if n - before > 1:
-            links.append({"gap": True})
-        current = n == number
-        url = None if current else _query(kind, values, own, page=n if n > 1 else None)
-        links.append({"number": n, "current": current, "url": url})
-        before = n
-    if before < pages:
-        links.append({"gap": True})
-    return links
-
-
-def _trail_mark(values: QueryDict) -> str:
-    """Where this page is, for the trail: its cursor, or its number."""
-    cursor = values.get("cursor")
-    if cursor:
-        return str(cursor)
-    number = values.get("page", "")
-    return FIRST_PAGE if number in {"", "1"} else f"{FIRST_PAGE}{number}"
-
-
-def _at(mark: str) -> dict:
-    """The query's changes that go to a page of the trail (_trail_mark)."""
-    if not mark.startswith(FIRST_PAGE):
-        return {"cursor": mark}
-    number = mark.removeprefix(FIRST_PAGE)
-    if number.isascii() and number.isdigit() and len(number) < 4 and 1 < int(number) <= MAX_PAGE:
-        return {"page": int(number)}
-    return {}
