@@ -5,6 +5,7 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.settings_parts.beat import CELERY_BEAT_SCHEDULE  # noqa: F401  (Celery beat)
 from config.settings_parts.bookings import *  # noqa: F403
 from config.settings_parts.environment import BASE_DIR, env, env_bool, env_list
 from config.settings_parts.media import *  # noqa: F403
@@ -207,33 +208,6 @@ CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "200"))
 # is delivered again after this many seconds (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600")),
-}
-CELERY_BEAT_SCHEDULE = {
-    "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
-    # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.
-    "booking-timers": {"task": "bookings.tasks.run_due_timers_everywhere", "schedule": 60.0},
-    # Payments left pending (a lost callback; FastPay never reports a failure): ask providers.
-    "reconcile-payments": {
-        "task": "billing.tasks.payments_reconcile_everywhere",
-        "schedule": 120.0,
-    },
-    # Payouts whose run has come (withdrawals on each marketplace's schedule), hourly.
-    "send-due-payouts": {"task": "billing.tasks.payouts_send_due_everywhere", "schedule": 3600.0},
-    # Payouts a provider had not finished when they were sent (FIB's bank takes its time).
-    "reconcile-payouts": {
-        "task": "billing.tasks.payouts_reconcile_everywhere",
-        "schedule": 600.0,
-    },
-    # Media uploads whose processing task was lost: sent again, failed after a few tries.
-    "requeue-stuck-media": {
-        "task": "catalog.tasks.requeue_stuck_media_everywhere",
-        "schedule": 300.0,
-    },
-    # Deleted marketplaces past SOUK_DELETION_GRACE_DAYS: schema, media, private files. Daily.
-    "purge-deleted-marketplaces": {
-        "task": "tenants.tasks.purge_deleted_marketplaces",
-        "schedule": 24 * 3600.0,
-    },
 }
 
 CHANNEL_LAYERS = {
