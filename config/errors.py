@@ -21,6 +21,11 @@ class InvalidInput(ServiceError):
     status = 400
     code = "invalid"
 
+    @classmethod
+    def of_field(cls, message: str, field_name: str, code: str = "invalid") -> "InvalidInput":
+        """A refusal of one field's value: the message, also as that field's detail."""
+        return cls(message, code=code, details={field_name: [message]})
+
 
 class NotAllowed(ServiceError):
     status = 403

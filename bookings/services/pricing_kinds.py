@@ -53,10 +53,6 @@ MAX_SLOT_HOURS = 72
 MIN_SLOT = timedelta(minutes=15)
 
 
-def _bad(message: str, field_name: str, code: str = "invalid") -> InvalidInput:
-    return InvalidInput(message, code=code, details={field_name: [message]})
-
-
 def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
     """A date booking's slot: in the future, within the marketplace's horizon and the listing
     type's longest slot, and inside the provider's free time (catalog's calendar rule)."""
@@ -67,11 +63,17 @@ def _check_slot(listing: Listing, starts_at, ends_at, now: datetime) -> None:
             details={"starts_at": [_("Required.")], "ends_at": [_("Required.")]},
         )
     if ends_at <= starts_at:
-        raise _bad(_("The end must come after the start."), "ends_at", "invalid_slot")
+        raise InvalidInput.of_field(
+            _("The end must come after the start."), "ends_at", "invalid_slot"
+        )
     if ends_at - starts_at < MIN_SLOT:
-        raise _bad(_("A booking lasts at least 15 minutes."), "ends_at", "invalid_slot")
+        raise InvalidInput.of_field(
+            _("A booking lasts at least 15 minutes."), "ends_at", "invalid_slot"
+        )
     if starts_at <= now:
-        raise _bad(_("The start must be in the future."), "starts_at", "slot_in_past")
+        raise InvalidInput.of_field(
+            _("The start must be in the future."), "starts_at", "slot_in_past"
+        )
     max_hours = listing.listing_type.config.get("max_slot_hours", MAX_SLOT_HOURS)
     if ends_at - starts_at > timedelta(hours=max_hours):
         raise BusinessRuleViolation(
@@ -145,9 +147,13 @@ class PricingKind:
     def check_quantity(self) -> None:
         quantity = self.request.quantity
         if not 1 <= quantity <= self.max_quantity:
-            raise _bad(_("That quantity cannot be ordered."), "quantity", "invalid_quantity")
+            raise InvalidInput.of_field(
+                _("That quantity cannot be ordered."), "quantity", "invalid_quantity"
+            )
         if not self.by_the_unit and quantity != 1:
-            raise _bad(_("This listing is booked one at a time."), "quantity", "invalid_quantity")
+            raise InvalidInput.of_field(
+                _("This listing is booked one at a time."), "quantity", "invalid_quantity"
+            )
 
     def check(self) -> None:
         pass
@@ -216,9 +222,11 @@ class Packages(PricingKind):
             .first()
         )
         if package is None:
-            raise _bad(_("Choose one of this gig's packages."), "package_id", "invalid_package")
+            raise InvalidInput.of_field(
+                _("Choose one of this gig's packages."), "package_id", "invalid_package"
+            )
         if package.archived_at is not None:
-            raise _bad(
+            raise InvalidInput.of_field(
                 _("This package is no longer offered; choose one of the gig's current packages."),
                 "package_id",
                 "package_archived",
@@ -251,7 +259,7 @@ class Tickets(PricingKind):
                 "count": self.max_quantity
             }
             field_name = "tickets" if self.request.tickets else "quantity"
-            raise _bad(message, field_name, "invalid_quantity")
+            raise InvalidInput.of_field(message, field_name, "invalid_quantity")
         self.total = total
 
     def check(self) -> None:
@@ -265,7 +273,7 @@ class Tickets(PricingKind):
         request, customer = self.request, self.actor
         given = request.attendees or []
         if given and len(given) != self.total:
-            raise _bad(_("Name one attendee per ticket, or none."), "attendees")
+            raise InvalidInput.of_field(_("Name one attendee per ticket, or none."), "attendees")
         if not given:
             holder = {"name": customer.display_name or customer.email, "email": customer.email}
             return [holder] * self.total
@@ -273,7 +281,7 @@ class Tickets(PricingKind):
         for item in given:
             name = str(item.get("name", "")).strip()[:120]
             if not name:
-                raise _bad(_("Every attendee needs a name."), "attendees")
+                raise InvalidInput.of_field(_("Every attendee needs a name."), "attendees")
             cleaned.append({"name": name, "email": str(item.get("email", "")).strip()[:254]})
         return cleaned
 
@@ -316,7 +324,7 @@ class PerMinute(PricingKind):
         channels = self.listing.listing_type.config.get("channels", [])
         channel = self.request.channel
         if channel not in channels:
-            raise _bad(
+            raise InvalidInput.of_field(
                 _("Choose a channel: %(channels)s.") % {"channels": ", ".join(channels)},
                 "channel",
                 "invalid_channel",

@@ -28,25 +28,27 @@ class TicketChoice:
     quantity: int
 
 
-def _bad(message: str, field_name: str, code: str = "invalid") -> InvalidInput:
-    return InvalidInput(message, code=code, details={field_name: [message]})
-
-
 def ticket_quantities(request: BookingRequest) -> dict[int, int]:
     """The tiers asked for and how many of each, in the order given."""
     if request.tickets and request.ticket_tier_id is not None:
-        raise _bad(_("Give either tickets or ticket_tier_id, not both."), "tickets")
+        raise InvalidInput.of_field(
+            _("Give either tickets or ticket_tier_id, not both."), "tickets"
+        )
     if not request.tickets:
         if request.ticket_tier_id is None:
-            raise _bad(_("Choose one of this event's ticket tiers."), "ticket_tier_id")
+            raise InvalidInput.of_field(
+                _("Choose one of this event's ticket tiers."), "ticket_tier_id"
+            )
         return {request.ticket_tier_id: request.quantity}
     wanted: dict[int, int] = {}
     for item in request.tickets:
         tier_id, quantity = item["tier_id"], item["quantity"]
         if tier_id in wanted:
-            raise _bad(_("Name each ticket tier once."), "tickets")
+            raise InvalidInput.of_field(_("Name each ticket tier once."), "tickets")
         if quantity < 1:
-            raise _bad(_("That quantity cannot be ordered."), "tickets", "invalid_quantity")
+            raise InvalidInput.of_field(
+                _("That quantity cannot be ordered."), "tickets", "invalid_quantity"
+            )
         wanted[tier_id] = quantity
     return wanted
 
@@ -63,7 +65,7 @@ def ticket_tiers_lock(
         .order_by("pk")
     }
     if len(tiers) != len(wanted):
-        raise _bad(_("Choose one of this event's ticket tiers."), field_name)
+        raise InvalidInput.of_field(_("Choose one of this event's ticket tiers."), field_name)
     for tier in tiers.values():
         if (tier.sales_start and now < tier.sales_start) or (
             tier.sales_end and now > tier.sales_end

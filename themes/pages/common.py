@@ -56,7 +56,14 @@ def page_role_required(*roles: str) -> Callable:
 
 def form_refusal(form: forms.Form, error: ServiceError) -> int:
     """Puts a service's refusal on ``form`` (beside each field its details name, the message
-    above the form otherwise) and returns the status the page answers with."""
+    above the form otherwise) and returns the status the page answers with. A form whose
+    fields are not the details' names (a quantity per ticket tier) says which field a refusal
+    belongs to with ``refusal_field(details)``."""
+    refusal_field = getattr(form, "refusal_field", None)
+    name = refusal_field(error.details or {}) if refusal_field else None
+    if name is not None:
+        form.add_error(name, error.message)
+        return error.status
     placed = False
     for name, messages in (error.details or {}).items():
         if name in form.fields and isinstance(messages, list | tuple):

@@ -134,16 +134,6 @@ def _serializer_errors(form, errors: dict) -> None:
             form.add_error(target, str(message))
 
 
-def _refusal(form, error: ServiceError) -> int:
-    """A refusal naming one of the order's tiers goes beside that tier's quantity."""
-    tier_field = getattr(form, "refusal_field", None)
-    name = tier_field(error.details or {}) if tier_field else None
-    if name is None:
-        return form_refusal(form, error)
-    form.add_error(name, error.message)
-    return error.status
-
-
 def _listing(request, slug: str) -> Listing:
     try:
         return listing_get(viewer=request.user, slug=slug)
@@ -173,7 +163,7 @@ def book(request, slug: str):
                         actor=request.user, request=BookingRequest(**given.validated_data)
                     )
                 except ServiceError as error:
-                    status = _refusal(form, error)
+                    status = form_refusal(form, error)
                 else:
                     return redirect("checkout-booking", booking_id=booking.pk)
     mark_invalid(form)
