@@ -8,6 +8,7 @@ out-of-order delivery changes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.core.cache import cache
@@ -49,6 +50,42 @@ def notification_store(provider: str, stored: dict, *, payment_id=None, note: st
     )  # fmt: skip
 
 
+# The hot path of every delivery in one round trip: find the payment a provider's reference
+# names (this schema only: another marketplace's payment is unknown here) and store the
+# delivery raw against it, or as naming nobody. The ORM's two statements cost about 1.3 ms of
+# Python each delivery on the reference machine; this one, 0.2 ms (bench/webhooks.py).
+_MATCH_AND_STORE = """
+WITH named AS (
+    SELECT id, reference, state FROM {payment}
+    WHERE provider = %(provider)s AND provider_ref = %(provider_ref)s
+)
+INSERT INTO {exchange} (payment_id, provider, direction, body, note, created_at)
+SELECT (SELECT id FROM named), %(provider)s, %(direction)s, %(body)s::jsonb,
+       CASE WHEN EXISTS (SELECT 1 FROM named) THEN '' ELSE %(unknown)s END, now()
+RETURNING payment_id, (SELECT reference FROM named), (SELECT state FROM named)
+"""
+
+
+def notification_match_store(
+    provider: str, notification: Notification, stored: dict
+) -> tuple[int, str, str] | None:
+    """Store a delivery against the payment it names; returns that payment's (pk, reference,
+    state), or None when this marketplace knows no payment of that reference."""
+    sql = _MATCH_AND_STORE.format(
+        payment=connection.ops.quote_name(Payment._meta.db_table),
+        exchange=connection.ops.quote_name(PaymentExchange._meta.db_table),
+    )
+    params = {
+        "provider": provider, "provider_ref": notification.provider_ref,
+        "direction": PaymentExchange.Direction.NOTIFICATION.value,
+        "body": json.dumps(stored), "unknown": "unknown payment",
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, reference, state = cursor.fetchone()
+    return None if pk is None else (pk, reference, state)
+
+
 def payment_notification_receive(
     *, provider: str, headers: dict[str, str], body: bytes, query: dict[str, str]
 ) -> tuple[int, str]:
@@ -79,34 +116,33 @@ def payment_notification_receive(
         from billing.services.stripe_events import stripe_event_receive
 
         return stripe_event_receive(driver=driver, notification=notification, stored=stored)
-    payment = payment_named(provider, notification)
-    if payment is None:
+    named = notification_match_store(provider, notification, stored)
+    if named is None:
         logger.warning(
             "%s notification for an unknown payment %r in %s",
             provider, notification.provider_ref, connection.schema_name,
         )  # fmt: skip
-        notification_store(provider, stored, note="unknown payment")
         raise NotFound(_("No such payment."), code="payment_not_found")
-    notification_store(provider, stored, payment_id=payment.pk)
-    if payment.state not in FINAL:  # a settled payment has nothing more to learn
-        transaction.on_commit(lambda: payment_refresh_queue(payment=payment))
+    pk, reference, state = named
+    if state not in FINAL:  # a settled payment has nothing more to learn
+        transaction.on_commit(lambda: payment_refresh_queue(pk=pk, reference=reference))
     return driver.acknowledge()
 
 
-def _refresh_key(payment: Payment) -> str:
+def _refresh_key(reference: str) -> str:
     # Our reference is random and never reused; the cache adds the marketplace's schema.
-    return f"billing:refresh-queued:{payment.reference}"
+    return f"billing:refresh-queued:{reference}"
 
 
-def payment_refresh_queue(*, payment: Payment) -> None:
+def payment_refresh_queue(*, pk: int, reference: str) -> None:
     """Ask for the payment's status once for any number of notifications that arrive before
     the ask starts (a burst of duplicates is one provider call, not one each): the task clears
     the mark before it asks, so a notification after that queues another."""
     from billing.tasks import payment_refresh_run
 
-    if cache.add(_refresh_key(payment), 1, timeout=REFRESH_MARK_SECONDS):
-        payment_refresh_run.delay(payment.pk)
+    if cache.add(_refresh_key(reference), 1, timeout=REFRESH_MARK_SECONDS):
+        payment_refresh_run.delay(pk)
 
 
 def payment_refresh_unmark(*, payment: Payment) -> None:
-    cache.delete(_refresh_key(payment))
+    cache.delete(_refresh_key(payment.reference))

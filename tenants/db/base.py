@@ -1,13 +1,23 @@
-"""django-tenants' PostgreSQL backend, without redundant ``SET search_path`` round-trips.
+"""django-tenants' PostgreSQL backend, without redundant round-trips.
 
 django-tenants forgets the search path on every ``set_tenant`` call, so each request
 re-issues ``SET search_path`` even when the connection already points at that schema.
 Here a switch to the schema the connection is already on keeps the cached path, and the
 connection counts the schemas it has served so the request cycle can recycle it before
 PostgreSQL's per-backend catalog caches grow without bound.
+
+Django's health check (``conn_health_checks``) sends ``SELECT 1`` before each request's first
+query: a round trip as long as a webhook's whole work. A kept connection that is idle needs no
+round trip to be judged: PostgreSQL writes nothing to an idle session of ours unless it is
+ending it (an error message, then end of file), so a socket with nothing to read on an idle,
+unbroken connection is usable. Anything else (something to read, a transaction open, a
+broken connection) is asked ``SELECT 1`` as Django does, or reconnected.
 """
 
+import select
+
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
@@ -26,6 +36,27 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             return
         super().set_tenant(tenant, include_public)
         self.schemas_served.add(tenant.schema_name)
+
+    def close_if_health_check_failed(self) -> None:
+        checking = self.health_check_enabled and not getattr(self, "health_check_done", True)
+        if checking and self._quietly_idle():
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+    def _quietly_idle(self) -> bool:
+        """An open connection, outside any transaction, with nothing waiting to be read."""
+        raw = self.connection
+        if raw is None or raw.closed or raw.broken:
+            return False
+        if raw.info.transaction_status != TransactionStatus.IDLE:
+            return False
+        try:
+            poller = select.poll()
+            poller.register(raw.fileno(), select.POLLIN | select.POLLPRI)
+            return not poller.poll(0)
+        except (OSError, ValueError):
+            return False
 
     def close(self):
         self.schemas_served = set()
