@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
@@ -124,10 +124,11 @@ def ledger_post(
             LedgerEntry(transaction=posted, account_id=pk, amount_minor=amount)
             for pk, amount in sorted(moves.items())
         )
-        for pk, amount in moves.items():
-            LedgerAccount.objects.filter(pk=pk).update(
-                entries_sum_minor=F("entries_sum_minor") + amount
-            )
+        # Every account's cached sum moves in one statement (the rows are locked above).
+        LedgerAccount.objects.filter(pk__in=moves).update(
+            entries_sum_minor=F("entries_sum_minor")
+            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in moves.items()))
+        )
     return posted
 
 
