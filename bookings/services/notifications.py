@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services.live_events import live_event_publish
 from billing.services.payment_links import payment_link_url
 from bookings.models import Actor, Booking, BookingEvent, Notification
 from bookings.notification_texts import direction, email_footer, language_for, render_text
@@ -33,6 +34,14 @@ from config.errors import InvalidInput, NotFound
 from tenants.db import connection
 
 MESSAGE_KIND = "new_message"
+# The live event telling a user's sockets that their unread counts may have moved; the socket
+# reads the counts themselves (bookings.selectors) when it delivers it.
+COUNTS_EVENT = "counts"
+
+
+def notification_counts_changed(*, user_ids) -> None:
+    """Tell these users' sockets (after commit) that their unread counts may have moved."""
+    live_event_publish(user_ids=user_ids, kind=COUNTS_EVENT, data={})
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,8 @@ def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
                 )
             )
         Notification.objects.bulk_create(created)
+        if created:
+            notification_counts_changed(user_ids=[n.user_id for n in created])
     pending = Notification.objects.filter(
         booking_id=event.booking_id, data__event_id=event_id, emailed_at__isnull=True
     ).select_related("user")
@@ -201,6 +212,7 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
         listing=listing.title if listing else thread.provider.display_name,
     )
     data = {"thread_id": thread.pk, "count": count}
+    notification_counts_changed(user_ids=[recipient.pk])
     if entry is None:
         return Notification.objects.create(
             user=recipient,
@@ -235,17 +247,21 @@ def notifications_mark_read(
     mine = Notification.objects.filter(user=actor)
     now = timezone.now()
     if everything:
-        return mine.filter(read_at__isnull=True).update(read_at=now)
-    wanted = set(ids or [])
-    with transaction.atomic():
-        found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
-        if found != wanted:
-            raise NotFound(
-                _("Some of these notifications do not exist."),
-                code="notification_not_found",
-                details={"ids": sorted(wanted - found)},
-            )
-        return mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
+        marked = mine.filter(read_at__isnull=True).update(read_at=now)
+    else:
+        wanted = set(ids or [])
+        with transaction.atomic():
+            found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
+            if found != wanted:
+                raise NotFound(
+                    _("Some of these notifications do not exist."),
+                    code="notification_not_found",
+                    details={"ids": sorted(wanted - found)},
+                )
+            marked = mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
+    if marked:
+        notification_counts_changed(user_ids=[actor.pk])
+    return marked
 
 
 def notify_booking_event(*, event_id: int) -> None:
