@@ -1,1 +1,1 @@
-from tests.support.live import asgi_server, cast, live_marketplaces  # noqa: F401 (fixtures)
+from tests.support.live import asgi_server, live_cast, live_marketplaces  # noqa: F401 (fixtures)

@@ -9,7 +9,7 @@ from catalog.models import ProviderProfile
 from tests.support.live import GRACE_SECONDS, poll, thread_start
 
 # django_db: pytest-django sets the test database up only for a run with tests that ask for
-# it. What the server must see is committed beforehand (the cast) or written through it.
+# it. What the server must see is committed beforehand (the live_cast) or written through it.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 CAST_SIZE = 8
 
@@ -25,9 +25,9 @@ def _ticket(asgi_server, member) -> str:
 
 
 @pytest.fixture
-def pair(cast, asgi_server):
+def pair(live_cast, asgi_server):
     """A customer and a provider of marketplace a, with an inquiry thread between them."""
-    customer, provider = cast.take("a"), cast.take("a", provider=True)
+    customer, provider = live_cast.take("a"), live_cast.take("a", provider=True)
     return customer, provider, thread_start(asgi_server, customer, provider)
 
 

@@ -320,7 +320,7 @@ class Cast:
 
 
 @pytest.fixture(scope="module")
-def cast(live_marketplaces, django_db_blocker, request):
+def live_cast(live_marketplaces, django_db_blocker, request):
     with django_db_blocker.unblock():
         made = Cast(live_marketplaces, per_kind=getattr(request.module, "CAST_SIZE", 4))
         connection.set_schema_to_public()
