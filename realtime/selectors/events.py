@@ -4,8 +4,9 @@ Ids are Redis stream ids, "<milliseconds>-<sequence>", increasing per user. A so
 cursor (the last id it delivered) and reads strictly after it. Resuming from a client's
 ``last_event_id`` is refused with a resync when events after it may be gone: the id is
 malformed, older than the retention, newer than the stream (not one of ours), the stream has
-expired, or the stream was cut to its maximum length past that id. A resync is always safe;
-a silent gap never is.
+expired, or the stream was cut to its maximum length past that id. ``0-0`` (what ``ready``
+says before the user's first event) resumes quietly only while the stream is still empty.
+A resync is always safe; a silent gap never is.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def live_stream_resume(*, schema: str, user_id: int, last_event_id: str | None) 
         return Resume(cursor=head, resync=False)
     if not EVENT_ID.match(last_event_id):
         return Resume(cursor=head, resync=True)
+    if last_event_id == START:  # "I had seen nothing yet": fine while there is nothing
+        return Resume(cursor=head, resync=head != START)
     now_ms = int(time.time() * 1000)
     if _order(last_event_id)[0] < now_ms - settings.SOUK_LIVE_EVENTS_RETENTION * 1000:
         return Resume(cursor=head, resync=True)
