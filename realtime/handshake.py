@@ -4,7 +4,7 @@ The marketplace comes from the Host header exactly as for HTTP (tenants.routing'
 deleted and suspended marketplaces and the operator hosts are refused. The Origin must be one
 of that marketplace's own domains (scheme and host; the port is not compared), so a page of
 another site cannot open a socket with a visitor's cookies. The user is the holder of a
-ticket of this marketplace (realtime.services.tickets) or of this marketplace's web session.
+ticket of this marketplace (realtime.services.socket_tickets) or of this marketplace's web session.
 
 Every refusal is a ``Refused`` with a websocket close code in the 4000 range that mirrors the
 HTTP status a request would get, and a short reason.
@@ -22,7 +22,7 @@ from django.contrib.auth import get_user
 from django.http import HttpRequest
 
 from accounts.models import User
-from realtime.services.tickets import ticket_redeem
+from realtime.services.socket_tickets import socket_ticket_redeem
 from tenants.db import connection
 from tenants.models import Domain, Marketplace
 from tenants.routing import routing_cache
@@ -91,7 +91,7 @@ def socket_user(*, place: Place, ticket: str | None, cookie_header: str | None) 
     """The socket's user, from a ticket if one is given (never falling back to the cookie),
     else from the session cookie. Runs in the marketplace's schema."""
     if ticket is not None:
-        user_id = ticket_redeem(schema=place.schema, ticket=ticket)
+        user_id = socket_ticket_redeem(schema=place.schema, ticket=ticket)
         user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
         if user is None:
             raise Refused(CLOSE_UNAUTHENTICATED, "ticket refused")

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from realtime.api import tickets
+from realtime.api import socket_tickets
 
 urlpatterns = [
-    path("realtime/tickets/", tickets.TicketView.as_view(), name="realtime-ticket"),
+    path("realtime/tickets/", socket_tickets.SocketTicketView.as_view(), name="realtime-ticket"),
 ]

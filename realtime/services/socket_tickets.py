@@ -22,7 +22,7 @@ from tenants.db import connection
 
 
 @dataclass(frozen=True)
-class Ticket:
+class SocketTicket:
     ticket: str
     expires_at: datetime
 
@@ -32,15 +32,15 @@ def _ticket_key(schema: str, ticket: str) -> str:
     return f"{live_key_prefix(schema)}:ticket:{digest}"
 
 
-def ticket_issue(*, actor) -> Ticket:
+def socket_ticket_issue(*, actor) -> SocketTicket:
     """A ticket for ``actor``'s next socket on this marketplace."""
     seconds = settings.SOUK_LIVE_TICKET_SECONDS
     ticket = secrets.token_urlsafe(32)
     live_redis().set(_ticket_key(connection.schema_name, ticket), str(actor.pk), ex=seconds)
-    return Ticket(ticket=ticket, expires_at=timezone.now() + timedelta(seconds=seconds))
+    return SocketTicket(ticket=ticket, expires_at=timezone.now() + timedelta(seconds=seconds))
 
 
-def ticket_redeem(*, schema: str, ticket: str) -> int | None:
+def socket_ticket_redeem(*, schema: str, ticket: str) -> int | None:
     """The user id the ticket was issued to on marketplace ``schema``; None if it is unknown
     there, expired or used. Either way it cannot be used again."""
     if not ticket or len(ticket) > 200:
