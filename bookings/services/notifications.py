@@ -34,9 +34,19 @@ from config.errors import InvalidInput, NotFound
 from tenants.db import connection
 
 MESSAGE_KIND = "new_message"
-# The live event telling a user's sockets that their unread counts may have moved; the socket
-# reads the counts themselves (bookings.selectors) when it delivers it.
+# Live events (accounts.services.live_events): an entry of the user's feed was made or changed
+# (its id), and their unread counts may have moved. The socket reads the entry and the counts
+# themselves (bookings.selectors) when it delivers the event.
+NOTIFICATION_EVENT = "notification"
 COUNTS_EVENT = "counts"
+
+
+def _entries_announced(entries: list[Notification]) -> None:
+    for entry in entries:
+        live_event_publish(
+            user_ids=[entry.user_id], kind=NOTIFICATION_EVENT, data={"notification_id": entry.pk}
+        )
+    notification_counts_changed(user_ids=[entry.user_id for entry in entries])
 
 
 def notification_counts_changed(*, user_ids) -> None:
@@ -133,7 +143,7 @@ def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
             )
         Notification.objects.bulk_create(created)
         if created:
-            notification_counts_changed(user_ids=[n.user_id for n in created])
+            _entries_announced(created)
     pending = Notification.objects.filter(
         booking_id=event.booking_id, data__event_id=event_id, emailed_at__isnull=True
     ).select_related("user")
@@ -212,9 +222,8 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
         listing=listing.title if listing else thread.provider.display_name,
     )
     data = {"thread_id": thread.pk, "count": count}
-    notification_counts_changed(user_ids=[recipient.pk])
     if entry is None:
-        return Notification.objects.create(
+        entry = Notification.objects.create(
             user=recipient,
             kind=MESSAGE_KIND,
             booking_id=thread.booking_id,
@@ -222,8 +231,10 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
             body=body,
             data=data,
         )
-    entry.title, entry.body, entry.data, entry.created_at = title, body, data, timezone.now()
-    entry.save(update_fields=["title", "body", "data", "created_at"])
+    else:
+        entry.title, entry.body, entry.data, entry.created_at = title, body, data, timezone.now()
+        entry.save(update_fields=["title", "body", "data", "created_at"])
+    _entries_announced([entry])
     return entry
 
 

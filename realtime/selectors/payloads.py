@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from bookings.api.messages_serializers import MessageSerializer
+from bookings.api.notifications import NotificationSerializer
 from bookings.models import Actor, Message
 from bookings.selectors.messages import thread_get, thread_unread_total
-from bookings.selectors.notifications import notification_unread_count
+from bookings.selectors.notifications import notification_list, notification_unread_count
 from config.errors import NotFound
 from realtime.handshake import Place
 from realtime.selectors.events import LiveEvent
@@ -67,6 +68,14 @@ def live_event_render(*, event: LiveEvent, viewer, place: Place) -> dict[str, An
         if _party_thread(viewer, event.data.get("thread_id")) is None:
             return None
         return event.data
+    if event.kind == "notification":
+        entry_id = event.data.get("notification_id")
+        entry = (
+            notification_list(viewer=viewer).filter(pk=entry_id).first()
+            if isinstance(entry_id, int)
+            else None
+        )
+        return None if entry is None else NotificationSerializer(entry).data
     if event.kind == "counts":
         return live_counts(viewer=viewer)
     return event.data

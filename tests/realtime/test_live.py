@@ -61,7 +61,13 @@ def test_a_message_sent_on_the_socket_reaches_both_parties_masked_as_in_the_api(
     assert got["data"]["message"]["masked"] is True
     assert "07701" not in got["data"]["message"]["body"]
     assert got["data"]["message"]["from_you"] is False
-    counts = theirs.until("counts")
+    entry = theirs.frame_of("notification")["data"]
+    assert (entry["kind"], entry["data"], entry["read"]) == (
+        "new_message",
+        {"thread_id": thread_id, "count": 2},
+        False,
+    )
+    counts = theirs.frame_of("counts")
     assert counts["data"] == {"unread_notifications": 1, "unread_messages": 2}
 
     echoed = mine.until("message.new")
