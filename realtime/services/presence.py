@@ -9,7 +9,9 @@ provider profile's row lock, against that shared state, so two processes never u
 other: a socket that opens anywhere during the grace period keeps the provider online, and a
 settle that finds one open does nothing. The timer that calls ``presence_settle`` after the
 grace period runs in the process where a socket closed; any process may run it, since it
-decides from the shared state only.
+decides from the shared state only. A process that dies takes its timers along: Celery beat's
+``presence_sweep`` (every minute, each marketplace) settles every provider that sockets put
+online (a Redis set per marketplace), so nobody stays online for good.
 
 A change sets ProviderProfile.is_online (catalog's provider_online_set, which search's online
 filter reads) and is pushed to the sockets that follow that provider (``presence_group``).
@@ -19,12 +21,14 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import User
 from accounts.services.live_events import live_key_prefix, live_redis
 from catalog.models import ProviderProfile
 from catalog.services.profiles import provider_online_set
@@ -45,6 +49,11 @@ def _sockets_key(schema: str, user_id: int) -> str:
 
 def _closed_key(schema: str, user_id: int) -> str:
     return f"{live_key_prefix(schema)}:presence-closed:{user_id}"
+
+
+def _tracked_key(schema: str) -> str:
+    """The users whose presence sockets drive: settled by the sweep until offline."""
+    return f"{live_key_prefix(schema)}:presence-tracked"
 
 
 def _open_sockets(schema: str, user_id: int, now: float) -> int:
@@ -87,6 +96,7 @@ def presence_socket_open(*, user, socket_id: str) -> bool:
         key = _sockets_key(schema, user.pk)
         live_redis().zadd(key, {socket_id: now + settings.SOUK_PRESENCE_SOCKET_TTL})
         live_redis().expire(key, settings.SOUK_PRESENCE_SOCKET_TTL * 2)
+        live_redis().sadd(_tracked_key(schema), user.pk)
         _set(user, profile, True)
     return True
 
@@ -112,6 +122,7 @@ def presence_settle(*, user) -> bool:
     with transaction.atomic():
         profile = _locked_profile(user)
         if profile is None:
+            live_redis().srem(_tracked_key(schema), user.pk)
             return False
         if _open_sockets(schema, user.pk, now):
             return profile.is_online
@@ -119,4 +130,21 @@ def presence_settle(*, user) -> bool:
         if closed is not None and now - float(closed) < settings.SOUK_PRESENCE_GRACE_SECONDS:
             return profile.is_online  # a later close has its own timer
         _set(user, profile, False)
+        live_redis().srem(_tracked_key(schema), user.pk)
     return False
+
+
+def presence_sweep() -> int:
+    """Settle every provider whose presence sockets drive in this marketplace (the timers'
+    backstop); returns how many went offline."""
+    tracked = _tracked_key(connection.schema_name)
+    ids = sorted(int(user_id) for user_id in cast(set[str], live_redis().smembers(tracked)))
+    went_offline = 0
+    for user in User.objects.filter(pk__in=ids).order_by("pk"):
+        was_online = ProviderProfile.objects.filter(user=user, is_online=True).exists()
+        if not presence_settle(user=user) and was_online:
+            went_offline += 1
+    gone = set(ids) - set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if gone:
+        live_redis().srem(tracked, *gone)
+    return went_offline
