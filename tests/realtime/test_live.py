@@ -198,3 +198,26 @@ def test_a_provider_is_online_while_a_socket_is_open_and_offline_after_the_grace
     assert not online()
     watcher.close()
     assert GRACE_SECONDS < 10
+
+
+def test_the_socket_sends_through_the_service_and_its_refusals(asgi_server, pair, settings):
+    customer, _provider, thread_id = pair
+    mine = asgi_server.socket(customer.host, cookie=customer.cookie)
+    mine.frame_of("ready")
+    empty = mine.ask(type="message.send", thread_id=thread_id, body="   ")
+    assert (empty["type"], empty["error"]) == ("error", "empty_message")
+    not_json = mine.ask(type="message.send", thread_id="seven", body="hi")
+    assert (not_json["type"], not_json["error"]) == ("error", "invalid")
+    mine.connection.send("{not json")
+    assert mine.until("error")["error"] == "invalid_json"
+    # The sender's rate limit is the service's (per minute, in fixed windows: twice the limit
+    # and one go over it even if a minute turns while they are sent).
+    answers = [
+        mine.ask(type="message.send", thread_id=thread_id, body=f"message {number}")
+        for number in range(2 * settings.SOUK_MESSAGE_RATE_PER_MINUTE + 1)
+    ]
+    refused = [answer for answer in answers if answer["type"] == "error"]
+    assert refused, answers
+    assert refused[0]["error"] == "message_rate_limited"
+    assert refused[0]["details"]["retry_after"] >= 1
+    mine.close()
