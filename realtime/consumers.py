@@ -65,7 +65,7 @@ def _header(scope, name: bytes) -> str | None:
 def _row_id(content: dict, name: str) -> int:
     value = content.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.of_field(_("Give a positive whole number."), name)
+        raise InvalidInput.of_field(_("Not an id."), name)
     return value
 
 
@@ -154,7 +154,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             content = None
         if not isinstance(content, dict):
-            await self._refuse(None, InvalidInput(_("Send a JSON object."), code="invalid_json"))
+            await self._refuse(
+                None, InvalidInput(_("The request body could not be parsed."), code="invalid_json")
+            )
             return
         await self.receive_json(content)
 
@@ -162,7 +164,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         ref = content.get("ref")
         handler = self.ACTIONS.get(content.get("type"))
         if handler is None:
-            await self._refuse(ref, InvalidInput(_("Unknown type."), code="unknown_type"))
+            refusal = InvalidInput(
+                _("Some fields are not valid."),
+                code="unknown_type",
+                details={"type": sorted(self.ACTIONS)},
+            )
+            await self._refuse(ref, refusal)
             return
         try:
             answer = await handler(self, content)
@@ -193,7 +200,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _message_send(self, content: dict) -> dict:
         body = content.get("body")
         if not isinstance(body, str):
-            raise InvalidInput.of_field(_("Write a message."), "body", code="empty_message")
+            raise InvalidInput.of_field(
+                _("Write a message or attach a file."), "body", code="empty_message"
+            )
         thread_id = _row_id(content, "thread_id")
         message = await self._call(message_send, actor=self.user, thread_id=thread_id, body=body)
         return {"message_id": message.pk}
@@ -212,7 +221,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _presence_subscribe(self, content: dict) -> dict:
         provider_id = _row_id(content, "provider_id")
         if len(self.presence_groups) >= MAX_PRESENCE_SUBSCRIPTIONS:
-            raise InvalidInput(_("Too many subscriptions."), code="too_many_subscriptions")
+            raise InvalidInput(_("Too many requests; slow down."), code="too_many_subscriptions")
         online = await in_schema(self.place.marketplace, _provider_online, provider_id)
         if online is None:
             raise NotFound(_("No such provider."), code="provider_not_found")
