@@ -35,7 +35,15 @@ from bookings.notification_texts import language_for
 from bookings.services.messages import message_send, thread_mark_read
 from catalog.models import ProviderProfile
 from config.errors import InvalidInput, NotFound, ServiceError
-from realtime.handshake import Place, Refused, place_of, socket_user
+from realtime.handshake import (
+    CLOSE_UNAUTHENTICATED,
+    Holder,
+    Place,
+    Refused,
+    place_of,
+    socket_holder,
+    socket_holder_valid,
+)
 from realtime.selectors.events import live_events_after, live_stream_resume
 from realtime.selectors.payloads import live_event_render
 from realtime.services.presence import (
@@ -71,11 +79,13 @@ def _row_id(content: dict, name: str) -> int:
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     place: Place
+    holder: Holder
     cursor: str
     user: Any  # the User once authenticated, else None
 
     async def connect(self) -> None:
         self.user = None
+        self.signed_out = False
         self.presence_groups: set[str] = set()
         self.renewing: asyncio.Task | None = None
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -87,9 +97,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 origin=_header(self.scope, b"origin"),
                 secure=self.scope.get("scheme") == "wss",
             )
-            self.user = await in_schema(
+            self.holder = await in_schema(
                 self.place.marketplace,
-                socket_user,
+                socket_holder,
                 place=self.place,
                 ticket=query.get("ticket", [None])[0],
                 cookie_header=_header(self.scope, b"cookie"),
@@ -98,6 +108,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=refused.code, reason=refused.reason)
             return
+        self.user = self.holder.user
         self.user_group = live_user_group(schema=self.place.schema, user_id=self.user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         resume = await in_schema(
@@ -161,6 +172,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
+        if self.signed_out:
+            return
         ref = content.get("ref")
         handler = self.ACTIONS.get(content.get("type"))
         if handler is None:
@@ -249,21 +262,25 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # Delivery and presence ------------------------------------------------------------------
 
-    def _pending(self) -> list[tuple[str, str, dict | None]]:
-        events = live_events_after(
-            schema=self.place.schema, user_id=self.user.pk, after=self.cursor
-        )
+    def _pending(self) -> list[tuple[str, str, dict | None]] | None:
+        """The events after the cursor, rendered; None when the holder may no longer hear."""
+        if not socket_holder_valid(holder=self.holder):
+            return None
+        schema, user = self.place.schema, self.user
         return [
-            (
-                event.id,
-                event.kind,
-                live_event_render(event=event, viewer=self.user, place=self.place),
-            )
-            for event in events
+            (event.id, event.kind, live_event_render(event=event, viewer=user, place=self.place))
+            for event in live_events_after(schema=schema, user_id=user.pk, after=self.cursor)
         ]
 
     async def _deliver(self) -> None:
-        for event_id, kind, data in await in_schema(self.place.marketplace, self._pending):
+        if self.signed_out:
+            return  # closing: wake-ups may still arrive until the disconnect
+        pending = await in_schema(self.place.marketplace, self._pending)
+        if pending is None:
+            self.signed_out = True
+            await self.close(code=CLOSE_UNAUTHENTICATED, reason="signed out")
+            return
+        for event_id, kind, data in pending:
             self.cursor = event_id
             if data is not None:
                 await self.send_json({"type": kind, "id": event_id, "data": data})

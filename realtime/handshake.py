@@ -5,6 +5,8 @@ deleted and suspended marketplaces and the operator hosts are refused. The Origi
 of that marketplace's own domains (scheme and host; the port is not compared), so a page of
 another site cannot open a socket with a visitor's cookies. The user is the holder of a
 ticket of this marketplace (realtime.services.socket_tickets) or of this marketplace's web session.
+A socket checks its holder again before each delivery (``socket_holder_valid``): logging out
+or being deactivated closes it.
 
 Every refusal is a ``Refused`` with a websocket close code in the 4000 range that mirrors the
 HTTP status a request would get, and a short reason.
@@ -87,7 +89,21 @@ def _check_origin(marketplace: Marketplace, origin: str | None) -> None:
         raise Refused(CLOSE_FORBIDDEN_ORIGIN, "origin refused")
 
 
-def socket_user(*, place: Place, ticket: str | None, cookie_header: str | None) -> User:
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a socket, and by what: a session key, or None for a ticket."""
+
+    user: User
+    session_key: str | None
+
+
+def _session_user(session_key: str):
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return get_user(request)
+
+
+def socket_holder(*, place: Place, ticket: str | None, cookie_header: str | None) -> Holder:
     """The socket's user, from a ticket if one is given (never falling back to the cookie),
     else from the session cookie. Runs in the marketplace's schema."""
     if ticket is not None:
@@ -95,7 +111,7 @@ def socket_user(*, place: Place, ticket: str | None, cookie_header: str | None) 
         user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
         if user is None:
             raise Refused(CLOSE_UNAUTHENTICATED, "ticket refused")
-        return user
+        return Holder(user=user, session_key=None)
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header or "")
@@ -104,9 +120,17 @@ def socket_user(*, place: Place, ticket: str | None, cookie_header: str | None) 
     morsel = cookies.get(settings.SESSION_COOKIE_NAME)
     if morsel is None or not morsel.value:
         raise Refused(CLOSE_UNAUTHENTICATED, "not authenticated")
-    request = HttpRequest()
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore(morsel.value)
-    found = get_user(request)
+    found = _session_user(morsel.value)
     if not found.is_authenticated or not found.is_active:
         raise Refused(CLOSE_UNAUTHENTICATED, "not authenticated")
-    return found
+    return Holder(user=found, session_key=morsel.value)
+
+
+def socket_holder_valid(*, holder: Holder) -> bool:
+    """Whether the holder may still hear on this socket: the user is active and, for a socket
+    opened by a session, that session still signs them in (not logged out, expired, or cut
+    by a password change). Runs in the marketplace's schema."""
+    if holder.session_key is None:
+        return User.objects.filter(pk=holder.user.pk, is_active=True).exists()
+    found = _session_user(holder.session_key)
+    return found.is_authenticated and found.is_active and found.pk == holder.user.pk

@@ -110,3 +110,23 @@ def test_a_stranger_to_a_thread_hears_nothing_of_it_and_cannot_write_in_it(asgi_
     assert [m["body"] for m in page["results"]] == ["Hello", "private"]
     watching.close()
     talking.close()
+
+
+def test_a_socket_of_a_session_that_logged_out_hears_nothing_more(asgi_server, live_cast):
+    customer, provider = live_cast.take("a"), live_cast.take("a", provider=True)
+    thread_id = thread_start(asgi_server, customer, provider)
+    theirs = asgi_server.socket(provider.host, cookie=provider.cookie)
+    theirs.frame_of("ready")
+    status, body = asgi_server.http(
+        provider.host, "POST", "/api/v1/auth/logout/", cookie=provider.cookie, body={}
+    )
+    assert status == 204, body
+    status, body = asgi_server.http(
+        customer.host,
+        "POST",
+        f"/api/v1/threads/{thread_id}/messages/",
+        token=customer.token,
+        body={"body": "are you there?"},
+    )
+    assert status == 201, body
+    assert theirs.close_code() == UNAUTHENTICATED

@@ -54,8 +54,17 @@ class LiveServer:
     port: int
 
     def http(
-        self, host: str, method: str, path: str, *, token: str | None = None, body=None
+        self,
+        host: str,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        cookie: str | None = None,
+        body=None,
     ) -> tuple[int, Any]:
+        """A request to the server; ``cookie``: as a browser holding that session would send
+        it (with a CSRF cookie and the matching header)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", data=data, method=method
@@ -65,6 +74,10 @@ class LiveServer:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        if cookie:
+            csrf = secrets.token_hex(16)
+            request.add_header("Cookie", f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}")
+            request.add_header("X-CSRFToken", csrf)
         try:
             with urllib.request.urlopen(request, timeout=FRAME_SECONDS) as answer:
                 return answer.status, json.loads(answer.read() or b"null")
