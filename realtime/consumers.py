@@ -124,7 +124,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "resync", "id": self.cursor})
         await self.send_json({"type": "ready", "user_id": self.user.pk, "id": self.cursor})
         await self._deliver()
-        if await in_schema(
+        if not self.signed_out and await in_schema(
             self.place.marketplace,
             presence_socket_open,
             user=self.user,
@@ -155,7 +155,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self._deliver()
 
     async def live_ephemeral(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        if not self.signed_out:
+            await self.send_json(message["event"])
 
     # Client frames ----------------------------------------------------------------------------
 
