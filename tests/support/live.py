@@ -204,14 +204,17 @@ def live_marketplaces_made() -> Iterator[dict[str, Any]]:
     from tenants.services import marketplace_create
 
     live_marketplaces_remove()
+    # Fresh slugs (so schemas) each run: Redis outlives the marketplaces, and a new user 1 of
+    # a reused schema would inherit the last run's rate-limit counters and event streams.
+    run = secrets.token_hex(3)
     made = {}
     for name, preset in (("a", "fire-performers"), ("b", "talent-iq")):
         connection.set_schema_to_public()
         made[name] = marketplace_create(
             preset=preset,
             name=f"Live {name}",
-            slug=f"{PREFIX}-{name}",
-            domain=f"{PREFIX}-{name}.localhost",
+            slug=f"{PREFIX}-{run}-{name}",
+            domain=f"{PREFIX}-{run}-{name}.localhost",
             owner_email="owner@example.com",
         )
     connection.set_schema_to_public()
