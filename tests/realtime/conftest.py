@@ -1,1 +1,6 @@
-from tests.support.live import asgi_server, live_cast, live_marketplaces  # noqa: F401 (fixtures)
+from tests.support.live import (  # noqa: F401 (fixtures)
+    asgi_server,
+    live_cast,
+    live_marketplaces,
+    second_asgi_server,
+)

@@ -11,7 +11,7 @@ from tests.support.live import GRACE_SECONDS, poll, thread_start
 # django_db: pytest-django sets the test database up only for a run with tests that ask for
 # it. What the server must see is committed beforehand (the live_cast) or written through it.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-CAST_SIZE = 8
+CAST_SIZE = 10
 
 PHONE_BODY = "Call me on 07701 234 567 about the date"
 
@@ -221,3 +221,42 @@ def test_the_socket_sends_through_the_service_and_its_refusals(asgi_server, pair
     assert refused[0]["error"] == "message_rate_limited"
     assert refused[0]["details"]["retry_after"] >= 1
     mine.close()
+
+
+def test_two_ws_processes_share_events_and_presence(
+    asgi_server, second_asgi_server, pair, live_cast
+):
+    customer, provider, thread_id = pair
+    profile_id = provider.profile.pk
+    onlooker = live_cast.take("a")  # hears of the provider's presence and of nothing else
+
+    def online() -> bool:
+        with tenant_context(provider.marketplace):
+            return ProviderProfile.objects.get(pk=profile_id).is_online
+
+    watcher = asgi_server.socket(onlooker.host, cookie=onlooker.cookie)
+    watcher.frame_of("ready")
+    watcher.ask(type="presence.subscribe", provider_id=profile_id)
+    on_one = asgi_server.socket(provider.host, cookie=provider.cookie)
+    on_one.frame_of("ready")
+    on_two = second_asgi_server.socket(provider.host, cookie=provider.cookie)
+    on_two.frame_of("ready")
+    assert watcher.frame_of("presence")["data"]["online"] is True
+
+    # A message sent through one process reaches the provider's sockets on both.
+    sender = second_asgi_server.socket(customer.host, cookie=customer.cookie)
+    sender.frame_of("ready")
+    message_id = sender.ask(type="message.send", thread_id=thread_id, body="hi")["message_id"]
+    for socket in (on_one, on_two):
+        assert socket.until("message.new")["data"]["message"]["id"] == message_id
+
+    # The second process's socket closes; its grace timer finds the first one open: no change.
+    on_two.close()
+    with pytest.raises(TimeoutError):
+        watcher.connection.recv(timeout=GRACE_SECONDS * 2)
+    assert online()
+    on_one.close()
+    assert watcher.frame_of("presence")["data"] == {"provider_id": profile_id, "online": False}
+    assert not online()
+    for socket in (watcher, sender):
+        socket.close()

@@ -319,6 +319,15 @@ def asgi_server(live_marketplaces, tmp_path_factory):
         yield server
 
 
+@pytest.fixture(scope="session")
+def second_asgi_server(live_marketplaces, tmp_path_factory):
+    """Another ws process beside ``asgi_server``: they share only PostgreSQL and Redis."""
+    host = live_marketplaces["a"].get_primary_domain().domain
+    log = tmp_path_factory.mktemp("live-second") / "uvicorn.log"
+    with live_server_run(log, probe_host=host) as server:
+        yield server
+
+
 class Cast:
     """Users made (committed) before a module's tests start: each test's own database
     transaction would hide its writes from the server. ``take(site, provider=False)`` hands
