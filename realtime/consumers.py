@@ -8,12 +8,13 @@ only), says ``ready`` with its cursor, sends what it missed, and from then on re
 after the cursor whenever it is woken. Channels runs one consumer's handlers one at a time,
 so the cursor only moves forward and no event is sent twice or skipped.
 
-Frames from the server: ``{"type": <event kind>, "id": <event id>, "data": {...}}`` for stored
-events (message.new, thread.read, counts, ...); ``{"type": "typing" | "presence", "data"}``
-for ephemeral ones (no id); ``ready``, ``resync``, ``ok`` and ``error`` (``error``, ``message``,
-``details``, as the API's errors) for the socket itself. Frames from the client carry a
-``type`` and an optional ``ref`` echoed in the answer: message.send, thread.read, typing,
-presence.subscribe, presence.unsubscribe. Each calls the same services as the API.
+Frames from the server: ``{"type": <event kind>, "id": <event id>, "data": {...}}`` for
+stored events (message.new, thread.read, notification, counts); ``{"type": "typing" or
+"presence", "data": {...}}`` for ephemeral ones (no id); ``ready``, ``resync``, ``ok`` and
+``error`` (``error``, ``message``, ``details``, as the API's errors) for the socket itself.
+Frames from the client carry a ``type`` and an optional ``ref`` echoed in the answer:
+message.send, thread.read, typing, presence.subscribe, presence.unsubscribe. Each calls the
+same services as the API.
 """
 
 from __future__ import annotations
