@@ -82,7 +82,8 @@ def _publish(schema: str, user_ids: list[int], kind: str, payload: str) -> None:
             pipe.pexpire(key, retention_ms)
         pipe.execute()
     except redis.RedisError:
-        # The write is committed; a lost event is what the client's resync covers.
+        # The write is committed and the API shows it; only the live notice of it is lost
+        # (the sockets learn of it on their next reload through the API).
         logger.exception("could not publish live event %s in %s", kind, schema)
         return
     layer = get_channel_layer()
