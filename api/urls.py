@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("billing.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("bookings.api.urls")),
+    path("", include("realtime.api.urls")),
     path("", include("themes.api.urls")),
 ]

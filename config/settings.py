@@ -9,6 +9,7 @@ from config.settings_parts.beat import CELERY_BEAT_SCHEDULE  # noqa: F401  (Cele
 from config.settings_parts.bookings import *  # noqa: F403
 from config.settings_parts.environment import BASE_DIR, env, env_bool, env_list
 from config.settings_parts.media import *  # noqa: F403
+from config.settings_parts.realtime import *  # noqa: F403
 from config.settings_parts.storage import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -93,6 +94,7 @@ TENANT_APPS = [
     "catalog",
     "bookings",
     "billing",
+    "realtime",
     "themes",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -213,7 +215,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"souk{TEST_WORKER}:channels"},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHES['default']['KEY_PREFIX']}:channels"},
     }
 }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["tenants", "accounts", "billing", "catalog", "bookings", "themes", "demo"]
+LAYERS = ["tenants", "accounts", "billing", "catalog", "bookings", "realtime", "themes", "demo"]
 
 
 def _imported_apps(path: Path) -> set[str]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services.live_events import live_event_publish
 from billing.services.payment_links import payment_link_url
 from bookings.models import Actor, Booking, BookingEvent, Notification
 from bookings.notification_texts import direction, email_footer, language_for, render_text
@@ -33,6 +34,24 @@ from config.errors import InvalidInput, NotFound
 from tenants.db import connection
 
 MESSAGE_KIND = "new_message"
+# Live events (accounts.services.live_events): an entry of the user's feed was made or changed
+# (its id), and their unread counts may have moved. The socket reads the entry and the counts
+# themselves (bookings.selectors) when it delivers the event.
+NOTIFICATION_EVENT = "notification"
+COUNTS_EVENT = "counts"
+
+
+def _entries_announced(entries: list[Notification]) -> None:
+    for entry in entries:
+        live_event_publish(
+            user_ids=[entry.user_id], kind=NOTIFICATION_EVENT, data={"notification_id": entry.pk}
+        )
+    notification_counts_changed(user_ids=[entry.user_id for entry in entries])
+
+
+def notification_counts_changed(*, user_ids) -> None:
+    """Tell these users' sockets (after commit) that their unread counts may have moved."""
+    live_event_publish(user_ids=user_ids, kind=COUNTS_EVENT, data={})
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,8 @@ def booking_event_notifications_send(*, event_id: int) -> list[Notification]:
                 )
             )
         Notification.objects.bulk_create(created)
+        if created:
+            _entries_announced(created)
     pending = Notification.objects.filter(
         booking_id=event.booking_id, data__event_id=event_id, emailed_at__isnull=True
     ).select_related("user")
@@ -202,7 +223,7 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
     )
     data = {"thread_id": thread.pk, "count": count}
     if entry is None:
-        return Notification.objects.create(
+        entry = Notification.objects.create(
             user=recipient,
             kind=MESSAGE_KIND,
             booking_id=thread.booking_id,
@@ -210,8 +231,10 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
             body=body,
             data=data,
         )
-    entry.title, entry.body, entry.data, entry.created_at = title, body, data, timezone.now()
-    entry.save(update_fields=["title", "body", "data", "created_at"])
+    else:
+        entry.title, entry.body, entry.data, entry.created_at = title, body, data, timezone.now()
+        entry.save(update_fields=["title", "body", "data", "created_at"])
+    _entries_announced([entry])
     return entry
 
 
@@ -235,17 +258,21 @@ def notifications_mark_read(
     mine = Notification.objects.filter(user=actor)
     now = timezone.now()
     if everything:
-        return mine.filter(read_at__isnull=True).update(read_at=now)
-    wanted = set(ids or [])
-    with transaction.atomic():
-        found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
-        if found != wanted:
-            raise NotFound(
-                _("Some of these notifications do not exist."),
-                code="notification_not_found",
-                details={"ids": sorted(wanted - found)},
-            )
-        return mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
+        marked = mine.filter(read_at__isnull=True).update(read_at=now)
+    else:
+        wanted = set(ids or [])
+        with transaction.atomic():
+            found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
+            if found != wanted:
+                raise NotFound(
+                    _("Some of these notifications do not exist."),
+                    code="notification_not_found",
+                    details={"ids": sorted(wanted - found)},
+                )
+            marked = mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
+    if marked:
+        notification_counts_changed(user_ids=[actor.pk])
+    return marked
 
 
 def notify_booking_event(*, event_id: int) -> None:

@@ -21,6 +21,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.requeue_stuck_media_everywhere",
         "schedule": 300.0,
     },
+    # Providers that websockets put online and whose ws process died before their grace timer.
+    "presence-sweep": {"task": "realtime.tasks.presence_sweep_everywhere", "schedule": 60.0},
     # Deleted marketplaces past SOUK_DELETION_GRACE_DAYS: schema, media, private files. Daily.
     "purge-deleted-marketplaces": {
         "task": "tenants.tasks.purge_deleted_marketplaces",

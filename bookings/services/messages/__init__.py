@@ -17,13 +17,18 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services.live_events import live_event_publish
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
 from bookings.selectors.messages import thread_get
 from bookings.services.messages.attachments import attachment_check
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
-from bookings.services.notifications import notification_new_message, notifications_of_thread_read
+from bookings.services.notifications import (
+    notification_counts_changed,
+    notification_new_message,
+    notifications_of_thread_read,
+)
 from catalog.models import Listing, ProviderProfile
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, NotFound
 
@@ -82,6 +87,10 @@ def _advance_mark(thread_id: int, user, up_to: int) -> ThreadReadMark:
     return mark
 
 
+def _parties(thread: Thread) -> list[int]:
+    return [thread.customer_id, thread.provider.user_id]
+
+
 def _post(thread: Thread, *, sender, body: str, attachment: CheckedFile | None) -> Message:
     """Write the message inside the caller's transaction."""
     message = Message(thread=thread, sender=sender, body=body)
@@ -96,6 +105,11 @@ def _post(thread: Thread, *, sender, body: str, attachment: CheckedFile | None) 
     # Writing a message means having read the thread up to it.
     _advance_mark(thread.pk, sender, message.pk)
     recipient = thread.provider.user if sender.pk == thread.customer_id else thread.customer
+    live_event_publish(
+        user_ids=_parties(thread),
+        kind="message.new",
+        data={"thread_id": thread.pk, "message_id": message.pk},
+    )
     notification_new_message(
         thread=thread, recipient=recipient, sender_name=_sender_name(thread, sender)
     )
@@ -185,6 +199,17 @@ def thread_mark_read(*, actor, thread_id: int, up_to: int | None = None) -> Thre
     target = newest if up_to is None else min(up_to, newest)
     with transaction.atomic():
         mark = _advance_mark(thread.pk, actor, target)
+        live_event_publish(
+            user_ids=_parties(thread),
+            kind="thread.read",
+            data={
+                "thread_id": thread.pk,
+                "reader_id": actor.pk,
+                "last_read_message_id": mark.last_read_message_id,
+            },
+        )
         if mark.last_read_message_id >= newest:
             notifications_of_thread_read(thread_id=thread.pk, user=actor)
+        # The reader's unread total moved, whether or not their feed entry did.
+        notification_counts_changed(user_ids=[actor.pk])
     return mark

@@ -1,0 +1,99 @@
+"""Live events: "event E happened for users U of this marketplace", published after commit.
+
+Why here: an event is addressed to users and to nothing else, so the primitive lives in
+accounts, the lowest tenant layer. Bookings' services call ``live_event_publish`` without
+knowing who listens; the realtime app (above bookings) delivers, and reads the stream and
+group names from this module. Nothing here imports an upper app.
+
+Each user of each marketplace has a Redis stream (``live_stream_key``). XADD gives every event
+an id that only grows per user ("<ms>-<seq>"), so a socket can resume after the last id it
+saw. A stream keeps at most SOUK_LIVE_EVENTS_MAX_LEN entries and expires
+SOUK_LIVE_EVENTS_RETENTION seconds after its last event. After the XADDs a wake-up goes to
+each user's channel-layer group (``live_user_group``); a socket woken reads its stream from
+its own cursor, so what it delivers is the stream itself: in order, without gap or duplicate.
+
+Events carry references (ids), not rendered content: a socket renders each event for its user
+with the API's own selectors (masking included) when it delivers it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+WAKE = "live.wake"
+_clients: dict[str, redis.Redis] = {}
+
+
+def live_redis() -> redis.Redis:
+    url = settings.REDIS_URL
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, decode_responses=True)
+    return _clients[url]
+
+
+def live_key_prefix(schema: str) -> str:
+    """Every realtime key of one marketplace (streams, tickets, presence) starts with this."""
+    return f"{settings.CACHES['default']['KEY_PREFIX']}:live:{schema}"
+
+
+def live_stream_key(*, schema: str, user_id: int) -> str:
+    return f"{live_key_prefix(schema)}:events:{user_id}"
+
+
+def live_user_group(*, schema: str, user_id: int) -> str:
+    """The channel-layer group of one user's sockets in one marketplace."""
+    return f"live.{schema}.user.{user_id}"
+
+
+def live_event_publish(*, user_ids: Iterable[int], kind: str, data: dict[str, Any]) -> None:
+    """Append event ``kind`` with ``data`` (JSON, references only) to each user's stream once
+    the current transaction commits (at once outside one), then wake their sockets."""
+    schema = connection.schema_name
+    recipients = sorted(set(user_ids))
+    payload = json.dumps(data, separators=(",", ":"))
+    transaction.on_commit(lambda: _publish(schema, recipients, kind, payload))
+
+
+def _publish(schema: str, user_ids: list[int], kind: str, payload: str) -> None:
+    retention_ms = settings.SOUK_LIVE_EVENTS_RETENTION * 1000
+    try:
+        pipe = live_redis().pipeline(transaction=False)
+        for user_id in user_ids:
+            key = live_stream_key(schema=schema, user_id=user_id)
+            pipe.xadd(
+                key,
+                {"kind": kind, "data": payload},
+                maxlen=settings.SOUK_LIVE_EVENTS_MAX_LEN,
+                approximate=False,
+            )
+            pipe.pexpire(key, retention_ms)
+        pipe.execute()
+    except redis.RedisError:
+        # The write is committed and the API shows it; only the live notice of it is lost
+        # (the sockets learn of it on their next reload through the API).
+        logger.exception("could not publish live event %s in %s", kind, schema)
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for user_id in user_ids:
+        try:
+            async_to_sync(layer.group_send)(
+                live_user_group(schema=schema, user_id=user_id), {"type": WAKE}
+            )
+        except Exception:
+            # The event is in the stream: a socket catches up on its next wake or reconnect.
+            logger.exception("could not wake the sockets of user %s in %s", user_id, schema)
