@@ -17,3 +17,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Live streams: the secret the ingest server (nginx-rtmp, platform/nginx-rtmp.conf) sends with
+# its publish callbacks (empty: every callback is refused), and where its HLS files are served.
+SOUK_INGEST_SECRET = env("SOUK_INGEST_SECRET", "")
+SOUK_HLS_BASE_URL = env("SOUK_HLS_BASE_URL", "http://127.0.0.1:8080/hls").rstrip("/")
+# A viewer who has not said they are still watching for this long is no longer counted.
+SOUK_STREAM_VIEWER_SECONDS = int(env("SOUK_STREAM_VIEWER_SECONDS", "60"))
