@@ -46,6 +46,8 @@ ID_MODELS: dict[str, tuple[str, ...]] = {
     "review_id": ("bookings.review",),
     "report_id": ("bookings.reviewreport",),
     "evidence_id": ("bookings.disputeevidence",),
+    "stream_id": ("bookings.livestream",),
+    "gift_id": ("bookings.gift",),
     "id": ("accounts.user",),
 }
 TRANSITIONS = ("accept", "cancel", "complete", "start", "quote")
@@ -126,6 +128,7 @@ def _group_values(name: str, body: str, route: Route, victim: Victim) -> list[st
         "uidb36": [uid],
         "path": [f"{victim.schema}/{path}" for path in victim.media_paths],
         "transition": list(TRANSITIONS),
+        "move": ["start", "end", "rotate-key"],
         "kind": ["png", "svg"],
         "badge": ["insurance", "dbs"],
         "app_label": body.split("|"),
