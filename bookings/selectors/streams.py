@@ -40,8 +40,9 @@ def stream_viewer_count(*, stream_id: int, now: float | None = None) -> int:
 
 
 def hls_playlist_url(stream: LiveStream) -> str | None:
-    """Where the stream plays while it is live (the ingest server writes it there)."""
-    if stream.state != LiveStream.State.LIVE:
+    """Where the stream plays while it is live (the ingest server writes it there); None
+    while it is not, or when ``SOUK_HLS_BASE_URL`` is not set."""
+    if stream.state != LiveStream.State.LIVE or not settings.SOUK_HLS_BASE_URL:
         return None
     return f"{settings.SOUK_HLS_BASE_URL}/{stream.playback_id}.m3u8"
 
