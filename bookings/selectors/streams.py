@@ -76,10 +76,8 @@ class StreamView:
 
 
 def _sender_name(user) -> str:
-    # A viewer is shown as their first name and initial only (no e-mail, no surname).
-    first = (getattr(user, "first_name", "") or "").strip()
-    last = (getattr(user, "last_name", "") or "").strip()
-    return f"{first} {last[:1]}.".strip(" .") if first else _("Someone")
+    # The name the sender shows on the marketplace (never their e-mail address).
+    return user.display_name or _("Someone")
 
 
 def stream_recent_gifts(*, stream_id: int, limit: int = RECENT_GIFTS) -> list[RecentGift]:

@@ -81,7 +81,7 @@ def _move(stream: LiveStream, action: str, *, source: str, actor=None, data=None
     before = stream.state
     if before not in allowed_from:
         raise StateConflict(
-            _("The stream is %(state)s; it cannot do that now.") % {"state": before},
+            _("The stream's state does not allow this."),
             code="stream_state",
             details={"state": before},
         )

@@ -81,6 +81,8 @@ def test_a_second_key_is_a_second_gift_and_the_stream_shows_both(readers):
 
     seen = viewer.api.get(f"/api/v1/streams/{stream.pk}/").json()
     assert [gift["gift_name"] for gift in seen["recent_gifts"]] == ["Rose", "Rose"]
+    assert seen["recent_gifts"][0]["sender_name"] == viewer.user.display_name != ""
+    assert viewer.user.email not in str(seen)
     with tenant_context(readers):
         assert prepaid_balance(customer=viewer.user, currency="USD") == usd(800)
         assert ledger_problems() == []
