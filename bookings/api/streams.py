@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from api.inputs import validated
 from api.permissions import IsProvider
 from api.responses import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from api.throttles import ClientScopedRateThrottle
 from bookings.selectors.streams import (
     hls_playlist_url,
     provider_stream_get,
@@ -201,6 +202,9 @@ class StreamDetailView(APIView):
 
 
 class StreamViewerView(APIView):
+    throttle_classes = [ClientScopedRateThrottle]
+    throttle_scope = "stream_viewer"
+
     @extend_schema(
         tags=TAGS,
         summary="Join a live stream as a viewer, or stay counted (send about every 30 s).",
@@ -224,6 +228,9 @@ class StreamViewerView(APIView):
 
 
 class StreamViewerLeaveView(APIView):
+    throttle_classes = [ClientScopedRateThrottle]
+    throttle_scope = "stream_viewer"
+
     @extend_schema(
         tags=TAGS,
         summary="Leave a stream as a viewer.",

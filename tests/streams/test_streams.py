@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from bookings.models import LiveStream, LiveStreamEvent
 from bookings.selectors.streams import stream_viewer_count
 from tests.streams.support import stream_of
-from tests.support.client import api, assert_error
+from tests.support.client import api, assert_error, fresh_address
 from tests.support.factories.bookings import party
 
 
@@ -138,3 +139,15 @@ def test_viewers_are_counted_per_marketplace_and_forgotten_when_the_stream_ends(
         assert stream_viewer_count(stream_id=other_stream.pk) == 1
     assert_error(party(readers).api.post(f"/api/v1/streams/{stream.pk}/join/", {}), 409,
                  "stream_not_live")  # fmt: skip
+
+
+def test_one_address_joining_is_throttled(readers):
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["stream_viewer"]
+    number, period = rate.split("/")
+    assert period.startswith("m"), "the test spends a rate per minute"
+    client = api(readers, REMOTE_ADDR=fresh_address())
+    # Refused by validation after the throttle (a malformed token): each costs nothing else.
+    for n in range(int(number)):
+        answer = client.post("/api/v1/streams/1/join/", {"viewer_token": "x"})
+        assert answer.status_code == 400, (n, answer.content)
+    assert_error(client.post("/api/v1/streams/1/join/", {"viewer_token": "x"}), 429, "throttled")
