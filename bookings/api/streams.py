@@ -247,6 +247,10 @@ class StreamViewerLeaveView(APIView):
 
 class IngestCallbackSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text="The stream key.")
+    clientid = serializers.CharField(
+        max_length=64, required=False, default="",
+        help_text="nginx-rtmp's id of the publishing connection.",
+    )  # fmt: skip
     addr = serializers.CharField(max_length=64, required=False, default="")
 
 
@@ -261,10 +265,9 @@ class IngestView(APIView):
     authentication_classes: list = []
     parser_classes = [FormParser]
 
-    def _fields(self, request) -> tuple[str, str, str]:
+    def _fields(self, request) -> tuple[str, dict]:
         secret = request.query_params.get("secret", "")
-        data = validated(IngestCallbackSerializer, request.data).validated_data
-        return secret, data["name"], data["addr"]
+        return secret, validated(IngestCallbackSerializer, request.data).validated_data
 
 
 class IngestPublishView(IngestView):
@@ -282,10 +285,11 @@ class IngestPublishView(IngestView):
         },
     )
     def post(self, request):
-        secret, key, addr = self._fields(request)
+        secret, data = self._fields(request)
         playback_id = streams.live_stream_ingest_publish(
-            secret=secret, stream_key=key, client_addr=addr
-        )
+            secret=secret, stream_key=data["name"], client_id=data["clientid"],
+            client_addr=data["addr"],
+        )  # fmt: skip
         return Response(status=status.HTTP_302_FOUND, headers={"Location": playback_id})
 
 
@@ -297,6 +301,8 @@ class IngestPublishDoneView(IngestView):
         responses={204: None, 400: INVALID, 403: INGEST_REFUSED},
     )
     def post(self, request):
-        secret, key, _addr = self._fields(request)
-        streams.live_stream_ingest_publish_done(secret=secret, stream_key=key)
+        secret, data = self._fields(request)
+        streams.live_stream_ingest_publish_done(
+            secret=secret, stream_key=data["name"], client_id=data["clientid"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

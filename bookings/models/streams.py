@@ -25,6 +25,9 @@ class LiveStream(models.Model):
     stream_key = models.CharField(max_length=64, unique=True)
     # Public: the HLS playlist's name (``<SOUK_HLS_BASE_URL>/<playback_id>.m3u8``).
     playback_id = models.CharField(max_length=32, unique=True)
+    # The ingest server's id of the connection publishing now (nginx-rtmp's ``clientid``):
+    # only that connection's end ends the stream, not a stray second encoder's.
+    ingest_client_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     # The viewers counted in Redis (bookings.services.stream_viewers), copied here as they change.

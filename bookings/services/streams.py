@@ -85,8 +85,6 @@ def _move(stream: LiveStream, action: str, *, source: str, actor=None, data=None
             code="stream_state",
             details={"state": before},
         )
-    if before == to:
-        return stream
     now = timezone.now()
     stream.state = to
     fields = ["state"]
@@ -156,17 +154,37 @@ def _ingest_locked(secret: str, stream_key: str, action: str) -> LiveStream:
 
 
 @transaction.atomic
-def live_stream_ingest_publish(*, secret: str, stream_key: str, client_addr: str = "") -> str:
+def live_stream_ingest_publish(
+    *, secret: str, stream_key: str, client_id: str = "", client_addr: str = ""
+) -> str:
     """The ingest server asks whether ``stream_key`` may publish: the stream goes live and the
     answer is its public ``playback_id``, the name the ingest server publishes (and writes the
-    HLS playlist) under, so the key itself never reaches a viewer. 403 otherwise."""
+    HLS playlist) under, so the key itself never reaches a viewer. 403 otherwise.
+
+    On a live stream (the provider pressed start first, or the encoder reconnected) the new
+    connection becomes the stream's publisher."""
     stream = _ingest_locked(secret, stream_key, "publish")
-    _move(stream, "publish", source=Source.INGEST, data={"addr": client_addr[:64]})
+    data = {"client_id": client_id[:64], "addr": client_addr[:64]}
+    if stream.state == State.LIVE:
+        LiveStreamEvent.objects.create(
+            stream=stream, action="publish", from_state=stream.state, to_state=stream.state,
+            source=Source.INGEST, data=data,
+        )  # fmt: skip
+    else:
+        _move(stream, "publish", source=Source.INGEST, data=data)
+    stream.ingest_client_id = client_id[:64]
+    stream.save(update_fields=["ingest_client_id"])
     return stream.playback_id
 
 
 @transaction.atomic
-def live_stream_ingest_publish_done(*, secret: str, stream_key: str) -> LiveStream:
-    """Publishing stopped: the stream ends. 403 for anything but a live stream's key."""
+def live_stream_ingest_publish_done(
+    *, secret: str, stream_key: str, client_id: str = ""
+) -> LiveStream:
+    """Publishing stopped: the stream ends. 403 for anything but a live stream's key. The end
+    of a connection that is not the stream's publisher (a second encoder nginx-rtmp turned
+    away, a connection replaced by a reconnect) changes nothing."""
     stream = _ingest_locked(secret, stream_key, "publish_done")
-    return _move(stream, "publish_done", source=Source.INGEST)
+    if stream.ingest_client_id and client_id != stream.ingest_client_id:
+        return stream
+    return _move(stream, "publish_done", source=Source.INGEST, data={"client_id": client_id[:64]})

@@ -31,8 +31,11 @@ def elsewhere(make_marketplace):
     return make_marketplace("psychic-readers")
 
 
-def ingest(client, path, key, *, secret=INGEST_SECRET):
-    body = f"call=publish&app=live&name={key}&addr=203.0.113.9&flashver=FMLE%2F3.0&clientid=7"
+def ingest(client, path, key, *, secret=INGEST_SECRET, client_id="7"):
+    body = (
+        f"call=publish&app=live&name={key}&addr=203.0.113.9&flashver=FMLE%2F3.0"
+        f"&clientid={client_id}"
+    )
     return client.post(f"{path}?secret={secret}", body, content_type=FORM)
 
 
@@ -99,6 +102,9 @@ def test_a_key_publishes_only_on_its_own_marketplaces_host_with_the_secret(home,
     # Ending it takes the same three.
     assert_error(ingest(api(elsewhere), PUBLISH_DONE, key), 403, "ingest_refused")
     assert_error(ingest(api(home), PUBLISH_DONE, key, secret="wrong"), 403, "ingest_refused")
+    assert state_and_events(home, stream) == ("live", 1)
+    # The end of a connection that is not the publisher (a second encoder) ends nothing.
+    assert ingest(api(home), PUBLISH_DONE, key, client_id="8").status_code == 204
     assert state_and_events(home, stream) == ("live", 1)
     assert ingest(api(home), PUBLISH_DONE, key).status_code == 204
     assert state_and_events(home, stream) == ("ended", 2)

@@ -151,3 +151,31 @@ def test_one_address_joining_is_throttled(readers):
         answer = client.post("/api/v1/streams/1/join/", {"viewer_token": "x"})
         assert answer.status_code == 400, (n, answer.content)
     assert_error(client.post("/api/v1/streams/1/join/", {"viewer_token": "x"}), 429, "throttled")
+
+
+def test_a_reconnect_takes_over_and_the_replaced_connections_end_ends_nothing(readers, settings):
+    settings.SOUK_INGEST_SECRET = "s" * 32
+    reader, stream = stream_of(readers)
+    assert reader.api.post(f"/api/v1/streams/{stream.pk}/start/").status_code == 200
+    ingest = api(readers)
+
+    def call(path, client_id):
+        return ingest.post(
+            f"/api/v1/streams/ingest/{path}/?secret={'s' * 32}",
+            f"call=x&app=live&name={stream.stream_key}&clientid={client_id}",
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    assert call("publish", "1").status_code == 302  # already live: the encoder joins
+    assert call("publish", "2").status_code == 302  # it reconnected
+    assert call("publish-done", "1").status_code == 204  # the old connection's end, late
+    with tenant_context(readers):
+        assert LiveStream.objects.get(pk=stream.pk).state == "live"
+    assert call("publish-done", "2").status_code == 204
+    with tenant_context(readers):
+        assert LiveStream.objects.get(pk=stream.pk).state == "ended"
+        moves = list(
+            LiveStreamEvent.objects.filter(stream=stream).values_list("action", "to_state")
+        )
+    assert moves == [("start", "live"), ("publish", "live"), ("publish", "live"),
+                     ("publish_done", "ended")]  # fmt: skip
