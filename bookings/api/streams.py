@@ -176,6 +176,7 @@ class ProviderStreamMoveView(APIView):
 
     @extend_schema(
         tags=TAGS,
+        operation_id="streams_move",
         summary="Start or end your stream, or give it a new key (only before it starts).",
         request=None,
         responses={
