@@ -31,6 +31,7 @@ from bookings.services import stream_viewers, streams
 
 TAGS = ["streams"]
 STATE_CONFLICT = error("`stream_state`: the stream's state does not allow this.")
+THROTTLED = error("`throttled`: too many joins and leaves from this client address.")
 
 
 class StreamSummarySerializer(serializers.Serializer):
@@ -164,31 +165,50 @@ class ProviderStreamDetailView(APIView):
         return Response(ProviderStreamSerializer(stream).data)
 
 
-MOVES = {
-    "start": streams.live_stream_start,
-    "end": streams.live_stream_end,
-    "rotate-key": streams.live_stream_key_rotate,
+MOVE_RESPONSES = {
+    200: ProviderStreamSerializer,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: STATE_CONFLICT,
 }
 
 
-class ProviderStreamMoveView(APIView):
+class StreamStartView(APIView):
+    permission_classes = [IsProvider]
+
+    @extend_schema(
+        tags=TAGS, summary="Start your scheduled stream (it goes live).", request=None,
+        responses=MOVE_RESPONSES,
+    )  # fmt: skip
+    def post(self, request, stream_id: int):
+        stream = streams.live_stream_start(actor=request.user, stream_id=stream_id)
+        return Response(ProviderStreamSerializer(stream).data)
+
+
+class StreamEndView(APIView):
+    permission_classes = [IsProvider]
+
+    @extend_schema(
+        tags=TAGS, summary="End your stream (scheduled or live).", request=None,
+        responses=MOVE_RESPONSES,
+    )  # fmt: skip
+    def post(self, request, stream_id: int):
+        stream = streams.live_stream_end(actor=request.user, stream_id=stream_id)
+        return Response(ProviderStreamSerializer(stream).data)
+
+
+class StreamKeyRotateView(APIView):
     permission_classes = [IsProvider]
 
     @extend_schema(
         tags=TAGS,
-        operation_id="streams_move",
-        summary="Start or end your stream, or give it a new key (only before it starts).",
+        summary="Give your stream a new key; the old one publishes nothing (before the start).",
         request=None,
-        responses={
-            200: ProviderStreamSerializer,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: STATE_CONFLICT,
-        },
+        responses=MOVE_RESPONSES,
     )
-    def post(self, request, stream_id: int, move: str):
-        stream = MOVES[move](actor=request.user, stream_id=int(stream_id))
+    def post(self, request, stream_id: int):
+        stream = streams.live_stream_key_rotate(actor=request.user, stream_id=stream_id)
         return Response(ProviderStreamSerializer(stream).data)
 
 
@@ -218,6 +238,7 @@ class StreamViewerView(APIView):
             400: INVALID,
             404: NOT_FOUND,
             409: error("`stream_not_live`."),
+            429: THROTTLED,
         },
     )
     def post(self, request, stream_id: int):
@@ -236,7 +257,7 @@ class StreamViewerLeaveView(APIView):
         tags=TAGS,
         summary="Leave a stream as a viewer.",
         request=ViewerSerializer,
-        responses={200: ViewerCountSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: ViewerCountSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
     )
     def post(self, request, stream_id: int):
         token = validated(ViewerSerializer, request.data).validated_data["viewer_token"]

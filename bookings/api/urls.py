@@ -184,10 +184,12 @@ urlpatterns = [
         name="stream-ingest-publish-done",
     ),
     path("streams/<int:stream_id>/", streams.StreamDetailView.as_view(), name="stream-detail"),
-    re_path(
-        r"^streams/(?P<stream_id>[0-9]+)/(?P<move>start|end|rotate-key)/$",
-        streams.ProviderStreamMoveView.as_view(),
-        name="stream-move",
+    path("streams/<int:stream_id>/start/", streams.StreamStartView.as_view(), name="stream-start"),
+    path("streams/<int:stream_id>/end/", streams.StreamEndView.as_view(), name="stream-end"),
+    path(
+        "streams/<int:stream_id>/rotate-key/",
+        streams.StreamKeyRotateView.as_view(),
+        name="stream-rotate-key",
     ),
     path("streams/<int:stream_id>/join/", streams.StreamViewerView.as_view(), name="stream-join"),
     path(

@@ -128,7 +128,6 @@ def _group_values(name: str, body: str, route: Route, victim: Victim) -> list[st
         "uidb36": [uid],
         "path": [f"{victim.schema}/{path}" for path in victim.media_paths],
         "transition": list(TRANSITIONS),
-        "move": ["start", "end", "rotate-key"],
         "kind": ["png", "svg"],
         "badge": ["insurance", "dbs"],
         "app_label": body.split("|"),
