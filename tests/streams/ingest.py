@@ -91,31 +91,33 @@ def ingest_server(*, souk_port: int, marketplace_domain: str, secret: str) -> It
     """nginx with the shipped configuration: RTMP, the callbacks to Souk at ``souk_port`` on
     ``marketplace_domain``'s host, HLS over HTTP. Its folder is removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="souk-ingest-"))
-    # Run as root, nginx's workers are `nobody`: they must reach and write the HLS folder.
-    folder.chmod(0o755)
-    hls_path, run_dir = folder / "hls", folder / "run"
-    for made in (hls_path, run_dir):
-        made.mkdir()
-        made.chmod(0o777)
-    ports = {"RTMP_PORT": free_port(), "HLS_LISTEN": free_port(), "CALLBACK_PORT": free_port()}
-    config = folder / "nginx.conf"
-    values = {name: str(port) for name, port in ports.items()}
-    values.update(
-        HLS_PATH=str(hls_path), RUN_DIR=str(run_dir), LOG_DIR=str(folder),
-        SOUK_WEB=f"127.0.0.1:{souk_port}", MARKETPLACE_DOMAIN=marketplace_domain,
-        INGEST_SECRET=secret,
-    )  # fmt: skip
-    config.write_text(render(TEMPLATE.read_text(), values))
-    error_log = folder / "error.log"
-    command = ["nginx", "-p", str(folder), "-c", str(config), "-e", str(error_log),
-               "-g", "daemon off;"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(ports["RTMP_PORT"], process, error_log)
-        yield Ingest(ports["RTMP_PORT"], ports["HLS_LISTEN"], hls_path, error_log)
+        # Run as root, nginx's workers are `nobody`: they must reach and write the HLS folder.
+        folder.chmod(0o755)
+        hls_path, run_dir = folder / "hls", folder / "run"
+        for made in (hls_path, run_dir):
+            made.mkdir()
+            made.chmod(0o777)
+        ports = {"RTMP_PORT": free_port(), "HLS_LISTEN": free_port(), "CALLBACK_PORT": free_port()}
+        values = {name: str(port) for name, port in ports.items()}
+        values.update(
+            HLS_PATH=str(hls_path), RUN_DIR=str(run_dir), LOG_DIR=str(folder),
+            SOUK_WEB=f"127.0.0.1:{souk_port}", MARKETPLACE_DOMAIN=marketplace_domain,
+            INGEST_SECRET=secret,
+        )  # fmt: skip
+        config = folder / "nginx.conf"
+        config.write_text(render(TEMPLATE.read_text(), values))
+        error_log = folder / "error.log"
+        command = ["nginx", "-p", str(folder), "-c", str(config), "-e", str(error_log),
+                   "-g", "daemon off;"]  # fmt: skip
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_port(ports["RTMP_PORT"], process, error_log)
+            yield Ingest(ports["RTMP_PORT"], ports["HLS_LISTEN"], hls_path, error_log)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
     finally:
-        process.terminate()
-        process.wait(timeout=15)
         shutil.rmtree(folder, ignore_errors=True)
 
 

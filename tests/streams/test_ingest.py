@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import tempfile
 import urllib.request
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ def broadcast(django_db_setup, django_db_blocker, _settings_for_tests):
             }
         connection.set_schema_to_public()
         souk_port = free_port()
-        log = Path(tempfile.mkdtemp(prefix="souk-ingest-server-")) / "server.log"
+        # The server's log: its tail is in the error when the server does not start.
+        log_dir = Path(tempfile.mkdtemp(prefix="souk-ingest-server-"))
+        log = log_dir / "server.log"
         try:
             with ingest_server(
                 souk_port=souk_port, marketplace_domain=DOMAIN, secret=SECRET
@@ -98,6 +101,7 @@ def broadcast(django_db_setup, django_db_blocker, _settings_for_tests):
         finally:
             connection.set_schema_to_public()
             _remove_marketplaces()
+            shutil.rmtree(log_dir, ignore_errors=True)
 
 
 def state_of(readers, stream: LiveStream) -> str:
