@@ -23,19 +23,22 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from websockets.sync.client import connect
 
 from billing.balances import prepaid_balance, prepaid_balance_credit
-from billing.models import LedgerAccount
+from billing.models import LedgerAccount, LedgerTransaction
 from billing.money import Money
 from billing.selectors.ledger import ledger_balance
 from bookings.models import LiveSession
 from bookings.services.sessions import started_units
 from catalog.models import ListingType
 from tests.support.contract import free_port
+from tests.support.factories.accounts import StaffUserFactory, api_token_for, unique_email
 from tests.support.factories.catalog import listing_of
 from tests.support.live import (
     FRAME_SECONDS,
@@ -234,8 +237,6 @@ def books_of(marketplace, reading: Reading) -> Books:
 
 def charged_ranges(marketplace, booking_id: int) -> list[tuple[int, int]]:
     """The unit ranges the ledger holds per-minute charges of the booking for, in order."""
-    from billing.models import LedgerTransaction
-
     prefix = f"session:{booking_id}:units:"
     with tenant_context(marketplace):
         references = LedgerTransaction.objects.filter(reference__startswith=prefix).values_list(
@@ -261,3 +262,16 @@ def frames_until(sock: Socket, kind: str, *, seconds: float = 30) -> list[dict]:
         if frames[-1]["type"] == kind:
             return frames
     raise AssertionError(f"no {kind} frame in {seconds} s: {frames}")
+
+
+def staff_member_make(marketplace) -> Member:
+    """A committed staff user of ``marketplace`` with a web session cookie."""
+    with tenant_context(marketplace):
+        user = StaffUserFactory(email=unique_email("staff"))
+        token = api_token_for(user)
+        client = Client()
+        client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        cookie = f"{name}={client.cookies[name].value}"
+    connection.set_schema_to_public()
+    return Member(marketplace, marketplace.get_primary_domain().domain, user, token, cookie)
