@@ -7,7 +7,9 @@ server's clock as long as one party is there. The heartbeat's rules make this sa
 sockets tick at once, on however many processes: it locks the booking, charges the minutes
 started since the last charge (billing's references make a retried charge post once), and ends
 the session when a started minute cannot be paid. A tick says whether it charged or ended
-anything, which only one of the simultaneous ticks can do, so the room is told once.
+anything, which only one of the simultaneous ticks can do, so the room is told once; the
+tick whose charge leaves the next minute uncovered also asks billing for the customer's
+auto-reload (billing.services.auto_reload.auto_reload_when_short), whatever its threshold.
 
 After a drop, the first tick of a returning socket charges the minutes that started meanwhile
 (by the server's clock); a session nobody comes back to is ended by the silence sweep
@@ -23,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.money import Money
+from billing.services.auto_reload import auto_reload_when_short
 from bookings.models import Actor, Booking
 from bookings.processes import get_process
 from bookings.selectors.bookings import booking_get
@@ -106,6 +110,12 @@ def session_room_heartbeat(*, actor, booking_id: int) -> RoomView:
         charged_before = booking.live_session.billed_minutes
         meter = session_heartbeat(actor=actor, booking_id=booking_id)
         changed = meter.state != "live" or meter.billed_minutes != charged_before
+        if changed and meter.low_balance:
+            # The minute just charged is the last one paid for: reload now, if the customer
+            # has auto-reload on, rather than end at the next minute.
+            auto_reload_when_short(
+                customer=booking.customer, need=Money(meter.rate_minor, meter.currency)
+            )
         return _view(booking, role, meter, changed=changed)
 
 

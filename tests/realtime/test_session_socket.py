@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from billing.models import AutoReload, SavedPaymentMethod
 from billing.selectors.ledger import ledger_problems
 from bookings.models import Booking
 from realtime.call_signals import SIGNAL_MAX_BYTES
@@ -46,7 +47,7 @@ CLOSE_ENDED = 1000
 
 @pytest.fixture(scope="module")
 def readings(psychic_live, django_db_blocker):
-    return reading_cast(
+    made = reading_cast(
         psychic_live,
         django_db_blocker,
         {
@@ -58,6 +59,17 @@ def readings(psychic_live, django_db_blocker):
             "ice": PLENTY,
         },
     )
+    # The customer who runs out has auto-reload on, with a threshold no charge crosses.
+    with django_db_blocker.unblock(), tenant_context(psychic_live):
+        customer = made["zero"].customer.user
+        method = SavedPaymentMethod.objects.create(
+            user=customer, provider="stripe", customer_ref="cus_1", method_ref="pm_1", label="4242"
+        )
+        AutoReload.objects.create(
+            user=customer, currency="USD", enabled=True, threshold_minor=0,
+            amount_minor=10 * RATE, method=method,
+        )  # fmt: skip
+    return made
 
 
 def _ticket(server, member) -> str:
@@ -205,6 +217,13 @@ def test_the_warning_comes_at_one_minute_left_and_the_session_ends_at_zero(
         3 * RATE,
     )
     assert ended["balance_minor"] == 0
+
+    # At the warning, the customer's auto-reload was tried (and failed: no provider here
+    # charges a saved method off-session), so the reading still ended at zero.
+    with tenant_context(psychic_live):
+        reload = AutoReload.objects.get(user=reading.customer.user)
+        assert reload.last_crossing != ""
+        assert reload.last_failure_code != ""
 
     theirs = frames_until(provider, "session.ended")
     assert "meter.warning" not in [frame["type"] for frame in theirs]
