@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -112,11 +112,12 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
                 "ice_servers": ice_servers_for(user_id=self.user.pk),
             }
         )
-        if await self._show(view):
-            self.ticking = asyncio.create_task(self._tick_while_live())
+        if await self._tell(view):
+            self.ticking = asyncio.create_task(self._tick_while_live(view))
 
     async def _enter(self) -> RoomView:
-        """The handshake's checks, then the room's: the meter as this party sees it."""
+        """The handshake's checks, then the room's, and a first tick: a party coming back
+        after a drop is charged at once for the minutes that started meanwhile."""
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.place = await in_schema(
             None,
@@ -134,7 +135,10 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         )
         try:
             view = await in_schema(
-                self.place.marketplace, session_room_view, actor=user, booking_id=self.booking_id
+                self.place.marketplace,
+                session_room_heartbeat,
+                actor=user,
+                booking_id=self.booking_id,
             )
         except NotFound as missing:
             raise Refused(CLOSE_NO_SUCH_SESSION, "no such session") from missing
@@ -153,11 +157,15 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
 
     # The meter --------------------------------------------------------------------------------
 
-    async def _tick_while_live(self) -> None:
+    async def _tick_while_live(self, view: RoomView) -> None:
         """Until the session is over: while it is live, heartbeat on the party's behalf when
         the next minute starts and at least every SOUK_SESSION_TICK_SECONDS; before it
         starts, look at it that often (a start through the API shows here then)."""
         while True:
+            delay = settings.SOUK_SESSION_TICK_SECONDS
+            if view.next_charge_in is not None:
+                delay = min(delay, view.next_charge_in + CHARGE_MARGIN_SECONDS)
+            await asyncio.sleep(delay)
             try:
                 view = await in_schema(
                     self.place.marketplace,
@@ -165,20 +173,22 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
                     actor=self.user,
                     booking_id=self.booking_id,
                 )
-            except asyncio.CancelledError:
-                raise
+            except ServiceError:  # no longer theirs to see (the user or booking is gone)
+                await self.close(code=CLOSE_NO_SUCH_SESSION)
+                return
             except Exception:  # the database or Redis away for a moment: the next tick
                 logger.exception("session %s: tick failed in %s", self.booking_id, self.place)
-                await asyncio.sleep(settings.SOUK_SESSION_TICK_SECONDS)
+                view = replace(view, next_charge_in=None)
                 continue
-            if view.changed:
-                await self.channel_layer.group_send(self.room_group, {"type": "room.changed"})
-            if not await self._show(view):
+            if not await self._tell(view):
                 return
-            delay = settings.SOUK_SESSION_TICK_SECONDS
-            if view.next_charge_in is not None:
-                delay = min(delay, view.next_charge_in + CHARGE_MARGIN_SECONDS)
-            await asyncio.sleep(delay)
+
+    async def _tell(self, view: RoomView) -> bool:
+        """Wake the room after a tick that changed the meter, and show this socket its own
+        view; returns whether the session goes on."""
+        if view.changed:
+            await self.channel_layer.group_send(self.room_group, {"type": "room.changed"})
+        return await self._show(view)
 
     async def _show(self, view: RoomView) -> bool:
         """Send the meter if this party's view of it changed since the last one sent (the

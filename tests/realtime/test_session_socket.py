@@ -161,6 +161,11 @@ def test_both_parties_see_the_meter_live_and_only_the_customer_sees_the_balance(
         assert room.close_code() == CLOSE_ENDED
     billed = _settled_accounts(psychic_live, reading, booking_id)
     assert billed == ended["billed_minutes"] >= later
+    # Entering an ended session: the final meter, then the close.
+    late = room_server.room(reading.customer.host, booking_id, cookie=reading.customer.cookie)
+    assert late.frame_of("ready")["role"] == "customer"
+    assert late.frame_of("session.ended")["data"]["billed_minutes"] == billed
+    assert late.close_code() == CLOSE_ENDED
 
 
 def test_a_drop_and_a_resume_bill_each_started_minute_once(room_server, psychic_live, readings):
@@ -178,15 +183,15 @@ def test_a_drop_and_a_resume_bill_each_started_minute_once(room_server, psychic_
     assert dropped.billed_minutes < due_units(dropped)
     assert session_row(psychic_live, booking_id).billed_minutes == dropped.billed_minutes
 
-    # Back within the grace: the minutes that started meanwhile are charged at once.
-    again = _enter(room_server, reading.customer, booking_id, "customer")
+    # Back within the grace: the minutes that started meanwhile are charged on entering,
+    # and the first meter shows them.
+    again = room_server.room(reading.customer.host, booking_id, cookie=reading.customer.cookie)
+    again.frame_of("ready")
+    shown = again.frame_of("meter")["data"]
     resumed = _beaten_after(psychic_live, booking_id, dropped.last_heartbeat_at)
     assert resumed.billed_minutes == due_units(resumed, resumed.last_heartbeat_at)
-    assert resumed.billed_minutes > dropped.billed_minutes + 1
-    shown = again.until("meter", lambda f: f["data"]["billed_minutes"] >= resumed.billed_minutes)
-    assert shown["data"]["balance_minor"] == (
-        reading.balance_minor - shown["data"]["billed_minutes"] * RATE
-    )
+    assert shown["billed_minutes"] > dropped.billed_minutes + 1
+    assert shown["balance_minor"] == reading.balance_minor - shown["billed_minutes"] * RATE
 
     assert again.ask(type="session.end")["end_reason"] == "customer"
     assert again.until("session.ended")["data"]["end_reason"] == "customer"
