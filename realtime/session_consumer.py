@@ -9,9 +9,11 @@ session). A party's socket gets ``ready`` (its role and the ICE servers for a ca
 ``meter``; while the session is live it ticks (realtime.services.session_room): the server
 charges each minute as it starts, and every socket of the room gets the meter again after a
 change, as its party sees it. A customer's socket gets ``meter.warning`` when the next minute
-is not covered (one minute left). When the session ends (a party ended it, the balance could
-not pay a started minute, or the silence sweep), every socket gets ``session.ended`` with the
-final meter and is closed (1000).
+is not covered (one minute left). ``peer.joined`` / ``peer.left`` (with the role) say that a
+socket of the other party opened or closed; on entering, a socket hears ``peer.joined`` from
+each of the other party's sockets already there (for a call, the customer's cue to offer).
+When the session ends (a party ended it, the balance could not pay a started minute, or the
+silence sweep), every socket gets ``session.ended`` with the final meter and is closed (1000).
 
 Frames from the client carry a ``type`` and an optional ``ref`` echoed in the answer (``ok``
 or ``error``, as /ws/live/'s): ``session.end`` (the API's end transition) and ``signal``
@@ -87,6 +89,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = None
         self.ticking: asyncio.Task | None = None
+        self.present = False  # announced to the other party
         self.shown: Meter | None = None
         self.showing = asyncio.Lock()
         self.booking_id = int(self.scope["url_route"]["kwargs"]["booking_id"])
@@ -114,6 +117,11 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         )
         if await self._tell(view):
             self.ticking = asyncio.create_task(self._tick_while_live(view))
+            self.present = True
+            await self._to_other_party(
+                {"type": "room.peer", "event": "peer.joined", "role": self.role,
+                 "reply_to": self.channel_name}
+            )  # fmt: skip
 
     async def _enter(self) -> RoomView:
         """The handshake's checks, then the room's, and a first tick: a party coming back
@@ -152,6 +160,9 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.ticking is not None:
             self.ticking.cancel()
+        if self.present:
+            left = {"type": "room.peer", "event": "peer.left", "role": self.role}
+            await self._to_other_party(left)
         for group in (self.room_group, self.party_group):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -220,6 +231,22 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def room_signal(self, message: dict) -> None:
         await self.send_json(message["signal"])
 
+    async def room_peer(self, message: dict) -> None:
+        """A socket of the other party joined or left. A newcomer is answered by each socket
+        already here, so it learns who is present (the caller's cue to make an offer)."""
+        await self.send_json({"type": message["event"], "role": message["role"]})
+        if message.get("reply_to") and self.present:
+            await self.channel_layer.send(
+                message["reply_to"],
+                {"type": "room.peer", "event": "peer.joined", "role": self.role},
+            )
+
+    async def _to_other_party(self, message: dict) -> None:
+        other = session_party_group(
+            schema=self.place.schema, booking_id=self.booking_id, role=OTHER_ROLE[self.role]
+        )
+        await self.channel_layer.group_send(other, message)
+
     # Client frames ----------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
@@ -281,12 +308,8 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def _signal(self, content: dict) -> dict:
         if self.shown is None or self.shown.state != "live":
             raise StateConflict(_("This session is not live."), code="session_not_live")
-        signal = call_signal_clean(content)
-        other = session_party_group(
-            schema=self.place.schema, booking_id=self.booking_id, role=OTHER_ROLE[self.role]
-        )
-        frame = {"type": "signal", "from": self.role, **signal}
-        await self.channel_layer.group_send(other, {"type": "room.signal", "signal": frame})
+        frame = {"type": "signal", "from": self.role, **call_signal_clean(content)}
+        await self._to_other_party({"type": "room.signal", "signal": frame})
         return {}
 
     ACTIONS = {"session.end": _session_end, "signal": _signal}

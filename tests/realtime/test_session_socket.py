@@ -266,6 +266,10 @@ def test_signals_reach_the_other_party_only(room_server, psychic_live, readings)
     customer = _enter(room_server, reading.customer, booking_id, "customer")
     other_tab = _enter(room_server, reading.customer, booking_id, "customer")
     provider = _enter(room_server, reading.provider, booking_id, "provider")
+    # Each side learns who is there: the newcomer from both customer tabs, the tabs from it.
+    assert [provider.until("peer.joined")["role"] for _tab in (1, 2)] == ["customer"] * 2
+    for tab in (customer, other_tab):
+        assert tab.until("peer.joined")["role"] == "provider"
 
     offer = {"type": "offer", "sdp": "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\n"}
     assert customer.ask(type="signal", kind="offer", data=offer)["type"] == "ok"
@@ -290,9 +294,12 @@ def test_signals_reach_the_other_party_only(room_server, psychic_live, readings)
     customer.ask(type="signal", kind="candidate", data=candidate)
     # The refused ones never reached the provider: the next signal is the candidate.
     assert provider.until("signal")["data"] == candidate
+    provider.close()
+    for tab in (customer, other_tab):
+        assert tab.until("peer.left")["role"] == "provider"
     customer.ask(type="session.end")
-    for room in (customer, other_tab, provider):
-        room.until("session.ended")
+    for tab in (customer, other_tab):
+        tab.until("session.ended")
     _settled_accounts(psychic_live, reading, booking_id)
 
 
