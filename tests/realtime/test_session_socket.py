@@ -33,7 +33,9 @@ from tests.support.session_room import (
     books_of,
     due_units,
     frames_until,
+    reading_accepted,
     reading_cast,
+    reading_move,
     reading_start,
     room_server_run,
     session_row,
@@ -57,6 +59,7 @@ def readings(psychic_live, django_db_blocker):
             "zero": 3 * RATE,
             "call": PLENTY,
             "ice": PLENTY,
+            "api": PLENTY,
         },
     )
     # The customer who runs out has auto-reload on, with a threshold no charge crosses.
@@ -166,6 +169,25 @@ def test_both_parties_see_the_meter_live_and_only_the_customer_sees_the_balance(
     assert late.frame_of("ready")["role"] == "customer"
     assert late.frame_of("session.ended")["data"]["billed_minutes"] == billed
     assert late.close_code() == CLOSE_ENDED
+
+
+def test_a_start_and_an_end_through_the_api_reach_the_room(room_server, psychic_live, readings):
+    reading = readings["api"]
+    booking_id = reading_accepted(room_server, reading)
+    room = room_server.room(reading.customer.host, booking_id, cookie=reading.customer.cookie)
+    room.frame_of("ready")
+    waiting = room.frame_of("meter")["data"]
+    assert (waiting["state"], waiting["billed_minutes"]) == ("accepted", 0)
+
+    reading_move(room_server, reading.customer, booking_id, "start")
+    live = room.until("meter", lambda f: f["data"]["state"] == "live")["data"]
+    assert live["billed_minutes"] >= 1
+    room.until("meter", lambda f: f["data"]["billed_minutes"] >= 2)
+
+    reading_move(room_server, reading.provider, booking_id, "end")
+    assert room.until("session.ended")["data"]["end_reason"] == "provider"
+    assert room.close_code() == CLOSE_ENDED
+    _settled_accounts(psychic_live, reading, booking_id)
 
 
 def test_a_drop_and_a_resume_bill_each_started_minute_once(room_server, psychic_live, readings):

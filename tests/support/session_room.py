@@ -190,20 +190,31 @@ def reading_cast(marketplace, django_db_blocker, balances: dict[str, int]) -> di
         }
 
 
-def reading_start(server: LiveServer, reading: Reading, *, channel: str = "video") -> int:
-    """Request, accept and start a reading through the API; returns the booking's id."""
-    customer, provider = reading.customer, reading.provider
+def reading_move(server: LiveServer, who: Member, booking_id: int, move: str) -> dict:
+    """Take a step of the booking through the API (the transitions endpoint)."""
+    status, body = server.http(
+        who.host, "POST", f"/api/v1/bookings/{booking_id}/transitions/{move}/", token=who.token
+    )
+    assert status == 200, body
+    return body
+
+
+def reading_accepted(server: LiveServer, reading: Reading, *, channel: str = "video") -> int:
+    """Request a reading and accept it through the API; returns the booking's id."""
+    customer = reading.customer
     status, body = server.http(
         customer.host, "POST", "/api/v1/bookings/", token=customer.token,
         body={"listing_id": reading.listing_id, "channel": channel},
     )  # fmt: skip
     assert status == 201, body
-    booking_id = body["id"]
-    for who, move in ((provider, "accept"), (customer, "start")):
-        status, body = server.http(
-            who.host, "POST", f"/api/v1/bookings/{booking_id}/transitions/{move}/", token=who.token
-        )
-        assert status == 200, body
+    reading_move(server, reading.provider, body["id"], "accept")
+    return body["id"]
+
+
+def reading_start(server: LiveServer, reading: Reading, *, channel: str = "video") -> int:
+    """Request, accept and start a reading through the API; returns the booking's id."""
+    booking_id = reading_accepted(server, reading, channel=channel)
+    reading_move(server, reading.customer, booking_id, "start")
     return booking_id
 
 
