@@ -59,6 +59,24 @@ def test_each_party_sees_the_room_with_its_own_meter_and_the_script(psychic):
     assert f"/provider/bookings/{booking_id}/" in theirs
 
 
+def test_the_parties_booking_pages_link_to_the_room_while_it_is_open(psychic):
+    customer, provider, booking_id = _live_reading(psychic)
+    room = f'href="/readings/{booking_id}/"'
+    for user, page in (
+        (customer.user, f"/dashboard/bookings/{booking_id}/"),
+        (provider.user, f"/provider/bookings/{booking_id}/"),
+    ):
+        seen = api(psychic, user, session=True, own_address=True).get(page)
+        assert seen.status_code == 200
+        assert room in seen.content.decode()
+    ended = customer.api.post(f"/api/v1/bookings/{booking_id}/transitions/end/")
+    assert ended.status_code == 200, ended.content
+    page = api(psychic, customer.user, session=True, own_address=True).get(
+        f"/dashboard/bookings/{booking_id}/"
+    )
+    assert room not in page.content.decode()
+
+
 def test_a_chat_reading_has_no_call(psychic):
     customer, _provider, booking_id = _live_reading(psychic, channel="chat")
     html = _page(psychic, customer.user, booking_id).content.decode()
