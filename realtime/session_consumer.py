@@ -49,13 +49,12 @@ from realtime.handshake import (
     socket_user,
 )
 from realtime.selectors.ice_servers import ice_servers_for
+from realtime.selectors.session_room import RoomView, session_room_view
 from realtime.services.session_room import (
-    RoomView,
     session_party_group,
     session_room_end,
     session_room_group,
     session_room_heartbeat,
-    session_room_view,
 )
 from realtime.tenancy import in_schema
 

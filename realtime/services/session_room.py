@@ -18,30 +18,19 @@ After a drop, the first tick of a returning socket charges the minutes that star
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from billing.money import Money
 from billing.services.auto_reload import auto_reload_when_short
-from bookings.models import Actor, Booking
-from bookings.processes import get_process
-from bookings.selectors.bookings import booking_get
-from bookings.selectors.sessions import (
-    PROCESS,
-    Meter,
-    billing_unit,
-    session_get,
-    session_meter_of,
-)
+from bookings.selectors.sessions import session_meter_of
 from bookings.services.sessions import session_heartbeat
 from bookings.services.transitions import booking_transition
-from config.errors import NotAllowed
-
-ROOM_ROLES = (Actor.CUSTOMER, Actor.PROVIDER)
+from realtime.selectors.session_room import (
+    RoomView,
+    session_room_booking_get,
+    session_room_view,
+    session_room_view_of,
+)
 
 
 def session_room_group(*, schema: str, booking_id: int) -> str:
@@ -54,59 +43,14 @@ def session_party_group(*, schema: str, booking_id: int, role: str) -> str:
     return f"session-room.{schema}.{booking_id}.{role}"
 
 
-@dataclass(frozen=True)
-class RoomView:
-    """The meter as one party sees it, and what the socket should do next."""
-
-    role: str
-    meter: Meter
-    # This call charged a minute or ended the session: the room should look again.
-    changed: bool
-    # Seconds until the next minute starts (live sessions), by the server's clock.
-    next_charge_in: float | None
-
-    @property
-    def over(self) -> bool:
-        """Ended, or never started and closed (declined, expired, cancelled)."""
-        return self.meter.state in get_process(PROCESS).final
-
-
-def _view(booking: Booking, role: str, meter: Meter, *, changed: bool) -> RoomView:
-    next_charge_in = None
-    if meter.state == "live" and meter.started_at is not None:
-        next_start = meter.started_at + billing_unit(booking) * meter.billed_minutes
-        next_charge_in = max((next_start - timezone.now()).total_seconds(), 0.0)
-    return RoomView(role=role, meter=meter, changed=changed, next_charge_in=next_charge_in)
-
-
-def _party_booking(*, actor, booking_id: int, lock: bool = False) -> tuple[Booking, str]:
-    """The booking of a metered session and the actor's role, for its two parties only:
-    404 for anyone who may not see the booking, 403 for staff, who may but are not in it."""
-    booking, role = booking_get(viewer=actor, booking_id=booking_id, lock=lock)
-    session_get(booking=booking)  # 404 no_session for a booking of another kind
-    if role not in ROOM_ROLES:
-        raise NotAllowed(
-            _("Only the customer and the provider enter a session."),
-            code="not_a_party",
-            details={"allowed": list(ROOM_ROLES)},
-        )
-    return booking, role
-
-
-def session_room_view(*, actor, booking_id: int, now: datetime | None = None) -> RoomView:
-    """The meter as the actor sees it (a provider never sees the customer's balance)."""
-    booking, role = _party_booking(actor=actor, booking_id=booking_id)
-    meter = session_meter_of(booking=booking, role=role, now=now)
-    return _view(booking, role, meter, changed=False)
-
-
 def session_room_heartbeat(*, actor, booking_id: int) -> RoomView:
     """The actor's socket is still in the room: if the session is live, charge every minute
     started since the last charge (ending it when one cannot be paid), then the meter."""
     with transaction.atomic():
-        booking, role = _party_booking(actor=actor, booking_id=booking_id, lock=True)
+        booking, role = session_room_booking_get(actor=actor, booking_id=booking_id, lock=True)
         if booking.state != "live":
-            return _view(booking, role, session_meter_of(booking=booking, role=role), changed=False)
+            meter = session_meter_of(booking=booking, role=role)
+            return session_room_view_of(booking, role, meter, changed=False)
         charged_before = booking.live_session.billed_minutes
         meter = session_heartbeat(actor=actor, booking_id=booking_id)
         changed = meter.state != "live" or meter.billed_minutes != charged_before
@@ -116,12 +60,12 @@ def session_room_heartbeat(*, actor, booking_id: int) -> RoomView:
             auto_reload_when_short(
                 customer=booking.customer, need=Money(meter.rate_minor, meter.currency)
             )
-        return _view(booking, role, meter, changed=changed)
+        return session_room_view_of(booking, role, meter, changed=changed)
 
 
 def session_room_end(*, actor, booking_id: int) -> RoomView:
     """A party ends the session from the room: the same ``end`` transition as the API's."""
-    _party_booking(actor=actor, booking_id=booking_id)
+    session_room_booking_get(actor=actor, booking_id=booking_id)
     booking_transition(booking_id=booking_id, transition="end", actor=actor)
     view = session_room_view(actor=actor, booking_id=booking_id)
     return RoomView(role=view.role, meter=view.meter, changed=True, next_charge_in=None)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from bookings.selectors.messages import thread_id_of_booking
 from config.errors import NotAllowed, NotFound
-from realtime.services.session_room import session_room_view
+from realtime.selectors.session_room import session_room_view
 from themes.pages.common import page_role_required
 from themes.pages.dashboard.common import MAX_ID
 from themes.pages.dashboard.labels import STATE_LABELS, label
