@@ -3,5 +3,9 @@
 from django.urls import path
 
 from realtime.consumers import LiveConsumer
+from realtime.session_consumer import SessionConsumer
 
-websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+    path("ws/sessions/<int:booking_id>/", SessionConsumer.as_asgi()),
+]

@@ -10,6 +10,11 @@ transaction) before it charges, and the payment's idempotency key is the crossin
 task run twice or twice at once charges once. A failure (the card needs the customer, a
 decline, the provider gone) is recorded on the settings and e-mailed to the customer; the
 settings stay as they were and nothing is retried until the balance crosses again.
+
+A live reading whose last paid minute has started asks for a reload too, whatever the
+threshold (``auto_reload_when_short``): the reading would otherwise end at the next minute. It
+is claimed by the same charge, so it adds no second reload to the crossing's, and it waits
+while an earlier reload's payment is pending.
 """
 
 from __future__ import annotations
@@ -22,9 +27,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.models import AutoReload, LedgerTransaction, Payment, SavedPaymentMethod
+from billing.models import (
+    AutoReload,
+    LedgerAccount,
+    LedgerTransaction,
+    Payment,
+    SavedPaymentMethod,
+)
 from billing.money import Money
 from billing.providers.base import PaymentState
+from billing.selectors.ledger import ledger_balance
 from billing.services.top_ups import off_session_check, top_up_amount_check, top_up_start
 from config.errors import InvalidInput, NotFound, ServiceError
 from tenants.db import connection
@@ -82,8 +94,46 @@ def auto_reload_after_charge(*, customer, after: Money, charged: Money, crossing
         threshold_minor__gt=after.amount_minor,
         threshold_minor__lte=after.amount_minor + charged.amount_minor,
     ).exists()
-    if not crossed:
-        return
+    if crossed:
+        _queue_reload(customer, after.currency, crossing)
+
+
+def auto_reload_when_short(*, customer, need: Money) -> bool:
+    """The balance does not cover ``need`` (say the next minute of a live reading, which
+    ends it unpaid): if the customer has auto-reload on in that currency and no reload of
+    theirs is waiting for its provider, queue one after the commit, over the threshold or
+    not. The reload is claimed by the balance's latest charge, as a crossing is, so asking
+    again after the same charge (or after the charge that crossed the threshold) reloads
+    once. Returns whether a reload was queued."""
+    reload = AutoReload.objects.filter(user=customer, currency=need.currency, enabled=True).first()
+    if reload is None:
+        return False
+    balance = ledger_balance(
+        kind=LedgerAccount.Kind.CUSTOMER_BALANCE, currency=need.currency, owner=customer
+    )
+    if balance >= need:
+        return False
+    waiting = Payment.objects.filter(
+        reference=reload.last_payment_reference, state=PaymentState.PENDING
+    ).exists()
+    latest_charge = (
+        LedgerTransaction.objects.filter(
+            kind=LedgerTransaction.Kind.MINUTE_DEBIT,
+            entries__account__kind=LedgerAccount.Kind.CUSTOMER_BALANCE,
+            entries__account__owner=customer,
+            entries__account__currency=need.currency,
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if waiting or latest_charge is None or reload.last_crossing == str(latest_charge):
+        return False
+    _queue_reload(customer, need.currency, latest_charge)
+    return True
+
+
+def _queue_reload(customer, currency: str, crossing: int) -> None:
     from billing.tasks import auto_reload_charge
 
     tenant = connection.tenant
@@ -92,7 +142,7 @@ def auto_reload_after_charge(*, customer, after: Money, charged: Money, crossing
         from django_tenants.utils import tenant_context
 
         with tenant_context(tenant):
-            auto_reload_charge.delay(customer.pk, after.currency, crossing)
+            auto_reload_charge.delay(customer.pk, currency, crossing)
 
     transaction.on_commit(queue)
 

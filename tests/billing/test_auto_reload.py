@@ -11,6 +11,7 @@ from django_tenants.utils import tenant_context
 from billing.balances import prepaid_balance, prepaid_balance_charge, prepaid_balance_credit
 from billing.models import AutoReload, Payment, SavedPaymentMethod
 from billing.selectors.ledger import ledger_problems
+from billing.services.auto_reload import auto_reload_when_short
 from tests.support.client import assert_error
 from tests.support.factories.accounts import ProviderUserFactory
 from tests.support.factories.bookings import party
@@ -97,3 +98,42 @@ def test_a_charge_under_the_threshold_reloads_once_and_a_failure_is_recorded_and
     sent = [m for m in mail.outbox if customer.user.email in m.to]
     # In the customer's language: talent-iq's, Arabic.
     assert len(sent) == 1 and "تعذّرت إعادة شحن رصيدك" in sent[0].subject
+
+
+def test_a_balance_short_of_the_next_minute_reloads_once_even_over_the_threshold(books):
+    customer = party(books)
+    reader = party(books, ProviderUserFactory)
+    minute = iqd(1_000)
+    with tenant_context(books):
+        AutoReload.objects.create(user=customer.user, currency="IQD", enabled=True,
+                                  threshold_minor=200, amount_minor=20_000_000,
+                                  method=_method(books, customer.user))  # fmt: skip
+        prepaid_balance_credit(customer=customer.user, amount=iqd(2_500))
+
+        def charge(n: int) -> None:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                prepaid_balance_charge(customer=customer.user, amount=minute, payee=reader.user,
+                                       fee=iqd(0), reference=f"reading:2:{n}")  # fmt: skip
+
+        def short() -> bool:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                return auto_reload_when_short(customer=customer.user, need=minute)
+
+        charge(1)  # 1,500 left: the next minute is covered
+        assert short() is False
+        charge(2)  # 500 left: over the threshold of 200, but short of a minute
+        assert Payment.objects.filter(purpose="top_up").count() == 0
+        assert short() is True
+        assert short() is False  # the same charge: claimed, not reloaded twice
+        attempts = list(Payment.objects.filter(purpose="top_up", payer=customer.user))
+        assert len(attempts) == 1
+        assert attempts[0].amount_minor == 20_000_000
+        assert AutoReload.objects.get(user=customer.user).last_failure_code == (
+            "not_supported_by_provider"
+        )
+        AutoReload.objects.filter(user=customer.user).update(enabled=False)
+        prepaid_balance_credit(customer=customer.user, amount=minute)
+        charge(3)  # short again, with auto-reload off: nothing is tried
+        assert short() is False
+        assert Payment.objects.filter(purpose="top_up", payer=customer.user).count() == 1
+        assert ledger_problems() == []

@@ -27,6 +27,7 @@ from tests.support.iraqi import (  # noqa: F401 (fixtures)
 )
 from tests.support.live import asgi_server, live_cast, live_marketplaces  # noqa: F401 (fixtures)
 from tests.support.sandboxes import fastpay_sandbox, fib_books, fib_sandbox  # noqa: F401 (fixtures)
+from tests.support.session_room import psychic_live, room_server  # noqa: F401 (fixtures)
 from tests.support.stripe_books import stripe_books  # noqa: F401 (fixtures)
 from tests.support.stripe_sandbox import stripe_sandbox, webhook_inbox  # noqa: F401 (fixtures)
 
