@@ -41,8 +41,7 @@ from realtime.handshake import (
     Holder,
     Place,
     Refused,
-    place_of,
-    socket_holder,
+    socket_enter,
     socket_holder_valid,
 )
 from realtime.selectors.events import live_events_after, live_stream_resume
@@ -62,13 +61,6 @@ logger = logging.getLogger(__name__)
 MAX_PRESENCE_SUBSCRIPTIONS = 100
 # Offline timers outlive the socket that started them; kept here so none is collected early.
 _settle_timers: set[asyncio.Task] = set()
-
-
-def _header(scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin-1")
-    return None
 
 
 def _row_id(content: dict, name: str) -> int:
@@ -91,20 +83,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.renewing: asyncio.Task | None = None
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
-            self.place = await in_schema(
-                None,
-                place_of,
-                host_header=_header(self.scope, b"host") or "",
-                origin=_header(self.scope, b"origin"),
-                secure=self.scope.get("scheme") == "wss",
-            )
-            self.holder = await in_schema(
-                self.place.marketplace,
-                socket_holder,
-                place=self.place,
-                ticket=query.get("ticket", [None])[0],
-                cookie_header=_header(self.scope, b"cookie"),
-            )
+            self.place, self.holder = await socket_enter(self.scope)
         except Refused as refused:
             await self.accept()
             await self.close(code=refused.code, reason=refused.reason)

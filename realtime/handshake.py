@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from importlib import import_module
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user
@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from realtime.services.socket_tickets import socket_ticket_redeem
+from realtime.tenancy import in_schema
 from tenants.db import connection
 from tenants.models import Domain, Marketplace
 from tenants.routing import routing_cache
@@ -134,3 +135,32 @@ def socket_holder_valid(*, holder: Holder) -> bool:
         return User.objects.filter(pk=holder.user.pk, is_active=True).exists()
     found = _session_user(holder.session_key)
     return found.is_authenticated and found.is_active and found.pk == holder.user.pk
+
+
+def header_of(scope, name: bytes) -> str | None:
+    """A request header of the socket's ASGI scope (``name`` in lower case)."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def socket_enter(scope) -> tuple[Place, Holder]:
+    """Every socket's handshake: its marketplace (Host, Origin), then its holder (``?ticket=``
+    or the session cookie). Raises Refused."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    place = await in_schema(
+        None,
+        place_of,
+        host_header=header_of(scope, b"host") or "",
+        origin=header_of(scope, b"origin"),
+        secure=scope.get("scheme") == "wss",
+    )
+    holder = await in_schema(
+        place.marketplace,
+        socket_holder,
+        place=place,
+        ticket=query.get("ticket", [None])[0],
+        cookie_header=header_of(scope, b"cookie"),
+    )
+    return place, holder

@@ -28,7 +28,6 @@ import json
 import logging
 from dataclasses import asdict, replace
 from typing import Any
-from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -45,8 +44,7 @@ from realtime.handshake import (
     CLOSE_UNKNOWN_MARKETPLACE,
     Place,
     Refused,
-    place_of,
-    socket_user,
+    socket_enter,
 )
 from realtime.selectors.ice_servers import ice_servers_for
 from realtime.selectors.session_room import RoomView, session_room_view
@@ -67,13 +65,6 @@ CLOSE_ENDED = 1000
 CHARGE_MARGIN_SECONDS = 0.05
 FRAME_MAX_BYTES = SIGNAL_MAX_BYTES + 1024
 OTHER_ROLE = {"customer": "provider", "provider": "customer"}
-
-
-def _header(scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin-1")
-    return None
 
 
 def _meter_data(meter: Meter) -> dict:
@@ -125,21 +116,8 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def _enter(self) -> RoomView:
         """The handshake's checks, then the room's, and a first tick: a party coming back
         after a drop is charged at once for the minutes that started meanwhile."""
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        self.place = await in_schema(
-            None,
-            place_of,
-            host_header=_header(self.scope, b"host") or "",
-            origin=_header(self.scope, b"origin"),
-            secure=self.scope.get("scheme") == "wss",
-        )
-        user = await in_schema(
-            self.place.marketplace,
-            socket_user,
-            place=self.place,
-            ticket=query.get("ticket", [None])[0],
-            cookie_header=_header(self.scope, b"cookie"),
-        )
+        self.place, holder = await socket_enter(self.scope)
+        user = holder.user
         try:
             view = await in_schema(
                 self.place.marketplace,
