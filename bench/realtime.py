@@ -58,6 +58,7 @@ import socket
 import string
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -207,10 +208,12 @@ class Server:
             "--log-level", "warning",
         ]  # fmt: skip
         self.port = port
-        self.process = subprocess.Popen(
-            command, env=environ, cwd=ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        self.log = Path(tempfile.gettempdir()) / f"bench-realtime-uvicorn-{port}.log"
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                command, env=environ, cwd=ROOT, start_new_session=True,
+                stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -235,8 +238,7 @@ class Server:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if not self.alive():
-                error = self.process.stderr.read().decode()[-3000:] if self.process.stderr else ""
-                raise SystemExit(f"bench: uvicorn exited at start:\n{error}")
+                raise SystemExit(f"bench: uvicorn exited at start:\n{self.log.read_text()[-3000:]}")
             try:
                 request = urllib.request.Request(
                     f"http://127.0.0.1:{self.port}/api/v1/marketplace/", headers={"Host": DOMAIN}
@@ -411,6 +413,8 @@ async def offer(
 ) -> tuple[int, list[float]]:  # fmt: skip
     """Send ``rate`` messages a second for ``seconds`` on a fixed schedule. Returns how many
     were sent and how late each send was against its schedule (seconds)."""
+    from websockets.exceptions import ConnectionClosed
+
     count = int(rate * seconds)
     lags: list[float] = []
     started = time.perf_counter() + 0.05
@@ -433,7 +437,10 @@ async def offer(
         client.tally.sent[body] = Sent(due, (sender.user_id, other.user_id), measured)
         client.tally.by_ref[ref] = body
         frame = {"type": "message.send", "thread_id": thread_id, "body": body, "ref": ref}
-        await client.sockets[sender.user_id].send(json.dumps(frame))  # type: ignore[attr-defined]
+        try:
+            await client.sockets[sender.user_id].send(json.dumps(frame))  # type: ignore[attr-defined]
+        except ConnectionClosed:
+            client.tally.sent[body].refused = "socket closed"
         lags.append(time.perf_counter() - due)
     return count, lags
 
@@ -544,6 +551,7 @@ def main() -> None:
         flush=True,
     )
     server = Server(free_port(), args.ws_workers, environ)
+    log(f"uvicorn's log: {server.log}")
     try:
         server.wait_serving()
         meters = Meters(server)
@@ -591,6 +599,8 @@ def main() -> None:
         f"written {each['pg_rows_written']:.1f}/message",
         flush=True,
     )
+    problems = server.log.read_text().count("Traceback")
+    print(f"server log {server.log}: {problems} tracebacks", flush=True)
     print(
         f"realtime sockets={sum(map(len, rooms))} msgs_per_s={args.rate:.0f} "
         f"p95_ms={percentile(got.deliveries, 95) * 1000:.0f} lost={got.lost}"
