@@ -322,7 +322,7 @@ class Tally:
     received: dict[tuple[str, int], float] = field(default_factory=dict)  # (body, user) -> time
     duplicates: int = 0
     other_frames: dict[str, int] = field(default_factory=dict)
-    closed: int = 0
+    closed: dict[str, int] = field(default_factory=dict)  # "<who closed> <code>" -> sockets
 
 
 class Client:
@@ -382,8 +382,13 @@ class Client:
                             sent.refused = frame.get("error")
                 else:
                     tally.other_frames[kind] = tally.other_frames.get(kind, 0) + 1
-        except ConnectionClosed:
-            tally.closed += 1
+        except ConnectionClosed as closed:
+            # Who closed first and why: the server (rcvd), this client (sent: e.g. 1011 when
+            # its keepalive ping went unanswered), or neither (the connection dropped).
+            first = closed.rcvd if closed.rcvd_then_sent or closed.sent is None else closed.sent
+            who = "none" if first is None else "server" if first is closed.rcvd else "client"
+            name = f"{who} {first.code if first else ''}".strip()
+            tally.closed[name] = tally.closed.get(name, 0) + 1
 
     async def close(self) -> None:
         for reader in self.readers:
@@ -582,7 +587,8 @@ def main() -> None:
     print(f"  ok answer to the sender: {spread_ms(got.answers)}", flush=True)
     print(
         f"  sender lag behind schedule: p95_ms={ms(lags, 95)} max_ms={max(lags) * 1000:.1f}; "
-        f"other frames={dict(sorted(tally.other_frames.items()))}; sockets closed={tally.closed}",
+        f"other frames={dict(sorted(tally.other_frames.items()))}; "
+        f"sockets closed={dict(sorted(tally.closed.items()))}",
         flush=True,
     )
     print(
