@@ -90,7 +90,8 @@ format: $(VENV_STAMP)
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 bench: migrate
-	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py && $(PY) bench/webhooks.py
+	$(ENV) && $(PY) bench/provision.py && $(PY) bench/routing.py && $(PY) bench/search.py && $(PY) bench/webhooks.py \
+	  && $(PY) bench/realtime.py
 
 # Lighthouse (mobile) and server time of every preset's home, search, profile and listing,
 # against gunicorn serving the demo marketplaces (bench/web.py): a database of its own.

@@ -215,7 +215,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHES['default']['KEY_PREFIX']}:channels"},
+        "CONFIG": {
+            # redis-py 8 gives every connection a 5 s socket timeout, and channels-redis waits
+            # for a socket's next message with BZPOPMIN for 5 s: an answer a moment late timed
+            # the read out, failed the consumer and dropped its socket. The timeout must
+            # outlast the blocking pop; it still notices a Redis that stopped answering.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "prefix": f"{CACHES['default']['KEY_PREFIX']}:channels",
+        },
     }
 }
 

@@ -89,11 +89,17 @@ def _publish(schema: str, user_ids: list[int], kind: str, payload: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    # One trip to the event loop for all the wake-ups, not one per user.
+    try:
+        async_to_sync(_wake)(layer, schema, user_ids)
+    except Exception:
+        logger.exception("could not wake the sockets of users %s in %s", user_ids, schema)
+
+
+async def _wake(layer, schema: str, user_ids: list[int]) -> None:
     for user_id in user_ids:
         try:
-            async_to_sync(layer.group_send)(
-                live_user_group(schema=schema, user_id=user_id), {"type": WAKE}
-            )
+            await layer.group_send(live_user_group(schema=schema, user_id=user_id), {"type": WAKE})
         except Exception:
             # The event is in the stream: a socket catches up on its next wake or reconnect.
             logger.exception("could not wake the sockets of user %s in %s", user_id, schema)
