@@ -18,7 +18,7 @@ PORT ?= 8000
 # Parallel pytest workers (pytest-xdist), each with its own test database and Redis keys.
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web chromium static
+.PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web chromium media-tools static
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -49,6 +49,16 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# The live-stream ingest test runs Debian's nginx with its RTMP module (platform/nginx-rtmp.conf)
+# and publishes a test pattern with ffmpeg: installed when missing, silent when they are there.
+media-tools:
+	@command -v nginx >/dev/null && command -v ffmpeg >/dev/null && \
+	  [ -e /usr/share/nginx/modules-available/mod-rtmp.conf ] || { \
+	  echo "Installing Debian's nginx, libnginx-mod-rtmp and ffmpeg for the live-stream tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx libnginx-mod-rtmp ffmpeg >/dev/null; }
+
 services: $(VENV_STAMP) $(FONTS_STAMP) $(STATIC_STAMP)
 	@$(PY) scripts/devenv.py up >/dev/null
 
@@ -60,7 +70,7 @@ demo: migrate
 	$(ENV) && export PORT=$(PORT) SOUK_URL_PORT=$${SOUK_URL_PORT:-$(PORT)} && $(PY) manage.py souk_demo && \
 	  PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho -f platform/Procfile.demo start
 
-test: services chromium $(NODE_STAMP)
+test: services chromium media-tools $(NODE_STAMP)
 	$(ENV) && export CELERY_TASK_ALWAYS_EAGER=0 && \
 	  $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=30 $(PYTEST_ARGS)
 

@@ -62,10 +62,18 @@ def prepaid_balance_credit(
 
 
 def prepaid_balance_charge(
-    *, customer, amount: Money, payee, fee: Money, reference: str, memo: str = ""
+    *,
+    customer,
+    amount: Money,
+    payee,
+    fee: Money,
+    reference: str,
+    memo: str = "",
+    kind: str = LedgerTransaction.Kind.MINUTE_DEBIT,
 ) -> Money:
     """Take ``amount`` from the balance, all or nothing (422 ``insufficient_balance`` when it
-    does not cover it): ``fee`` to the platform, the rest to ``payee``'s pending earnings. The
+    does not cover it): ``fee`` to the platform, the rest to ``payee``'s pending earnings, one
+    transaction of ``kind`` (a per-minute debit unless told, e.g. a gift). The
     same ``reference`` charges once. A charge that takes the balance under the customer's
     auto-reload threshold queues the reload (billing.services.auto_reload)."""
     if amount.amount_minor <= 0:
@@ -81,9 +89,7 @@ def prepaid_balance_charge(
     if (amount - fee).amount_minor:
         pending = ledger_account(kind=Kind.PROVIDER_PENDING, currency=currency, owner=payee)
         lines.append(credit(pending, amount - fee))
-    posted = ledger_post(
-        kind=LedgerTransaction.Kind.MINUTE_DEBIT, reference=reference, lines=lines, memo=memo
-    )
+    posted = ledger_post(kind=kind, reference=reference, lines=lines, memo=memo)
     after = prepaid_balance(customer=customer, currency=currency)
     # Under the customer's auto-reload threshold now: a reload is queued after the commit.
     auto_reload_after_charge(customer=customer, after=after, charged=amount, crossing=posted.pk)

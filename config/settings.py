@@ -302,6 +302,9 @@ REST_FRAMEWORK = {
         # sends a request per keystroke, hence its own, larger allowance.
         "search": env("SOUK_SEARCH_THROTTLE", "120/min"),
         "suggest": env("SOUK_SUGGEST_THROTTLE", "600/min"),
+        # Joining a live stream (again every ~30 s to stay counted), per client address: caps
+        # how far one address can inflate a viewer count with made-up viewer tokens.
+        "stream_viewer": env("SOUK_STREAM_VIEWER_THROTTLE", "600/min"),
     },
     # DRF's own client address (get_ident) follows the same rule as api.throttles.client_address.
     "NUM_PROXIES": SOUK_TRUSTED_PROXY_COUNT,

@@ -50,6 +50,15 @@ class DemoProvider:
 
 
 @dataclass(frozen=True)
+class DemoGift:
+    """An item of the live streams' gift catalogue, in the preset's currency."""
+
+    name: str
+    icon: str
+    price_minor: int
+
+
+@dataclass(frozen=True)
 class DemoMarketplace:
     preset: str
     name: str
@@ -58,6 +67,7 @@ class DemoMarketplace:
     owner_email: str
     providers: tuple[DemoProvider, ...]
     customers: tuple[DemoCustomer, ...]
+    gifts: tuple[DemoGift, ...] = ()
 
 
 def _category_slugs(nodes: list[dict[str, Any]]) -> set[str]:
@@ -87,6 +97,12 @@ def _parse(data: dict[str, Any], source: str) -> DemoMarketplace:
         for item in data["providers"]
     )
     customers = tuple(DemoCustomer(**item) for item in data.get("customers", []))
+    gifts = tuple(DemoGift(**item) for item in data.get("gifts", []))
+    for gift in gifts:
+        if isinstance(gift.price_minor, bool) or not isinstance(gift.price_minor, int):
+            raise DemoDataError(f"{source}: gift {gift.name!r} needs a whole price_minor")
+        if gift.price_minor <= 0:
+            raise DemoDataError(f"{source}: gift {gift.name!r} needs a positive price")
     if len(providers) < MIN_PROVIDERS:
         raise DemoDataError(f"{source}: at least {MIN_PROVIDERS} providers, not {len(providers)}")
     emails = [data["owner_email"], *(p.email for p in providers), *(c.email for c in customers)]
@@ -110,6 +126,7 @@ def _parse(data: dict[str, Any], source: str) -> DemoMarketplace:
         owner_email=data["owner_email"],
         providers=providers,
         customers=customers,
+        gifts=gifts,
     )
 
 
@@ -209,6 +226,13 @@ def _populate(demo: DemoMarketplace) -> DemoCatalogCounts:
         for slug in item.categories
     )
     preset = get_preset(demo.preset)
+    from bookings.models import Gift
+
+    Gift.objects.bulk_create(
+        Gift(name=gift.name, icon=gift.icon, price_minor=gift.price_minor,
+             currency=preset.default_currency, sort_order=position)
+        for position, gift in enumerate(demo.gifts)
+    )  # fmt: skip
     from demo.payments import demo_payment_providers_configure
 
     demo_payment_providers_configure(providers=preset.payment_providers)

@@ -6,12 +6,14 @@ from bookings.api import (
     bookings,
     deliveries,
     disputes,
+    gifts,
     messages,
     notifications,
     payments,
     refunds,
     reviews,
     sessions,
+    streams,
     tickets,
 )
 
@@ -165,4 +167,37 @@ urlpatterns = [
         name="booking-session-heartbeat",
     ),
     path("balance/", sessions.BalanceView.as_view(), name="prepaid-balance"),
+    # Live streams and gifts
+    path("streams/", streams.StreamListCreateView.as_view(), name="stream-list"),
+    path("streams/mine/", streams.ProviderStreamListView.as_view(), name="stream-mine"),
+    path(
+        "streams/mine/<int:stream_id>/",
+        streams.ProviderStreamDetailView.as_view(),
+        name="stream-mine-detail",
+    ),
+    path(
+        "streams/ingest/publish/", streams.IngestPublishView.as_view(), name="stream-ingest-publish"
+    ),
+    path(
+        "streams/ingest/publish-done/",
+        streams.IngestPublishDoneView.as_view(),
+        name="stream-ingest-publish-done",
+    ),
+    path("streams/<int:stream_id>/", streams.StreamDetailView.as_view(), name="stream-detail"),
+    path("streams/<int:stream_id>/start/", streams.StreamStartView.as_view(), name="stream-start"),
+    path("streams/<int:stream_id>/end/", streams.StreamEndView.as_view(), name="stream-end"),
+    path(
+        "streams/<int:stream_id>/rotate-key/",
+        streams.StreamKeyRotateView.as_view(),
+        name="stream-rotate-key",
+    ),
+    path("streams/<int:stream_id>/join/", streams.StreamViewerView.as_view(), name="stream-join"),
+    path(
+        "streams/<int:stream_id>/leave/",
+        streams.StreamViewerLeaveView.as_view(),
+        name="stream-leave",
+    ),
+    path("streams/<int:stream_id>/gifts/", gifts.StreamGiftView.as_view(), name="stream-gifts"),
+    path("gifts/", gifts.GiftListCreateView.as_view(), name="gift-list"),
+    path("gifts/<int:gift_id>/", gifts.GiftDetailView.as_view(), name="gift-detail"),
 ]

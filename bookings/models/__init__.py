@@ -6,6 +6,7 @@ from bookings.models.notifications import Notification
 from bookings.models.payment import BookingPayment
 from bookings.models.reviews import Review, ReviewReport, ReviewReportEvent
 from bookings.models.sessions import LiveSession
+from bookings.models.streams import Gift, GiftSent, LiveStream, LiveStreamEvent
 from bookings.models.tickets import Attendee, TicketLine
 
 __all__ = [
@@ -19,7 +20,11 @@ __all__ = [
     "DeliveryFile",
     "Dispute",
     "DisputeEvidence",
+    "Gift",
+    "GiftSent",
     "LiveSession",
+    "LiveStream",
+    "LiveStreamEvent",
     "Message",
     "Notification",
     "Review",

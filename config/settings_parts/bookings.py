@@ -1,7 +1,7 @@
 """Bookings (bookings/): delivered files, messages, live sessions; the upload handlers that refuse
 oversized files while they are read."""
 
-from config.settings_parts.environment import env
+from config.settings_parts.environment import env, env_bool
 
 SOUK_DELIVERY_MAX_FILES = int(env("SOUK_DELIVERY_MAX_FILES", "10"))
 SOUK_DELIVERY_MAX_BYTES = int(env("SOUK_DELIVERY_MAX_BYTES", str(100 * 1024 * 1024)))
@@ -17,3 +17,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Live streams: the secret the ingest server (nginx-rtmp, platform/nginx-rtmp.conf) sends with
+# its publish callbacks (empty: every callback is refused), and where its HLS files are served.
+SOUK_INGEST_SECRET = env("SOUK_INGEST_SECRET", "")
+# Unset in production, viewers get no playlist URL (rather than one on this machine's loopback).
+SOUK_HLS_BASE_URL = env(
+    "SOUK_HLS_BASE_URL", "http://127.0.0.1:8080/hls" if env_bool("DJANGO_DEBUG") else ""
+).rstrip("/")
+# A viewer who has not said they are still watching for this long is no longer counted.
+SOUK_STREAM_VIEWER_SECONDS = int(env("SOUK_STREAM_VIEWER_SECONDS", "60"))

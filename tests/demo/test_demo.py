@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from bookings.models import Booking, Review
+from bookings.models import Booking, Gift, Review
 from catalog.models import Listing
 from demo.marketplaces import demo_marketplace_provision, demo_marketplaces
 from tests.support.client import api
@@ -34,6 +34,11 @@ def test_demo_marketplace_is_filled(demo, marketplaces, db, settings, tmp_path):
         assert EXPECTED_STATES[demo.preset] <= states, states
         if demo.preset == "freelancers":
             assert Review.objects.exists()
+        gifts = list(Gift.objects.values_list("name", "currency"))
+        if demo.preset == "psychic-readers":
+            assert ("Rose", "USD") in gifts and len(gifts) == len(demo.gifts) > 0
+        else:
+            assert gifts == []
     connection.set_schema_to_public()
 
 

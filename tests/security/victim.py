@@ -32,6 +32,7 @@ from tests.security.victim_rows import (
     victim_media,
     victim_person,
     victim_provider,
+    victim_stream,
 )
 from tests.support.client import ApiClient, api
 from tests.support.factories.accounts import api_token_for
@@ -157,6 +158,9 @@ def victim_build(run_commit_hooks) -> Victim:
     )
     with run_commit_hooks():
         victim_bookings(marketplace, marker, customer, provider, listings, run_commit_hooks)
+    stream_key = victim_stream(
+        marketplace, marker, customer, provider, api(marketplace, token=owner_token)
+    )
     with tenant_context(marketplace):
         address = EmailAddress.objects.get(user=customer.user)
         confirmation = EmailConfirmation.create(address)
@@ -179,5 +183,6 @@ def victim_build(run_commit_hooks) -> Victim:
             confirmation_key=confirmation.key,
         )
         assert Review.objects.exists() and Attendee.objects.count() == 2
+    victim.secrets.add(stream_key)
     _collect(victim)
     return victim

@@ -248,3 +248,26 @@ def _pay(victim_mp, booking_id: int, run_commit_hooks) -> None:
             currency=booking.currency,
             reference=f"victim-pay-{booking_id}",
         )
+
+
+def victim_stream(victim_mp, marker, customer, provider, owner) -> str:
+    """A live stream of the provider's with a gift from the customer; returns its key."""
+    low = marker.lower()
+    made = ok_json(provider.api.post("/api/v1/streams/", {"title": f"{marker} stream"}), 201)
+    ok_json(provider.api.post(f"/api/v1/streams/{made['id']}/start/"))
+    gift = ok_json(
+        owner.post(
+            "/api/v1/gifts/", {"name": f"{marker} gift", "icon": low[:16], "price_minor": 50}
+        ),
+        201,
+    )
+    with tenant_context(victim_mp):
+        prepaid_balance_credit(customer=customer.user, amount=Money(1_000, "USD"))
+    ok_json(
+        customer.api.post(
+            f"/api/v1/streams/{made['id']}/gifts/", {"gift_id": gift["id"]},
+            HTTP_IDEMPOTENCY_KEY=f"{low}-gift",
+        ),
+        201,
+    )  # fmt: skip
+    return made["stream_key"]

@@ -46,6 +46,8 @@ ID_MODELS: dict[str, tuple[str, ...]] = {
     "review_id": ("bookings.review",),
     "report_id": ("bookings.reviewreport",),
     "evidence_id": ("bookings.disputeevidence",),
+    "stream_id": ("bookings.livestream",),
+    "gift_id": ("bookings.gift",),
     "id": ("accounts.user",),
 }
 TRANSITIONS = ("accept", "cancel", "complete", "start", "quote")
