@@ -134,3 +134,17 @@ def socket_holder_valid(*, holder: Holder) -> bool:
         return User.objects.filter(pk=holder.user.pk, is_active=True).exists()
     found = _session_user(holder.session_key)
     return found.is_authenticated and found.is_active and found.pk == holder.user.pk
+
+
+def socket_holder_or_anonymous(
+    *, place: Place, ticket: str | None, cookie_header: str | None
+) -> Holder | None:
+    """For sockets anyone may open (a stream's): the holder as ``socket_holder`` finds them, or
+    None for a visitor without a usable session. A ticket that is refused is still refused:
+    a client that sent one meant to be someone."""
+    try:
+        return socket_holder(place=place, ticket=ticket, cookie_header=cookie_header)
+    except Refused:
+        if ticket is not None:
+            raise
+        return None

@@ -3,5 +3,9 @@
 from django.urls import path
 
 from realtime.consumers import LiveConsumer
+from realtime.stream_consumer import StreamConsumer
 
-websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+    path("ws/streams/<int:stream_id>/", StreamConsumer.as_asgi()),
+]

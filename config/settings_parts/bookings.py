@@ -26,3 +26,5 @@ SOUK_HLS_BASE_URL = env(
 ).rstrip("/")
 # A viewer who has not said they are still watching for this long is no longer counted.
 SOUK_STREAM_VIEWER_SECONDS = int(env("SOUK_STREAM_VIEWER_SECONDS", "60"))
+# Chat lines one user may send to one stream per minute.
+SOUK_STREAM_CHAT_PER_MINUTE = int(env("SOUK_STREAM_CHAT_PER_MINUTE", "12"))
