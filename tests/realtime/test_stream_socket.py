@@ -34,7 +34,7 @@ def gift(live_marketplaces, django_db_blocker):
 def fans(live_cast, django_db_blocker):
     """Customers of marketplace a with money for a few gifts, committed before any test's
     transaction starts (a write inside one would hold its locks against the server)."""
-    members = [live_cast.take("a") for _ in range(2)]
+    members = [live_cast.take("a") for _ in range(3)]
     with django_db_blocker.unblock():
         for member in members:
             balance_committed(member, amount_minor=PRICE * 10)
@@ -137,3 +137,21 @@ def test_chat_is_refused_when_too_long_too_fast_or_not_live(asgi_server, live_ca
     assert refused and refused[0]["error"] == "message_rate_limited"
     assert refused[0]["details"]["limit"] == 12
     chatting.close()
+
+
+def test_a_gift_sent_through_the_api_reaches_the_stream_socket(asgi_server, live_cast, fan, gift):
+    provider = live_cast.take("a", provider=True)
+    stream_id = stream_live(asgi_server, provider)
+    watching = asgi_server.socket(provider.host, path=stream_path(stream_id))
+    watching.frame_of("ready")
+    status, body = asgi_server.http(
+        provider.host,
+        "POST",
+        f"/api/v1/streams/{stream_id}/gifts/",
+        token=fan.token,
+        body={"gift_id": gift.pk, "quantity": 3, "idempotency_key": secrets.token_hex(8)},
+    )
+    assert status == 201, body
+    data = watching.until("gift")["data"]
+    assert (data["id"], data["quantity"]) == (body["id"], 3)
+    watching.close()
