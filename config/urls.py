@@ -7,6 +7,7 @@ from catalog.sitemap import robots_txt, sitemap_xml
 from tenants.admin_sites import marketplace_site
 from themes.pages.profiles import listing_detail, provider_detail
 from themes.pages.search import search
+from themes.pages.streams import stream_page
 from themes.views import favicon, home, theme_css
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("providers/<int:provider_id>/", provider_detail, name="provider-page"),
     path("listings/<slug:slug>/", listing_detail, name="listing-page"),
+    path("streams/<int:stream_id>/", stream_page, name="stream-page"),
     path("", include("themes.pages.checkout.urls")),
     path("dashboard/", include("themes.pages.dashboard.urls")),
     path("provider/", include("themes.pages.provider.urls")),
