@@ -103,7 +103,7 @@ def test_the_stream_page_plays_the_stream_and_never_shows_its_key(fire):
     assert f'data-socket="/ws/streams/{stream.pk}/"' in text
     assert f"http://hls.example:8080/hls/{stream.playback_id}.m3u8" in text
     assert stream.stream_key not in text
-    assert "/accounts/login/" in text and 'id="chat-form"' not in text
+    assert f"/accounts/login/?next=/streams/{stream.pk}/" in text and 'id="chat-form"' not in text
     policy = response["Content-Security-Policy"]
     assert "connect-src 'self' http://hls.example:8080" in policy
     assert "blob:" in policy.split("media-src", 1)[1].split(";")[0]
