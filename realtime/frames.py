@@ -70,7 +70,8 @@ class FramedConsumer(AsyncJsonWebsocketConsumer):
         try:
             answer = await handler(self, content)
         except ServiceError as error:
-            await self._refuse(ref, error)
+            if not self.signed_out:  # a handler that closed the socket answers nothing
+                await self._refuse(ref, error)
             return
         if not self.signed_out:
             await self.send_json({"type": "ok", "ref": ref, **answer})

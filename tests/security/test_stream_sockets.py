@@ -20,7 +20,7 @@ from tests.support.live_streams import (
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-CAST_SIZE = 6
+CAST_SIZE = 8
 
 UNAUTHENTICATED, FORBIDDEN_ORIGIN, UNKNOWN = 4401, 4403, 4404
 
@@ -104,3 +104,19 @@ def test_an_anonymous_socket_watches_but_cannot_chat_or_send_gifts(
         assert not GiftSent.objects.filter(stream_id=stream_id).exists()
     fan_socket.close()
     anonymous.close()
+
+
+def test_a_stream_socket_of_a_session_that_logged_out_cannot_chat(asgi_server, live_cast):
+    provider, member = live_cast.take("a", provider=True), live_cast.take("a")
+    stream_id = stream_live(asgi_server, provider)
+    socket = asgi_server.socket(member.host, cookie=member.cookie, path=stream_path(stream_id))
+    assert socket.frame_of("ready")["user_id"] == member.user.pk
+    status, body = asgi_server.http(
+        member.host, "POST", "/api/v1/auth/logout/", cookie=member.cookie, body={}
+    )
+    assert status == 204, body
+    socket.send(type="chat.send", body="still here?", ref="after-logout")
+    assert socket.close_code() == UNAUTHENTICATED
+    watcher = asgi_server.socket(member.host, path=stream_path(stream_id))
+    assert [line["body"] for line in watcher.frame_of("ready")["chat"]] == []
+    watcher.close()
