@@ -5,9 +5,11 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 # Front-end packages from npm, exactly as package-lock.json says: the themes' fonts (copied
-# where static files serve them, scripts/fonts.py) and the browser tests' axe-core.
+# where static files serve them, scripts/fonts.py), the stream page's hls.js (scripts/vendor.py)
+# and the browser tests' axe-core.
 NODE_STAMP := node_modules/.installed
 FONTS_STAMP := .local/fonts/.installed
+VENDOR_STAMP := .local/vendor/.installed
 # Static files under hashed names with gzip copies (config/staticfiles.py), collected again only
 # when a static file of ours, a font or an installed package changed: cheap when nothing did.
 STATIC_STAMP := staticfiles/.collected
@@ -34,7 +36,11 @@ $(FONTS_STAMP): $(NODE_STAMP) themes/fonts.py scripts/fonts.py
 	python3 scripts/fonts.py .local/fonts
 	touch $(FONTS_STAMP)
 
-$(STATIC_STAMP): $(VENV_STAMP) $(FONTS_STAMP) $(STATIC_SOURCES)
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor.py
+	python3 scripts/vendor.py .local/vendor
+	touch $(VENDOR_STAMP)
+
+$(STATIC_STAMP): $(VENV_STAMP) $(FONTS_STAMP) $(VENDOR_STAMP) $(STATIC_SOURCES)
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput -v 0
 	touch $(STATIC_STAMP)
 

@@ -34,10 +34,16 @@ def csp_nonce() -> str:
 
 
 def content_security_policy(
-    *, nonce: str, media_origins: list[str], frame_ancestors: str = "'none'"
+    *,
+    nonce: str,
+    media_origins: list[str],
+    frame_ancestors: str = "'none'",
+    player_origins: list[str] | None = None,
 ) -> str:
     """The policy; ``frame_ancestors`` is "'self'" only for a page the site frames itself
-    (the theme editor's preview)."""
+    (the theme editor's preview). ``player_origins`` only for a page with a video player that
+    feeds the video itself (hls.js, the stream page): it may fetch from those origins and play
+    the blob: its Media Source Extensions make."""
     media = " ".join(["'self'", *media_origins])
     directives = {
         "default-src": "'self'",
@@ -51,6 +57,9 @@ def content_security_policy(
         "form-action": "'self'",
         "frame-ancestors": frame_ancestors,
     }
+    if player_origins is not None:
+        directives["media-src"] = f"{media} blob:"
+        directives["connect-src"] = " ".join(["'self'", *player_origins])
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 

@@ -8,6 +8,7 @@ from tenants.admin_sites import marketplace_site
 from themes.pages.profiles import listing_detail, provider_detail
 from themes.pages.reading_room import reading_room
 from themes.pages.search import search
+from themes.pages.streams import stream_page
 from themes.views import favicon, home, theme_css
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("providers/<int:provider_id>/", provider_detail, name="provider-page"),
     path("listings/<slug:slug>/", listing_detail, name="listing-page"),
     path("readings/<int:booking_id>/", reading_room, name="reading-room"),
+    path("streams/<int:stream_id>/", stream_page, name="stream-page"),
     path("", include("themes.pages.checkout.urls")),
     path("dashboard/", include("themes.pages.dashboard.urls")),
     path("provider/", include("themes.pages.provider.urls")),

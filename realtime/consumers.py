@@ -21,21 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.services.live_events import live_user_group
-from bookings.notification_texts import language_for
 from bookings.services.messages import message_send, thread_mark_read
 from catalog.models import ProviderProfile
-from config.errors import InvalidInput, NotFound, ServiceError
+from config.errors import InvalidInput, NotFound
+from realtime.frames import FramedConsumer, row_id
 from realtime.handshake import (
     CLOSE_UNAUTHENTICATED,
     Holder,
@@ -63,14 +60,7 @@ MAX_PRESENCE_SUBSCRIPTIONS = 100
 _settle_timers: set[asyncio.Task] = set()
 
 
-def _row_id(content: dict, name: str) -> int:
-    value = content.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.of_field(_("Not an id."), name)
-    return value
-
-
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(FramedConsumer):
     place: Place
     holder: Holder
     cursor: str
@@ -140,80 +130,29 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # Client frames ----------------------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        try:
-            content = json.loads(text_data or "")
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
-            await self._refuse(
-                None, InvalidInput(_("The request body could not be parsed."), code="invalid_json")
-            )
-            return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs) -> None:
-        if self.signed_out:
-            return
-        ref = content.get("ref")
-        handler = self.ACTIONS.get(content.get("type"))
-        if handler is None:
-            refusal = InvalidInput(
-                _("Some fields are not valid."),
-                code="unknown_type",
-                details={"type": sorted(self.ACTIONS)},
-            )
-            await self._refuse(ref, refusal)
-            return
-        try:
-            answer = await handler(self, content)
-        except ServiceError as error:
-            await self._refuse(ref, error)
-            return
-        await self.send_json({"type": "ok", "ref": ref, **answer})
-
-    async def _refuse(self, ref: Any, error: ServiceError) -> None:
-        await self.send_json(
-            {
-                "type": "error",
-                "ref": ref,
-                "error": error.code,
-                "message": error.message,
-                "details": error.details,
-            }
-        )
-
-    def _as_user(self, service, **kwargs):
-        """Call a service as the socket's user, in their language (for refusals)."""
-        with translation.override(language_for(self.user, self.place.marketplace)):
-            return service(**kwargs)
-
-    async def _call(self, service, **kwargs):
-        return await in_schema(self.place.marketplace, self._as_user, service, **kwargs)
-
     async def _message_send(self, content: dict) -> dict:
         body = content.get("body")
         if not isinstance(body, str):
             raise InvalidInput.of_field(
                 _("Write a message or attach a file."), "body", code="empty_message"
             )
-        thread_id = _row_id(content, "thread_id")
+        thread_id = row_id(content, "thread_id")
         message = await self._call(message_send, actor=self.user, thread_id=thread_id, body=body)
         return {"message_id": message.pk}
 
     async def _thread_read(self, content: dict) -> dict:
         up_to = content.get("up_to")
-        thread_id = _row_id(content, "thread_id")
+        thread_id = row_id(content, "thread_id")
         mark = await self._call(thread_mark_read, actor=self.user, thread_id=thread_id, up_to=up_to)
         return {"last_read_message_id": mark.last_read_message_id}
 
     async def _typing(self, content: dict) -> dict:
-        thread_id = _row_id(content, "thread_id")
+        thread_id = row_id(content, "thread_id")
         sent = await self._call(typing_signal_send, actor=self.user, thread_id=thread_id)
         return {"sent": sent}
 
     async def _presence_subscribe(self, content: dict) -> dict:
-        provider_id = _row_id(content, "provider_id")
+        provider_id = row_id(content, "provider_id")
         if len(self.presence_groups) >= MAX_PRESENCE_SUBSCRIPTIONS:
             raise InvalidInput(_("Too many requests; slow down."), code="too_many_subscriptions")
         online = await in_schema(self.place.marketplace, _provider_online, provider_id)
@@ -225,9 +164,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return {"provider_id": provider_id, "online": online}
 
     async def _presence_unsubscribe(self, content: dict) -> dict:
-        group = presence_group(
-            schema=self.place.schema, provider_id=_row_id(content, "provider_id")
-        )
+        group = presence_group(schema=self.place.schema, provider_id=row_id(content, "provider_id"))
         if group in self.presence_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
             self.presence_groups.discard(group)

@@ -164,3 +164,17 @@ async def socket_enter(scope) -> tuple[Place, Holder]:
         cookie_header=header_of(scope, b"cookie"),
     )
     return place, holder
+
+
+def socket_holder_or_anonymous(
+    *, place: Place, ticket: str | None, cookie_header: str | None
+) -> Holder | None:
+    """For sockets anyone may open (a stream's): the holder as ``socket_holder`` finds them, or
+    None for a visitor without a usable session. A ticket that is refused is still refused:
+    a client that sent one meant to be someone."""
+    try:
+        return socket_holder(place=place, ticket=ticket, cookie_header=cookie_header)
+    except Refused:
+        if ticket is not None:
+            raise
+        return None

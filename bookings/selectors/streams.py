@@ -75,7 +75,7 @@ class StreamView:
     recent_gifts: list[RecentGift]
 
 
-def _sender_name(user) -> str:
+def sender_name_of(user) -> str:
     # The name the sender shows on the marketplace (never their e-mail address).
     return user.display_name or _("Someone")
 
@@ -88,7 +88,7 @@ def stream_recent_gifts(*, stream_id: int, limit: int = RECENT_GIFTS) -> list[Re
     )
     return [
         RecentGift(
-            sender_name=_sender_name(row.sender),
+            sender_name=sender_name_of(row.sender),
             gift_name=row.gift.name,
             icon=row.gift.icon,
             quantity=row.quantity,

@@ -24,7 +24,9 @@ from billing.balances import prepaid_balance_charge
 from billing.models import LedgerTransaction
 from billing.money import Money
 from bookings.models import Gift, GiftSent, LiveStream
+from bookings.selectors.streams import sender_name_of
 from bookings.services.pricing import fee_policy
+from bookings.services.stream_news import stream_news_announce
 from config.errors import BusinessRuleViolation, InvalidInput, NotAllowed, NotFound, StateConflict
 from tenants.db import connection
 
@@ -153,8 +155,23 @@ def _gift_pay(sender, stream_id: int, gift_id: int, quantity: int, key: str) -> 
         kind=LedgerTransaction.Kind.GIFT,
     )  # fmt: skip
     with transaction.atomic():
-        return GiftSent.objects.create(
+        sent = GiftSent.objects.create(
             stream=stream, sender=sender, gift=gift, unit_price_minor=gift.price_minor,
             quantity=quantity, total_minor=total.amount_minor, commission_minor=fee.amount_minor,
             currency=gift.currency, idempotency_key=key, ledger_reference=reference,
         )  # fmt: skip
+    # Told once, for the payment only: a retry answers the row without a word to the viewers.
+    stream_news_announce(
+        stream_id=stream.pk,
+        kind="gift",
+        data={
+            "id": sent.pk,
+            "sender_name": sender_name_of(sender),
+            "gift_id": gift.pk,
+            "gift_name": gift.name,
+            "icon": gift.icon,
+            "quantity": quantity,
+            "sent_at": sent.created_at.isoformat(),
+        },
+    )
+    return sent

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import LiveStream
 from bookings.selectors.streams import stream_viewer_count, viewers_key, viewers_redis
+from bookings.services.stream_news import stream_news_announce
 from config.errors import InvalidInput, NotFound, StateConflict
 from tenants.db import connection
 
@@ -45,9 +46,16 @@ def _live_stream(stream_id: int) -> LiveStream:
 
 def _record(stream_id: int) -> int:
     count = stream_viewer_count(stream_id=stream_id)
-    LiveStream.objects.filter(pk=stream_id, state=LiveStream.State.LIVE).update(
-        current_viewer_count=count, peak_viewer_count=Greatest(F("peak_viewer_count"), count)
+    changed = (
+        LiveStream.objects.filter(pk=stream_id, state=LiveStream.State.LIVE)
+        .exclude(current_viewer_count=count)
+        .update(
+            current_viewer_count=count, peak_viewer_count=Greatest(F("peak_viewer_count"), count)
+        )
     )
+    # Only a change is news: a viewer who joins again to stay counted changes nothing.
+    if changed:
+        stream_news_announce(stream_id=stream_id, kind="viewers", data={"count": count})
     return count
 
 

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import LiveStream, LiveStreamEvent
+from bookings.selectors.streams import hls_playlist_url
+from bookings.services.stream_news import stream_news_announce
 from bookings.services.stream_viewers import stream_viewers_clear
 from catalog.services.profiles import profile_of
 from config.errors import InvalidInput, NotAllowed, NotFound, StateConflict
@@ -102,6 +104,9 @@ def _move(stream: LiveStream, action: str, *, source: str, actor=None, data=None
         stream=stream, action=action, from_state=before, to_state=to, source=source,
         actor=actor, data=data or {},
     )  # fmt: skip
+    stream_news_announce(
+        stream_id=stream.pk, kind="state", data={"state": to, "hls_url": hls_playlist_url(stream)}
+    )
     return stream
 
 

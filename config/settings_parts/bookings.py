@@ -26,3 +26,11 @@ SOUK_HLS_BASE_URL = env(
 ).rstrip("/")
 # A viewer who has not said they are still watching for this long is no longer counted.
 SOUK_STREAM_VIEWER_SECONDS = int(env("SOUK_STREAM_VIEWER_SECONDS", "60"))
+# Chat lines one user may send to one stream per minute.
+SOUK_STREAM_CHAT_PER_MINUTE = int(env("SOUK_STREAM_CHAT_PER_MINUTE", "12"))
+# The RTMP address a provider's broadcasting software publishes to (shown on the go-live page,
+# the stream key beside it); ``{slug}`` becomes the marketplace's slug, for an ingest server
+# with one application per marketplace. Empty: the page names no address.
+SOUK_INGEST_RTMP_URL = env(
+    "SOUK_INGEST_RTMP_URL", "rtmp://127.0.0.1:1935/live" if env_bool("DJANGO_DEBUG") else ""
+)

@@ -12,7 +12,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # The woff2 files of the fonts themes serve, copied out of node_modules by scripts/fonts.py
 # (make runs it after npm ci); git-ignored, served as static/fonts/.
 SOUK_FONTS_DIR = Path(env("SOUK_FONTS_DIR", str(BASE_DIR / ".local" / "fonts")))
-STATICFILES_DIRS = [("fonts", SOUK_FONTS_DIR)] if SOUK_FONTS_DIR.is_dir() else []
+# The npm packages' browser builds the pages load (hls.js), copied out of node_modules by
+# scripts/vendor.py (make runs it after npm ci); git-ignored, served as static/vendor/.
+SOUK_VENDOR_DIR = Path(env("SOUK_VENDOR_DIR", str(BASE_DIR / ".local" / "vendor")))
+STATICFILES_DIRS = [
+    (prefix, folder)
+    for prefix, folder in (("fonts", SOUK_FONTS_DIR), ("vendor", SOUK_VENDOR_DIR))
+    if folder.is_dir()
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 # Media of each marketplace lives under its own prefix: <schema>/...

@@ -24,6 +24,11 @@ from tests.support.browser import (
     chromium_executable,
     live_site,
 )
+from tests.support.live import (  # noqa: F401 (fixtures: the stream page's ASGI server)
+    asgi_server,
+    live_cast,
+    live_marketplaces,
+)
 
 VIEWPORT = {"width": 1280, "height": 800}
 

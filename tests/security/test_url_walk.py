@@ -197,12 +197,15 @@ def test_tokens_sessions_links_and_files_of_one_marketplace_open_nothing_on_anot
 def test_no_websocket_route_escapes_the_walk():
     """The walk covers HTTP only: a websocket route needs a replay test of its own first.
     ``ws/live/`` has tests/security/test_realtime_sockets.py (another marketplace's tickets
-    and sessions, other origins, strangers to a thread)."""
+    and sessions, other origins, strangers to a thread); ``ws/streams/<id>/`` has
+    tests/security/test_stream_sockets.py (another marketplace's stream ids and tickets, other
+    origins, anonymous sockets that may watch but neither chat nor send gifts)."""
     from config.asgi import application
     from realtime.routing import websocket_urlpatterns
 
     assert set(application.application_mapping) == {"http", "websocket"}
-    assert [str(route.pattern) for route in websocket_urlpatterns] == ["ws/live/"], (
+    routes = [str(route.pattern) for route in websocket_urlpatterns]
+    assert routes == ["ws/live/", "ws/streams/<int:stream_id>/"], (
         "config/asgi.py routes more websockets now: add their consumers to tests/security/ "
         "(another marketplace's ids, tokens and sessions must find nothing)"
     )

@@ -90,9 +90,11 @@ class LiveServer:
         *,
         origin: str | None = "",
         cookie: str | None = None,
+        path: str = "/ws/live/",
         **query: str,
     ) -> Socket:
-        """A websocket to ``host``; ``origin`` "" is the host's own, None sends none."""
+        """A websocket to ``path`` of ``host``; ``origin`` "" is the host's own, None sends
+        none."""
         headers = {}
         if origin is not None:
             headers["Origin"] = origin or f"http://{host}"
@@ -102,7 +104,7 @@ class LiveServer:
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=FRAME_SECONDS)
         return Socket(
             connect(
-                f"ws://{host}:{self.port}/ws/live/{suffix}",
+                f"ws://{host}:{self.port}{path}{suffix}",
                 sock=sock,
                 additional_headers=headers,
                 open_timeout=FRAME_SECONDS,
@@ -135,10 +137,10 @@ class Socket:
     def send(self, **frame: Any) -> None:
         self.connection.send(json.dumps(frame))
 
-    def ask(self, **frame: Any) -> dict:
-        """Send a frame with a ref and return the server's answer to it (ok or error),
-        skipping events that come before it."""
-        ref = secrets.token_hex(4)
+    def ask(self, *, ref: str | None = None, **frame: Any) -> dict:
+        """Send a frame with a ref (a fresh one unless given) and return the server's answer to
+        it (ok or error), skipping events that come before it."""
+        ref = ref or secrets.token_hex(4)
         self.send(ref=ref, **frame)
         deadline = time.monotonic() + FRAME_SECONDS
         while time.monotonic() < deadline:

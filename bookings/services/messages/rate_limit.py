@@ -50,7 +50,9 @@ def message_rate_check(*, user_id: int) -> None:
     """Count one message of ``user_id``; raise RateLimited (429) past either limit."""
     now = time.time()
     # Every window counts the message before any refuses it, so each count is of attempts.
-    counts = [(window, _count(window.key(user_id, now), window.seconds + 60)) for window in WINDOWS]
+    counts = [
+        (window, window_count(window.key(user_id, now), window.seconds + 60)) for window in WINDOWS
+    ]
     exceeded = [window for window, count in counts if count > window.limit]
     if exceeded:
         # The longest wait is the one that matters.
@@ -64,7 +66,9 @@ def message_rate_check(*, user_id: int) -> None:
         )
 
 
-def _count(key: str, timeout: int) -> int:
+def window_count(key: str, timeout: int) -> int:
+    """Count one more under ``key`` (a fixed window's counter, in the default cache) and return
+    the count; the counter expires ``timeout`` seconds after it starts."""
     # add() creates the counter with its expiry only if missing; incr() is atomic in Redis.
     cache.add(key, 0, timeout=timeout)
     try:

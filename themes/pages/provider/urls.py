@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from themes.pages.provider import bookings, calendar, home, listings, money, profile
+from themes.pages.provider import bookings, calendar, home, listings, money, profile, streams
 
 urlpatterns = [
     path("", home.dashboard, name="provider-dashboard"),
@@ -43,6 +43,12 @@ urlpatterns = [
         "bookings/<int:booking_id>/step/",
         bookings.booking_step,
         name="provider-booking-step",
+    ),
+    path("streams/", streams.stream_index, name="provider-streams"),
+    path(
+        "streams/<int:stream_id>/<slug:action>/",
+        streams.stream_action,
+        name="provider-stream-action",
     ),
     path("earnings/", money.earnings, name="provider-earnings"),
     path("earnings/withdraw/", money.withdraw, name="provider-withdraw"),
