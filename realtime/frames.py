@@ -26,7 +26,38 @@ def row_id(content: dict, name: str) -> int:
     return value
 
 
-class FramedConsumer(AsyncJsonWebsocketConsumer):
+class GoneTolerantConsumer(AsyncJsonWebsocketConsumer):
+    """Drops what is sent to a client that has gone. Its disconnect is queued behind the
+    message being handled (a wake-up, say), and must still reach ``disconnect``, which releases
+    presence, viewer counts and groups; uvicorn raises on a send to a closed connection
+    (ClientDisconnected, an OSError, or a RuntimeError once it has seen the close), which
+    would end the consumer before its disconnect runs."""
+
+    client_gone = False
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        await self._unless_gone(
+            super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        )
+
+    async def send_json(self, content, close=False) -> None:
+        # AsyncJsonWebsocketConsumer.send_json calls its parent's send, not ours.
+        await self._unless_gone(super().send_json(content, close=close))
+
+    async def close(self, code=None, reason=None) -> None:
+        await self._unless_gone(super().close(code=code, reason=reason))
+
+    async def _unless_gone(self, sending) -> None:
+        if self.client_gone:
+            sending.close()
+            return
+        try:
+            await sending
+        except (OSError, RuntimeError):
+            self.client_gone = True
+
+
+class FramedConsumer(GoneTolerantConsumer):
     """A subclass names its client frames in ``ACTIONS`` (type: async handler returning the
     ``ok`` answer's fields) and sets ``place`` and ``user`` (None: anonymous) on connect."""
 

@@ -29,7 +29,6 @@ import logging
 from dataclasses import asdict, replace
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -39,6 +38,7 @@ from bookings.notification_texts import language_for
 from bookings.selectors.sessions import Meter
 from config.errors import InvalidInput, NotAllowed, NotFound, ServiceError, StateConflict
 from realtime.call_signals import SIGNAL_MAX_BYTES, call_signal_clean
+from realtime.frames import GoneTolerantConsumer
 from realtime.handshake import (
     CLOSE_FORBIDDEN_ORIGIN,
     CLOSE_UNKNOWN_MARKETPLACE,
@@ -71,7 +71,7 @@ def _meter_data(meter: Meter) -> dict:
     return MeterSerializer({**asdict(meter), "low_balance": meter.low_balance}).data
 
 
-class SessionConsumer(AsyncJsonWebsocketConsumer):
+class SessionConsumer(GoneTolerantConsumer):
     place: Place
     role: str
     user: Any  # the User once in the room, else None

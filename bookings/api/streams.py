@@ -10,6 +10,7 @@ name, so the HLS files are named by it and not by the key.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser
@@ -84,11 +85,14 @@ class StreamCreateSerializer(serializers.Serializer):
 
 
 class ViewerSerializer(serializers.Serializer):
-    viewer_token = serializers.CharField(
+    viewer_token = serializers.RegexField(
+        r"^(?:[A-Za-z0-9_-]{16,64})?$",
         required=False,
         default="",
         max_length=64,
-        help_text="Anonymous viewers: a random token of their own (16 to 64 of A-Z a-z 0-9 - _).",
+        error_messages={"invalid": _("Send a viewer token of 16 to 64 letters, digits, - or _.")},
+        help_text="Anonymous viewers: a random token of their own (16 to 64 of A-Z a-z 0-9 - _), "
+        "required when not signed in; signed-in viewers are counted as themselves.",
     )
 
 

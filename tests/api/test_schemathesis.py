@@ -92,6 +92,14 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         "`to` not before `from`, at most 366 days",
     ),
     ("GET", "/api/v1/threads/{thread_id}/messages/"): ((400,), "before or after, not both"),
+    ("POST", "/api/v1/streams/{stream_id}/join/"): (
+        (400,),
+        "a viewer_token when the viewer is not signed in",
+    ),
+    ("POST", "/api/v1/streams/{stream_id}/leave/"): (
+        (400,),
+        "a viewer_token when the viewer is not signed in",
+    ),
     ("POST", "/api/v1/threads/"): (
         (400, 422),
         "listing_id or provider_id, one of them; not one's own listing",

@@ -199,13 +199,20 @@ def test_no_websocket_route_escapes_the_walk():
     ``ws/live/`` has tests/security/test_realtime_sockets.py (another marketplace's tickets
     and sessions, other origins, strangers to a thread); ``ws/streams/<id>/`` has
     tests/security/test_stream_sockets.py (another marketplace's stream ids and tickets, other
-    origins, anonymous sockets that may watch but neither chat nor send gifts)."""
+    origins, anonymous sockets that may watch but neither chat nor send gifts);
+    ``ws/sessions/<id>/`` has tests/security/test_session_room_sockets.py (another
+    marketplace's tickets and cookies, strangers, other readers and staff; signals and meters
+    stay in their own room)."""
     from config.asgi import application
     from realtime.routing import websocket_urlpatterns
 
     assert set(application.application_mapping) == {"http", "websocket"}
     routes = [str(route.pattern) for route in websocket_urlpatterns]
-    assert routes == ["ws/live/", "ws/streams/<int:stream_id>/"], (
+    assert routes == [
+        "ws/live/",
+        "ws/sessions/<int:booking_id>/",
+        "ws/streams/<int:stream_id>/",
+    ], (
         "config/asgi.py routes more websockets now: add their consumers to tests/security/ "
         "(another marketplace's ids, tokens and sessions must find nothing)"
     )

@@ -102,14 +102,16 @@ class LiveServer:
             headers["Cookie"] = cookie
         suffix = f"?{urlencode(query)}" if query else ""
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=FRAME_SECONDS)
-        return Socket(
-            connect(
-                f"ws://{host}:{self.port}{path}{suffix}",
-                sock=sock,
-                additional_headers=headers,
-                open_timeout=FRAME_SECONDS,
-            )
+        connection = connect(
+            f"ws://{host}:{self.port}{path}{suffix}",
+            sock=sock,
+            additional_headers=headers,
+            open_timeout=FRAME_SECONDS,
         )
+        # The connect timeout stays on a socket passed in: left there, a socket quiet for that
+        # long dies in websockets' reading thread. Waits are bounded per recv() instead.
+        sock.settimeout(None)
+        return Socket(connection)
 
 
 class Socket:
