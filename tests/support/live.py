@@ -109,8 +109,10 @@ class LiveServer:
             open_timeout=FRAME_SECONDS,
         )
         # The connect timeout stays on a socket passed in: left there, a socket quiet for that
-        # long dies in websockets' reading thread. Waits are bounded per recv() instead.
-        sock.settimeout(None)
+        # long dies in websockets' reading thread. Waits are bounded per recv() instead. (A
+        # socket the server refused may be closed already: nothing is left to wait on.)
+        with contextlib.suppress(OSError):
+            sock.settimeout(None)
         return Socket(connection)
 
 
@@ -271,6 +273,8 @@ def live_server_run(log: Path, *, probe_host: str) -> Iterator[LiveServer]:
                 "--ws",
                 "websockets",
                 "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "5",
             ],
             cwd=ROOT,
             env=server_environment(),
@@ -283,7 +287,11 @@ def live_server_run(log: Path, *, probe_host: str) -> Iterator[LiveServer]:
             yield server
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a socket or a timer that would not let go
+                process.kill()
+                process.wait()
 
 
 def _wait_until_serving(server, process, log: Path, host: str) -> None:

@@ -12,7 +12,6 @@ the server, so visible inside a test's transaction).
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -28,7 +26,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
-from websockets.sync.client import connect
 
 from billing.balances import prepaid_balance, prepaid_balance_credit
 from billing.models import LedgerAccount, LedgerTransaction
@@ -41,7 +38,6 @@ from tests.support.contract import free_port
 from tests.support.factories.accounts import StaffUserFactory, api_token_for, unique_email
 from tests.support.factories.catalog import listing_of
 from tests.support.live import (
-    FRAME_SECONDS,
     PREFIX,
     LiveServer,
     Member,
@@ -73,21 +69,7 @@ class RoomServer(LiveServer):
 
     def room(self, host: str, booking_id: int, *, cookie: str | None = None, **query) -> Socket:
         """A socket to the reading room of ``booking_id`` (from the host's own origin)."""
-        headers = {"Origin": f"http://{host}"}
-        if cookie:
-            headers["Cookie"] = cookie
-        suffix = f"?{urlencode(query)}" if query else ""
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=FRAME_SECONDS)
-        connection = connect(
-            f"ws://{host}:{self.port}/ws/sessions/{booking_id}/{suffix}",
-            sock=sock,
-            additional_headers=headers,
-            open_timeout=FRAME_SECONDS,
-        )
-        # The connect timeout stays on a socket passed in: left there, a socket quiet for that
-        # long dies in websockets' reading thread. Waits are bounded per recv() instead.
-        sock.settimeout(None)
-        return Socket(connection)
+        return self.socket(host, cookie=cookie, path=f"/ws/sessions/{booking_id}/", **query)
 
 
 def room_environment() -> dict[str, str]:
@@ -113,7 +95,8 @@ def room_server_run(log: Path, *, probe_host: str) -> Iterator[RoomServer]:
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-             "--port", str(port), "--ws", "websockets", "--no-access-log"],
+             "--port", str(port), "--ws", "websockets", "--no-access-log",
+             "--timeout-graceful-shutdown", "5"],
             cwd=ROOT, env=room_environment(), stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         server = RoomServer(port, process)
@@ -123,7 +106,11 @@ def room_server_run(log: Path, *, probe_host: str) -> Iterator[RoomServer]:
         finally:
             if process.poll() is None:
                 process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a socket or a timer that would not let go
+                process.kill()
+                process.wait()
 
 
 def psychic_marketplace_make():
