@@ -92,6 +92,11 @@ RULES_BEYOND_THE_SCHEMA: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         "`to` not before `from`, at most 366 days",
     ),
     ("GET", "/api/v1/threads/{thread_id}/messages/"): ((400,), "before or after, not both"),
+    ("POST", "/api/v1/streams/{stream_id}/gifts/"): (
+        (422,),
+        "the sender's prepaid balance covers the gift; a gift still offered; not to one's own "
+        "stream",
+    ),
     ("POST", "/api/v1/streams/{stream_id}/join/"): (
         (400,),
         "a viewer_token when the viewer is not signed in",
