@@ -2,6 +2,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from billing.models import Payment, ProviderAccount
@@ -9,9 +10,6 @@ from billing.providers.base import PaymentState, ProviderError
 from billing.services.payments import payment_refresh
 from tenants.task_base import send_to_each_marketplace
 
-# A pending payment is asked about after this long, in case its notification never comes
-# (FastPay never reports a failure; any callback can be lost).
-RECONCILE_AFTER = timedelta(minutes=2)
 RECONCILE_BATCH = 200
 
 
@@ -40,7 +38,7 @@ def payments_reconcile() -> int:
     stale = Payment.objects.filter(
         state=PaymentState.PENDING,
         provider_ref__isnull=False,
-        updated_at__lt=timezone.now() - RECONCILE_AFTER,
+        updated_at__lt=timezone.now() - timedelta(seconds=settings.SOUK_PAYMENTS_RECONCILE_AFTER_S),
     ).order_by("updated_at")[:RECONCILE_BATCH]
     ids = list(stale.values_list("pk", flat=True))
     for payment_id in ids:

@@ -55,6 +55,9 @@ SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
 # Days a deleted marketplace is kept (restorable) before its schema and files are purged.
 SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
+# A payment still pending this long after its last change is asked about by the reconciliation
+# beat (a notification can be lost, and FastPay sends none for a failure).
+SOUK_PAYMENTS_RECONCILE_AFTER_S = int(env("SOUK_PAYMENTS_RECONCILE_AFTER_S", "120"))
 # Entries per sitemap file (the protocol's limit is 50,000); past it sitemap.xml is an index.
 SOUK_SITEMAP_PAGE_SIZE = int(env("SOUK_SITEMAP_PAGE_SIZE", "50000"))
 

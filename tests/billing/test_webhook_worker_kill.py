@@ -1,7 +1,13 @@
 """The Celery worker is killed (SIGKILL) while it works through a burst of provider
 notifications; a new worker picks up what the dead one had taken but not finished. Every
 payment still reaches its provider's state, each is posted to the ledger once, and the books
-balance: nothing is lost, nothing is doubled."""
+balance: nothing is lost, nothing is doubled.
+
+Redis as a broker has one window the visibility timeout does not cover: a message the worker
+has popped but not yet recorded as unacknowledged dies with it, and the dead worker may hold
+the lock under which unacknowledged messages are restored (kombu lets it expire after five
+minutes). The reconciliation beat is what covers those in production, and so it does here:
+if the new worker has not settled every payment, the beat's task runs on it and must."""
 
 import contextlib
 import json
@@ -17,6 +23,7 @@ from django_tenants.utils import tenant_context
 from billing.models import LedgerTransaction, Payment
 from billing.providers.base import PaymentState
 from billing.selectors.ledger import ledger_problems
+from billing.tasks import payments_reconcile
 from tenants.db import connection
 from tests.support.client import api
 from tests.support.factories.accounts import UserFactory
@@ -72,11 +79,13 @@ def _paid(marketplace) -> int:
         return Payment.objects.filter(state=PaymentState.PAID).count()
 
 
-def _wait(condition, *, timeout: float, what: str) -> None:
+def _wait(condition, *, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, what
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.01)
+    return True
 
 
 def test_a_worker_killed_mid_burst_loses_and_doubles_nothing(committed_talent, fib_sandbox):
@@ -95,7 +104,10 @@ def test_a_worker_killed_mid_burst_loses_and_doubles_nothing(committed_talent, f
             )
 
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
-    env = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT_S)}
+    env = {
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT_S),
+        "SOUK_PAYMENTS_RECONCILE_AFTER_S": "0",
+    }
     client = api(market)
     first = worker_start(queue, env)
     second = None
@@ -110,18 +122,22 @@ def test_a_worker_killed_mid_burst_loses_and_doubles_nothing(committed_talent, f
                 assert answer.status_code == 202, answer.content
 
         # Kill the worker once it is part-way through: some paid, most still to do.
-        _wait(lambda: _paid(market) >= 5, timeout=240, what="the worker never started")
+        assert _wait(lambda: _paid(market) >= 5, timeout=240), "the worker never started"
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=20)
         paid_when_killed = _paid(market)
         assert paid_when_killed < PAYMENTS, "the worker finished before it was killed"
 
+        # The new worker restores what is unacknowledged as it starts (then every 100 s, as
+        # kombu throttles it): the dead worker's messages must be older than the timeout then.
+        time.sleep(VISIBILITY_TIMEOUT_S + 1)
         second = worker_start(queue, env)
-        _wait(
-            lambda: _paid(market) == PAYMENTS,
-            timeout=300,
-            what=f"payments lost: {_paid(market)} of {PAYMENTS} paid after the restart",
-        )
+        if not _wait(lambda: _paid(market) == PAYMENTS, timeout=60):
+            # What the broker lost with the dead worker: the beat's reconciliation asks.
+            with tasks_to(queue), tenant_context(market):
+                payments_reconcile.delay()
+        settled = _wait(lambda: _paid(market) == PAYMENTS, timeout=120)
+        assert settled, f"payments lost: {_paid(market)} of {PAYMENTS} paid"
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:

@@ -102,17 +102,17 @@ class LiveServer:
             headers["Cookie"] = cookie
         suffix = f"?{urlencode(query)}" if query else ""
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=FRAME_SECONDS)
+        # Blocking before websockets' reading thread starts: a timeout left on a socket passed
+        # in kills a socket quiet for that long, and changing it once the thread reads races
+        # with it (the thread sees "blocking" while the descriptor is still non-blocking, and
+        # recv() fails with EAGAIN). The handshake is bounded by open_timeout, reads by recv().
+        sock.settimeout(None)
         connection = connect(
             f"ws://{host}:{self.port}{path}{suffix}",
             sock=sock,
             additional_headers=headers,
             open_timeout=FRAME_SECONDS,
         )
-        # The connect timeout stays on a socket passed in: left there, a socket quiet for that
-        # long dies in websockets' reading thread. Waits are bounded per recv() instead. (A
-        # socket the server refused may be closed already: nothing is left to wait on.)
-        with contextlib.suppress(OSError):
-            sock.settimeout(None)
         return Socket(connection)
 
 

@@ -27,6 +27,9 @@ def worker_start(queue: str, env: dict[str, str] | None = None) -> subprocess.Po
             "config",
             "worker",
             "--pool=solo",
+            # Solo runs one task at a time; pinned, the prefetch (4 × concurrency, which defaults
+            # to the CPU count) is the same on every machine.
+            "--concurrency=1",
             "-Q",
             queue,
             "--without-heartbeat",
