@@ -71,6 +71,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=300.0, help="open-loop deliveries/s")
     parser.add_argument("--connections", type=int, default=24, help="open-loop connections")
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--seed", type=int, default=14)
     return parser.parse_args()
 
@@ -302,7 +303,7 @@ def main() -> None:
                               "config.wsgi:application", "--config", str(GUNICORN_CONFIG),
                               "--bind", f"127.0.0.1:{web_port}"], environ)  # fmt: skip
         worker = Process("worker", [sys.executable, "-m", "celery", "-A", "config", "worker",
-                                    "-Q", queue, "--concurrency", "2", "--without-gossip",
+                                    "-Q", queue, "--concurrency", str(args.worker_concurrency), "--without-gossip",
                                     "--without-mingle", "--loglevel=WARNING"], environ)  # fmt: skip
         children += [web, worker]
         wait_for_port(web, web_port)
