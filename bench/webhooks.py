@@ -303,8 +303,9 @@ def main() -> None:
                               "config.wsgi:application", "--config", str(GUNICORN_CONFIG),
                               "--bind", f"127.0.0.1:{web_port}"], environ)  # fmt: skip
         worker = Process("worker", [sys.executable, "-m", "celery", "-A", "config", "worker",
-                                    "-Q", queue, "--concurrency", str(args.worker_concurrency), "--without-gossip",
-                                    "--without-mingle", "--loglevel=WARNING"], environ)  # fmt: skip
+                                    "-Q", queue, "--concurrency", str(args.worker_concurrency),
+                                    "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+                         environ)  # fmt: skip
         children += [web, worker]
         wait_for_port(web, web_port)
         # The open-loop sender keeps its connections, as a provider's sender does: opening

@@ -223,7 +223,16 @@ CHANNEL_LAYERS = {
             # for a socket's next message with BZPOPMIN for 5 s: an answer a moment late timed
             # the read out, failed the consumer and dropped its socket. The timeout must
             # outlast the blocking pop; it still notices a Redis that stopped answering.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            # redis-py's asyncio pool refuses a connection past its maximum (100 by default)
+            # rather than waiting for one: a burst of joins, leaves and sends from hundreds of
+            # sockets of one process (a thousand closing at once) failed their consumers.
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": 15,
+                    "max_connections": int(env("SOUK_CHANNEL_LAYER_MAX_CONNECTIONS", "1000")),
+                }
+            ],
             "prefix": f"{CACHES['default']['KEY_PREFIX']}:channels",
         },
     }

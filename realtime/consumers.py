@@ -42,7 +42,7 @@ from realtime.handshake import (
     socket_holder_valid,
 )
 from realtime.selectors.events import live_events_after, live_stream_resume
-from realtime.selectors.payloads import live_event_render
+from realtime.selectors.payloads import live_events_render
 from realtime.services.presence import (
     presence_group,
     presence_settle,
@@ -183,18 +183,14 @@ class LiveConsumer(FramedConsumer):
     def _pending(self) -> list[tuple[str, str, dict | None]] | None:
         """The events after the cursor, rendered; None when the holder may no longer hear.
         The holder is checked only when there is something to hear: a wake-up for events an
-        earlier wake-up delivered (one message wakes its recipient three times) costs a
-        stream read, not a query too."""
+        earlier wake-up delivered costs a stream read, not a query too."""
         schema, user = self.place.schema, self.user
         events = live_events_after(schema=schema, user_id=user.pk, after=self.cursor)
         if not events:
             return []
         if not socket_holder_valid(holder=self.holder):
             return None
-        return [
-            (event.id, event.kind, live_event_render(event=event, viewer=user, place=self.place))
-            for event in events
-        ]
+        return live_events_render(events=events, viewer=user, place=self.place)
 
     async def _deliver(self) -> None:
         if self.signed_out:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import redis
@@ -58,34 +60,67 @@ def live_user_group(*, schema: str, user_id: int) -> str:
     return f"live.{schema}.user.{user_id}"
 
 
+# (user ids, kind, JSON payload) of one event.
+Event = tuple[list[int], str, str]
+# The events of the innermost open live_events_batch(), published together when it closes.
+_batch: ContextVar[list[Event] | None] = ContextVar("live_events_batch", default=None)
+
+
 def live_event_publish(*, user_ids: Iterable[int], kind: str, data: dict[str, Any]) -> None:
     """Append event ``kind`` with ``data`` (JSON, references only) to each user's stream once
-    the current transaction commits (at once outside one), then wake their sockets."""
+    the current transaction commits (at once outside one), then wake their sockets. Inside
+    ``live_events_batch()`` the event waits for the batch to close."""
+    event = (sorted(set(user_ids)), kind, json.dumps(data, separators=(",", ":")))
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(event)
+        return
     schema = connection.schema_name
-    recipients = sorted(set(user_ids))
-    payload = json.dumps(data, separators=(",", ":"))
-    transaction.on_commit(lambda: _publish(schema, recipients, kind, payload))
+    transaction.on_commit(lambda: _publish(schema, [event]))
 
 
-def _publish(schema: str, user_ids: list[int], kind: str, payload: str) -> None:
+@contextmanager
+def live_events_batch() -> Iterator[None]:
+    """Publish the events of the block together: one trip to Redis for all of them, and one
+    wake-up per user, however many of that user's events the block made (a message is three
+    for its recipient: the message, the notification, the counts). Nothing is published if the
+    block raises; otherwise after the transaction commits, as each event would be."""
+    if _batch.get() is not None:  # within a batch already: its events join that one
+        yield
+        return
+    events: list[Event] = []
+    token = _batch.set(events)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if events:
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _publish(schema, events))
+
+
+def _publish(schema: str, events: list[Event]) -> None:
     retention_ms = settings.SOUK_LIVE_EVENTS_RETENTION * 1000
     try:
         pipe = live_redis().pipeline(transaction=False)
-        for user_id in user_ids:
-            key = live_stream_key(schema=schema, user_id=user_id)
-            pipe.xadd(
-                key,
-                {"kind": kind, "data": payload},
-                maxlen=settings.SOUK_LIVE_EVENTS_MAX_LEN,
-                approximate=False,
-            )
-            pipe.pexpire(key, retention_ms)
+        for user_ids, kind, payload in events:
+            for user_id in user_ids:
+                key = live_stream_key(schema=schema, user_id=user_id)
+                pipe.xadd(
+                    key,
+                    {"kind": kind, "data": payload},
+                    maxlen=settings.SOUK_LIVE_EVENTS_MAX_LEN,
+                    approximate=False,
+                )
+                pipe.pexpire(key, retention_ms)
         pipe.execute()
     except redis.RedisError:
         # The write is committed and the API shows it; only the live notice of it is lost
         # (the sockets learn of it on their next reload through the API).
-        logger.exception("could not publish live event %s in %s", kind, schema)
+        kinds = [kind for _users, kind, _payload in events]
+        logger.exception("could not publish live events %s in %s", kinds, schema)
         return
+    user_ids = sorted({user_id for users, _kind, _payload in events for user_id in users})
     layer = get_channel_layer()
     if layer is None:
         return

@@ -120,17 +120,59 @@ def thread_role_get(*, thread: Thread, viewer) -> str | None:
     )
 
 
+def _thread_of(queryset: QuerySet, *, viewer, thread_id: int):
+    thread = queryset.filter(pk=thread_id)[:1]
+    found = thread[0] if thread else None
+    role = thread_role_get(thread=found, viewer=viewer) if found else None
+    if found is None or role is None:
+        raise NotFound(_("No such conversation."), code="thread_not_found")
+    return found, role
+
+
 def thread_get(*, viewer, thread_id: int) -> tuple[ThreadWithReadState, str]:
     """The thread (with read state for ``viewer``) and the viewer's role; 404 for strangers."""
-    thread = (
-        with_read_state(Thread.objects.select_related(*THREAD_JOINS), viewer=viewer)
-        .filter(pk=thread_id)
-        .first()
+    queryset = with_read_state(Thread.objects.select_related(*THREAD_JOINS), viewer=viewer)
+    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
+
+
+# What writing to a thread reads: both parties (users), the provider's name, the listing's
+# title (the recipient's notification) and whether the booking is paid (masking). Listings and
+# bookings are wide rows: loading them whole took most of a message's time.
+WRITE_FIELDS = (
+    *("id", "booking_id", "listing_id", "provider_id", "customer_id", "created_at"),
+    *("last_message_at", "listing__title", "booking__listing__title", "booking__paid_minor"),
+    *("provider__display_name", "provider__user_id"),
+)
+
+
+def thread_to_write(*, viewer, thread_id: int) -> tuple[Thread, str]:
+    """What writing to a thread needs (its parties, listing title and booking), without the
+    read state thread_get counts; 404 for strangers."""
+    queryset = Thread.objects.select_related(*THREAD_JOINS).only(*WRITE_FIELDS)
+    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
+
+
+# What rendering a thread's message for a party reads: the parties, whether the booking is
+# paid (masking) and both read marks (``read``). A socket renders every message it delivers:
+# a narrow row compiles and loads in a fraction of thread_get's time.
+RENDER_FIELDS = (
+    *("id", "customer_id", "provider_id", "booking_id", "listing_id", "last_message_at"),
+    *("provider__user_id", "booking__paid_minor"),
+)
+
+
+def thread_to_render(*, viewer, thread_id: int) -> tuple[Thread, str]:
+    """The thread as MessageSerializer needs it to render a message for ``viewer``, who must
+    be a party or staff; 404 for strangers."""
+    queryset = (
+        Thread.objects.select_related("provider", "booking")
+        .only(*RENDER_FIELDS)
+        .annotate(
+            my_read_up_to=Coalesce(_mark_of(viewer), Value(0)),
+            read_by_other_up_to=Coalesce(_others_mark(viewer), Value(0)),
+        )
     )
-    role = thread_role_get(thread=thread, viewer=viewer) if thread else None
-    if thread is None or role is None:
-        raise NotFound(_("No such conversation."), code="thread_not_found")
-    return thread, role
+    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
 
 
 def message_attachment_get(*, viewer, thread_id: int, message_id: int) -> Message:

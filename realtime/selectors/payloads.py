@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from bookings.api.messages_serializers import MessageSerializer
 from bookings.api.notifications import NotificationSerializer
 from bookings.models import Actor, Message
-from bookings.selectors.messages import thread_get, thread_unread_total
+from bookings.selectors.messages import thread_to_render, thread_unread_total
 from bookings.selectors.notifications import notification_list, notification_unread_count
 from config.errors import NotFound
 from realtime.handshake import Place
@@ -40,42 +40,66 @@ def live_counts(*, viewer) -> dict[str, int]:
     }
 
 
-def _party_thread(viewer, thread_id: Any):
-    if not isinstance(thread_id, int):
-        return None
-    try:
-        thread, role = thread_get(viewer=viewer, thread_id=thread_id)
-    except NotFound:
-        return None
-    return thread if role in (Actor.CUSTOMER, Actor.PROVIDER) else None
+class _Rendering:
+    """Renders one delivery's events for one viewer: a thread read once however many of the
+    events name it, and the counts once (the last ``counts`` event; the earlier ones of the same
+    delivery would only say less)."""
 
+    def __init__(self, *, viewer, place: Place, events: list[LiveEvent]) -> None:
+        self.viewer, self.place, self.events = viewer, place, events
+        self.threads: dict[int, Any] = {}
+        counts = [event.id for event in events if event.kind == "counts"]
+        self.last_counts = counts[-1] if counts else None
 
-def live_event_render(*, event: LiveEvent, viewer, place: Place) -> dict[str, Any] | None:
-    """The event's ``data`` as ``viewer`` sees it; None when they are not to see it."""
-    if event.kind == "message.new":
-        thread = _party_thread(viewer, event.data.get("thread_id"))
-        message_id = event.data.get("message_id")
-        message = (
-            Message.objects.filter(pk=message_id, thread=thread).first()
-            if thread is not None and isinstance(message_id, int)
-            else None
-        )
-        if message is None:
+    def party_thread(self, thread_id: Any):
+        if not isinstance(thread_id, int):
             return None
-        context = {"request": _SocketRequest(place, viewer), "thread": thread}
-        return {"thread_id": thread.pk, "message": MessageSerializer(message, context=context).data}
-    if event.kind == "thread.read":
-        if _party_thread(viewer, event.data.get("thread_id")) is None:
-            return None
+        if thread_id not in self.threads:
+            try:
+                thread, role = thread_to_render(viewer=self.viewer, thread_id=thread_id)
+            except NotFound:
+                thread, role = None, None
+            party = role in (Actor.CUSTOMER, Actor.PROVIDER)
+            self.threads[thread_id] = thread if party else None
+        return self.threads[thread_id]
+
+    def render(self, event: LiveEvent) -> dict[str, Any] | None:
+        """The event's ``data`` as the viewer sees it; None when it is not to be sent."""
+        viewer = self.viewer
+        if event.kind == "message.new":
+            thread = self.party_thread(event.data.get("thread_id"))
+            message_id = event.data.get("message_id")
+            found = (
+                list(Message.objects.filter(pk=message_id, thread_id=thread.pk)[:1])
+                if thread is not None and isinstance(message_id, int)
+                else []
+            )
+            if not found:
+                return None
+            context = {"request": _SocketRequest(self.place, viewer), "thread": thread}
+            message = MessageSerializer(found[0], context=context).data
+            return {"thread_id": thread.pk, "message": message}
+        if event.kind == "thread.read":
+            if self.party_thread(event.data.get("thread_id")) is None:
+                return None
+            return event.data
+        if event.kind == "notification":
+            entry_id = event.data.get("notification_id")
+            entry = (
+                notification_list(viewer=viewer).filter(pk=entry_id).first()
+                if isinstance(entry_id, int)
+                else None
+            )
+            return None if entry is None else NotificationSerializer(entry).data
+        if event.kind == "counts":
+            return live_counts(viewer=viewer) if event.id == self.last_counts else None
         return event.data
-    if event.kind == "notification":
-        entry_id = event.data.get("notification_id")
-        entry = (
-            notification_list(viewer=viewer).filter(pk=entry_id).first()
-            if isinstance(entry_id, int)
-            else None
-        )
-        return None if entry is None else NotificationSerializer(entry).data
-    if event.kind == "counts":
-        return live_counts(viewer=viewer)
-    return event.data
+
+
+def live_events_render(
+    *, events: list[LiveEvent], viewer, place: Place
+) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """(id, kind, data) of each event as ``viewer`` sees it; data None: not to be sent (the
+    socket's cursor still moves past it)."""
+    rendering = _Rendering(viewer=viewer, place=place, events=events)
+    return [(event.id, event.kind, rendering.render(event)) for event in events]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services.live_events import live_key_prefix, live_redis, live_user_group
 from bookings.models import Actor
-from bookings.selectors.messages import thread_get
+from bookings.selectors.messages import thread_to_write
 from config.errors import NotAllowed
 from realtime.services.presence import EPHEMERAL
 from tenants.db import connection
@@ -20,7 +20,7 @@ from tenants.db import connection
 def typing_signal_send(*, actor, thread_id: int) -> bool:
     """Tell the thread's other party that ``actor`` is typing; False when dropped by the rate
     limit. A stranger to the thread gets NotFound, staff NotAllowed (as for messages)."""
-    thread, role = thread_get(viewer=actor, thread_id=thread_id)
+    thread, role = thread_to_write(viewer=actor, thread_id=thread_id)
     if role == Actor.STAFF:
         raise NotAllowed(
             _("Staff may read this conversation but not write in it."), code="staff_read_only"

@@ -13,15 +13,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services.live_events import live_event_publish
+from accounts.services.live_events import live_event_publish, live_events_batch
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
-from bookings.selectors.messages import thread_get
+from bookings.selectors.messages import thread_get, thread_to_write
 from bookings.services.messages.attachments import attachment_check
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
 from bookings.services.notifications import (
@@ -73,18 +72,18 @@ def _sender_name(thread: Thread, sender) -> str:
     return sender.display_name or sender.email.split("@")[0]
 
 
-def _advance_mark(thread_id: int, user, up_to: int) -> ThreadReadMark:
+def _advance_mark(thread_id: int, user, up_to: int) -> None:
     """Move the user's read mark forward to ``up_to`` (never back)."""
     now = timezone.now()
-    mark, created = ThreadReadMark.objects.get_or_create(
-        thread_id=thread_id, user=user, defaults={"last_read_message_id": up_to, "read_at": now}
-    )
-    if not created and mark.last_read_message_id < up_to:
-        ThreadReadMark.objects.filter(pk=mark.pk).update(
-            last_read_message_id=Greatest("last_read_message_id", up_to), read_at=now
+    # Most marks exist already: one UPDATE moves one forward, never back (PostgreSQL checks
+    # the condition again on the locked row, so a concurrent move to a later message wins).
+    moved = ThreadReadMark.objects.filter(
+        thread_id=thread_id, user=user, last_read_message_id__lt=up_to
+    ).update(last_read_message_id=up_to, read_at=now)
+    if not moved:
+        ThreadReadMark.objects.get_or_create(
+            thread_id=thread_id, user=user, defaults={"last_read_message_id": up_to, "read_at": now}
         )
-        mark.refresh_from_db()
-    return mark
 
 
 def _parties(thread: Thread) -> list[int]:
@@ -105,14 +104,15 @@ def _post(thread: Thread, *, sender, body: str, attachment: CheckedFile | None) 
     # Writing a message means having read the thread up to it.
     _advance_mark(thread.pk, sender, message.pk)
     recipient = thread.provider.user if sender.pk == thread.customer_id else thread.customer
-    live_event_publish(
-        user_ids=_parties(thread),
-        kind="message.new",
-        data={"thread_id": thread.pk, "message_id": message.pk},
-    )
-    notification_new_message(
-        thread=thread, recipient=recipient, sender_name=_sender_name(thread, sender)
-    )
+    with live_events_batch():
+        live_event_publish(
+            user_ids=_parties(thread),
+            kind="message.new",
+            data={"thread_id": thread.pk, "message_id": message.pk},
+        )
+        notification_new_message(
+            thread=thread, recipient=recipient, sender_name=_sender_name(thread, sender)
+        )
     return message
 
 
@@ -129,7 +129,7 @@ def _checked(sender, *, body: str | None, upload):
 
 def message_send(*, actor, thread_id: int, body: str | None = None, upload=None) -> Message:
     """Post a message (text, an attachment, or both) in a thread the actor is a party to."""
-    thread, role = thread_get(viewer=actor, thread_id=thread_id)
+    thread, role = thread_to_write(viewer=actor, thread_id=thread_id)
     _require_party(role)
     with (
         _checked(actor, body=body, upload=upload) as (clean_body, attachment),
@@ -197,8 +197,9 @@ def thread_mark_read(*, actor, thread_id: int, up_to: int | None = None) -> Thre
         )
     newest = thread.last_message_id or 0
     target = newest if up_to is None else min(up_to, newest)
-    with transaction.atomic():
-        mark = _advance_mark(thread.pk, actor, target)
+    with transaction.atomic(), live_events_batch():
+        _advance_mark(thread.pk, actor, target)
+        mark = ThreadReadMark.objects.get(thread_id=thread.pk, user=actor)
         live_event_publish(
             user_ids=_parties(thread),
             kind="thread.read",

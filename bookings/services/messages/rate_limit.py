@@ -50,9 +50,8 @@ def message_rate_check(*, user_id: int) -> None:
     """Count one message of ``user_id``; raise RateLimited (429) past either limit."""
     now = time.time()
     # Every window counts the message before any refuses it, so each count is of attempts.
-    counts = [
-        (window, window_count(window.key(user_id, now), window.seconds + 60)) for window in WINDOWS
-    ]
+    counted = windows_count([(window.key(user_id, now), window.seconds + 60) for window in WINDOWS])
+    counts = list(zip(WINDOWS, counted, strict=True))
     exceeded = [window for window, count in counts if count > window.limit]
     if exceeded:
         # The longest wait is the one that matters.
@@ -69,10 +68,18 @@ def message_rate_check(*, user_id: int) -> None:
 def window_count(key: str, timeout: int) -> int:
     """Count one more under ``key`` (a fixed window's counter, in the default cache) and return
     the count; the counter expires ``timeout`` seconds after it starts."""
-    # add() creates the counter with its expiry only if missing; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=timeout)
-        return 1
+    return windows_count([(key, timeout)])[0]
+
+
+def windows_count(windows: list[tuple[str, int]]) -> list[int]:
+    """Count one more under each (key, timeout) and return the counts, in one round trip to
+    Redis. Each counter is made with its expiry if missing, then raised, in one MULTI (it
+    cannot expire in between and come back without an expiry)."""
+    keys = [cache.make_and_validate_key(key) for key, _timeout in windows]
+    client = cache._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=True)
+    for key, (_key, timeout) in zip(keys, windows, strict=True):
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+    answers = pipe.execute()
+    return [int(count) for count in answers[1::2]]
