@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookings.selectors.bookings import booking_event_list, booking_list, booking_money_visible
 from bookings.selectors.deliveries import delivery_list
+from bookings.selectors.messages import thread_id_of_booking
 from bookings.services.deliveries import delivery_create
 from bookings.services.transitions import booking_transition
 from config.errors import ServiceError
@@ -89,6 +90,7 @@ def _page(request, booking, *, status: int = 200, failed: str | None = None, for
         "deliveries": list(deliveries),
         "revisions": [event for event in events if event.transition == "request_revision"],
         "events": events,
+        "thread_id": thread_id_of_booking(booking_id=booking.pk),
     }
     return render(request, "site/provider/booking.html", context, status=status)
 

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from themes.pages.provider import bookings, calendar, home, listings, money, profile, streams
+from themes.pages.provider import (
+    bookings,
+    calendar,
+    home,
+    inbox,
+    listings,
+    money,
+    profile,
+    streams,
+)
 
 urlpatterns = [
     path("", home.dashboard, name="provider-dashboard"),
@@ -44,6 +53,7 @@ urlpatterns = [
         bookings.booking_step,
         name="provider-booking-step",
     ),
+    path("messages/<int:thread_id>/", inbox.thread_detail, name="provider-thread"),
     path("streams/", streams.stream_index, name="provider-streams"),
     path(
         "streams/<int:stream_id>/<slug:action>/",
