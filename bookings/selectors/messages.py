@@ -25,7 +25,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bookings.models import Message, Thread, ThreadReadMark
+from bookings.models import Actor, Message, Thread, ThreadReadMark
 from bookings.notification_texts import language_for
 from bookings.selectors.bookings import party_role
 from config.errors import NotFound
@@ -158,6 +158,37 @@ def thread_to_write(*, viewer, thread_id: int) -> tuple[Thread, str]:
 RENDER_FIELDS = (
     *("id", "customer_id", "provider_id", "booking_id", "listing_id", "last_message_at"),
     *("provider__user_id", "booking__paid_minor"),
+)
+
+
+def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Message, Thread] | None:
+    """A message of the thread and the thread as thread_to_render reads it, in one query;
+    None unless the message is in that thread and ``viewer`` is one of its two parties."""
+    rows = list(
+        Message.objects.select_related("thread__provider", "thread__booking")
+        .only(*MESSAGE_FIELDS, *(f"thread__{field}" for field in RENDER_FIELDS))
+        .annotate(
+            my_read_up_to=Coalesce(_mark_of(viewer, "thread_id"), Value(0)),
+            read_by_other_up_to=Coalesce(_others_mark(viewer, "thread_id"), Value(0)),
+        )
+        .filter(pk=message_id, thread_id=thread_id)[:1]
+    )
+    if not rows:
+        return None
+    message = rows[0]
+    thread = message.thread
+    role = thread_role_get(thread=thread, viewer=viewer)
+    if role not in (Actor.CUSTOMER, Actor.PROVIDER):
+        return None
+    # The marks are the thread's read state as MessageSerializer reads it.
+    thread.my_read_up_to = message.my_read_up_to  # type: ignore[attr-defined]
+    thread.read_by_other_up_to = message.read_by_other_up_to  # type: ignore[attr-defined]
+    return message, thread
+
+
+MESSAGE_FIELDS = (
+    *("id", "thread_id", "sender_id", "body", "attachment", "attachment_name"),
+    *("attachment_size", "attachment_type", "created_at"),
 )
 
 

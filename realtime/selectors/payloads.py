@@ -12,8 +12,12 @@ from django.http import HttpRequest
 
 from bookings.api.messages_serializers import MessageSerializer
 from bookings.api.notifications import NotificationSerializer
-from bookings.models import Actor, Message
-from bookings.selectors.messages import thread_to_render, thread_unread_total
+from bookings.models import Actor
+from bookings.selectors.messages import (
+    message_to_render,
+    thread_to_render,
+    thread_unread_total,
+)
 from bookings.selectors.notifications import notification_list, notification_unread_count
 from config.errors import NotFound
 from realtime.handshake import Place
@@ -67,18 +71,18 @@ class _Rendering:
         """The event's ``data`` as the viewer sees it; None when it is not to be sent."""
         viewer = self.viewer
         if event.kind == "message.new":
-            thread = self.party_thread(event.data.get("thread_id"))
-            message_id = event.data.get("message_id")
+            thread_id, message_id = event.data.get("thread_id"), event.data.get("message_id")
             found = (
-                list(Message.objects.filter(pk=message_id, thread_id=thread.pk)[:1])
-                if thread is not None and isinstance(message_id, int)
-                else []
+                message_to_render(viewer=viewer, thread_id=thread_id, message_id=message_id)
+                if isinstance(thread_id, int) and isinstance(message_id, int)
+                else None
             )
-            if not found:
+            if found is None:
                 return None
+            message, thread = found
             context = {"request": _SocketRequest(self.place, viewer), "thread": thread}
-            message = MessageSerializer(found[0], context=context).data
-            return {"thread_id": thread.pk, "message": message}
+            rendered = MessageSerializer(message, context=context).data
+            return {"thread_id": thread.pk, "message": rendered}
         if event.kind == "thread.read":
             if self.party_thread(event.data.get("thread_id")) is None:
                 return None
