@@ -39,17 +39,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def post_worker_init(worker):
-    """Load every URL module and view now, not on the first requests, then move what the
-    application keeps for its whole life (about 200,000 objects) out of the garbage
-    collector's reach: a full collection that walks them all stops every thread of the
-    worker for 150-600 ms under load; after `gc.freeze()` it walks only what requests made."""
-    import gc
+    from config.warm import application_warm
 
-    from django.conf import settings
-    from django.urls import get_resolver
-
-    for urlconf in {settings.ROOT_URLCONF, getattr(settings, "PUBLIC_SCHEMA_URLCONF", None)}:
-        if urlconf:
-            get_resolver(urlconf).url_patterns  # noqa: B018 (imports the views)
-    gc.collect()
-    gc.freeze()
+    application_warm()

@@ -18,8 +18,10 @@ with the API's own selectors (masking included) when it delivers it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -126,9 +128,25 @@ def _publish(schema: str, events: list[Event]) -> None:
         return
     # One trip to the event loop for all the wake-ups, not one per user.
     try:
-        async_to_sync(_wake)(layer, schema, user_ids)
+        if _loop_running_here():
+            # Sync code on a thread that runs an event loop of its own (a sync driver of an
+            # async library: Playwright in the browser tests) cannot wait on another loop in
+            # this thread; a short-lived thread does the waiting.
+            waker = threading.Thread(target=async_to_sync(_wake), args=(layer, schema, user_ids))
+            waker.start()
+            waker.join()
+        else:
+            async_to_sync(_wake)(layer, schema, user_ids)
     except Exception:
         logger.exception("could not wake the sockets of users %s in %s", user_ids, schema)
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _wake(layer, schema: str, user_ids: list[int]) -> None:

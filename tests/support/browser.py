@@ -6,8 +6,9 @@ every page is held to.
   path. Host names are resolved by Chromium itself: ``*.localhost`` to this machine, every
   other name to nothing, so a request to another host fails at once instead of leaving it.
 - **The live site** (``live_site``): the five demo marketplaces under ``browser-`` names,
-  committed (the server is another process), served by gunicorn with platform/gunicorn.conf.py
-  (tests/support/contract.py's ``api_server``) on the test database, configured as ``make demo``
+  committed (the server is another process), served as ``make demo`` serves them: uvicorn
+  with config.asgi, pages and their websockets on one address (tests/support/contract.py's
+  ``api_server``), on the test database, configured as ``make demo``
   is (DJANGO_DEBUG=1: plain http on ``*.localhost``, uploaded photos served), a Celery worker on
   a queue of its own and the payment providers' sandboxes when asked for, and account mail
   written to files the test reads (``LiveSite.mail_link``). Purged afterwards.
@@ -175,7 +176,9 @@ def live_site(*, worker: bool = False, sandboxes: bool = False) -> Iterator[Live
                 domains = site_provision()
                 if worker:
                     process = worker_start(queue, {**server_environment(), **environment})
-                with api_server(files / "server.log", port=port, environment=environment):
+                with api_server(
+                    files / "server.log", port=port, environment=environment, asgi=True, workers=3
+                ):
                     yield LiveSite(port, domains, mail_dir, dict(running))
             finally:
                 if process is not None:

@@ -191,26 +191,24 @@ def api_server(
     workers: int = 3,
     port: int | None = None,
     environment: dict[str, str] | None = None,
+    asgi: bool = False,
 ) -> Iterator[str]:
     """A gunicorn process serving the test database; yields its base URL. ``environment``
-    adds to or replaces ``server_environment()``'s variables (the browser tests' site)."""
+    adds to or replaces ``server_environment()``'s variables (the browser tests' site).
+    ``asgi``: uvicorn serving config.asgi instead, pages and websockets on one address, as
+    ``make demo`` serves them (platform/Procfile.demo's ``web``)."""
     port = port or free_port()
+    if asgi:
+        command = ["uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", str(workers), "--no-access-log",
+                   "--timeout-graceful-shutdown", "5"]  # fmt: skip
+    else:
+        command = ["gunicorn", "config.wsgi", "-c", "platform/gunicorn.conf.py",
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                   "--access-logfile", "/dev/null"]  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-c",
-                "platform/gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "/dev/null",
-            ],
+            [sys.executable, "-m", *command],
             cwd=ROOT,
             env={**server_environment(), **(environment or {})},
             stdout=out,
