@@ -16,9 +16,9 @@ from bookings.models import Actor
 from bookings.selectors.messages import (
     message_to_render,
     thread_to_render,
-    thread_unread_total,
 )
-from bookings.selectors.notifications import notification_list, notification_unread_count
+from bookings.selectors.notifications import notification_list
+from bookings.selectors.unread import unread_counts
 from config.errors import NotFound
 from realtime.handshake import Place
 from realtime.selectors.events import LiveEvent
@@ -38,10 +38,7 @@ class _SocketRequest(HttpRequest):
 
 
 def live_counts(*, viewer) -> dict[str, int]:
-    return {
-        "unread_notifications": notification_unread_count(viewer=viewer),
-        "unread_messages": thread_unread_total(viewer=viewer),
-    }
+    return unread_counts(viewer=viewer)
 
 
 class _Rendering:

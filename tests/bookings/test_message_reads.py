@@ -1,5 +1,6 @@
-"""The narrow reads of the live path (thread_to_write, thread_to_render, message_to_render)
-answer as thread_get does: the same parties, the same read marks, nothing for strangers."""
+"""The narrow reads of the live path (thread_to_write, thread_to_render, message_to_render,
+unread_counts) answer as thread_get and the count selectors do: the same parties, the same
+read marks and counts, nothing for strangers."""
 
 import pytest
 from django.db import connection
@@ -13,7 +14,11 @@ from bookings.selectors.messages import (
     thread_get,
     thread_to_render,
     thread_to_write,
+    thread_unread_total,
 )
+from bookings.selectors.notifications import notification_unread_count
+from bookings.selectors.unread import unread_counts
+from bookings.services.messages import thread_mark_read
 from config.errors import NotFound
 from tests.bookings.messaging import ask, provider_listing
 from tests.support.factories.bookings import party, staff_party
@@ -60,6 +65,18 @@ def test_the_narrow_reads_agree_with_thread_get(fire, clear_rates):
                     ).data
                 assert got == expected.data
                 assert len(queries) == 0  # nothing deferred is read after all
+
+        # The badge counts in one statement, as their own selectors count them; then again
+        # after the customer read the provider's reply.
+        assert unread_counts(viewer=customer.user)["unread_messages"] == 1
+        for _round in range(2):
+            for viewer in (customer.user, provider.user, stranger.user, staff.user):
+                assert unread_counts(viewer=viewer) == {
+                    "unread_notifications": notification_unread_count(viewer=viewer),
+                    "unread_messages": thread_unread_total(viewer=viewer),
+                }
+            thread_mark_read(actor=customer.user, thread_id=thread_id)
+        assert unread_counts(viewer=customer.user)["unread_messages"] == 0
 
         for viewer in (stranger.user, staff.user):
             first = messages[0].pk

@@ -14,9 +14,9 @@ from bookings.models import Actor
 from bookings.processes import get_process
 from bookings.selectors.bookings import booking_event_list, booking_list, booking_money_visible
 from bookings.selectors.cancellation import cancellation_refund_preview
-from bookings.selectors.messages import thread_id_of_booking, thread_unread_total
-from bookings.selectors.notifications import notification_unread_count
+from bookings.selectors.messages import thread_id_of_booking
 from bookings.selectors.tickets import VALID_STATE
+from bookings.selectors.unread import unread_counts
 from bookings.services.steps import step_of
 from bookings.services.transitions import booking_transition
 from config.errors import ServiceError
@@ -61,8 +61,7 @@ def overview(request):
     bookings = booking_list(viewer=request.user, role=Actor.CUSTOMER)
     context = {
         "recent": [_row(booking) for booking in bookings[:RECENT]],
-        "unread_messages": thread_unread_total(viewer=request.user),
-        "unread_notifications": notification_unread_count(viewer=request.user),
+        **unread_counts(viewer=request.user),
     }
     return render(request, "site/dashboard/overview.html", context)
 
