@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from importlib import import_module
+from typing import Literal, overload
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -145,9 +146,18 @@ def header_of(scope, name: bytes) -> str | None:
     return None
 
 
-async def socket_enter(scope) -> tuple[Place, Holder]:
+@overload
+async def socket_enter(scope, *, anonymous: Literal[False] = False) -> tuple[Place, Holder]: ...
+
+
+@overload
+async def socket_enter(scope, *, anonymous: Literal[True]) -> tuple[Place, Holder | None]: ...
+
+
+async def socket_enter(scope, *, anonymous: bool = False) -> tuple[Place, Holder | None]:
     """Every socket's handshake: its marketplace (Host, Origin), then its holder (``?ticket=``
-    or the session cookie). Raises Refused."""
+    or the session cookie). Raises Refused. ``anonymous``: a socket anyone may open (a
+    stream's), whose holder is None for a visitor (socket_holder_or_anonymous)."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     place = await in_schema(
         None,
@@ -158,7 +168,7 @@ async def socket_enter(scope) -> tuple[Place, Holder]:
     )
     holder = await in_schema(
         place.marketplace,
-        socket_holder,
+        socket_holder_or_anonymous if anonymous else socket_holder,
         place=place,
         ticket=query.get("ticket", [None])[0],
         cookie_header=header_of(scope, b"cookie"),

@@ -25,7 +25,6 @@ import contextlib
 import logging
 import secrets
 from typing import Any
-from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -44,9 +43,7 @@ from realtime.handshake import (
     CLOSE_UNKNOWN_MARKETPLACE,
     Holder,
     Refused,
-    header_of,
-    place_of,
-    socket_holder_or_anonymous,
+    socket_enter,
     socket_holder_valid,
 )
 from realtime.services.stream_rooms import stream_room_group
@@ -92,22 +89,8 @@ class StreamConsumer(FramedConsumer):
         self.stream_id = int(self.scope["url_route"]["kwargs"]["stream_id"])
         # An anonymous socket's own viewer id (bookings' viewer tokens).
         self.viewer_token = secrets.token_urlsafe(24)
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
-            self.place = await in_schema(
-                None,
-                place_of,
-                host_header=header_of(self.scope, b"host") or "",
-                origin=header_of(self.scope, b"origin"),
-                secure=self.scope.get("scheme") == "wss",
-            )
-            self.holder = await in_schema(
-                self.place.marketplace,
-                socket_holder_or_anonymous,
-                place=self.place,
-                ticket=query.get("ticket", [None])[0],
-                cookie_header=header_of(self.scope, b"cookie"),
-            )
+            self.place, self.holder = await socket_enter(self.scope, anonymous=True)
         except Refused as refused:
             await self.accept()
             await self.close(code=refused.code, reason=refused.reason)

@@ -166,7 +166,7 @@ def _message_to_render_sql() -> str:
     profile = Thread._meta.get_field("provider").related_model._meta.db_table
     booking = Thread._meta.get_field("booking").related_model._meta.db_table
     mark = ThreadReadMark._meta.db_table
-    columns = ", ".join(f"m.{Message._meta.get_field(name).column}" for name in MESSAGE_FIELDS)
+    columns = ", ".join(f"m.{name}" for name in MESSAGE_FIELDS)
     return f"""
         SELECT {columns}, t.customer_id, t.provider_id, p.user_id, t.booking_id, b.paid_minor,
           COALESCE((SELECT last_read_message_id FROM {mark}
@@ -188,8 +188,9 @@ def _deferred(model, **values):
     return model.from_db(connection.alias, fields, [values[name] for name in fields])
 
 
+# Message's columns that rendering reads (attnames, which are its column names too).
 MESSAGE_FIELDS = (
-    *("id", "thread", "sender", "body", "attachment", "attachment_name"),
+    *("id", "thread_id", "sender_id", "body", "attachment", "attachment_name"),
     *("attachment_size", "attachment_type", "created_at"),
 )
 _MESSAGE_TO_RENDER: list[str] = []  # the statement, made on first use (the models are loaded)
@@ -216,9 +217,7 @@ def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Messa
         return None
     width = len(MESSAGE_FIELDS)
     customer_id, provider_id, provider_user_id, booking_id, paid_minor, mine, others = row[width:]
-    message_values = dict(zip(MESSAGE_FIELDS, row[:width], strict=True))
-    message = _deferred(Message, **{Message._meta.get_field(f).attname: v
-                                    for f, v in message_values.items()})  # fmt: skip
+    message = _deferred(Message, **dict(zip(MESSAGE_FIELDS, row[:width], strict=True)))
     thread = _deferred(Thread, id=thread_id, customer_id=customer_id, provider_id=provider_id,
                        booking_id=booking_id)  # fmt: skip
     thread.provider = _deferred(
@@ -232,7 +231,7 @@ def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Messa
     if role not in (Actor.CUSTOMER, Actor.PROVIDER):
         return None
     # The thread's read state as MessageSerializer reads it.
-    thread.my_read_up_to, thread.read_by_other_up_to = mine, others  # type: ignore[attr-defined]
+    thread.my_read_up_to, thread.read_by_other_up_to = mine, others
     message.thread = thread
     return message, thread
 
