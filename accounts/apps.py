@@ -10,3 +10,8 @@ class AccountsConfig(AppConfig):
         from tenants.hooks import register_owner_provisioner
 
         register_owner_provisioner(owner_provision)
+
+        from accounts.selectors.usage import users_usage
+        from tenants.selectors.usage import register_usage_measure
+
+        register_usage_measure(name="users", measure=users_usage)

@@ -10,9 +10,11 @@ from bookings.models import RELEASED_STATES, Booking
 from bookings.processes import all_processes
 from bookings.selectors.cancellation import DEFAULT_CANCELLATION
 from bookings.selectors.tickets import ticket_tiers_counted
+from bookings.selectors.usage import bookings_usage
 from bookings.services.payments import booking_payment_due_of, booking_payment_settled
 from catalog.hooks import BookingEngine, register_booking_engine
 from catalog.models import ProviderProfile
+from tenants.selectors.usage import register_usage_measure
 
 
 def provider_booked_time(
@@ -44,3 +46,4 @@ def register() -> None:
     )
     payment_settled_register("booking", booking_payment_settled)
     payment_due_register("booking", booking_payment_due_of)
+    register_usage_measure(name="bookings", measure=bookings_usage)

@@ -12,3 +12,8 @@ class CatalogConfig(AppConfig):
 
         register_preset_seeder(parts=("categories",), seed=categories_seed)
         register_preset_seeder(parts=("listing_types",), seed=listing_types_seed)
+
+        from catalog.selectors.usage import listings_usage
+        from tenants.selectors.usage import register_usage_measure
+
+        register_usage_measure(name="listings", measure=listings_usage)

@@ -1,8 +1,9 @@
 """Marketplaces, for the operator: list, launch from a preset, suspend, resume, delete and
-restore."""
+restore, and each one's usage."""
 
 from datetime import datetime
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import get_object_or_404
@@ -10,10 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import IsOperator
+from api.query import StrictQuerySerializer, WholeNumber
 from api.responses import error
 from tenants import services
 from tenants.models import SLUG_PATTERN, Marketplace
 from tenants.presets import all_presets
+from tenants.selectors.usage import MONTHS_DEFAULT, MONTHS_MAX, marketplace_usage
 from tenants.services import purge_after
 from tenants.services.provisioning import HOST_PATTERN
 
@@ -196,3 +199,29 @@ class MarketplaceRestore(_OneMarketplace):
             marketplace=self.get_object(slug), actor=request.user
         )
         return Response(MarketplaceOutSerializer(self.get_object(marketplace.slug)).data)
+
+
+class UsageQuerySerializer(StrictQuerySerializer):
+    months = WholeNumber(
+        minimum=1,
+        maximum=MONTHS_MAX,
+        help_text=f"How many months are counted by month (default {MONTHS_DEFAULT}).",
+    )
+
+
+class MarketplaceUsageView(_OneMarketplace):
+    @extend_schema(
+        parameters=[UsageQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Usage: users, listings, bookings, money by month, database and storage size",
+        description="The marketplace's users, listings and bookings (totals and by month), the "
+        "money its ledger moved by month and currency (GMV, platform and buyer fees, refunds, "
+        "payouts, in minor units), the size of its schema in PostgreSQL and of its files "
+        "(public media and private files), in bytes. The same as `manage.py marketplace_usage`.",
+    )
+    def get(self, request, slug):
+        months = UsageQuerySerializer.validated_query(request.query_params).get("months")
+        usage = marketplace_usage(
+            marketplace=self.get_object(slug), months=months or MONTHS_DEFAULT
+        )
+        return Response(usage)

@@ -29,4 +29,9 @@ urlpatterns = [
         marketplaces.MarketplaceRestore.as_view(),
         name="operator-marketplace-restore",
     ),
+    path(
+        "marketplaces/<slug:slug>/usage/",
+        marketplaces.MarketplaceUsageView.as_view(),
+        name="operator-marketplace-usage",
+    ),
 ]

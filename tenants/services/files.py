@@ -33,14 +33,20 @@ def schema_files_delete(*, schema_name: str) -> int:
         connection.set_schema(previous)
 
 
-def _delete_all(storage: Storage) -> int:
-    # A storage whose location is not the schema's own folder would list everybody's files.
+def storage_of_schema_checked(storage: Storage) -> str:
+    """The storage's location, which must be the connection's schema's own folder or prefix:
+    one that is not would list (and count, and delete) everybody's files."""
     location = str(getattr(storage, "location", "")).rstrip("/")
     if posixpath.basename(location) != connection.schema_name:
         raise ImproperlyConfigured(
             f"{type(storage).__name__} does not keep files under the schema's name "
             f"(location {location!r}); a marketplace's files cannot be told apart."
         )
+    return location
+
+
+def _delete_all(storage: Storage) -> int:
+    storage_of_schema_checked(storage)
     removed = _delete_tree(storage, "")
     try:
         root = storage.path("")

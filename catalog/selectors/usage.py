@@ -1,0 +1,17 @@
+"""Catalog's part of a marketplace's usage (tenants.selectors.usage): its listings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.models import Listing
+from tenants.selectors.usage import UsageWindow, counts_by_month
+
+
+def listings_usage(window: UsageWindow) -> dict[str, Any]:
+    listings = Listing.objects.all()
+    return {
+        "total": listings.count(),
+        "published": listings.filter(status=Listing.Status.PUBLISHED).count(),
+        "created_by_month": counts_by_month(listings, field="created_at", window=window),
+    }
