@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict, cast
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -161,6 +162,7 @@ RENDER_FIELDS = (
 )
 
 
+@cache  # made on first use, once the models are loaded
 def _message_to_render_sql() -> str:
     message, thread = Message._meta.db_table, Thread._meta.db_table
     profile = Thread._meta.get_field("provider").related_model._meta.db_table
@@ -193,7 +195,6 @@ MESSAGE_FIELDS = (
     *("id", "thread_id", "sender_id", "body", "attachment", "attachment_name"),
     *("attachment_size", "attachment_type", "created_at"),
 )
-_MESSAGE_TO_RENDER: list[str] = []  # the statement, made on first use (the models are loaded)
 
 
 def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Message, Thread] | None:
@@ -205,11 +206,9 @@ def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Messa
     out, not an ORM query: compiling the equivalent queryset (a join, two subqueries, narrow
     columns) took three times as long as running it. The instances it makes are deferred
     where they hold less than their model (reading a missing field loads it)."""
-    if not _MESSAGE_TO_RENDER:
-        _MESSAGE_TO_RENDER.append(_message_to_render_sql())
     with connection.cursor() as cursor:
         cursor.execute(
-            _MESSAGE_TO_RENDER[0],
+            _message_to_render_sql(),
             {"viewer": viewer.pk, "message": message_id, "thread": thread_id},
         )
         row = cursor.fetchone()

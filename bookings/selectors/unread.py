@@ -6,11 +6,14 @@ notification_unread_count); tests hold them together."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection
 
 from bookings.models import Message, Notification, Thread, ThreadReadMark
 
 
+@cache  # made on first use, once the models are loaded
 def _sql() -> str:
     message, thread, mark = (Message._meta.db_table, Thread._meta.db_table,
                              ThreadReadMark._meta.db_table)  # fmt: skip
@@ -30,14 +33,9 @@ def _sql() -> str:
     """
 
 
-_SQL: list[str] = []  # made on first use, once the models are loaded
-
-
 def unread_counts(*, viewer) -> dict[str, int]:
     """``unread_notifications`` and ``unread_messages`` of ``viewer``."""
-    if not _SQL:
-        _SQL.append(_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_SQL[0], {"viewer": viewer.pk})
+        cursor.execute(_sql(), {"viewer": viewer.pk})
         notifications, messages = cursor.fetchone()
     return {"unread_notifications": notifications, "unread_messages": messages}

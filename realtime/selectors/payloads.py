@@ -37,10 +37,6 @@ class _SocketRequest(HttpRequest):
         return self._socket_scheme
 
 
-def live_counts(*, viewer) -> dict[str, int]:
-    return unread_counts(viewer=viewer)
-
-
 class _Rendering:
     """Renders one delivery's events for one viewer: a thread read once however many of the
     events name it, and the counts once (the last ``counts`` event; the earlier ones of the same
@@ -93,7 +89,7 @@ class _Rendering:
             )
             return None if entry is None else NotificationSerializer(entry).data
         if event.kind == "counts":
-            return live_counts(viewer=viewer) if event.id == self.last_counts else None
+            return unread_counts(viewer=viewer) if event.id == self.last_counts else None
         return event.data
 
 

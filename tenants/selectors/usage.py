@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import Storage, storages
 from django.db import connection as db_connection
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -54,15 +57,9 @@ def usage_window(*, marketplace: Marketplace, months: int) -> UsageWindow:
     if not 1 <= months <= MONTHS_MAX:
         raise ValueError(f"months must be 1 to {MONTHS_MAX}")
     time_zone = marketplace.time_zone or "UTC"
-    today = timezone.localdate(timezone=_zone(time_zone))
+    today = timezone.localdate(timezone=ZoneInfo(time_zone))
     index = today.year * 12 + today.month - 1 - (months - 1)
     return UsageWindow(date(index // 12, index % 12 + 1, 1), today, time_zone)
-
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def marketplace_usage(*, marketplace: Marketplace, months: int = MONTHS_DEFAULT) -> dict[str, Any]:
@@ -113,10 +110,7 @@ def storage_bytes(storage: Storage) -> int:
 def counts_by_month(queryset, *, field: str, window: UsageWindow) -> list[dict[str, Any]]:
     """How many rows of ``queryset`` have ``field`` in each month of the window that has any,
     as ``{"month": "YYYY-MM", "count": n}``, oldest first."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
-    zone = _zone(window.time_zone)
+    zone = ZoneInfo(window.time_zone)
     rows = (
         queryset.filter(**{f"{field}__date__gte": window.start, f"{field}__date__lte": window.end})
         .annotate(month=TruncMonth(field, tzinfo=zone))

@@ -8,7 +8,6 @@ where they fail.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import socket
@@ -21,10 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.support.contract import free_port
 from tests.support.production import ROOT
+from tests.support.requirements import missing
 
 TEMPLATE = ROOT / "platform" / "nginx-rtmp.conf"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
@@ -35,7 +33,7 @@ PUBLISH_SECONDS = 4
 
 def media_tools() -> None:
     """Skip (fail under CI) without nginx, its RTMP module or ffmpeg."""
-    missing = [
+    absent = [
         name
         for name, there in (
             ("nginx", shutil.which("nginx")),
@@ -44,11 +42,8 @@ def media_tools() -> None:
         )
         if not there
     ]
-    if missing:
-        message = f"{', '.join(missing)} missing: `make media-tools` installs them"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    if absent:
+        missing(f"{', '.join(absent)} missing: `make media-tools` installs them")
 
 
 @dataclass(frozen=True)

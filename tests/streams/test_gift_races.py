@@ -2,11 +2,9 @@
 requests pays once and answers one gift; many keys against a balance that pays for a few pay
 for exactly those few, never overdrawing. These tests commit, in a marketplace of their own."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing.balances import prepaid_balance, prepaid_balance_credit
@@ -16,8 +14,7 @@ from billing.selectors.ledger import ledger_problems
 from bookings.models import Gift, GiftSent
 from bookings.services.gifts import gift_send
 from bookings.services.streams import live_stream_create, live_stream_start
-from config.errors import ServiceError
-from tests.bookings.test_concurrency import on_own_connection
+from tests.bookings.test_concurrency import all_at_once, on_own_connection
 from tests.support.factories.accounts import ProviderUserFactory, UserFactory
 from tests.support.factories.catalog import ProviderProfileFactory
 
@@ -46,31 +43,12 @@ def _setup(marketplace, balance: Money):
 
 
 def _all_at_once(marketplace, keys: list[str], stream, gift, sender) -> list:
-    barrier = threading.Barrier(len(keys))
-    outcomes: list = []
-    lock = threading.Lock()
+    def send(key):
+        return gift_send(
+            sender=sender, stream_id=stream.pk, gift_id=gift.pk, idempotency_key=key
+        ).pk
 
-    def run(key):
-        try:
-            connection.set_tenant(marketplace)
-            barrier.wait(timeout=30)
-            try:
-                outcome = gift_send(
-                    sender=sender, stream_id=stream.pk, gift_id=gift.pk, idempotency_key=key
-                ).pk
-            except ServiceError as exc:
-                outcome = f"{exc.status} {exc.code}"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(key,)) for key in keys]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return all_at_once(marketplace, send, keys)
 
 
 def _books(marketplace, sender):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 import secrets
 import shutil
@@ -37,12 +36,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from django.db import connection
 from django.test import override_settings
 
 from tests.support.contract import api_server, free_port, server_environment
 from tests.support.production import ROOT
+from tests.support.requirements import missing
 from tests.support.worker import worker_start
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,10 +58,7 @@ def chromium_executable() -> str:
     """Chromium's path; without it the tests skip, except under CI, where they fail."""
     if CHROMIUM.exists():
         return str(CHROMIUM)
-    message = f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
 
 
 # --- the live site ----------------------------------------------------------------------------
