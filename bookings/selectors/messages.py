@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict, cast
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bookings.models import Actor, Message, Thread, ThreadReadMark
+from bookings.models import Message, Thread, ThreadReadMark
 from bookings.notification_texts import language_for
 from bookings.selectors.bookings import party_role
 from config.errors import NotFound
@@ -72,6 +71,14 @@ def _others_mark(user, thread_ref="pk") -> Subquery:
     )
 
 
+def with_read_marks(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Annotate threads with ``my_read_up_to`` and ``read_by_other_up_to`` for ``viewer``."""
+    return queryset.annotate(
+        my_read_up_to=Coalesce(_mark_of(viewer), Value(0)),
+        read_by_other_up_to=Coalesce(_others_mark(viewer), Value(0)),
+    )
+
+
 def with_read_state(queryset: QuerySet, *, viewer) -> QuerySet:
     """Annotate threads with ``my_read_up_to``, ``read_by_other_up_to``, ``unread_count`` and
     ``last_message_id`` for ``viewer``."""
@@ -84,10 +91,7 @@ def with_read_state(queryset: QuerySet, *, viewer) -> QuerySet:
         .values("count")
     )
     last = Message.objects.filter(thread=OuterRef("pk")).order_by("-id").values("id")[:1]
-    return queryset.annotate(
-        my_read_up_to=Coalesce(_mark_of(viewer), Value(0)),
-        read_by_other_up_to=Coalesce(_others_mark(viewer), Value(0)),
-    ).annotate(
+    return with_read_marks(queryset, viewer=viewer).annotate(
         unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         last_message_id=Subquery(last, output_field=IntegerField()),
     )
@@ -121,7 +125,7 @@ def thread_role_get(*, thread: Thread, viewer) -> str | None:
     )
 
 
-def _thread_of(queryset: QuerySet, *, viewer, thread_id: int):
+def thread_of(queryset: QuerySet, *, viewer, thread_id: int):
     thread = queryset.filter(pk=thread_id)[:1]
     found = thread[0] if thread else None
     role = thread_role_get(thread=found, viewer=viewer) if found else None
@@ -133,120 +137,7 @@ def _thread_of(queryset: QuerySet, *, viewer, thread_id: int):
 def thread_get(*, viewer, thread_id: int) -> tuple[ThreadWithReadState, str]:
     """The thread (with read state for ``viewer``) and the viewer's role; 404 for strangers."""
     queryset = with_read_state(Thread.objects.select_related(*THREAD_JOINS), viewer=viewer)
-    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
-
-
-# What writing to a thread reads: both parties (users), the provider's name, the listing's
-# title (the recipient's notification) and whether the booking is paid (masking). Listings and
-# bookings are wide rows: loading them whole took most of a message's time.
-WRITE_FIELDS = (
-    *("id", "booking_id", "listing_id", "provider_id", "customer_id", "created_at"),
-    *("last_message_at", "listing__title", "booking__listing__title", "booking__paid_minor"),
-    *("provider__display_name", "provider__user_id"),
-)
-
-
-def thread_to_write(*, viewer, thread_id: int) -> tuple[Thread, str]:
-    """What writing to a thread needs (its parties, listing title and booking), without the
-    read state thread_get counts; 404 for strangers."""
-    queryset = Thread.objects.select_related(*THREAD_JOINS).only(*WRITE_FIELDS)
-    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
-
-
-# What rendering a thread's message for a party reads: the parties, whether the booking is
-# paid (masking) and both read marks (``read``). A socket renders every message it delivers:
-# a narrow row compiles and loads in a fraction of thread_get's time.
-RENDER_FIELDS = (
-    *("id", "customer_id", "provider_id", "booking_id", "listing_id", "last_message_at"),
-    *("provider__user_id", "booking__paid_minor"),
-)
-
-
-@cache  # made on first use, once the models are loaded
-def _message_to_render_sql() -> str:
-    message, thread = Message._meta.db_table, Thread._meta.db_table
-    profile = Thread._meta.get_field("provider").related_model._meta.db_table
-    booking = Thread._meta.get_field("booking").related_model._meta.db_table
-    mark = ThreadReadMark._meta.db_table
-    columns = ", ".join(f"m.{name}" for name in MESSAGE_FIELDS)
-    return f"""
-        SELECT {columns}, t.customer_id, t.provider_id, p.user_id, t.booking_id, b.paid_minor,
-          COALESCE((SELECT last_read_message_id FROM {mark}
-                    WHERE thread_id = t.id AND user_id = %(viewer)s), 0),
-          COALESCE((SELECT min(last_read_message_id) FROM {mark}
-                    WHERE thread_id = t.id AND user_id <> %(viewer)s), 0)
-        FROM {message} m
-        JOIN {thread} t ON t.id = m.thread_id
-        JOIN {profile} p ON p.id = t.provider_id
-        LEFT JOIN {booking} b ON b.id = t.booking_id
-        WHERE m.id = %(message)s AND m.thread_id = %(thread)s
-    """
-
-
-def _deferred(model, **values):
-    """An instance of ``model`` as loaded from the database with only ``values`` (attnames);
-    its other fields are deferred."""
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, fields, [values[name] for name in fields])
-
-
-# Message's columns that rendering reads (attnames, which are its column names too).
-MESSAGE_FIELDS = (
-    *("id", "thread_id", "sender_id", "body", "attachment", "attachment_name"),
-    *("attachment_size", "attachment_type", "created_at"),
-)
-
-
-def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Message, Thread] | None:
-    """A message of the thread, and the thread as thread_to_render reads it (its parties,
-    whether its booking is paid, both read marks); None unless the message is in that thread
-    and ``viewer`` is one of its two parties.
-
-    Every socket renders every message it delivers with this, so it is one statement written
-    out, not an ORM query: compiling the equivalent queryset (a join, two subqueries, narrow
-    columns) took three times as long as running it. The instances it makes are deferred
-    where they hold less than their model (reading a missing field loads it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _message_to_render_sql(),
-            {"viewer": viewer.pk, "message": message_id, "thread": thread_id},
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    width = len(MESSAGE_FIELDS)
-    customer_id, provider_id, provider_user_id, booking_id, paid_minor, mine, others = row[width:]
-    message = _deferred(Message, **dict(zip(MESSAGE_FIELDS, row[:width], strict=True)))
-    thread = _deferred(Thread, id=thread_id, customer_id=customer_id, provider_id=provider_id,
-                       booking_id=booking_id)  # fmt: skip
-    thread.provider = _deferred(
-        Thread._meta.get_field("provider").related_model, id=provider_id, user_id=provider_user_id
-    )
-    if booking_id is not None:
-        thread.booking = _deferred(
-            Thread._meta.get_field("booking").related_model, id=booking_id, paid_minor=paid_minor
-        )
-    role = thread_role_get(thread=thread, viewer=viewer)
-    if role not in (Actor.CUSTOMER, Actor.PROVIDER):
-        return None
-    # The thread's read state as MessageSerializer reads it.
-    thread.my_read_up_to, thread.read_by_other_up_to = mine, others
-    message.thread = thread
-    return message, thread
-
-
-def thread_to_render(*, viewer, thread_id: int) -> tuple[Thread, str]:
-    """The thread as MessageSerializer needs it to render a message for ``viewer``, who must
-    be a party or staff; 404 for strangers."""
-    queryset = (
-        Thread.objects.select_related("provider", "booking")
-        .only(*RENDER_FIELDS)
-        .annotate(
-            my_read_up_to=Coalesce(_mark_of(viewer), Value(0)),
-            read_by_other_up_to=Coalesce(_others_mark(viewer), Value(0)),
-        )
-    )
-    return _thread_of(queryset, viewer=viewer, thread_id=thread_id)
+    return thread_of(queryset, viewer=viewer, thread_id=thread_id)
 
 
 def message_attachment_get(*, viewer, thread_id: int, message_id: int) -> Message:

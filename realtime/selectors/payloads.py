@@ -13,10 +13,7 @@ from django.http import HttpRequest
 from bookings.api.messages_serializers import MessageSerializer
 from bookings.api.notifications import NotificationSerializer
 from bookings.models import Actor
-from bookings.selectors.messages import (
-    message_to_render,
-    thread_to_render,
-)
+from bookings.selectors.message_reads import message_to_render, thread_to_render
 from bookings.selectors.notifications import notification_list
 from bookings.selectors.unread import unread_counts
 from config.errors import NotFound

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services.live_events import live_key_prefix, live_redis, live_user_group
 from bookings.models import Actor
-from bookings.selectors.messages import thread_to_write
+from bookings.selectors.message_reads import thread_to_write
 from config.errors import NotAllowed
 from realtime.services.presence import EPHEMERAL
 from tenants.db import connection

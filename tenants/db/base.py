@@ -2,7 +2,11 @@
 
 django-tenants forgets the search path on every ``set_tenant`` call, so each request
 re-issues ``SET search_path`` even when the connection already points at that schema.
-Here a switch to the schema the connection is already on keeps the cached path, and the
+Here a switch to the schema the connection is already on keeps the cached path; and the
+connection remembers the path its PostgreSQL session really has (set by its last successful
+``SET``, forgotten on connect, close and any rollback, which can undo a ``SET``), so a
+switch away and back with no query in between (a socket's worker thread goes back to the
+public schema after each marketplace's work) sends no ``SET`` either. The
 connection counts the schemas it has served so the request cycle can recycle it before
 PostgreSQL's per-backend catalog caches grow without bound.
 
@@ -21,9 +25,44 @@ from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    search_path_set_schemas: list[str] | None  # django-tenants': the path set for this schema
+
     def __init__(self, *args, **kwargs):
         self.schemas_served: set[str] = set()
+        self.session_search_path: list[str] | None = None
         super().__init__(*args, **kwargs)
+
+    def _handle_search_path(self, cursor=None):
+        if self._setting_search_path:
+            return
+        if self.search_path_set_schemas is not None:  # set for this schema already
+            super()._handle_search_path(cursor)
+            if self.search_path_set_schemas is None:  # a repeated SET failed
+                self.session_search_path = None
+            return
+        wanted = self._get_cursor_search_paths()
+        if wanted == self.session_search_path:
+            self.search_path_set_schemas = wanted
+            return
+        super()._handle_search_path(cursor)
+        # None when the SET failed: the session's path is then unknown.
+        self.session_search_path = self.search_path_set_schemas
+
+    def connect(self):
+        self.session_search_path = None
+        super().connect()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self.session_search_path = None
+
+    def savepoint_rollback(self, sid):
+        try:
+            super().savepoint_rollback(sid)
+        finally:
+            self.session_search_path = None
 
     def set_tenant(self, tenant, include_public=True):
         unchanged = (
@@ -60,4 +99,5 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def close(self):
         self.schemas_served = set()
+        self.session_search_path = None
         super().close()

@@ -9,13 +9,8 @@ from django_tenants.utils import tenant_context
 
 from bookings.api.messages_serializers import MessageSerializer
 from bookings.models import Message
-from bookings.selectors.messages import (
-    message_to_render,
-    thread_get,
-    thread_to_render,
-    thread_to_write,
-    thread_unread_total,
-)
+from bookings.selectors.message_reads import message_to_render, thread_to_render, thread_to_write
+from bookings.selectors.messages import thread_get, thread_unread_total
 from bookings.selectors.notifications import notification_unread_count
 from bookings.selectors.unread import unread_counts
 from bookings.services.messages import thread_mark_read

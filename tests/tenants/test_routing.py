@@ -114,3 +114,37 @@ def test_connection_is_kept_inside_a_transaction(fire, talent, settings):
     support.api(talent).get("/api/v1/marketplace/")
     # Closing inside the test's transaction would lose it; the middleware leaves it open.
     assert connection.connection is not None
+
+
+def test_a_switch_away_and_back_sends_no_set_and_a_rollback_forgets_the_path(fire, talent):
+    """The connection knows the search path its session has: going to the public schema and
+    back with no query between needs no SET; a rolled-back SET is undone by PostgreSQL, so
+    the connection sets the path again after any rollback."""
+    import contextlib
+
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.db import connection
+
+    def search_path() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW search_path")
+            return cursor.fetchone()[0]
+
+    connection.set_tenant(fire)
+    assert search_path() == "fire_test, public"
+    with CaptureQueriesContext(connection) as captured:
+        connection.set_schema_to_public()
+        connection.set_tenant(fire)
+        assert search_path() == "fire_test, public"
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("SET search_path")]
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        connection.set_tenant(talent)
+        assert search_path() == "talent_test, public"
+        raise RuntimeError  # the SET to talent_test is rolled back with the rest
+    connection.set_tenant(talent)
+    assert search_path() == "talent_test, public"
+    connection.set_schema_to_public()
+    assert search_path() == "public"

@@ -20,7 +20,8 @@ from accounts.services.live_events import live_event_publish, live_events_batch
 from bookings import files
 from bookings.files import CheckedFile
 from bookings.models import Actor, Message, Thread, ThreadReadMark
-from bookings.selectors.messages import thread_get, thread_to_write
+from bookings.selectors.message_reads import thread_to_write
+from bookings.selectors.messages import thread_get
 from bookings.services.messages.attachments import attachment_check
 from bookings.services.messages.rate_limit import message_rate_check, message_rate_keys
 from bookings.services.notifications import (
