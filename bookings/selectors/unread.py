@@ -19,17 +19,22 @@ def _sql() -> str:
                              ThreadReadMark._meta.db_table)  # fmt: skip
     profile = Thread._meta.get_field("provider").related_model._meta.db_table
     notification = Notification._meta.db_table
+    # The viewer's threads through the indexes on their two parties (an OR across the join
+    # with the provider's profile read every thread of the marketplace), then each thread's
+    # messages past the viewer's mark through (thread_id, id): the work grows with the
+    # viewer's threads and unread messages, not with the marketplace.
     return f"""
         SELECT
           (SELECT count(*) FROM {notification}
            WHERE user_id = %(viewer)s AND read_at IS NULL),
-          (SELECT count(*) FROM {message} m
-           JOIN {thread} t ON t.id = m.thread_id
-           JOIN {profile} p ON p.id = t.provider_id
-           WHERE (t.customer_id = %(viewer)s OR p.user_id = %(viewer)s)
-             AND m.sender_id <> %(viewer)s
-             AND m.id > COALESCE((SELECT last_read_message_id FROM {mark} r
-                                  WHERE r.thread_id = m.thread_id AND r.user_id = %(viewer)s), 0))
+          (SELECT COALESCE(sum(
+             (SELECT count(*) FROM {message} m
+              WHERE m.thread_id = t.id AND m.id > COALESCE(r.last_read_message_id, 0)
+                AND m.sender_id <> %(viewer)s)), 0)
+           FROM {thread} t
+           LEFT JOIN {mark} r ON r.thread_id = t.id AND r.user_id = %(viewer)s
+           WHERE t.customer_id = %(viewer)s
+              OR t.provider_id = (SELECT id FROM {profile} WHERE user_id = %(viewer)s))
     """
 
 
