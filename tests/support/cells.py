@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ class CellUnderTest:
     process: subprocess.Popen | None = None
     env: dict[str, str] = field(default_factory=dict)
     schema: str = ""  # the schema of the marketplace a test moves
+    cells_file: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -131,38 +132,41 @@ def http(
         return status, headers, raw.decode(errors="replace")
 
 
-def _cluster_start(cell: CellUnderTest, binaries: Path) -> None:
-    data, run = cell.folder / "pg", cell.folder / "run"
-    run.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(cell.folder, "postgres", "postgres")
-        shutil.chown(run, "postgres", "postgres")
-    initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+def _initdb(cell: CellUnderTest, binaries: Path) -> None:
+    initdb = [str(binaries / "initdb"), "-D", str(cell.folder / "pg"), "-U", "postgres"]
     subprocess.run(
-        _as_postgres([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]),
+        _as_postgres([*initdb, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def _pg_ctl(cell: CellUnderTest, binaries: Path, *args: str) -> None:
+    pg_ctl = [str(binaries / "pg_ctl"), "-D", str(cell.folder / "pg"), "-w", *args]
+    subprocess.run(_as_postgres(pg_ctl), check=True, stdout=subprocess.DEVNULL)
+
+
+def _pg_start(cell: CellUnderTest, binaries: Path) -> None:
+    run = cell.folder / "run"
+    run.mkdir(exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(run, "postgres", "postgres")
     cell.pg_port = free_port()
     options = (
         f"-p {cell.pg_port} -k {run} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
     )
-    subprocess.run(
-        _as_postgres(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start"]
-            + ["-l", str(cell.folder / "server.log")]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    _pg_ctl(cell, binaries, "-o", options, "-l", str(cell.folder / "server.log"), "start")
+
+
+def _admin(cell: CellUnderTest, statement: str) -> None:
     admin = f"postgres://postgres@127.0.0.1:{cell.pg_port}/postgres"
     with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f"CREATE DATABASE souk_cell_{cell.name}")
+        db.execute(statement)
 
 
 def _cluster_stop(cell: CellUnderTest, binaries: Path) -> None:
-    if (cell.folder / "pg" / "PG_VERSION").exists():
+    if (cell.folder / "pg" / "postmaster.pid").exists():
         subprocess.run(
             _as_postgres(
                 [str(binaries / "pg_ctl"), "-D", str(cell.folder / "pg"), "-m", "immediate"]
@@ -253,7 +257,7 @@ def _web_start(cell: CellUnderTest, cells_file: Path, origins: str) -> None:
     log = (cell.folder / "web.log").open("w")
     cell.process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
-        + ["--port", str(cell.web_port), "--no-access-log"],
+        + ["--port", str(cell.web_port), "--no-access-log", "--timeout-graceful-shutdown", "1"],
         cwd=ROOT,
         env=cell.env,
         stdout=log,
@@ -285,19 +289,34 @@ def _files_of(cell: CellUnderTest) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def two_cells() -> Iterator[tuple[CellUnderTest, CellUnderTest]]:
+def two_cells(
+    prepare: Callable[[CellUnderTest], None] | None = None,
+) -> Iterator[tuple[CellUnderTest, CellUnderTest]]:
+    """Cells a and b, up and serving; ``prepare(a)`` runs while their web processes start."""
     binaries = bindir()
     folder = Path(tempfile.mkdtemp(prefix="souk-cells-"))
     os.chmod(folder, 0o755)
     made = [CellUnderTest(name, folder / name) for name in ("a", "b")]
+    a, b = made
     try:
         for cell in made:
             cell.folder.mkdir()
+            if os.geteuid() == 0:
+                shutil.chown(cell.folder, "postgres", "postgres")
         dump, extensions = _public_dump(folder, binaries)
+        # One cluster is made and filled; the other is a copy of its files (faster than a
+        # second initdb and restore), its database renamed.
+        _initdb(a, binaries)
+        _pg_start(a, binaries)
+        _admin(a, "CREATE DATABASE souk_cell_a")
+        _cluster_fill(a, dump, extensions, binaries)
+        _pg_ctl(a, binaries, "-m", "fast", "stop")
+        subprocess.run(["cp", "-a", str(a.folder / "pg"), str(b.folder / "pg")], check=True)
         for cell in made:
-            _cluster_start(cell, binaries)
-            _cluster_fill(cell, dump, extensions, binaries)
+            _pg_start(cell, binaries)
+        _admin(b, "ALTER DATABASE souk_cell_a RENAME TO souk_cell_b")
         cells_file = folder / "cells.json"
+        a.cells_file = cells_file
         for cell in made:
             cell.web_port = free_port()
         origins = ",".join(f"{cell.name}={cell.origin}" for cell in made)
@@ -315,6 +334,8 @@ def two_cells() -> Iterator[tuple[CellUnderTest, CellUnderTest]]:
         )
         for cell in made:
             _web_start(cell, cells_file, origins)
+        if prepare is not None:
+            prepare(a)
         for cell in made:
             _web_wait(cell)
         yield made[0], made[1]
@@ -323,7 +344,7 @@ def two_cells() -> Iterator[tuple[CellUnderTest, CellUnderTest]]:
             if cell.process is not None:
                 cell.process.terminate()
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    cell.process.wait(timeout=10)
+                    cell.process.wait(timeout=3)
                 if cell.process.poll() is None:
                     cell.process.kill()
                     cell.process.wait()

@@ -9,10 +9,13 @@ come back.
 
 from __future__ import annotations
 
+import io
+import json
 import threading
 import time
 
 import pytest
+from django.core.management import call_command
 
 from tests.support.cells import http, two_cells
 from tests.support.factories.accounts import PASSWORD
@@ -41,13 +44,16 @@ for root, name in ((settings.MEDIA_ROOT, "listings/photo.jpg"),
 print(json.dumps({{"schema": m.schema_name}}))
 """
 WRITER_SECONDS = 90
+PACE_SECONDS = 0.1
+
+
+def _marketplace_in(a) -> None:
+    a.schema = a.python(SETUP)["schema"]
 
 
 @pytest.fixture(scope="module")
 def cells(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), two_cells() as made:
-        a, _ = made
-        a.schema = a.python(SETUP)["schema"]
+    with django_db_blocker.unblock(), two_cells(prepare=_marketplace_in) as made:
         yield made
 
 
@@ -78,6 +84,9 @@ class Writer(threading.Thread):
             error = answer.get("error") if isinstance(answer, dict) else None
             if status == 200:
                 self.acknowledged.append((self.origin, answer["token"]))
+                # A log-in hashes a password (Argon2): paced, the client leaves the move and
+                # the servers a core of this machine's two.
+                time.sleep(PACE_SECONDS)
             elif status == 503 and error == "marketplace_read_only" and headers["retry-after"]:
                 self.refused += 1
                 time.sleep(0.02)
@@ -130,7 +139,7 @@ def test_moving_under_writes_loses_none_and_leaves_a_pointer(cells):
         poll(lambda: writer.written_at(a.origin) >= 5)
         moved = a.manage("marketplace_move", SLUG, "--to", "b")
         assert moved.returncode == 0, moved.stderr[-3000:]
-        poll(lambda: writer.written_at(b.origin) >= 5)
+        poll(lambda: writer.written_at(b.origin) >= 3)
     finally:
         writer.done.set()
         writer.join(timeout=30)
@@ -186,10 +195,13 @@ def test_moving_under_writes_loses_none_and_leaves_a_pointer(cells):
     assert len(owners) == 1
 
 
-def test_the_edge_map_names_each_domain_once(cells):
-    a, b = cells
-    done = b.manage("cell_routes", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    assert '"moving.localhost": "b"' in done.stdout
-    nginx = a.manage("cell_routes").stdout
-    assert "map $host $souk_cell {" in nginx and f"    {HOST} b;" in nginx
+def test_the_edge_map_names_each_domain_once(cells, settings):
+    a, _ = cells
+    settings.SOUK_CELLS_FILE = str(a.cells_file)
+    out = io.StringIO()
+    call_command("cell_routes", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue()) == {HOST: "b"}
+    out = io.StringIO()
+    call_command("cell_routes", stdout=out)
+    assert "map $host $souk_cell {" in out.getvalue()
+    assert f"    {HOST} b;" in out.getvalue()
