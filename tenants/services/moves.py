@@ -222,11 +222,13 @@ def _switch_target(marketplace, domains, dest: psycopg.Connection, here: str, ac
     columns = [f.column for f in _COPIED_FIELDS] + ["status"]
     values = [getattr(marketplace, f.attname) for f in _COPIED_FIELDS] + ["active"]
     with dest.transaction():
-        new_id = dest.execute(
+        inserted = dest.execute(
             f"INSERT INTO public.tenants_marketplace ({', '.join(columns)}) "
             f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING id",
             values,
-        ).fetchone()[0]
+        ).fetchone()
+        assert inserted is not None
+        new_id = inserted[0]
         for domain in domains:
             dest.execute(
                 "INSERT INTO public.tenants_domain (domain, is_primary, tenant_id, created_at) "
