@@ -1,0 +1,56 @@
+"""While a marketplace moves between cells it is served read-only: writes get 503
+``marketplace_read_only`` with Retry-After from the routing middleware, and a write that got
+past it (a process that had not heard of the move yet) is refused by the database's trigger
+and answered the same way. tests/tenants/test_cells.py moves one for real."""
+
+import pytest
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from accounts.models import ApiToken
+from tenants.models import Marketplace
+from tenants.routing import routing_cache
+from tests.support.client import api, assert_error
+from tests.support.factories.accounts import PASSWORD, VerifiedUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(fire):
+    with tenant_context(fire):
+        return VerifiedUserFactory()
+
+
+def _tokens(fire) -> int:
+    with tenant_context(fire):
+        return ApiToken.objects.count()
+
+
+def test_a_moving_marketplace_answers_reads_and_refuses_writes(fire, member, settings):
+    settings.SOUK_MOVE_RETRY_AFTER_S = 7
+    client = api(fire, member)
+    Marketplace.objects.filter(pk=fire.pk).update(status=Marketplace.Status.MOVING)
+    routing_cache.clear()
+    before = _tokens(fire)
+
+    assert client.get("/api/v1/me/").json()["email"] == member.email
+    refused = client.post("/api/v1/auth/login/", {"email": member.email, "password": PASSWORD})
+    body = assert_error(refused, 503, "marketplace_read_only")
+    assert refused["Retry-After"] == "7" and fire.name in body["message"]
+    page = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert page.status_code == 503 and page["Retry-After"] == "7"
+    assert _tokens(fire) == before
+
+
+def test_a_write_past_the_middleware_is_refused_by_the_database(fire, member):
+    client = api(fire, member)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TRIGGER souk_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+            f'"{fire.schema_name}".accounts_apitoken FOR EACH STATEMENT '
+            "EXECUTE FUNCTION public.souk_refuse_write()"
+        )
+    # Its answer is the last thing this test asks: the refusal aborts the test's transaction.
+    refused = client.post("/api/v1/auth/login/", {"email": member.email, "password": PASSWORD})
+    assert_error(refused, 503, "marketplace_read_only")
