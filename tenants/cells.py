@@ -17,17 +17,21 @@ files have in that cell (tenants.storage keeps each marketplace's files under it
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import Storage
+from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 
 
@@ -114,3 +118,15 @@ def pg_tool(name: str) -> str:
     if on_path:
         return on_path
     raise ImproperlyConfigured(f"{name} not found: install PostgreSQL's client programs.")
+
+
+@contextlib.contextmanager
+def unless_read_only() -> Iterator[None]:
+    """For bookkeeping writes a read makes (a token's last use): skipped, not failed, while
+    the marketplace is read-only for a move (tenants.services.moves), so reads stay served."""
+    try:
+        with transaction.atomic():
+            yield
+    except DatabaseError as error:
+        if not isinstance(error.__cause__, psycopg.errors.ReadOnlySqlTransaction):
+            raise

@@ -51,6 +51,8 @@ def test_a_write_past_the_middleware_is_refused_by_the_database(fire, member):
             f'"{fire.schema_name}".accounts_apitoken FOR EACH STATEMENT '
             "EXECUTE FUNCTION public.souk_refuse_write()"
         )
+    # A read still answers, though using the token (first use) would write its last use.
+    assert client.get("/api/v1/me/").json()["email"] == member.email
     # Its answer is the last thing this test asks: the refusal aborts the test's transaction.
     refused = client.post("/api/v1/auth/login/", {"email": member.email, "password": PASSWORD})
     assert_error(refused, 503, "marketplace_read_only")
