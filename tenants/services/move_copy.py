@@ -22,7 +22,11 @@ from psycopg import sql
 from tenants import schemas
 from tenants.cells import Cell, own_database_url, pg_tool
 from tenants.db import connection
-from tenants.services.files import STORAGE_ALIASES, storage_of_schema_checked
+from tenants.services.files import (
+    STORAGE_ALIASES,
+    storage_of_schema_checked,
+    storage_tree_delete,
+)
 
 READ_ONLY_TRIGGER = "souk_read_only"
 
@@ -209,5 +213,10 @@ def _copy_tree(source: Storage, dest: Storage, folder: str) -> int:
     return copied + sum(_copy_tree(source, dest, posixpath.join(folder, f)) for f in folders)
 
 
-def schema_drop_there(*, schema: str, dest: psycopg.Connection) -> None:
+def copy_drop_there(*, schema: str, dest: psycopg.Connection, target: Cell) -> None:
+    """Undo a copy that will not be used: the schema and the files made in the target cell.
+    The target had neither before the move (its checks refuse a schema of that name, and a
+    schema's files are named after it)."""
     dest.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    for alias in STORAGE_ALIASES:
+        storage_tree_delete(target.storage(alias, schema))

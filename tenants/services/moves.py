@@ -104,7 +104,7 @@ def marketplace_move(*, marketplace: Marketplace, to: str, actor: str) -> MoveRe
                 _thaw(marketplace)
                 raise
         except BaseException:
-            move_copy.schema_drop_there(schema=schema, dest=dest)
+            move_copy.copy_drop_there(schema=schema, dest=dest, target=target)
             raise
     _publish(target)
     _switch_source(marketplace, domains, to, actor)

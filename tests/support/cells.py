@@ -87,11 +87,11 @@ class CellUnderTest:
     ) -> tuple[int, dict[str, str], Any]:
         return http(self.origin, host, method, path, token=token, body=body)
 
-    def manage(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def manage(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             timeout=120,

@@ -130,6 +130,30 @@ def test_a_cell_with_other_migrations_is_refused_and_nothing_changes(cells):
     assert status == 200, answer
 
 
+def test_a_move_failing_after_the_freeze_is_undone(cells):
+    """The copy made as another role than the one owning B's template fails the ownership
+    check, after the marketplace was frozen: it is thawed here and dropped there."""
+    a, b = cells
+    b.sql("CREATE ROLE mover LOGIN SUPERUSER")
+    config = json.loads(a.cells_file.read_text())
+    config["b"]["database_url"] = b.database_url.replace("postgres@", "mover@")
+    wrong = a.cells_file.with_name("cells-mover.json")
+    wrong.write_text(json.dumps(config))
+
+    done = a.manage("marketplace_move", SLUG, "--to", "b", SOUK_CELLS_FILE=str(wrong))
+
+    assert done.returncode != 0 and "owned by ['mover']" in done.stderr, done.stderr[-2000:]
+    assert not b.sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", [a.schema])
+    assert not b.sql("SELECT 1 FROM tenants_marketplace")
+    assert not (b.media / a.schema).exists() and not (b.private / a.schema).exists()
+    assert a.sql("SELECT status FROM tenants_marketplace WHERE slug = %s", [SLUG]) == [("active",)]
+    assert not a.sql("SELECT 1 FROM pg_trigger WHERE tgname = 'souk_read_only'")
+    status, _, answer = a.http(
+        HOST, "POST", "/api/v1/auth/login/", body={"email": EMAIL, "password": PASSWORD}
+    )
+    assert status == 200, answer
+
+
 def test_moving_under_writes_loses_none_and_leaves_a_pointer(cells):
     a, b = cells
     (before,) = a.sql(f"SELECT count(*) FROM {a.schema}.accounts_apitoken")[0]
@@ -148,6 +172,7 @@ def test_moving_under_writes_loses_none_and_leaves_a_pointer(cells):
     assert not writer.unexpected, writer.unexpected[:5]
     assert writer.refused >= 1  # the read-only window was met, and answered as such
     assert writer.pointed == 1
+    assert json.loads(moved.stdout)["files"] == 2
 
     # Every acknowledged write is on B: each token given out (on A or B) works there, and B
     # holds exactly those (a refused log-in wrote none).
