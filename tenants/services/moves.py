@@ -116,6 +116,27 @@ def marketplace_move(*, marketplace: Marketplace, to: str, actor: str) -> MoveRe
     return report
 
 
+def marketplace_move_abort(*, marketplace: Marketplace, to: str = "") -> None:
+    """Undo a move whose process died between the freeze and the switch (the marketplace is
+    left ``moving``): writable and active here again, and, with ``to``, the copy in that cell
+    dropped unless that cell already serves the marketplace (then the move went through:
+    finish the switch instead)."""
+    connection.set_schema_to_public()
+    marketplace = Marketplace.objects.get(pk=marketplace.pk)
+    if marketplace.status != Marketplace.Status.MOVING:
+        raise MoveRefused(_("The marketplace is not being moved."))
+    if to:
+        target = cells.cell(to)
+        with psycopg.connect(target.database_url, autocommit=True) as dest:
+            if dest.execute(
+                "SELECT 1 FROM public.tenants_marketplace WHERE schema_name = %s",
+                [marketplace.schema_name],
+            ).fetchone():
+                raise MoveRefused(_("The target cell serves the marketplace already."))
+            move_copy.copy_drop_there(schema=marketplace.schema_name, dest=dest, target=target)
+    _thaw(marketplace)
+
+
 def _check_target(marketplace, domains, source, dest) -> None:
     problems = move_copy.migrations_differ(schema=marketplace.schema_name, source=source, dest=dest)
     taken = dest.execute(

@@ -229,4 +229,4 @@ def test_the_edge_map_names_each_domain_once(cells, settings):
     out = io.StringIO()
     call_command("cell_routes", stdout=out)
     assert "map $host $souk_cell {" in out.getvalue()
-    assert f"    {HOST} b;" in out.getvalue()
+    assert f"    {HOST} b;\n    www.{HOST} b;" in out.getvalue()

@@ -3,7 +3,10 @@
 past it (a process that had not heard of the move yet) is refused by the database's trigger
 and answered the same way. tests/tenants/test_cells.py moves one for real."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -56,3 +59,27 @@ def test_a_write_past_the_middleware_is_refused_by_the_database(fire, member):
     # Its answer is the last thing this test asks: the refusal aborts the test's transaction.
     refused = client.post("/api/v1/auth/login/", {"email": member.email, "password": PASSWORD})
     assert_error(refused, 503, "marketplace_read_only")
+
+
+def test_a_move_that_died_after_the_freeze_is_aborted_by_hand(fire, member):
+    """``marketplace_move <slug> --abort``: the triggers go, the marketplace is active."""
+    Marketplace.objects.filter(pk=fire.pk).update(status=Marketplace.Status.MOVING)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TRIGGER souk_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+            f'"{fire.schema_name}".accounts_apitoken FOR EACH STATEMENT '
+            "EXECUTE FUNCTION public.souk_refuse_write()"
+        )
+    out = io.StringIO()
+    call_command("marketplace_move", fire.slug, "--abort", stdout=out)
+
+    assert "active and writable" in out.getvalue()
+    assert Marketplace.objects.get(pk=fire.pk).status == Marketplace.Status.ACTIVE
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'souk_read_only'")
+        assert cursor.fetchone()[0] == 0
+    routing_cache.clear()
+    login = {"email": member.email, "password": PASSWORD}
+    assert api(fire).post("/api/v1/auth/login/", login).status_code == 200
+    with pytest.raises(CommandError, match="not being moved"):
+        call_command("marketplace_move", fire.slug, "--abort")

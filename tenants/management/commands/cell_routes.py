@@ -53,5 +53,6 @@ class Command(BaseCommand):
             return
         self.stdout.write('map $host $souk_cell {\n    hostnames;\n    default "";')
         for domain, name in sorted(routes.items()):
-            self.stdout.write(f"    {domain} {name};")
+            # Routing serves www.<domain> as <domain> (tenants.routing).
+            self.stdout.write(f"    {domain} {name};\n    www.{domain} {name};")
         self.stdout.write("}")
