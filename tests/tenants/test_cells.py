@@ -168,6 +168,10 @@ def test_moving_under_writes_loses_none_and_leaves_a_pointer(cells):
         writer.done.set()
         writer.join(timeout=30)
     print("move report:", moved.stdout.strip())
+    print(
+        f"writes acknowledged: {writer.written_at(a.origin)} on a, {writer.written_at(b.origin)}"
+        f" on b; refused read-only: {writer.refused}"
+    )
 
     assert not writer.unexpected, writer.unexpected[:5]
     assert writer.refused >= 1  # the read-only window was met, and answered as such
