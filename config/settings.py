@@ -55,6 +55,20 @@ SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
 # Days a deleted marketplace is kept (restorable) before its schema and files are purged.
 SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
+# Cells (platform/CELLS.md): full deployments, each with its own PostgreSQL, Redis and workers.
+# SOUK_CELL names this one ("" when there are none); SOUK_CELL_ORIGINS ("a=https://a.cells.
+# example.com,b=...") is where each cell's web tier is reached, named in the answer a cell
+# gives for a marketplace that lives in another. SOUK_CELLS_FILE (JSON, secrets: only on hosts
+# that move marketplaces) gives each cell's database, Redis and file storages.
+SOUK_CELL = env("SOUK_CELL", "")
+SOUK_CELL_ORIGINS = dict(
+    item.split("=", 1) for item in env_list("SOUK_CELL_ORIGINS") if "=" in item
+)
+SOUK_CELLS_FILE = env("SOUK_CELLS_FILE", "")
+# Retry-After, in seconds, of the writes refused while a marketplace moves between cells.
+SOUK_MOVE_RETRY_AFTER_S = int(env("SOUK_MOVE_RETRY_AFTER_S", "5"))
+# How long a move waits for the transactions already writing to the marketplace to finish.
+SOUK_MOVE_DRAIN_S = float(env("SOUK_MOVE_DRAIN_S", "10"))
 # A payment still pending this long after its last change is asked about by the reconciliation
 # beat (a notification can be lost, and FastPay sends none for a failure).
 SOUK_PAYMENTS_RECONCILE_AFTER_S = int(env("SOUK_PAYMENTS_RECONCILE_AFTER_S", "120"))

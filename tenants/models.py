@@ -16,6 +16,9 @@ class Marketplace(TenantMixin):
         # Deleted by the operator: unreachable, kept for a grace period, then purged (schema,
         # media and private files) by a task. Restorable until then.
         DELETED = "deleted", "Deleted"
+        # Being moved to another cell (tenants.services.moves): served read-only, writes are
+        # refused (503 marketplace_read_only) until the move ends.
+        MOVING = "moving", "Moving"
 
     class TextDirection(models.TextChoices):
         LTR = "ltr", "Left to right"
@@ -122,7 +125,7 @@ class Marketplace(TenantMixin):
                 name="marketplace_fee_bps_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "suspended", "deleted"]),
+                condition=models.Q(status__in=["active", "suspended", "deleted", "moving"]),
                 name="marketplace_status_valid",
             ),
             models.CheckConstraint(
@@ -196,6 +199,9 @@ class MarketplaceEvent(models.Model):
         PURGED = "purged", "Purged"
         # Its staff changed a setting (data: the fields before and after).
         SETTINGS = "settings", "Settings changed"
+        # Moved between cells (data: the other cell); each cell keeps its side of the story.
+        MOVED_OUT = "moved_out", "Moved to another cell"
+        MOVED_IN = "moved_in", "Moved in from another cell"
 
     marketplace = models.ForeignKey(
         Marketplace, null=True, on_delete=models.SET_NULL, related_name="events"
@@ -211,3 +217,22 @@ class MarketplaceEvent(models.Model):
 
     def __str__(self):
         return f"{self.marketplace_slug} {self.action}"
+
+
+class CellRoute(models.Model):
+    """A domain served by another cell (platform/CELLS.md): where to send its visitors.
+
+    A cell's own domains are its Domain rows; these are the others' it knows of, written by
+    the moves. A Domain row here wins over a route, so a route never hides a local marketplace.
+    """
+
+    domain = models.CharField(max_length=253, unique=True)
+    cell = models.CharField(max_length=40)
+    marketplace_slug = models.CharField(max_length=42)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return f"{self.domain} -> {self.cell}"

@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 import redis
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -29,8 +30,9 @@ from django.urls import set_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tenants import cells
 from tenants.db import connection
-from tenants.models import Domain, Marketplace
+from tenants.models import CellRoute, Domain, Marketplace
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +52,23 @@ def process_caches_live() -> bool:
     return routing_cache.listening()
 
 
-def invalidation_channel() -> str:
-    # Per database: deployments (or test runs) sharing one Redis don't flush each other.
-    return f"souk:routing:{connection.settings_dict['NAME']}:invalidate"
+def invalidation_channel(database_name: str = "") -> str:
+    # Per database: deployments (or test runs) sharing one Redis don't flush each other. A
+    # move names another cell's database to reach that cell's processes.
+    return f"souk:routing:{database_name or connection.settings_dict['NAME']}:invalidate"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a host goes: a marketplace served here, or the cell that serves it, or nowhere."""
+
+    marketplace: Marketplace | None = None
+    cell: str = ""
 
 
 @dataclass(frozen=True)
 class _Entry:
-    marketplace: Marketplace | None
+    route: Route
     expires_at: float
 
 
@@ -69,19 +80,23 @@ class RoutingCache:
         self._listening = threading.Event()
 
     def lookup(self, host: str) -> Marketplace | None:
+        """The marketplace this cell serves at ``host``, if any."""
+        return self.route(host).marketplace
+
+    def route(self, host: str) -> Route:
         self.ensure_listener()
         now = time.monotonic()
         entry = self._entries.get(host)
         if entry is not None and entry.expires_at > now:
-            return entry.marketplace
-        marketplace = self._load(host)
+            return entry.route
+        route = self._load(host)
         if self._listening.is_set():
             with self._lock:
                 if len(self._entries) >= MAX_ENTRIES:
                     self._entries.clear()
                 ttl = settings.SOUK_ROUTING_CACHE_TTL
-                self._entries[host] = _Entry(marketplace, now + ttl)
-        return marketplace
+                self._entries[host] = _Entry(route, now + ttl)
+        return route
 
     def clear(self) -> None:
         with self._lock:
@@ -93,10 +108,18 @@ class RoutingCache:
         return self._listening.is_set()
 
     @staticmethod
-    def _load(host: str) -> Marketplace | None:
+    def _load(host: str) -> Route:
         connection.set_schema_to_public()
         domain = Domain.objects.select_related("tenant").filter(domain=host).first()
-        return domain.tenant if domain else None
+        if domain is not None:
+            return Route(marketplace=domain.tenant)
+        # Only looked for when a cell is named: a single deployment keeps one query.
+        if cells.this_cell():
+            elsewhere = CellRoute.objects.filter(domain=host).values_list("cell", flat=True)
+            cell = next(iter(elsewhere), "")
+            if cell and cell != cells.this_cell():
+                return Route(cell=cell)
+        return Route()
 
     def ensure_listener(self) -> None:
         # One listener per process; a forked worker starts its own.
@@ -153,7 +176,7 @@ def _on_change(**kwargs) -> None:
     transaction.on_commit(publish_invalidation)
 
 
-for _model in (Marketplace, Domain):
+for _model in (Marketplace, Domain, CellRoute):
     post_save.connect(_on_change, sender=_model, dispatch_uid=f"routing-save-{_model.__name__}")
     post_delete.connect(_on_change, sender=_model, dispatch_uid=f"routing-del-{_model.__name__}")
 
@@ -163,11 +186,55 @@ def _in_request_language(request):
     return translation.override(translation.get_language_from_request(request))
 
 
-def _error_response(request, status: int, code: str, message: str, template: str):
+def _error_response(
+    request,
+    status: int,
+    code: str,
+    message: str,
+    template: str,
+    details: dict | None = None,
+    headers: dict | None = None,
+):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": code, "message": message, "details": {}}, status=status)
-    html = render_to_string(template, {"message": message, "host": request.get_host()})
-    return HttpResponse(html, status=status)
+        body = {"error": code, "message": message, "details": details or {}}
+        return JsonResponse(body, status=status, headers=headers)
+    context = {"message": message, "host": request.get_host(), **(details or {})}
+    return HttpResponse(render_to_string(template, context), status=status, headers=headers)
+
+
+def elsewhere_response(request, cell: str):
+    """421 Misdirected Request: this host's marketplace lives in another cell. Nothing of it
+    is here to show; the answer names the cell (and its origin) for the edge proxy or client
+    to send the request there. Not a redirect: the marketplace's address stays its own
+    domain, which the other cell serves; a cell's origin is not an address for visitors."""
+    origin = cells.origin_of(cell)
+    with _in_request_language(request):
+        return _error_response(
+            request,
+            421,
+            "marketplace_elsewhere",
+            _("This marketplace is served by another cell of the platform."),
+            "souk/elsewhere.html",
+            details={"cell": cell, "origin": origin},
+            headers={"Souk-Cell": cell, "Souk-Cell-Origin": origin},
+        )
+
+
+def read_only_response(request, marketplace: Marketplace):
+    """503 for a write to a marketplace that is moving between cells: nothing was written."""
+    with _in_request_language(request):
+        return _error_response(
+            request,
+            503,
+            "marketplace_read_only",
+            _("%(marketplace)s is read-only for a moment while it moves; nothing was saved.")
+            % {"marketplace": marketplace.name},
+            "souk/suspended.html",
+            headers={"Retry-After": str(settings.SOUK_MOVE_RETRY_AFTER_S)},
+        )
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class MarketplaceRoutingMiddleware:
@@ -196,7 +263,10 @@ class MarketplaceRoutingMiddleware:
             set_urlconf(request.urlconf)
             return self._respond(request)
 
-        marketplace = routing_cache.lookup(host)
+        route = routing_cache.route(host)
+        marketplace = route.marketplace
+        if marketplace is None and route.cell:
+            return elsewhere_response(request, route.cell)
         # A deleted marketplace is gone for its visitors; only its rows wait for the purge.
         if marketplace is None or marketplace.status == Marketplace.Status.DELETED:
             with _in_request_language(request):
@@ -207,7 +277,10 @@ class MarketplaceRoutingMiddleware:
                     _("No marketplace is served at this address."),
                     "souk/unknown_host.html",
                 )
-        if not marketplace.is_active:
+        if marketplace.status == Marketplace.Status.MOVING:
+            if request.method not in SAFE_METHODS:
+                return read_only_response(request, marketplace)
+        elif not marketplace.is_active:
             with _in_request_language(request):
                 return _error_response(
                     request,
@@ -221,6 +294,15 @@ class MarketplaceRoutingMiddleware:
         request.tenant = marketplace
         connection.set_tenant(marketplace)
         return self._respond(request)
+
+    def process_exception(self, request, exception):
+        """A write that reached the database after the move made the schema read-only (the
+        process had not yet heard of the move) is refused there; say so, as above."""
+        cause = exception.__cause__ if isinstance(exception, DatabaseError) else None
+        marketplace = getattr(request, "tenant", None)
+        if isinstance(cause, psycopg.errors.ReadOnlySqlTransaction) and marketplace is not None:
+            return read_only_response(request, marketplace)
+        return None
 
     def _respond(self, request):
         response = self.get_response(request)

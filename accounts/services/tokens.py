@@ -31,6 +31,7 @@ from accounts.services._common import queue_mail
 from accounts.services.login_limits import login_guarded
 from api.throttles import client_address
 from config.errors import AuthenticationFailed, NotAllowed, NotFound
+from tenants.cells import unless_read_only
 
 # At most one verification mail per this many seconds is triggered by log-in attempts.
 VERIFICATION_RESEND_INTERVAL = 180
@@ -143,9 +144,10 @@ def token_authenticate(*, key: str) -> tuple[User, ApiToken]:
             _("This token was revoked by a password change; log in again."), code="token_revoked"
         )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
-        ).update(last_used_at=now)
+        with unless_read_only():
+            ApiToken.objects.filter(pk=token.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+            ).update(last_used_at=now)
         token.last_used_at = now
     return token.user, token
 

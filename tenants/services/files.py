@@ -47,6 +47,12 @@ def storage_of_schema_checked(storage: Storage) -> str:
 
 def _delete_all(storage: Storage) -> int:
     storage_of_schema_checked(storage)
+    return storage_tree_delete(storage)
+
+
+def storage_tree_delete(storage: Storage) -> int:
+    """Delete every file under the storage's location (the caller vouches it is one
+    marketplace's own), and on disk the folders they were in. Returns how many."""
     removed = _delete_tree(storage, "")
     try:
         root = storage.path("")
