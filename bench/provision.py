@@ -6,8 +6,9 @@
 
 Every provisioning starts on a new database connection, as a web request would. Measured:
 
-* clone: ``tenants.schemas.clone_template`` into a new schema (with the per-connection install
-  of the clone function; ``clone_warm`` is a second clone on the same connection);
+* clone: ``tenants.schemas.clone_template`` into a new schema (the clone script read from
+  the shared cache, as in a new process; ``clone_warm`` is a second clone on the same
+  connection);
 * create: the whole ``marketplace_create`` with no spare schema waiting (so it clones);
 * spare_create: ``marketplace_create`` after a spare was cloned ahead (so it renames);
 * migrate: ``CREATE SCHEMA`` + ``migrate_schemas`` for that schema, the alternative to cloning;
@@ -125,13 +126,11 @@ def new_connection() -> None:
     """Start the next provisioning on its own connection, as a separate request would."""
     from django.db import connection
 
-    from tenants import schemas
+    from tenants import clone
 
     connection.close()
-    # The clone function is installed once per connection, remembered by id(connection); a
-    # new connection object can reuse the old one's id and skip the install a new connection
-    # gets in production, so forget it explicitly.
-    schemas._clone_function_ready_for = None
+    # As a new process would: the template's clone script comes from the shared cache.
+    clone._memo.clear()
     connection.ensure_connection()
 
 

@@ -2,9 +2,9 @@
 
 The template schema (settings.TENANT_BASE_SCHEMA) is a real, migrated schema that
 ``migrate_schemas`` keeps current like every marketplace's. A marketplace's schema is a
-clone of it (structure and the rows of django_migrations / contenttypes / permissions), so
-no migration runs at provisioning time. Spare schemas are clones made ahead of time and
-handed out by renaming.
+clone of it (structure and the rows of django_migrations / contenttypes / permissions:
+tenants.clone), so no migration runs at provisioning time. Spare schemas are clones made
+ahead of time and handed out by renaming.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
-from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
 from config.errors import InvalidInput
+from tenants import clone
 from tenants.db import connection
 from tenants.models import SpareSchema
 
@@ -98,7 +98,12 @@ def missing_migrations(schema: str) -> set[tuple[str, str]]:
 
 
 def check_template() -> None:
-    missing = missing_migrations(template_schema())
+    template = template_schema()
+    _refuse_stale_template(applied_migrations(template) if schema_exists(template) else set())
+
+
+def _refuse_stale_template(applied: set[tuple[str, str]]) -> None:
+    missing = set(expected_tenant_migrations()) - applied
     if missing:
         names = ", ".join(f"{app}.{name}" for app, name in sorted(missing)[:5])
         raise TemplateOutOfDate(
@@ -107,81 +112,16 @@ def check_template() -> None:
         )
 
 
-def install_clone_function() -> None:
-    """(Re)install django-tenants' clone_schema(); migrate_schemas calls it on every run."""
-    db_user = settings.DATABASES["default"].get("USER") or "postgres"
-    with connection.cursor() as cursor:
-        cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
-
-
-def _ensure_clone_function() -> None:
-    # Installing takes tens of milliseconds and DDL on shared types; only do it if missing.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'clone_schema'")
-        if cursor.fetchone() is None:
-            install_clone_function()
-
-
 def clone_template(new_schema: str) -> None:
-    """Create ``new_schema`` as a copy of the template. Transactional: a rollback undoes it."""
-    check_template()
+    """Create ``new_schema`` as a copy of the template (tenants.clone). Transactional: a
+    rollback undoes it. Refuses a schema that exists and a template that lags the code."""
     connection.set_schema_to_public()
+    template = template_schema()
+    applied = applied_migrations(template) if schema_exists(template) else set()
+    _refuse_stale_template(applied)
     refuse_existing(new_schema)
-    _ensure_clone_function()
-    with connection.cursor() as cursor:
-        # clone_schema() only RAISEs NOTICE and returns 1 on failure (e.g. the destination
-        # exists): its result is the only sign.
-        cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), new_schema])
-        if cursor.fetchone()[0] != 0:
-            raise RuntimeError(f"clone_schema() could not clone the template to {new_schema!r}.")
-        _align_object_names(cursor, template_schema(), new_schema)
+    clone.clone(clone.template_ddl(template, applied), new_schema)
     connection.set_schema_to_public()
-
-
-_CONSTRAINTS = """
-    SELECT c.relname, con.contype::text, pg_get_constraintdef(con.oid), con.conname
-    FROM pg_constraint con
-    JOIN pg_class c ON c.oid = con.conrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = %s
-"""
-# An index's definition without its own name and schema, to pair the clone's with the template's.
-_INDEXES = r"""
-    SELECT tablename, regexp_replace(indexdef, 'INDEX \S+ ON \S+', 'INDEX ON'), indexname
-    FROM pg_indexes WHERE schemaname = %s
-"""
-
-
-def _align_object_names(cursor, source: str, dest: str) -> None:
-    """Give the clone's constraints and indexes the template's names.
-
-    The clone recreates tables with LIKE ... INCLUDING ALL, which names unique constraints
-    and indexes anew (``..._key``); a later migration that drops them by their Django name
-    would then fail on cloned schemas only.
-    """
-    q_dest = quote_schema_name(dest)
-    for query, rename in (
-        (_CONSTRAINTS, "ALTER TABLE {schema}.{table} RENAME CONSTRAINT {old} TO {new}"),
-        (_INDEXES, "ALTER INDEX {schema}.{old} RENAME TO {new}"),
-    ):
-        names = {}
-        for schema in (source, dest):
-            cursor.execute(query, [schema])
-            names[schema] = {
-                tuple(str(value).replace(schema, "<schema>") for value in row[:-1]): row[-1]
-                for row in cursor.fetchall()
-            }
-        for key, dest_name in names[dest].items():
-            source_name = names[source].get(key)
-            if source_name and source_name != dest_name:
-                cursor.execute(
-                    rename.format(
-                        schema=q_dest,
-                        table=connection.ops.quote_name(key[0]),
-                        old=connection.ops.quote_name(dest_name),
-                        new=connection.ops.quote_name(source_name),
-                    )
-                )
 
 
 def rename_schema(old: str, new: str) -> None:
