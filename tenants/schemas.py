@@ -9,19 +9,24 @@ ahead of time and handed out by renaming.
 
 from __future__ import annotations
 
+import logging
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
 from config.errors import InvalidInput
 from tenants import clone
 from tenants.db import connection
-from tenants.models import SpareSchema
+from tenants.models import MarketplaceEvent, SpareSchema
+
+logger = logging.getLogger(__name__)
 
 SPARE_PREFIX = "souk_spare_"
 # Schemas no marketplace may have: PostgreSQL's own, and every souk_* one (the template, the
@@ -165,31 +170,94 @@ def spare_schema_names() -> list[str]:
 REFILL_LOCK_KEY = 0x50_55_4B_01  # pg advisory lock: one refill at a time across processes
 
 
+def spare_pool_target(now: datetime | None = None) -> int:
+    """How many spares to keep: as many as marketplaces were created in the last
+    SOUK_SPARE_SCHEMAS_WINDOW_S (the next window is expected to be like the last one), at
+    least SOUK_SPARE_SCHEMAS and at most SOUK_SPARE_SCHEMAS_MAX."""
+    floor = settings.SOUK_SPARE_SCHEMAS
+    ceiling = max(floor, settings.SOUK_SPARE_SCHEMAS_MAX)
+    since = (now or timezone.now()) - timedelta(seconds=settings.SOUK_SPARE_SCHEMAS_WINDOW_S)
+    recent = MarketplaceEvent.objects.filter(
+        action=MarketplaceEvent.Action.CREATED, created_at__gte=since
+    ).count()
+    return min(ceiling, max(floor, recent))
+
+
 def refill_spare_schemas(target: int | None = None) -> int:
-    """Clone spares until ``target`` are waiting. Returns how many were made."""
-    target = settings.SOUK_SPARE_SCHEMAS if target is None else target
-    made = 0
+    """Bring the spare pool to ``target`` (default: spare_pool_target()): clone what is
+    missing, drop the surplus and any orphan. Returns how many spares were made."""
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return 0  # another process is refilling
         try:
+            drop_orphan_spares()
+            analyze_catalog_if_grown()
+            target = spare_pool_target() if target is None else target
+            made = 0
             while SpareSchema.objects.count() < target:
                 name = SPARE_PREFIX + secrets.token_hex(6)
                 with transaction.atomic():
                     clone_template(name)
                     SpareSchema.objects.create(schema_name=name)
                 made += 1
+            _drop_surplus_spares(target)
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_KEY])
     return made
 
 
+def _drop_surplus_spares(target: int) -> None:
+    surplus = SpareSchema.objects.count() - target
+    for _attempt in range(max(surplus, 0)):
+        with transaction.atomic():
+            # Newest first; a spare being claimed right now is locked and skipped.
+            spare = SpareSchema.objects.select_for_update(skip_locked=True).order_by("-pk").first()
+            if spare is None:
+                return
+            drop_schema(spare.schema_name)
+            spare.delete()
+
+
 def drop_orphan_spares() -> int:
-    """Drop spare schemas that lost their row (e.g. a crash between clone and insert)."""
+    """Drop spare schemas that lost their row (a crash of an older version, a row deleted by
+    hand). A spare and its row are always committed together, so none is dropped mid-clone."""
     known = set(SpareSchema.objects.values_list("schema_name", flat=True))
     orphans = [name for name in spare_schema_names() if name not in known]
     for name in orphans:
-        drop_schema(name)
+        with transaction.atomic():
+            drop_schema(name)
     return len(orphans)
+
+
+# The catalogs provisioning, migrations and the operator's queries read. Their statistics go
+# stale as the fleet grows faster than autovacuum looks (a burst of sign-ups, a bench), and
+# plans over them turn into nested scans of the whole catalog.
+CATALOG_TABLES = (
+    "pg_namespace", "pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index",
+    "pg_depend", "pg_type", "pg_trigger", "pg_sequence", "pg_description", "pg_proc",
+)  # fmt: skip
+
+
+def analyze_catalog_if_grown(growth: float = 0.2) -> bool:
+    """ANALYZE the catalogs once pg_class has grown by ``growth`` since its statistics were
+    taken. Cheap (sampled; a second or less at a thousand schemas) and never blocking: it gives
+    up on a lock it cannot take at once, and on a role not allowed to analyse the catalogs."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM pg_class), reltuples FROM pg_class "
+            "WHERE oid = 'pg_class'::regclass"
+        )
+        rows, estimated = cursor.fetchone()
+        if estimated >= 0 and rows <= estimated * (1 + growth):
+            return False
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                for table in CATALOG_TABLES:
+                    cursor.execute(f"ANALYZE pg_catalog.{table}")
+        except DatabaseError as exc:
+            logger.warning("could not ANALYZE the catalog: %s", exc)
+            return False
+    return True
