@@ -176,9 +176,11 @@ def spare_pool_target(now: datetime | None = None) -> int:
     least SOUK_SPARE_SCHEMAS and at most SOUK_SPARE_SCHEMAS_MAX."""
     floor = settings.SOUK_SPARE_SCHEMAS
     ceiling = max(floor, settings.SOUK_SPARE_SCHEMAS_MAX)
-    since = (now or timezone.now()) - timedelta(seconds=settings.SOUK_SPARE_SCHEMAS_WINDOW_S)
+    now = now or timezone.now()
     recent = MarketplaceEvent.objects.filter(
-        action=MarketplaceEvent.Action.CREATED, created_at__gte=since
+        action=MarketplaceEvent.Action.CREATED,
+        created_at__gt=now - timedelta(seconds=settings.SOUK_SPARE_SCHEMAS_WINDOW_S),
+        created_at__lte=now,
     ).count()
     return min(ceiling, max(floor, recent))
 
