@@ -113,46 +113,72 @@ def stamp_template(template: str) -> None:
 # Each query looks rows up by the template's oids, through the catalogs' own indexes where
 # they have one (pg_attribute, pg_constraint, pg_index, pg_trigger, pg_depend, pg_sequence).
 
+# Tables are made with LIKE, which copies the template's parsed expressions (defaults,
+# generated columns, CHECK and exclusion constraints, index predicates) rather than text
+# printed and parsed again, so they read back exactly as the template's.
+_LIKE = (
+    "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY "
+    "INCLUDING INDEXES INCLUDING COMMENTS INCLUDING STORAGE INCLUDING COMPRESSION"
+)
 _RELATIONS = """
     SELECT c.oid, quote_ident(c.relname), c.relkind::text, c.relpersistence::text,
            array_to_string(c.reloptions, ', '), c.relrowsecurity, c.relreplident::text,
-           c.relacl IS NOT NULL, c.relispartition, quote_literal(obj_description(c.oid, 'pg_class'))
+           c.relacl IS NOT NULL, c.relispartition,
+           quote_literal(obj_description(c.oid, 'pg_class'))
     FROM pg_class c WHERE c.relnamespace = %s ORDER BY c.relname
 """
 _COLUMNS = """
-    SELECT a.attrelid, a.attnum, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
-           a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
-           a.attgenerated::text,
-           CASE WHEN a.attcollation <> t.typcollation
-                THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END,
-           coalesce(a.attstattarget, -1), a.attstorage <> t.typstorage, a.attcompression::text,
-           a.attacl IS NOT NULL, quote_literal(col_description(a.attrelid, a.attnum))
+    SELECT a.attrelid, quote_ident(a.attname), a.attidentity::text, a.attgenerated::text,
+           coalesce(a.attstattarget, -1), a.attacl IS NOT NULL
     FROM pg_attribute a
-    JOIN pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    LEFT JOIN pg_collation co ON co.oid = a.attcollation
-    LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
     WHERE a.attrelid = ANY(%s::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
     ORDER BY a.attrelid, a.attnum
 """
 _SEQUENCES = """
     SELECT s.seqrelid, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax,
-           s.seqmin, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, d.deptype::text
+           s.seqmin, s.seqcache, s.seqcycle, d.refobjid, quote_ident(a.attname), d.deptype::text
     FROM pg_sequence s
     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
          AND d.objsubid = 0 AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
     WHERE s.seqrelid = ANY(%s::oid[])
 """
-_CONSTRAINTS = """
-    SELECT con.conrelid, quote_ident(con.conname), con.contype::text,
-           pg_get_constraintdef(con.oid), con.conindid, con.convalidated
-    FROM pg_constraint con WHERE con.conrelid = ANY(%s::oid[]) AND con.contype NOT IN ('t', 'n')
+# The identity sequences LIKE made in the trial schema, by table and column.
+_IDENTITIES = """
+    SELECT quote_ident(t.relname), quote_ident(a.attname), quote_ident(c.relname)
+    FROM pg_depend d
+    JOIN pg_class c ON c.oid = d.objid
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY(%s::oid[])
+      AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
+"""
+_FOREIGN_KEYS = """
+    SELECT con.conrelid, quote_ident(con.conname), pg_get_constraintdef(con.oid)
+    FROM pg_constraint con WHERE con.conrelid = ANY(%s::oid[]) AND con.contype = 'f'
     ORDER BY con.conrelid, con.conname
 """
 _INDEXES = """
-    SELECT i.indrelid, i.indexrelid, pg_get_indexdef(i.indexrelid, 0, true),
-           i.indisclustered OR i.indisreplident OR NOT i.indisvalid
-    FROM pg_index i WHERE i.indrelid = ANY(%s::oid[])
+    SELECT c.relname, quote_ident(i.relname), pg_get_indexdef(x.indexrelid, 0, true),
+           x.indisclustered OR x.indisreplident OR NOT x.indisvalid
+    FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    JOIN pg_class c ON c.oid = x.indrelid
+    WHERE x.indrelid = ANY(%s::oid[]) ORDER BY x.indexrelid
+"""
+# Defaults and constraints that name a sequence or function of the template: LIKE would keep
+# pointing them at the template's.
+_TEMPLATE_REFERENCES = """
+    SELECT quote_ident(t.relname), quote_ident(a.attname), a.attgenerated::text,
+           pg_get_expr(ad.adbin, ad.adrelid), con.conname
+    FROM pg_depend d
+    LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+    LEFT JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+    LEFT JOIN pg_class t ON t.oid = ad.adrelid
+    LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid
+    WHERE d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass)
+      AND d.refobjid = ANY(%s::oid[]) AND d.deptype = 'n'
+      AND d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass)
 """
 _TRIGGERS = """
     SELECT pg_get_triggerdef(t.oid, true), t.tgenabled::text
@@ -213,72 +239,62 @@ class _Derivation:
         relations = self.fetch(_RELATIONS, [self.namespace])
         names = {row[0]: row[1] for row in relations}
         tables = [row for row in relations if row[2] == "r"]
+        table_oids = [row[0] for row in tables]
         sequences = [row[0] for row in relations if row[2] == "S"]
         for _oid, name, kind, persistence, _, rls, replident, acl, partition, comment in relations:
             if kind not in ("r", "S", "i"):
                 self.refuse(f"relation {name} of kind {kind!r}")
-            elif kind != "r" and comment:
+            elif kind == "S" and comment:
                 self.refuse(f"comment on {name}")
             if rls or replident not in ("d", "n") or acl or partition or persistence == "t":
                 self.refuse(f"{name}: row security, replica identity, privileges or partitions")
-        table_oids = [row[0] for row in tables]
         self.unsupported.extend(
             row[0]
             for row in self.fetch(_OTHER_OBJECTS, {"nsp": self.namespace, "tables": table_oids})
         )
-
         columns: dict[int, list[tuple]] = defaultdict(list)
         for row in self.fetch(_COLUMNS, [table_oids]):
             columns[row[0]].append(row)
-        sequence_rows = {row[0]: row for row in self.fetch(_SEQUENCES, [sequences])}
-        identity_of = {(row[8], row[9]): row for row in sequence_rows.values() if row[10] == "i"}
-        constraints = self.fetch(_CONSTRAINTS, [table_oids])
-        constraint_indexes = {row[4] for row in constraints if row[2] in ("p", "u", "x")}
+            if row[5]:
+                self.refuse(f"privileges on the column {names[row[0]]}.{row[1]}")
+        sequence_rows = self.fetch(_SEQUENCES, [sequences])
+        functions, function_oids = self.functions()
 
-        before: list[str] = [*self.functions()]
-        after: list[str] = []
-        # Sequences that are not identities first: column defaults name them.
-        for oid in sequences:
-            row = sequence_rows[oid]
+        sequences_made: list[str] = []
+        owned: list[str] = []
+        for row in sequence_rows:
             if row[10] == "i":
-                continue
-            before.append(f"CREATE SEQUENCE {names[oid]} {_sequence_options(row)};")
+                continue  # an identity's: LIKE makes it with its table
+            sequences_made.append(f"CREATE SEQUENCE {names[row[0]]} {_sequence_options(row)};")
             if row[10] == "a":
-                owner_column = next(c[2] for c in columns[row[8]] if c[1] == row[9])
-                after.append(
-                    f"ALTER SEQUENCE {names[oid]} OWNED BY {names[row[8]]}.{owner_column};"
-                )
-        inline: dict[int, list[str]] = defaultdict(list)
-        later: dict[int, list[str]] = defaultdict(list)
-        for table, name, kind, definition, _, validated in constraints:
-            clause = f"CONSTRAINT {name} {definition}"
-            (inline if kind != "f" and validated else later)[table].append(clause)
-        data = []
-        for oid, name, _, persistence, options, *_ in tables:
-            body = [self.column(names, row, identity_of) for row in columns[oid]]
-            body.extend(inline[oid])
+                owned.append(f"ALTER SEQUENCE {names[row[0]]} OWNED BY {names[row[8]]}.{row[9]};")
+        tables_made = []
+        for _oid, name, _, persistence, options, *_ in tables:
             unlogged = "UNLOGGED " if persistence == "u" else ""
             with_options = f" WITH ({options})" if options else ""
-            before.append(f"CREATE {unlogged}TABLE {name} ({', '.join(body)}){with_options};")
-            copied = ", ".join(row[2] for row in columns[oid] if not row[7])
+            tables_made.append(
+                f"CREATE {unlogged}TABLE {name} (LIKE {self.source}.{name} {_LIKE}){with_options};"
+            )
+        defaults = []
+        for table, column, generated, expression, constraint in self.fetch(
+            _TEMPLATE_REFERENCES, [sequences + function_oids]
+        ):
+            if constraint or generated:
+                self.refuse(f"{constraint or column} names a function or sequence of the template")
+            elif table:
+                defaults.append(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {expression};"
+                )
+
+        data = []
+        for oid, name, *_ in tables:
+            copied = ", ".join(row[1] for row in columns[oid] if not row[3])
             overriding = (
-                " OVERRIDING SYSTEM VALUE" if any(row[6] == "a" for row in columns[oid]) else ""
+                " OVERRIDING SYSTEM VALUE" if any(r[2] == "a" for r in columns[oid]) else ""
             )
             data.append(
                 f"INSERT INTO {name} ({copied}){overriding} "
                 f"SELECT {copied} FROM {self.source}.{name};"
-            )
-            if later[oid]:
-                after.append(
-                    f"ALTER TABLE {name} "
-                    + ", ".join(f"ADD {clause}" for clause in later[oid])
-                    + ";"
-                )
-            after.extend(self.comments(name, relations, oid, columns[oid]))
-            after.extend(
-                f"ALTER TABLE {name} ALTER COLUMN {row[2]} SET STATISTICS {row[9]};"
-                for row in columns[oid]
-                if row[9] >= 0
             )
         if sequences:
             values = ", ".join(
@@ -290,61 +306,103 @@ class _Derivation:
                 f"SELECT setval(s.name::regclass, s.value) FROM (VALUES {values}) s(name, value) "
                 "WHERE s.value IS NOT NULL;"
             )
-        indexes = []
-        for _, index, definition, odd in self.fetch(_INDEXES, [table_oids]):
-            if odd:
-                self.refuse(f"clustered, replica identity or invalid index: {definition}")
-            if index not in constraint_indexes:
-                indexes.append(f"{definition};")
-        triggers = []
+        foreign_keys: dict[int, list[str]] = defaultdict(list)
+        for table, name, definition in self.fetch(_FOREIGN_KEYS, [table_oids]):
+            foreign_keys[table].append(f"ADD CONSTRAINT {name} {definition}")
+        after = [
+            f"ALTER TABLE {names[table]} {', '.join(clauses)};"
+            for table, clauses in foreign_keys.items()
+        ]
+        after.extend(owned)
+        after.extend(
+            f"COMMENT ON TABLE {name} IS {comment};"
+            for _, name, kind, *_, comment in tables
+            if comment
+        )
+        after.extend(
+            f"ALTER TABLE {names[row[0]]} ALTER COLUMN {row[1]} SET STATISTICS {row[4]};"
+            for oid in table_oids
+            for row in columns[oid]
+            if row[4] >= 0
+        )
         for definition, enabled in self.fetch(_TRIGGERS, [table_oids]):
             if enabled != "O":
                 self.refuse(f"disabled or replica trigger: {definition}")
-            triggers.append(f"{definition};")
+            after.append(f"{definition};")
+        template_indexes = self.fetch(_INDEXES, [table_oids])
+        for _, _, definition, odd in template_indexes:
+            if odd:
+                self.refuse(f"clustered, replica identity or invalid index: {definition}")
         if self.unsupported:
             raise TemplateNotClonable(
                 "The template holds what tenants/clone.py cannot copy: "
                 + "; ".join(sorted(set(self.unsupported)))
             )
-        return "\n".join([*before, *data, *sorted(indexes), *after, *triggers])
-
-    def column(self, names, row, identity_of) -> str:
-        (table, number, name, type_, not_null, default, identity, generated, collation,
-         _, odd_storage, compression, acl, _) = row  # fmt: skip
-        if odd_storage or compression or acl:
-            self.refuse(f"column {names[table]}.{name}: storage, compression or privileges")
-        parts = [name, type_]
-        if collation:
-            parts.append(f"COLLATE {collation}")
-        if generated:
-            parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
-        elif default is not None:
-            parts.append(f"DEFAULT {default}")
-        if identity:
-            sequence = identity_of[(table, number)]
-            how = "ALWAYS" if identity == "a" else "BY DEFAULT"
-            parts.append(
-                f"GENERATED {how} AS IDENTITY (SEQUENCE NAME {names[sequence[0]]} "
-                f"{_sequence_options(sequence, identity=True)})"
-            )
-        if not_null:
-            parts.append("NOT NULL")
-        return " ".join(parts)
-
-    def comments(self, name, relations, oid, columns) -> list[str]:
-        statements = []
-        comment = next(row[9] for row in relations if row[0] == oid)
-        if comment:
-            statements.append(f"COMMENT ON TABLE {name} IS {comment};")
-        statements.extend(
-            f"COMMENT ON COLUMN {name}.{row[2]} IS {row[13]};" for row in columns if row[13]
+        renames = self.renames(sequences_made + tables_made, template_indexes, sequence_rows, names)
+        return "\n".join(
+            [*functions, *sequences_made, *tables_made, *renames, *defaults, *data, *after]
         )
-        return statements
 
-    def functions(self) -> list[str]:
-        statements = []
+    def renames(self, statements, template_indexes, sequence_rows, names) -> list[str]:
+        """ALTER … RENAME statements giving LIKE's indexes (and the constraints they back) and
+        identity sequences the template's names. LIKE names them anew, deterministically (from
+        the table and column names, in an empty schema), so a trial run in a schema that is
+        rolled back tells which name each gets."""
+        trial = f"souk_clone_trial_{uuid.uuid4().hex[:12]}"
+        with transaction.atomic():
+            self.cursor.execute(f"CREATE SCHEMA {trial}")
+            self.cursor.execute("SELECT set_config('search_path', %s, true)", [f"{trial}, public"])
+            self.cursor.execute("\n".join(statements))
+            self.cursor.execute(
+                "SELECT array_agg(c.oid) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                [trial],
+            )
+            (trial_tables,) = self.cursor.fetchone()
+            trial_indexes = self.fetch(_INDEXES, [trial_tables or []])
+            trial_identities = self.fetch(_IDENTITIES, [trial_tables or []])
+            transaction.set_rollback(True)
+
+        wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for table, name, definition, _ in template_indexes:
+            wanted[(table, definition.replace(f"INDEX {name} ON", "INDEX ON", 1))].append(name)
+        pairs = []  # (kind, name LIKE gives, the template's name)
+        for table, name, definition, _ in trial_indexes:
+            key = (table, definition.replace(f"INDEX {name} ON", "INDEX ON", 1))
+            if not wanted.get(key):
+                raise TemplateNotClonable(f"LIKE made an index the template lacks: {definition}")
+            pairs.append(("INDEX", name, wanted[key].pop(0)))  # twins pair in creation order
+        identity = {
+            (names[row[8]], row[9]): names[row[0]] for row in sequence_rows if row[10] == "i"
+        }
+        for table, column, name in trial_identities:
+            pairs.append(("SEQUENCE", name, identity[(table, column)]))
+        # LIKE makes every identity sequence a bigint one.
+        retyped = [
+            f"ALTER SEQUENCE {names[row[0]]} AS {row[1]};"
+            for row in sequence_rows
+            if row[10] == "i" and row[1] != "bigint"
+        ]
+        pairs = [pair for pair in pairs if pair[1] != pair[2]]
+        # A name LIKE gave one object may be another's name in the template: move those
+        # aside first.
+        targets = {target for _, _, target in pairs}
+        statements, current = [], {}
+        for index, (kind, made, _) in enumerate(pairs):
+            current[made] = made
+            if made in targets:
+                current[made] = f"souk_clone_aside_{index}"
+                statements.append(f"ALTER {kind} {made} RENAME TO {current[made]};")
+        statements.extend(
+            f"ALTER {kind} {current[made]} RENAME TO {target};" for kind, made, target in pairs
+        )
+        return statements + retyped
+
+    def functions(self) -> tuple[list[str], list[int]]:
+        statements, oids = [], []
         header = f"CREATE OR REPLACE FUNCTION {self.source}."
-        for _, name, kind, acl, definition in self.fetch(_FUNCTIONS, [self.namespace]):
+        for oid, name, kind, acl, definition in self.fetch(_FUNCTIONS, [self.namespace]):
+            oids.append(oid)
             if kind != "f" or acl:
                 self.refuse(f"function {name}: {kind!r} or with privileges")
                 continue
@@ -353,16 +411,14 @@ class _Derivation:
                 self.refuse(f"function {name} names the template schema")
                 continue
             statements.append(f"CREATE FUNCTION {definition[len(header) :].rstrip()};")
-        return statements
+        return statements, oids
 
 
-def _sequence_options(row: tuple, *, identity: bool = False) -> str:
+def _sequence_options(row: tuple) -> str:
     _, type_, start, increment, maximum, minimum, cache_size, cycle, *_ = row
-    # An identity's sequence takes its column's type (naming it again is an error).
     return (
-        ("" if identity else f"AS {type_} ")
-        + f"INCREMENT BY {increment} MINVALUE {minimum} MAXVALUE {maximum} START WITH {start} "
-        f"CACHE {cache_size} {'CYCLE' if cycle else 'NO CYCLE'}"
+        f"AS {type_} INCREMENT BY {increment} MINVALUE {minimum} MAXVALUE {maximum} "
+        f"START WITH {start} CACHE {cache_size} {'CYCLE' if cycle else 'NO CYCLE'}"
     )
 
 

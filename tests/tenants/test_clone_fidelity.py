@@ -6,7 +6,6 @@ The template is migrated from scratch when the test database is made, so it is t
 migrated reference. Each test clones anew (tenants.clone) inside its rolled-back transaction.
 """
 
-import re
 import secrets
 
 import pytest
@@ -83,26 +82,13 @@ CATALOG_QUERIES = {
 }
 
 
-# A coerced array literal reads back element by element once PostgreSQL parses its own
-# output again (as after pg_dump and restore): `(ARRAY['a'::varchar])::text[]` becomes
-# `ARRAY[('a'::varchar)::text]`. Same expression, same meaning; compared in the second form.
-COERCED_ARRAY = re.compile(r"\(ARRAY\[([^\]]*)\]\)::([a-z ]+)\[\]")
-
-
-def reparsed(text: str) -> str:
-    return COERCED_ARRAY.sub(
-        lambda m: "ARRAY[" + ", ".join(f"({item})::{m[2]}" for item in m[1].split(", ")) + "]",
-        text,
-    )
-
-
 def describe(schema: str) -> dict[str, set[tuple[str, ...]]]:
     shape = {}
     with connection.cursor() as cursor:
         for kind, query in CATALOG_QUERIES.items():
             cursor.execute(query, {"schema": schema})
             shape[kind] = {
-                tuple(reparsed(str(value).replace(schema, "<schema>")) for value in row)
+                tuple(str(value).replace(schema, "<schema>") for value in row)
                 for row in cursor.fetchall()
             }
     return shape
