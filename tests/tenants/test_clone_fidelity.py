@@ -201,3 +201,32 @@ def test_clone_of_the_clone_function_is_current(fire):
         schemas.template_schema()
     )
     assert not schemas.missing_migrations(fire.schema_name)
+
+
+def template_stamp() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+            [schemas.template_schema()],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_migrate_on_the_template_renews_its_generation(fire):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    before = template_stamp()
+    tenants_app = apps.get_app_config("tenants")
+    connection.set_schema(schemas.template_schema())
+    post_migrate.send(sender=tenants_app, app_config=tenants_app, using="default")
+    connection.set_schema_to_public()
+    assert template_stamp() != before
+    assert template_stamp().startswith(clone.GENERATION_PREFIX)
+
+    # On a marketplace's schema it changes nothing.
+    stamped = template_stamp()
+    connection.set_schema(fire.schema_name)
+    post_migrate.send(sender=tenants_app, app_config=tenants_app, using="default")
+    connection.set_schema_to_public()
+    assert template_stamp() == stamped
