@@ -29,6 +29,7 @@ This clone does neither:
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ CACHE_KEY = "souk:template-ddl:v1:{}"
 CACHE_SECONDS = 7 * 24 * 3600
 GENERATION_PREFIX = "souk template generation "
 _memo: dict[str, str] = {}
+logger = logging.getLogger(__name__)
 
 
 class TemplateNotClonable(RuntimeError):
@@ -70,10 +72,16 @@ def template_ddl(template: str, applied: Iterable[tuple[str, str]]) -> str:
     script = _memo.get(key)
     if script is None:
         cache_key = CACHE_KEY.format(hashlib.sha256(key.encode()).hexdigest())
-        script = cache.get(cache_key)
+        try:
+            script = cache.get(cache_key)
+        except Exception:  # the cache is a shortcut: without Redis, derive (slower, correct)
+            logger.warning("the clone script could not be read from the cache", exc_info=True)
         if script is None:
             script = derive(template)
-            cache.set(cache_key, script, CACHE_SECONDS)
+            try:
+                cache.set(cache_key, script, CACHE_SECONDS)
+            except Exception:
+                logger.warning("the clone script could not be cached", exc_info=True)
         _memo.clear()
         _memo[key] = script
     return script
