@@ -1,123 +1,20 @@
-"""Cloning the template schema: its DDL derived once, then replayed under each new name.
-
-django-tenants' PL/pgSQL ``clone_schema()`` read the template through information_schema on
-every clone (seconds once a thousand schemas fill the catalog and its statistics lag) and
-created and dropped shared types in ``public`` (so concurrent clones waited for each other).
-This clone does neither:
-
-* ``template_ddl()`` reads the template's catalog once per template state and writes one SQL
-  script, free of schema names: it is derived with ``search_path = <template>, public``, so
-  PostgreSQL prints every object of the template unqualified (and anything elsewhere, such as
-  pg_trgm's operator classes in ``public``, qualified when needed). Executed with
-  ``search_path = <new schema>, public`` the same text makes the same objects in the new
-  schema: tables with their columns, defaults, identities, generated columns and non-foreign
-  key constraints, under the template's names; the template's rows (django_migrations,
-  contenttypes, permissions); sequence values; indexes; foreign keys; functions; triggers;
-  table and column comments. What it cannot copy faithfully (views, types, policies, rules,
-  inheritance, privileges…) makes the derivation fail loudly: tests clone a freshly migrated
-  template (tests/tenants/test_clone_fidelity.py), so a migration adding such a thing fails
-  there first, not at a customer's sign-up.
-* The script is cached in the process and in the shared cache under the template's
-  fingerprint: its namespace oid, the generation ``migrate_schemas`` stamps on it (a comment
-  on the schema, renewed on each run: ``stamp_template``) and its applied migrations. A clone
-  then costs a handful of indexed catalog look-ups plus the script, whatever the size of the
-  catalog or the age of its statistics.
-* Everything it creates lives in the new schema, so clones in concurrent transactions do not
-  wait for each other (tests/tenants/test_parallel_provisioning.py).
-"""
+"""Deriving the clone script from the template's catalog (see tenants.clone)."""
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django_tenants.utils import quote_schema_name
 
 from tenants.db import connection
-
-CACHE_KEY = "souk:template-ddl:v1:{}"
-CACHE_SECONDS = 7 * 24 * 3600
-GENERATION_PREFIX = "souk template generation "
-_memo: dict[str, str] = {}
-logger = logging.getLogger(__name__)
 
 
 class TemplateNotClonable(RuntimeError):
     """The template holds something this clone cannot copy faithfully."""
 
 
-def fingerprint(template: str, applied: Iterable[tuple[str, str]]) -> str:
-    """What the cached script depends on. Raises LookupError if the template does not exist."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_database(), oid, coalesce(obj_description(oid, 'pg_namespace'), '') "
-            "FROM pg_namespace WHERE nspname = %s",
-            [template],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise LookupError(template)
-    migrations = hashlib.sha256(repr(sorted(applied)).encode()).hexdigest()[:16]
-    return f"{row[0]}:{template}:{row[1]}:{row[2].removeprefix(GENERATION_PREFIX)}:{migrations}"
-
-
-def template_ddl(template: str, applied: Iterable[tuple[str, str]]) -> str:
-    """The script that remakes ``template`` in the first schema of the search path."""
-    key = fingerprint(template, applied)
-    script = _memo.get(key)
-    if script is None:
-        cache_key = CACHE_KEY.format(hashlib.sha256(key.encode()).hexdigest())
-        try:
-            script = cache.get(cache_key)
-        except Exception:  # the cache is a shortcut: without Redis, derive (slower, correct)
-            logger.warning("the clone script could not be read from the cache", exc_info=True)
-        if script is None:
-            script = derive(template)
-            try:
-                cache.set(cache_key, script, CACHE_SECONDS)
-            except Exception:
-                logger.warning("the clone script could not be cached", exc_info=True)
-        _memo.clear()
-        _memo[key] = script
-    return script
-
-
-def clone(script: str, new_schema: str) -> None:
-    """Create ``new_schema`` and run the template's script in it, in one (sub)transaction."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('search_path'), current_setting('check_function_bodies')"
-        )
-        search_path, check_bodies = cursor.fetchone()
-        cursor.execute(f"CREATE SCHEMA {quote_schema_name(new_schema)}")
-        cursor.execute(
-            "SELECT set_config('search_path', %s, true), "
-            "set_config('check_function_bodies', 'off', true)",
-            [f"{quote_schema_name(new_schema)}, public"],
-        )
-        cursor.execute(script)
-        cursor.execute(
-            "SELECT set_config('search_path', %s, true), "
-            "set_config('check_function_bodies', %s, true)",
-            [search_path, check_bodies],
-        )
-
-
-def stamp_template(template: str) -> None:
-    """Mark the template as changed (migrate_schemas ran on it): cached scripts are stale."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"COMMENT ON SCHEMA {quote_schema_name(template)} IS %s",
-            [GENERATION_PREFIX + uuid.uuid4().hex],
-        )
-
-
-# --- Derivation -------------------------------------------------------------------------
 # Each query looks rows up by the template's oids, through the catalogs' own indexes where
 # they have one (pg_attribute, pg_constraint, pg_index, pg_trigger, pg_depend, pg_sequence).
 
@@ -343,7 +240,7 @@ class _Derivation:
                 self.refuse(f"clustered, replica identity or invalid index: {definition}")
         if self.unsupported:
             raise TemplateNotClonable(
-                "The template holds what tenants/clone.py cannot copy: "
+                "The template holds what tenants/clone/derive.py cannot copy: "
                 + "; ".join(sorted(set(self.unsupported)))
             )
         renames = self.renames(sequences_made + tables_made, template_indexes, sequence_rows, names)
