@@ -23,7 +23,8 @@ other's commit). This clone does neither:
   fails there first, not at a customer's sign-up.
 * The script is cached in the process and in the shared cache under the template's
   fingerprint: its oid, its applied migrations and the generation stamped on it each time
-  migrate runs on it (a comment on the schema: ``stamp_template``, from tenants.apps). A clone
+  migrate runs on it (a comment on the schema: ``stamp_template``, from tenants.apps), and
+  the derivation code's own hash. A clone
   then costs a few look-ups by index plus the script, whatever the size of the catalog or
   the age of its statistics.
 * Everything it creates lives in the new schema, so clones in concurrent transactions do not
@@ -36,11 +37,13 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
 from django_tenants.utils import quote_schema_name
 
+from tenants.clone import derive as derive_module
 from tenants.clone.derive import TemplateNotClonable, derive
 from tenants.db import connection
 
@@ -50,6 +53,8 @@ CACHE_KEY = "souk:template-ddl:v1:{}"
 CACHE_SECONDS = 7 * 24 * 3600
 GENERATION_PREFIX = "souk template generation "
 _memo: dict[str, str] = {}
+# A script is only as good as the code that derived it: a release that changes it derives anew.
+_DERIVATION_CODE = hashlib.sha256(Path(derive_module.__file__).read_bytes()).hexdigest()[:12]
 logger = logging.getLogger(__name__)
 
 
@@ -65,7 +70,8 @@ def fingerprint(template: str, applied: Iterable[tuple[str, str]]) -> str:
     if row is None:
         raise LookupError(template)
     migrations = hashlib.sha256(repr(sorted(applied)).encode()).hexdigest()[:16]
-    return f"{row[0]}:{template}:{row[1]}:{row[2].removeprefix(GENERATION_PREFIX)}:{migrations}"
+    stamp = row[2].removeprefix(GENERATION_PREFIX)
+    return f"{row[0]}:{template}:{row[1]}:{stamp}:{migrations}:{_DERIVATION_CODE}"
 
 
 def template_ddl(template: str, applied: Iterable[tuple[str, str]]) -> str:

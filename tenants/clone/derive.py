@@ -59,7 +59,7 @@ _IDENTITIES = """
       AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
 """
 _FOREIGN_KEYS = """
-    SELECT con.conrelid, quote_ident(con.conname), pg_get_constraintdef(con.oid)
+    SELECT con.conrelid, quote_ident(con.conname), pg_get_constraintdef(con.oid), con.confrelid
     FROM pg_constraint con WHERE con.conrelid = ANY(%s::oid[]) AND con.contype = 'f'
     ORDER BY con.conrelid, con.conname
 """
@@ -173,12 +173,25 @@ class _Derivation:
             sequences_made.append(f"CREATE SEQUENCE {names[row[0]]} {_sequence_options(row)};")
             if row[10] == "a":
                 owned.append(f"ALTER SEQUENCE {names[row[0]]} OWNED BY {names[row[8]]}.{row[9]};")
-        tables_made = []
-        for _oid, name, _, persistence, options, *_ in tables:
+        foreign_keys: dict[int, list[tuple]] = defaultdict(list)
+        for table, name, definition, referenced in self.fetch(_FOREIGN_KEYS, [table_oids]):
+            foreign_keys[table].append((name, definition, referenced))
+        # Referenced tables first, so that foreign keys are declared inside CREATE TABLE: there
+        # PostgreSQL knows the table is empty and skips checking them. A key that closes a
+        # cycle is added after the data instead (and checked).
+        tables_made, made, later = [], set(), defaultdict(list)
+        ordered = _referenced_first(tables, foreign_keys)
+        for oid, name, _, persistence, options, *_ in ordered:
+            inline = [f"LIKE {self.source}.{name} {_LIKE}"]
+            for key, definition, referenced in foreign_keys[oid]:
+                clause = f"CONSTRAINT {key} {definition}"
+                ready = referenced == oid or referenced in made or referenced not in names
+                (inline if ready else later[oid]).append(clause)
+            made.add(oid)
             unlogged = "UNLOGGED " if persistence == "u" else ""
             with_options = f" WITH ({options})" if options else ""
             tables_made.append(
-                f"CREATE {unlogged}TABLE {name} (LIKE {self.source}.{name} {_LIKE}){with_options};"
+                f"CREATE {unlogged}TABLE {name} ({', '.join(inline)}){with_options};"
             )
         defaults = []
         for table, column, generated, expression, constraint in self.fetch(
@@ -191,8 +204,8 @@ class _Derivation:
                     f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {expression};"
                 )
 
-        data = []
-        for oid, name, *_ in tables:
+        data = []  # referenced rows first: the keys may be checked at once (SET CONSTRAINTS)
+        for oid, name, *_ in ordered:
             copied = ", ".join(row[1] for row in columns[oid] if not row[3])
             overriding = (
                 " OVERRIDING SYSTEM VALUE" if any(r[2] == "a" for r in columns[oid]) else ""
@@ -211,12 +224,9 @@ class _Derivation:
                 f"SELECT setval(s.name::regclass, s.value) FROM (VALUES {values}) s(name, value) "
                 "WHERE s.value IS NOT NULL;"
             )
-        foreign_keys: dict[int, list[str]] = defaultdict(list)
-        for table, name, definition in self.fetch(_FOREIGN_KEYS, [table_oids]):
-            foreign_keys[table].append(f"ADD CONSTRAINT {name} {definition}")
         after = [
-            f"ALTER TABLE {names[table]} {', '.join(clauses)};"
-            for table, clauses in foreign_keys.items()
+            f"ALTER TABLE {names[table]} {', '.join(f'ADD {clause}' for clause in clauses)};"
+            for table, clauses in later.items()
         ]
         after.extend(owned)
         after.extend(
@@ -317,6 +327,26 @@ class _Derivation:
                 continue
             statements.append(f"CREATE FUNCTION {definition[len(header) :].rstrip()};")
         return statements, oids
+
+
+def _referenced_first(tables: list[tuple], foreign_keys: dict[int, list[tuple]]) -> list[tuple]:
+    """``tables`` in an order where each comes after the tables it references (depth first;
+    a cycle is cut where it closes)."""
+    by_oid = {row[0]: row for row in tables}
+    ordered: list[tuple] = []
+    seen: set[int] = set()
+
+    def visit(oid: int) -> None:
+        if oid in seen or oid not in by_oid:
+            return
+        seen.add(oid)
+        for _, _, referenced in foreign_keys[oid]:
+            visit(referenced)
+        ordered.append(by_oid[oid])
+
+    for row in tables:
+        visit(row[0])
+    return ordered
 
 
 def _sequence_options(row: tuple) -> str:
