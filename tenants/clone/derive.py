@@ -179,7 +179,9 @@ class _Derivation:
         # Referenced tables first, so that foreign keys are declared inside CREATE TABLE: there
         # PostgreSQL knows the table is empty and skips checking them. A key that closes a
         # cycle is added after the data instead (and checked).
-        tables_made, made, later = [], set(), defaultdict(list)
+        tables_made: list[str] = []
+        made: set[int] = set()
+        later: dict[int, list[str]] = defaultdict(list)
         ordered = _referenced_first(tables, foreign_keys)
         for oid, name, _, persistence, options, *_ in ordered:
             inline = [f"LIKE {self.source}.{name} {_LIKE}"]
