@@ -110,7 +110,12 @@ def ensure_owner():
 def main() -> None:
     args = parse_args()
     media, private = tempfile.mkdtemp(), tempfile.mkdtemp()
-    setup_django(SOUK_SPARE_SCHEMAS="0", MEDIA_ROOT=media, SOUK_PRIVATE_MEDIA_ROOT=private)
+    setup_django(
+        SOUK_SPARE_SCHEMAS="0",
+        SOUK_SPARE_SCHEMAS_MAX="0",
+        MEDIA_ROOT=media,
+        SOUK_PRIVATE_MEDIA_ROOT=private,
+    )
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django_tenants.utils import tenant_context

@@ -6,13 +6,16 @@
 
 Every provisioning starts on a new database connection, as a web request would. Measured:
 
-* clone: ``tenants.schemas.clone_template`` into a new schema (with the per-connection install
-  of the clone function; ``clone_warm`` is a second clone on the same connection);
+* clone: ``tenants.schemas.clone_template`` into a new schema (the clone script read from
+  the shared cache, as in a new process; ``clone_warm`` is a second clone on the same
+  connection);
 * create: the whole ``marketplace_create`` with no spare schema waiting (so it clones);
 * spare_create: ``marketplace_create`` after a spare was cloned ahead (so it renames);
 * migrate: ``CREATE SCHEMA`` + ``migrate_schemas`` for that schema, the alternative to cloning;
 * clone_at_N: clone again once N marketplaces exist (the catalog is then N times larger),
-  first as the catalog statistics stand, then after ``ANALYZE`` of the pg_catalog tables.
+  first as the catalog statistics stand, then after ``ANALYZE`` of the pg_catalog tables;
+* burst: at N, ``--burst`` creations from ``--burst-threads`` threads at once with no spare
+  waiting (each clones), as a burst of sign-ups that emptied the pool; its p95.
 
 Progress goes to stderr; the last line on stdout is the machine-readable result. Everything the
 script creates (schemas, marketplace rows, events, spares) is removed at the end.
@@ -28,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, median, setup_django, spread  # noqa: E402
+from bench.common import log, machine_line, median, setup_django, spread  # noqa: E402
 
 SCHEMA_PREFIX = "benchp_"
 SLUG_PREFIX = "benchp-"
@@ -44,12 +47,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--scale-to", type=int, default=200, help="marketplaces that exist for clone_at_N"
     )
+    parser.add_argument(
+        "--burst", type=int, default=20, help="creations at N from --burst-threads at once"
+    )
+    parser.add_argument("--burst-threads", type=int, default=2)
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    setup_django(SOUK_SPARE_SCHEMAS="0")
+    setup_django(SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0")
 
     from django.db import connection
 
@@ -69,6 +76,7 @@ def main() -> None:
         connection.close()
         cleanup(spares_before)
     fields = " ".join(f"{key}={value}" for key, value in results.items())
+    print(machine_line(), flush=True)
     print(f"provision {fields}", flush=True)
 
 
@@ -98,6 +106,11 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     log(f"clone at {args.scale_to} marketplaces ({catalog}): {spread(at_scale)}")
     create_at_scale = [time_create(spare=False) for _ in range(args.runs)]
     log(f"marketplace_create at {args.scale_to}: {spread(create_at_scale)}")
+    burst = time_burst(args.burst, args.burst_threads)
+    log(
+        f"burst of {args.burst} creations from {args.burst_threads} threads, no spare: "
+        f"{spread(burst)}"
+    )
 
     started = time.perf_counter()
     analyze_catalog()
@@ -117,6 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, str]:
         "spare_create_s": f"{median(spare_create):.2f}",
         f"create_at_{args.scale_to}_s": f"{median(create_at_scale):.2f}",
         f"clone_at_{args.scale_to}_analyzed_s": f"{median(analyzed):.2f}",
+        "burst_p95_s": f"{percentile(burst, 95):.2f}" if burst else "nan",
         "migrate_runs": str(len(migrate)),
     }
 
@@ -125,13 +139,11 @@ def new_connection() -> None:
     """Start the next provisioning on its own connection, as a separate request would."""
     from django.db import connection
 
-    from tenants import schemas
+    from tenants import clone
 
     connection.close()
-    # The clone function is installed once per connection, remembered by id(connection); a
-    # new connection object can reuse the old one's id and skip the install a new connection
-    # gets in production, so forget it explicitly.
-    schemas._clone_function_ready_for = None
+    # As a new process would: the template's clone script comes from the shared cache.
+    clone._memo.clear()
     connection.ensure_connection()
 
 
@@ -177,6 +189,43 @@ def time_create(*, spare: bool) -> float:
     if table_count(marketplace.schema_name) != table_count():
         raise SystemExit(f"bench: {marketplace.schema_name} lacks tables of the template")
     return elapsed
+
+
+def time_burst(count: int, threads: int) -> list[float]:
+    """``count`` marketplace_create calls from ``threads`` threads at once (as that many web
+    processes would take sign-ups), the spare pool empty: each clones."""
+    import threading
+
+    from django.db import connection
+
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def work(share: int) -> None:
+        try:
+            for _ in range(share):
+                elapsed = time_create(spare=False)
+                with lock:
+                    times.append(elapsed)
+        finally:
+            connection.close()
+
+    workers = [
+        threading.Thread(target=work, args=(count // threads + (i < count % threads),))
+        for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if len(times) != count:
+        raise SystemExit("bench: a creation of the burst failed")
+    return times
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def time_migrate() -> float:

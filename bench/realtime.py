@@ -282,7 +282,8 @@ def main() -> None:
     threads = sum(len(room) - 1 for room in rooms)
     environ = bench_environ()
     environ.update(
-        SOUK_URL_SCHEME="http", SOUK_SPARE_SCHEMAS="0", REDIS_URL=settings.REDIS_URL,
+        SOUK_URL_SCHEME="http", SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0",
+        REDIS_URL=settings.REDIS_URL,
         SOUK_MESSAGE_RATE_PER_MINUTE=RAISED_RATE_LIMIT, SOUK_MESSAGE_RATE_PER_DAY=RAISED_RATE_LIMIT,
     )  # fmt: skip
     print(

@@ -81,7 +81,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    setup_django(SOUK_SPARE_SCHEMAS="0")
+    setup_django(SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0")
     ensure_marketplace()
     from django.db import connection
 

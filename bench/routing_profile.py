@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000, help="requests per timed run")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    setup_django(SOUK_SPARE_SCHEMAS="0")
+    setup_django(SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0")
 
     from django.conf import settings
 

@@ -211,7 +211,7 @@ def timed(fn, queries: list[dict]) -> list[float]:
 
 def main() -> None:
     args = parse_args()
-    setup_django(SOUK_SPARE_SCHEMAS="0")
+    setup_django(SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0")
 
     from django.db import connection
     from django.test import Client

@@ -242,7 +242,8 @@ def main() -> None:
     port = free_port()
     environ = bench_environ()
     environ.update(
-        SOUK_URL_PORT=str(port), SOUK_URL_SCHEME="http", SOUK_SPARE_SCHEMAS="0",
+        SOUK_URL_PORT=str(port), SOUK_URL_SCHEME="http",
+        SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0",
         GUNICORN_MAX_REQUESTS="0", GUNICORN_LOG_LEVEL="warning",
         WEB_CONCURRENCY=str(args.web_workers), MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )  # fmt: skip

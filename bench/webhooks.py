@@ -272,7 +272,8 @@ def main() -> None:
     environ.update(
         CELERY_BROKER_URL=settings.REDIS_URL, CELERY_RESULT_BACKEND=settings.REDIS_URL,
         CELERY_TASK_DEFAULT_QUEUE=queue, CELERY_TASK_ALWAYS_EAGER="0",
-        SOUK_SPARE_SCHEMAS="0", GUNICORN_MAX_REQUESTS="0", GUNICORN_LOG_LEVEL="warning",
+        SOUK_SPARE_SCHEMAS="0", SOUK_SPARE_SCHEMAS_MAX="0",
+        GUNICORN_MAX_REQUESTS="0", GUNICORN_LOG_LEVEL="warning",
         WEB_CONCURRENCY=str(args.web_workers),
     )  # fmt: skip
     children: list[Process] = []

@@ -47,14 +47,22 @@ SOUK_SANDBOX_URLS = {
     "areeba": env("SOUK_SANDBOX_AREEBA_URL", "http://127.0.0.1:8704"),
     "stripe": env("SOUK_SANDBOX_STRIPE_URL", "http://127.0.0.1:8705"),
 }
-# Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone.
+# Pre-cloned spare schemas kept ready so provisioning is a rename, not a clone: as many as
+# marketplaces were created in the last SOUK_SPARE_SCHEMAS_WINDOW_S seconds, at least
+# SOUK_SPARE_SCHEMAS and at most SOUK_SPARE_SCHEMAS_MAX (tenants.schemas.spare_pool_target).
 SOUK_SPARE_SCHEMAS = int(env("SOUK_SPARE_SCHEMAS", "2"))
+SOUK_SPARE_SCHEMAS_MAX = int(env("SOUK_SPARE_SCHEMAS_MAX", "10"))
+SOUK_SPARE_SCHEMAS_WINDOW_S = int(env("SOUK_SPARE_SCHEMAS_WINDOW_S", "3600"))
 # A connection that has served this many distinct schemas is closed at the end of its request.
 SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 # Seconds a cached host -> marketplace entry may live if an invalidation message was missed.
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
 # Days a deleted marketplace is kept (restorable) before its schema and files are purged.
 SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
+# The purge task removes at most this many marketplaces per run, each in its own transaction
+# that gives up after SOUK_PURGE_LOCK_TIMEOUT_S waiting for a lock (retried next run).
+SOUK_PURGE_BATCH = int(env("SOUK_PURGE_BATCH", "50"))
+SOUK_PURGE_LOCK_TIMEOUT_S = float(env("SOUK_PURGE_LOCK_TIMEOUT_S", "5"))
 # Cells (platform/CELLS.md): full deployments, each with its own PostgreSQL, Redis and workers.
 # SOUK_CELL names this one ("" when there are none); SOUK_CELL_ORIGINS ("a=https://a.cells.
 # example.com,b=...") is where each cell's web tier is reached, named in the answer a cell

@@ -2,26 +2,31 @@
 
 The template schema (settings.TENANT_BASE_SCHEMA) is a real, migrated schema that
 ``migrate_schemas`` keeps current like every marketplace's. A marketplace's schema is a
-clone of it (structure and the rows of django_migrations / contenttypes / permissions), so
-no migration runs at provisioning time. Spare schemas are clones made ahead of time and
-handed out by renaming.
+clone of it (structure and the rows of django_migrations / contenttypes / permissions:
+tenants.clone), so no migration runs at provisioning time. Spare schemas are clones made
+ahead of time and handed out by renaming.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import app_labels, quote_schema_name, schema_exists
 
 from config.errors import InvalidInput
+from tenants import clone
 from tenants.db import connection
-from tenants.models import SpareSchema
+from tenants.models import MarketplaceEvent, SpareSchema
+
+logger = logging.getLogger(__name__)
 
 SPARE_PREFIX = "souk_spare_"
 # Schemas no marketplace may have: PostgreSQL's own, and every souk_* one (the template, the
@@ -98,7 +103,12 @@ def missing_migrations(schema: str) -> set[tuple[str, str]]:
 
 
 def check_template() -> None:
-    missing = missing_migrations(template_schema())
+    template = template_schema()
+    _refuse_stale_template(applied_migrations(template) if schema_exists(template) else set())
+
+
+def _refuse_stale_template(applied: set[tuple[str, str]]) -> None:
+    missing = set(expected_tenant_migrations()) - applied
     if missing:
         names = ", ".join(f"{app}.{name}" for app, name in sorted(missing)[:5])
         raise TemplateOutOfDate(
@@ -107,81 +117,16 @@ def check_template() -> None:
         )
 
 
-def install_clone_function() -> None:
-    """(Re)install django-tenants' clone_schema(); migrate_schemas calls it on every run."""
-    db_user = settings.DATABASES["default"].get("USER") or "postgres"
-    with connection.cursor() as cursor:
-        cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
-
-
-def _ensure_clone_function() -> None:
-    # Installing takes tens of milliseconds and DDL on shared types; only do it if missing.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'clone_schema'")
-        if cursor.fetchone() is None:
-            install_clone_function()
-
-
 def clone_template(new_schema: str) -> None:
-    """Create ``new_schema`` as a copy of the template. Transactional: a rollback undoes it."""
-    check_template()
+    """Create ``new_schema`` as a copy of the template (tenants.clone). Transactional: a
+    rollback undoes it. Refuses a schema that exists and a template that lags the code."""
     connection.set_schema_to_public()
+    template = template_schema()
+    applied = applied_migrations(template) if schema_exists(template) else set()
+    _refuse_stale_template(applied)
     refuse_existing(new_schema)
-    _ensure_clone_function()
-    with connection.cursor() as cursor:
-        # clone_schema() only RAISEs NOTICE and returns 1 on failure (e.g. the destination
-        # exists): its result is the only sign.
-        cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), new_schema])
-        if cursor.fetchone()[0] != 0:
-            raise RuntimeError(f"clone_schema() could not clone the template to {new_schema!r}.")
-        _align_object_names(cursor, template_schema(), new_schema)
+    clone.clone(clone.template_ddl(template, applied), new_schema)
     connection.set_schema_to_public()
-
-
-_CONSTRAINTS = """
-    SELECT c.relname, con.contype::text, pg_get_constraintdef(con.oid), con.conname
-    FROM pg_constraint con
-    JOIN pg_class c ON c.oid = con.conrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = %s
-"""
-# An index's definition without its own name and schema, to pair the clone's with the template's.
-_INDEXES = r"""
-    SELECT tablename, regexp_replace(indexdef, 'INDEX \S+ ON \S+', 'INDEX ON'), indexname
-    FROM pg_indexes WHERE schemaname = %s
-"""
-
-
-def _align_object_names(cursor, source: str, dest: str) -> None:
-    """Give the clone's constraints and indexes the template's names.
-
-    The clone recreates tables with LIKE ... INCLUDING ALL, which names unique constraints
-    and indexes anew (``..._key``); a later migration that drops them by their Django name
-    would then fail on cloned schemas only.
-    """
-    q_dest = quote_schema_name(dest)
-    for query, rename in (
-        (_CONSTRAINTS, "ALTER TABLE {schema}.{table} RENAME CONSTRAINT {old} TO {new}"),
-        (_INDEXES, "ALTER INDEX {schema}.{old} RENAME TO {new}"),
-    ):
-        names = {}
-        for schema in (source, dest):
-            cursor.execute(query, [schema])
-            names[schema] = {
-                tuple(str(value).replace(schema, "<schema>") for value in row[:-1]): row[-1]
-                for row in cursor.fetchall()
-            }
-        for key, dest_name in names[dest].items():
-            source_name = names[source].get(key)
-            if source_name and source_name != dest_name:
-                cursor.execute(
-                    rename.format(
-                        schema=q_dest,
-                        table=connection.ops.quote_name(key[0]),
-                        old=connection.ops.quote_name(dest_name),
-                        new=connection.ops.quote_name(source_name),
-                    )
-                )
 
 
 def rename_schema(old: str, new: str) -> None:
@@ -225,31 +170,96 @@ def spare_schema_names() -> list[str]:
 REFILL_LOCK_KEY = 0x50_55_4B_01  # pg advisory lock: one refill at a time across processes
 
 
+def spare_pool_target(now: datetime | None = None) -> int:
+    """How many spares to keep: as many as marketplaces were created in the last
+    SOUK_SPARE_SCHEMAS_WINDOW_S (the next window is expected to be like the last one), at
+    least SOUK_SPARE_SCHEMAS and at most SOUK_SPARE_SCHEMAS_MAX."""
+    floor = settings.SOUK_SPARE_SCHEMAS
+    ceiling = max(floor, settings.SOUK_SPARE_SCHEMAS_MAX)
+    now = now or timezone.now()
+    recent = MarketplaceEvent.objects.filter(
+        action=MarketplaceEvent.Action.CREATED,
+        created_at__gt=now - timedelta(seconds=settings.SOUK_SPARE_SCHEMAS_WINDOW_S),
+        created_at__lte=now,
+    ).count()
+    return min(ceiling, max(floor, recent))
+
+
 def refill_spare_schemas(target: int | None = None) -> int:
-    """Clone spares until ``target`` are waiting. Returns how many were made."""
-    target = settings.SOUK_SPARE_SCHEMAS if target is None else target
-    made = 0
+    """Bring the spare pool to ``target`` (default: spare_pool_target()): clone what is
+    missing, drop the surplus and any orphan. Returns how many spares were made."""
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return 0  # another process is refilling
         try:
+            drop_orphan_spares()
+            analyze_catalog_if_grown()
+            target = spare_pool_target() if target is None else target
+            made = 0
             while SpareSchema.objects.count() < target:
                 name = SPARE_PREFIX + secrets.token_hex(6)
                 with transaction.atomic():
                     clone_template(name)
                     SpareSchema.objects.create(schema_name=name)
                 made += 1
+            _drop_surplus_spares(target)
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_KEY])
     return made
 
 
+def _drop_surplus_spares(target: int) -> None:
+    surplus = SpareSchema.objects.count() - target
+    for _attempt in range(max(surplus, 0)):
+        with transaction.atomic():
+            # Newest first; a spare being claimed right now is locked and skipped.
+            spare = SpareSchema.objects.select_for_update(skip_locked=True).order_by("-pk").first()
+            if spare is None:
+                return
+            drop_schema(spare.schema_name)
+            spare.delete()
+
+
 def drop_orphan_spares() -> int:
-    """Drop spare schemas that lost their row (e.g. a crash between clone and insert)."""
+    """Drop spare schemas that lost their row (a crash of an older version, a row deleted by
+    hand). A spare and its row are always committed together, so none is dropped mid-clone."""
     known = set(SpareSchema.objects.values_list("schema_name", flat=True))
     orphans = [name for name in spare_schema_names() if name not in known]
     for name in orphans:
-        drop_schema(name)
+        with transaction.atomic():
+            drop_schema(name)
     return len(orphans)
+
+
+# The catalogs provisioning, migrations and the operator's queries read. Their statistics go
+# stale as the fleet grows faster than autovacuum looks (a burst of sign-ups, a bench), and
+# plans over them turn into nested scans of the whole catalog.
+CATALOG_TABLES = (
+    "pg_namespace", "pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index",
+    "pg_depend", "pg_type", "pg_trigger", "pg_sequence", "pg_description", "pg_proc",
+)  # fmt: skip
+
+
+def analyze_catalog_if_grown(growth: float = 0.2) -> bool:
+    """ANALYZE the catalogs once pg_class has grown by ``growth`` since its statistics were
+    taken. Cheap (sampled; a second or less at a thousand schemas) and never blocking: it gives
+    up on a lock it cannot take at once, and on a role not allowed to analyse the catalogs."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM pg_class), reltuples FROM pg_class "
+            "WHERE oid = 'pg_class'::regclass"
+        )
+        rows, estimated = cursor.fetchone()
+        if estimated >= 0 and rows <= estimated * (1 + growth):
+            return False
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                for table in CATALOG_TABLES:
+                    cursor.execute(f"ANALYZE pg_catalog.{table}")
+        except DatabaseError as exc:
+            logger.warning("could not ANALYZE the catalog: %s", exc)
+            return False
+    return True

@@ -6,7 +6,8 @@ from tenants.db import connection
 
 @shared_task(ignore_result=True)
 def refill_spare_schemas() -> int:
-    """Keep SOUK_SPARE_SCHEMAS pre-cloned schemas waiting for the next marketplace."""
+    """Keep the spare pool at its target (schemas.spare_pool_target). Beat runs it every five
+    minutes, and each provisioning queues it."""
     return schemas.refill_spare_schemas()
 
 

@@ -69,6 +69,7 @@ def _settings_for_tests():
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.SOUK_SPARE_SCHEMAS = 0
+    settings.SOUK_SPARE_SCHEMAS_MAX = 0
     from config.celery import app
 
     app.conf.task_always_eager = True

@@ -1,6 +1,8 @@
 """Celery beat's periodic tasks (the `beat` process type runs them)."""
 
 CELERY_BEAT_SCHEDULE = {
+    # The spare pool to its target (from the recent sign-up rate), orphan spares dropped, the
+    # catalog's statistics refreshed once it has grown (tenants.schemas.refill_spare_schemas).
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 300.0},
     # Booking timers (expiries, holds, auto-completion) and late-delivery flags, every minute.
     "booking-timers": {"task": "bookings.tasks.run_due_timers_everywhere", "schedule": 60.0},
@@ -23,9 +25,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Providers that websockets put online and whose ws process died before their grace timer.
     "presence-sweep": {"task": "realtime.tasks.presence_sweep_everywhere", "schedule": 60.0},
-    # Deleted marketplaces past SOUK_DELETION_GRACE_DAYS: schema, media, private files. Daily.
+    # Deleted marketplaces past SOUK_DELETION_GRACE_DAYS: schema, media, private files. Hourly,
+    # SOUK_PURGE_BATCH at a time (a backlog drains in hours, one run stays short).
     "purge-deleted-marketplaces": {
         "task": "tenants.tasks.purge_deleted_marketplaces",
-        "schedule": 24 * 3600.0,
+        "schedule": 3600.0,
     },
 }

@@ -4,6 +4,7 @@ delete, restore, purge). Import them from here."""
 from tenants.services.lifecycle import (
     DELETE_PERMISSION,
     Actor,
+    PurgeIncomplete,
     SystemActor,
     marketplace_delete,
     marketplace_purge,
@@ -27,6 +28,7 @@ __all__ = [
     "HOST_PATTERN",
     "RESERVED_SLUGS",
     "Actor",
+    "PurgeIncomplete",
     "SystemActor",
     "marketplace_create",
     "marketplace_delete",

@@ -2,15 +2,18 @@
 
 Deleting is soft. The marketplace stops being served at once (its hosts answer as if nothing
 were there), but its schema, files, slug and domains are kept for SOUK_DELETION_GRACE_DAYS,
-during which it can be restored. Then the purge (a daily beat task, or the shell) removes its
-files, its schema and its rows. Deleting and restoring are an operator's decision and need
-the permission ``tenants.delete_marketplace`` (or a superuser); the shell and the beat task
-act as a ``SystemActor``. There is no other way to delete a marketplace.
+during which it can be restored. Then the purge (an hourly beat task, SOUK_PURGE_BATCH at a
+time, or the shell) removes its schema, its files and its rows. Deleting and restoring are
+an operator's decision and need the permission ``tenants.delete_marketplace`` (or a
+superuser); the shell and the beat task act as a ``SystemActor``. There is no other way to
+delete a marketplace.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Union
@@ -189,13 +192,15 @@ def _due(marketplace: Marketplace, now: datetime | None = None) -> bool:
 def marketplace_purge(
     *, marketplace: Marketplace, actor: Actor, ignore_grace_period: bool = False
 ) -> None:
-    """Remove a deleted marketplace for good: its files, its schema, its rows.
+    """Remove a deleted marketplace for good: its schema, its files, its rows.
 
     Only once the grace period is over, unless ``ignore_grace_period`` (the shell's explicit
     ``--now``; the API never purges). The PURGED event keeps the slug and what was removed.
+    One transaction, which waits at most SOUK_PURGE_LOCK_TIMEOUT_S for any lock (the row, a
+    table of the schema that a long query holds): a stuck purge fails instead of waiting.
     """
     name = _authorize(actor)
-    with transaction.atomic():
+    with transaction.atomic(), _lock_timeout(settings.SOUK_PURGE_LOCK_TIMEOUT_S):
         locked = _lock(marketplace)
         if locked.status != Marketplace.Status.DELETED:
             raise StateConflict(_("Only a deleted marketplace can be purged."), code="not_deleted")
@@ -205,9 +210,11 @@ def marketplace_purge(
                 % {"until": f"{purge_after(locked):%Y-%m-%d %H:%M}"},
                 code="not_due",
             )
-        # Files first and under the row lock: a restore cannot slip in between, and if removing
-        # them fails, the rows and schema stay (and the name stays taken) for the next run
-        # rather than a new marketplace of the same name finding the old files.
+        # The schema first, under the row lock (a restore cannot slip in): if a lock on it
+        # cannot be had, nothing was removed yet. Then the files, which no rollback brings
+        # back: if removing them fails, the schema and rows come back and the name stays
+        # taken for the next run, rather than a new marketplace of the same name finding them.
+        schemas.drop_schema(locked.schema_name)
         files = schema_files_delete(schema_name=locked.schema_name)
         domains = sorted(locked.domains.values_list("domain", flat=True))
         MarketplaceEvent.objects.create(
@@ -222,29 +229,57 @@ def marketplace_purge(
                 "deleted_at": locked.deleted_at.isoformat() if locked.deleted_at else None,
             },
         )
-        schemas.drop_schema(locked.schema_name)
         locked.delete()  # its domains go with it; its events keep the slug
 
 
-def marketplace_purge_due(*, actor: Actor) -> int:
-    """Purge every deleted marketplace whose grace period is over. Returns how many.
+@contextmanager
+def _lock_timeout(seconds: float) -> Iterator[None]:
+    """lock_timeout for the enclosing transaction, put back after (a savepoint inside a longer
+    transaction, as in tests, keeps its own)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(seconds * 1000)}ms"])
+        yield
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
-    One failure does not stop the others; it is raised once all were tried.
+
+class PurgeIncomplete(RuntimeError):
+    """Some due marketplaces could not be purged; they stay due and the next run retries."""
+
+    def __init__(self, purged: list[str], failed: dict[str, str]):
+        super().__init__(
+            f"Purged {len(purged)}; could not purge "
+            + "; ".join(f"{slug} ({reason})" for slug, reason in failed.items())
+        )
+        self.purged = purged
+        self.failed = failed
+
+
+def marketplace_purge_due(*, actor: Actor, limit: int | None = None) -> int:
+    """Purge the deleted marketplaces whose grace period is over, oldest deletion first, at
+    most ``limit`` (SOUK_PURGE_BATCH) in this run. Returns how many were purged.
+
+    Each is purged in its own transaction (marketplace_purge): one that fails or waits too
+    long for a lock is logged and left for the next run, and the others go on. If any failed,
+    PurgeIncomplete is raised once all were tried, so the task shows as failed.
     """
     connection.set_schema_to_public()
     cutoff = timezone.now() - timedelta(days=settings.SOUK_DELETION_GRACE_DAYS)
     due = Marketplace.objects.filter(
         status=Marketplace.Status.DELETED, deleted_at__lte=cutoff
-    ).order_by("pk")
-    purged, failed = 0, []
-    for marketplace in due:
+    ).order_by("deleted_at", "pk")[: settings.SOUK_PURGE_BATCH if limit is None else limit]
+    purged: list[str] = []
+    failed: dict[str, str] = {}
+    for marketplace in list(due):
         try:
             marketplace_purge(marketplace=marketplace, actor=actor)
-        except Exception:
+        except Exception as exc:
             logger.exception("could not purge the marketplace %s", marketplace.slug)
-            failed.append(marketplace.slug)
+            failed[marketplace.slug] = f"{type(exc).__name__}: {exc}".strip()[:200]
+            connection.set_schema_to_public()
             continue
-        purged += 1
+        purged.append(marketplace.slug)
     if failed:
-        raise RuntimeError(f"Purged {purged}; could not purge {', '.join(failed)}.")
-    return purged
+        raise PurgeIncomplete(purged, failed)
+    return len(purged)

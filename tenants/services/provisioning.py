@@ -153,5 +153,5 @@ def marketplace_create(
 def _queue_spare_refill() -> None:
     from tenants.tasks import refill_spare_schemas
 
-    if settings.SOUK_SPARE_SCHEMAS > 0:
+    if max(settings.SOUK_SPARE_SCHEMAS, settings.SOUK_SPARE_SCHEMAS_MAX) > 0:
         refill_spare_schemas.delay()

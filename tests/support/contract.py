@@ -168,6 +168,7 @@ def server_environment() -> dict[str, str]:
             "SOUK_URL_SCHEME": "http",
             "SOUK_OPERATOR_HOSTS": OPERATOR_HOST,
             "SOUK_SPARE_SCHEMAS": "0",
+            "SOUK_SPARE_SCHEMAS_MAX": "0",
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "CACHE_KEY_PREFIX": f"{settings.CACHES['default']['KEY_PREFIX']}_{PREFIX}",

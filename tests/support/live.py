@@ -240,6 +240,7 @@ def server_environment() -> dict[str, str]:
             "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "SOUK_URL_SCHEME": "http",
             "SOUK_SPARE_SCHEMAS": "0",
+            "SOUK_SPARE_SCHEMAS_MAX": "0",
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             # The same keys and channel groups as this process: its writes wake those sockets.

@@ -67,7 +67,10 @@ class Command(BaseCommand):
                     )
                 return
             if action == "purge-due":
-                purged = services.marketplace_purge_due(actor=SHELL)
+                try:
+                    purged = services.marketplace_purge_due(actor=SHELL)
+                except services.PurgeIncomplete as exc:
+                    raise CommandError(str(exc)) from exc
                 self.stdout.write(f"purged {purged}")
                 return
             marketplace = Marketplace.objects.filter(slug=options["slug"]).first()

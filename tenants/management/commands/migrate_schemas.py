@@ -1,7 +1,8 @@
 """migrate_schemas that also keeps the template and the spare schemas current.
 
 A stale template would silently give new marketplaces an old schema, so it is migrated
-with every run, like each marketplace.
+with every run, like each marketplace (and each run renews the template's generation stamp,
+which retires the cached clone script: tenants.clone).
 """
 
 from django_tenants.management.commands.migrate_schemas import (
@@ -24,7 +25,6 @@ class Command(BaseMigrateSchemasCommand):
         if not schema_exists(template):
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE SCHEMA {quote_schema_name(template)}")
-        schemas.install_clone_function()
         extra = [template, *schemas.spare_schema_names()]
         executor = get_executor(codename=self.executor)(self.args, self.options)
         executor.run_migrations(tenants=extra)
