@@ -55,6 +55,13 @@ SOUK_CONNECTION_MAX_SCHEMAS = int(env("SOUK_CONNECTION_MAX_SCHEMAS", "50"))
 SOUK_ROUTING_CACHE_TTL = float(env("SOUK_ROUTING_CACHE_TTL", "30"))
 # Days a deleted marketplace is kept (restorable) before its schema and files are purged.
 SOUK_DELETION_GRACE_DAYS = int(env("SOUK_DELETION_GRACE_DAYS", "30"))
+# The fleet migration (migrate_schemas): worker processes, each with its own connection; the
+# canary wave (the template, the spares, these marketplaces by slug and this many more); then
+# waves of this many marketplaces, each started only when the one before had no failure.
+SOUK_MIGRATE_WORKERS = int(env("SOUK_MIGRATE_WORKERS", "4"))
+SOUK_MIGRATE_CANARY = env_list("SOUK_MIGRATE_CANARY", "")
+SOUK_MIGRATE_CANARY_COUNT = int(env("SOUK_MIGRATE_CANARY_COUNT", "5"))
+SOUK_MIGRATE_WAVE_SIZE = int(env("SOUK_MIGRATE_WAVE_SIZE", "100"))
 # A payment still pending this long after its last change is asked about by the reconciliation
 # beat (a notification can be lost, and FastPay sends none for a failure).
 SOUK_PAYMENTS_RECONCILE_AFTER_S = int(env("SOUK_PAYMENTS_RECONCILE_AFTER_S", "120"))
