@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections, transaction
@@ -277,6 +278,11 @@ def _migrate(schema: str, output: io.StringIO) -> None:
     connection.set_schema(schema)
     if not schemas.missing_migrations(schema):
         return
+    if settings.SOUK_MIGRATE_LOCK_TIMEOUT:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, false)", [settings.SOUK_MIGRATE_LOCK_TIMEOUT]
+            )
     command = get_tenant_base_migrate_command_class()()
     call_command(
         command, interactive=False, verbosity=1, skip_checks=True, stdout=output, stderr=output

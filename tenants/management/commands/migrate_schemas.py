@@ -4,7 +4,8 @@ spares) in parallel waves, resumably (tenants.services.fleet_migration).
 A stale template would silently give new marketplaces an old schema, so it is migrated with
 every run, in the canary wave. The django-tenants way (its executors, marketplaces only, then
 the template and spares) is kept for ``--schema``, an app label or migration name, ``--fake``,
-``--fake-initial``, ``--plan``, ``--check``, ``--prune`` and an explicit ``--executor``.
+``--fake-initial``, ``--plan``, ``--check``, ``--prune``, ``--run-syncdb`` and an explicit
+``--executor``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from tenants.db import connection
 from tenants.selectors.fleet_migration import fleet_migration_get, fleet_migration_report
 from tenants.services import fleet_migration as fleet
 
-PLAIN_ONLY = ("app_label", "migration_name", "fake", "fake_initial", "plan", "check_unapplied")
+PLAIN_ONLY = (
+    "app_label", "migration_name", "fake", "fake_initial", "plan", "check_unapplied", "prune",
+    "run_syncdb",
+)  # fmt: skip
 
 
 class Command(BaseMigrateSchemasCommand):
