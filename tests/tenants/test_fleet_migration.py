@@ -130,10 +130,32 @@ def test_a_failing_marketplace_stops_its_wave_and_a_rerun_resumes(fleet, django_
         assert (bad.status, bad.attempts, bad.applied, bad.error) == ("done", 2, [MIGRATION], "")
         for marketplace in fleet.values():
             assert not schemas.missing_migrations(marketplace.schema_name)
+            assert table_shape(marketplace.schema_name) == table_shape(schemas.template_schema())
 
         report = migrate(report=run.pk)
         assert f"fleet migration {run.pk}: succeeded (attempt 2)" in report
         assert "0 failed, 0 not done" in report
+
+
+def table_shape(schema: str) -> list[tuple]:
+    """The re-created table's columns and constraints, as PostgreSQL describes them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s ORDER BY column_name",
+            [schema, TABLE],
+        )
+        columns = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = to_regclass(%s) ORDER BY conname",
+            [f"{quote_schema_name(schema)}.{TABLE}"],
+        )
+        constraints = [
+            (name, definition.replace(schema, "<schema>")) for name, definition in cursor
+        ]
+    assert columns
+    return columns + constraints
 
 
 def schemas_report(run):
