@@ -116,8 +116,9 @@ class Command(BaseMigrateSchemasCommand):
                 run = fleet.fleet_migration_run(run, on_progress=bar.show)
             except KeyboardInterrupt:
                 bar.end()
-                self.stderr.write(f"fleet migration {run.pk} interrupted: rerun to resume it.")
-                raise
+                raise CommandError(
+                    f"fleet migration {run.pk} interrupted: run migrate_schemas again to resume it."
+                ) from None
             bar.end()
             connection.set_schema_to_public()
             if verbosity or run.status != run.Status.SUCCEEDED:
