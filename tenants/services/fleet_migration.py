@@ -115,16 +115,12 @@ def fleet_migration_start(
     with transaction.atomic():
         if resume and last and last.target == target and last.status != last.Status.SUCCEEDED:
             run = last
-            known = set(run.schemas.values_list("schema_name", flat=True))
-            added = [entry for entry in entries if entry[0] not in known]
-            if added:
-                run.waves += 1
             run.status = run.Status.RUNNING
             run.workers = workers
             run.attempts += 1
             run.finished_at = None
             run.save()
-            _rows_create(run, [added] if added else [], first_wave=run.waves - 1)
+            _newcomers_add(run, entries)
             return run, True
         waves = _waves(entries, canary=canary, canary_count=canary_count, size=wave_size)
         run = FleetMigration.objects.create(
@@ -133,6 +129,18 @@ def fleet_migration_start(
         )  # fmt: skip
         _rows_create(run, waves, first_wave=0)
         return run, False
+
+
+def _newcomers_add(run: FleetMigration, entries: list[tuple[str, str, str]] | None = None) -> int:
+    """Put the schemas the run does not know (marketplaces and spares made since it started,
+    maybe from the template before the run migrated it) into a last wave of their own."""
+    known = set(run.schemas.values_list("schema_name", flat=True))
+    added = [entry for entry in (entries or _fleet()) if entry[0] not in known]
+    if added:
+        run.waves += 1
+        run.save(update_fields=["waves"])
+        _rows_create(run, [added], first_wave=run.waves - 1)
+    return len(added)
 
 
 def _rows_create(run: FleetMigration, waves: list[list[tuple[str, str, str]]], first_wave: int):
@@ -160,19 +168,25 @@ def fleet_unlock() -> None:
 def fleet_migration_run(
     run: FleetMigration, *, on_progress: Callable[[Progress], None] | None = None
 ) -> FleetMigration:
-    """Carry ``run`` out from its first unfinished wave; stop after a wave with a failure.
-    Ctrl-C (or SIGTERM) marks the run interrupted and raises KeyboardInterrupt."""
-    rows = list(run.schemas.exclude(status=Row.Status.DONE).values_list("pk", "wave"))
-    total = run.schemas.count()
-    done = total - len(rows)
-    failed = 0
-    waves = sorted({wave for _, wave in rows})
+    """Carry ``run`` out wave by wave from its first unfinished one; stop after a wave with a
+    failure. Schemas made while it ran get a wave of their own at the end. Ctrl-C (or SIGTERM)
+    marks the run interrupted and raises KeyboardInterrupt."""
     report = on_progress or (lambda progress: None)
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(run.workers, mp_context=context, initializer=_worker_start)
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    failed = 0
     try:
-        for wave in waves:
+        while True:
+            rows = list(run.schemas.exclude(status=Row.Status.DONE).values_list("pk", "wave"))
+            if not rows and not _newcomers_add(run):
+                return _finish(run, FleetMigration.Status.SUCCEEDED)
+            rows = rows or list(
+                run.schemas.exclude(status=Row.Status.DONE).values_list("pk", "wave")
+            )
+            total = run.schemas.count()
+            done = total - len(rows)
+            wave = min(row_wave for _, row_wave in rows)
             run.wave = wave
             run.save(update_fields=["wave"])
             report(Progress(run, wave, done, failed, total))
@@ -188,7 +202,6 @@ def fleet_migration_run(
                     report(Progress(run, wave, done, failed, total, row))
             if failed:
                 return _finish(run, FleetMigration.Status.FAILED)
-        return _finish(run, FleetMigration.Status.SUCCEEDED)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _finish(run, FleetMigration.Status.INTERRUPTED)

@@ -114,9 +114,15 @@ def test_a_failing_marketplace_stops_its_wave_and_a_rerun_resumes(fleet, django_
         for row in waiting:
             assert schemas.missing_migrations(row.schema_name) == {(APP, NAME)}
 
-        # Fix the bad schema, run again: the same run goes on from where it stopped.
+        # Fix the bad schema, run again: the same run goes on from where it stopped. A
+        # marketplace made meanwhile (as if cloned before the template was migrated) joins it.
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {quote_schema_name(fleet['bad'].schema_name)}.{TABLE}")
+        slug = f"mig-newcomer-{secrets.token_hex(3)}"
+        fleet["newcomer"] = marketplace_create(
+            preset="freelancers", name=slug, slug=slug, owner_email="owner@example.com"
+        )
+        unapply(fleet["newcomer"].schema_name)
         out = migrate()
         assert f"fleet migration {run.pk}: resuming" in out
         run.refresh_from_db()
@@ -126,6 +132,13 @@ def test_a_failing_marketplace_stops_its_wave_and_a_rerun_resumes(fleet, django_
             if row.status == "done":  # finished the first time: not taken up again
                 assert after[name].attempts == row.attempts == 1
                 assert after[name].finished_at == row.finished_at
+        newcomer = after[fleet["newcomer"].schema_name]
+        assert (newcomer.wave, newcomer.status, newcomer.applied) == (
+            run.waves - 1,
+            "done",
+            [MIGRATION],
+        )
+        assert max(row.wave for row in rows.values()) < newcomer.wave
         bad = after[fleet["bad"].schema_name]
         assert (bad.status, bad.attempts, bad.applied, bad.error) == ("done", 2, [MIGRATION], "")
         for marketplace in fleet.values():
