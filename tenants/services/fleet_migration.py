@@ -240,6 +240,9 @@ def _worker_start() -> None:
     for conn in connections.all(initialized_only=True):
         _inherited.append(conn.connection)
         conn.connection = None
+        # The search path the parent's session had is not this session's (django-tenants
+        # skips the SET while it believes the path is set).
+        conn.search_path_set_schemas = None  # type: ignore[attr-defined]
         conn.in_atomic_block = False
         conn.savepoint_ids = []
         conn.needs_rollback = False
