@@ -10,10 +10,12 @@ the template and spares) is kept for ``--schema``, an app label or migration nam
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django_tenants.management.commands.migrate_schemas import (
     MigrateSchemasCommand as BaseMigrateSchemasCommand,
 )
@@ -130,7 +132,9 @@ class Command(BaseMigrateSchemasCommand):
                 )
         finally:
             connection.set_schema_to_public()
-            fleet.fleet_unlock()
+            # A session broken by the interruption has lost its lock already.
+            with contextlib.suppress(DatabaseError):
+                fleet.fleet_unlock()
 
     def _report(self, run_id: int | None) -> None:
         run = fleet_migration_get(run_id)
