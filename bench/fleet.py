@@ -59,8 +59,10 @@ TABLE, COLUMN = "bench_fleet_note", "flag"
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--marketplaces", type=int, default=1000, help="size of the fleet")
-    parser.add_argument("--creations", type=int, default=10, help="single creations measured")
-    parser.add_argument("--burst", type=int, default=50, help="creations in the burst")
+    parser.add_argument(
+        "--creations", type=int, default=10, help="single creations measured (0: none)"
+    )
+    parser.add_argument("--burst", type=int, default=50, help="creations in the burst (0: none)")
     parser.add_argument("--burst-clients", type=int, default=4, help="processes of the burst")
     parser.add_argument("--workers", type=int, default=4, help="workers of the parallel migration")
     parser.add_argument("--database", default="souk_bench_fleet", help="the bench's database")
@@ -99,6 +101,8 @@ def main() -> None:
 
 
 def p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
 
@@ -180,6 +184,8 @@ def measure_creations(args: argparse.Namespace) -> dict[str, str]:
         spare.append(create(f"{MEASURE_PREFIX}{secrets.token_hex(4)}"))
     log(f"create, a spare waiting: {spread(spare)}")
 
+    if not args.burst:
+        return {"create_p95_s": f"{p95(empty):.2f}", "create_spare_p95_s": f"{p95(spare):.2f}"}
     pool_size = max(settings.SOUK_SPARE_SCHEMAS, 2)
     new_connection()
     schemas.refill_spare_schemas(target=pool_size)

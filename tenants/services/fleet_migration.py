@@ -42,7 +42,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ModelState, ProjectState, StateApps
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
-from django_tenants.utils import schema_exists
+from django_tenants.utils import quote_schema_name, schema_exists
 
 from tenants import schemas
 from tenants.db import connection
@@ -306,7 +306,12 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
     for the next schema. ``begun`` and ``applied`` receive the migrations started and done."""
     connection.set_schema(schema, include_public=False)
     # django_migrations in this schema before anything reads it (else the public one is read).
-    MigrationRecorder(connection).ensure_schema()
+    # Looked up by name: the recorder's own check lists every table of the schema, a scan of
+    # pg_class (which has no index by schema) that costs more than the rest with 1,000 schemas.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f"{quote_schema_name(schema)}.django_migrations"])
+        if cursor.fetchone()[0] is None:
+            MigrationRecorder(connection).ensure_schema()
     connection.set_schema(schema)
     if not schemas.missing_migrations(schema):
         return
@@ -325,6 +330,8 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
             applied.append(f"{migration.app_label}.{migration.name}")
 
     executor = MigrationExecutor(connection, progress)
+    # The table is there (above): spare the executor's recorder the same scan again.
+    executor.recorder._has_table = True  # type: ignore[attr-defined]
     executor.loader.check_consistent_history(connection)
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
