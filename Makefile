@@ -20,7 +20,7 @@ PORT ?= 8000
 # Parallel pytest workers (pytest-xdist), each with its own test database and Redis keys.
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web chromium media-tools static
+.PHONY: demo test test-fast lint typecheck format migrate services stop bench bench-web bench-fleet chromium media-tools static
 
 $(VENV_STAMP): pyproject.toml
 	python3.11 -m venv .venv || python3 -m venv .venv
@@ -103,6 +103,11 @@ bench: migrate
 # against gunicorn serving the demo marketplaces (bench/web.py): a database of its own.
 bench-web: migrate chromium $(NODE_STAMP)
 	$(ENV) && export DATABASE_URL=$${DATABASE_URL%/souk}/souk_bench_web && $(PY) bench/web.py
+
+# A fleet of 1,000 marketplaces (kept between runs: growing it takes a while), creation at that
+# size and in a burst, migrations over the fleet (bench/fleet.py): a database of its own.
+bench-fleet: migrate
+	$(ENV) && $(PY) bench/fleet.py $(BENCH_ARGS)
 
 stop:
 	$(PY) scripts/devenv.py down

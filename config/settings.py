@@ -77,6 +77,16 @@ SOUK_CELLS_FILE = env("SOUK_CELLS_FILE", "")
 SOUK_MOVE_RETRY_AFTER_S = int(env("SOUK_MOVE_RETRY_AFTER_S", "5"))
 # How long a move waits for the transactions already writing to the marketplace to finish.
 SOUK_MOVE_DRAIN_S = float(env("SOUK_MOVE_DRAIN_S", "10"))
+# The fleet migration (migrate_schemas): worker processes, each with its own connection; the
+# canary wave (the template, the spares, these marketplaces by slug and this many more); then
+# waves of this many marketplaces, each started only when the one before had no failure.
+SOUK_MIGRATE_WORKERS = int(env("SOUK_MIGRATE_WORKERS", "4"))
+SOUK_MIGRATE_CANARY = env_list("SOUK_MIGRATE_CANARY", "")
+SOUK_MIGRATE_CANARY_COUNT = int(env("SOUK_MIGRATE_CANARY_COUNT", "5"))
+SOUK_MIGRATE_WAVE_SIZE = int(env("SOUK_MIGRATE_WAVE_SIZE", "100"))
+# A worker's session gives up on a lock after this long (PostgreSQL's lock_timeout, e.g. "5s";
+# empty: waits): the schema fails with LockNotAvailable and a rerun tries it again.
+SOUK_MIGRATE_LOCK_TIMEOUT = env("SOUK_MIGRATE_LOCK_TIMEOUT", "")
 # A payment still pending this long after its last change is asked about by the reconciliation
 # beat (a notification can be lost, and FastPay sends none for a failure).
 SOUK_PAYMENTS_RECONCILE_AFTER_S = int(env("SOUK_PAYMENTS_RECONCILE_AFTER_S", "120"))

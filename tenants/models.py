@@ -236,3 +236,79 @@ class CellRoute(models.Model):
 
     def __str__(self):
         return f"{self.domain} -> {self.cell}"
+
+
+class FleetMigration(models.Model):
+    """One run of the fleet migration (``migrate_schemas``): every marketplace's schema, the
+    template and the spares, in waves. A run that stopped (a failure, an interruption) is
+    resumed by the next one with the same target; its schemas' rows say what is left."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        # A wave had a failure: the waves after it were not started.
+        FAILED = "failed", "Failed"
+        # Stopped by Ctrl-C or a signal (a run killed outright stays "running").
+        INTERRUPTED = "interrupted", "Interrupted"
+
+    # The tenant migrations the code has (a digest of their names): a rerun resumes the last
+    # unfinished run only when the code wants the same thing.
+    target = models.CharField(max_length=64)
+    target_count = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    workers = models.PositiveSmallIntegerField()
+    wave_size = models.PositiveIntegerField()
+    waves = models.PositiveIntegerField(default=0)
+    # The wave reached (0: the canary wave).
+    wave = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"fleet migration {self.pk} {self.status}"
+
+
+class FleetMigrationSchema(models.Model):
+    """One schema of a fleet migration run: its wave, what happened and why."""
+
+    class Kind(models.TextChoices):
+        TEMPLATE = "template", "Template"
+        SPARE = "spare", "Spare"
+        MARKETPLACE = "marketplace", "Marketplace"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(FleetMigration, on_delete=models.CASCADE, related_name="schemas")
+    schema_name = models.CharField(max_length=63)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    marketplace_slug = models.CharField(max_length=42, blank=True)
+    wave = models.PositiveIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # Times a worker took it up (a resumed run takes up only what was not done).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The migrations applied to it by this run ("app.name"), and the one that failed.
+    applied = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    failed_migration = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["wave", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "schema_name"], name="fleet_migration_schema_once_per_run"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.schema_name} {self.status}"
