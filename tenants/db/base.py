@@ -20,8 +20,35 @@ broken connection) is asked ``SELECT 1`` as Django does, or reconnected.
 
 import select
 
+from django.db.backends.postgresql.introspection import TableInfo
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+from django_tenants.postgresql_backend.introspection import DatabaseSchemaIntrospection
+from django_tenants.utils import quote_schema_name
 from psycopg.pq import TransactionStatus
+
+
+class SchemaIntrospection(DatabaseSchemaIntrospection):
+    def get_table_list(self, cursor):
+        """The current schema's tables and views, found by its namespace.
+
+        Django asks ``pg_table_is_visible()`` of every relation of the database (django-tenants
+        sets the search path to the schema around it): at six hundred schemas a scan of some
+        forty thousand catalog rows, about 140 ms, which migrate makes twice per schema (does
+        django_migrations exist?). Same answer for the schema alone, as the search path django-
+        tenants sets for it holds nothing else."""
+        cursor.execute(
+            """
+            SELECT c.relname,
+              CASE WHEN c.relispartition THEN 'p'
+                   WHEN c.relkind IN ('m', 'v') THEN 'v' ELSE 't' END,
+              obj_description(c.oid, 'pg_class')
+            FROM pg_catalog.pg_class c
+            WHERE c.relkind IN ('f', 'm', 'p', 'r', 'v')
+              AND c.relnamespace = to_regnamespace(%s)
+            """,
+            [quote_schema_name(self.connection.schema_name)],
+        )
+        return [TableInfo(*row) for row in cursor.fetchall() if row[0] not in self.ignored_tables]
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
@@ -31,6 +58,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.schemas_served: set[str] = set()
         self.session_search_path: list[str] | None = None
         super().__init__(*args, **kwargs)
+        self.introspection = SchemaIntrospection(self)
 
     def _handle_search_path(self, cursor=None):
         if self._setting_search_path:

@@ -37,7 +37,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import connections, transaction
 from django.db.migrations import Migration
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ModelState, ProjectState, StateApps
 from django.utils import timezone
@@ -47,6 +46,7 @@ from django_tenants.utils import quote_schema_name, schema_exists
 from tenants import schemas
 from tenants.db import connection
 from tenants.models import FleetMigration, FleetMigrationSchema, Marketplace
+from tenants.services.fleet_executor import FleetExecutor
 
 Row = FleetMigrationSchema
 # pg_advisory_lock key: one fleet migration at a time, held by the command's own session (a
@@ -329,10 +329,8 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
         elif action == "apply_success":
             applied.append(f"{migration.app_label}.{migration.name}")
 
-    executor = MigrationExecutor(connection, progress)
-    # The table is there (above): spare the executor's recorder the same scan again.
-    executor.recorder._has_table = True  # type: ignore[attr-defined]
-    executor.loader.check_consistent_history(connection)
+    executor = FleetExecutor(connection, progress)
+    executor.check_consistent_history()
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
         raise RuntimeError(f"Conflicting migrations: {conflicts}; run makemigrations --merge.")
