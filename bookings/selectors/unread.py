@@ -26,11 +26,11 @@ def _sql() -> str:
     return f"""
         SELECT
           (SELECT count(*) FROM {notification}
-           WHERE user_id = %(viewer)s AND read_at IS NULL),
+           WHERE user_id = %(viewer)s AND read_at IS NULL)::int,
           (SELECT COALESCE(sum(
              (SELECT count(*) FROM {message} m
               WHERE m.thread_id = t.id AND m.id > COALESCE(r.last_read_message_id, 0)
-                AND m.sender_id <> %(viewer)s)), 0)
+                AND m.sender_id <> %(viewer)s)), 0)::int
            FROM {thread} t
            LEFT JOIN {mark} r ON r.thread_id = t.id AND r.user_id = %(viewer)s
            WHERE t.customer_id = %(viewer)s
