@@ -46,7 +46,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, bench_environ, log, machine_line, setup_django, spread  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    analyze_catalog,
+    bench_environ,
+    log,
+    machine_line,
+    setup_django,
+    spread,
+)
 
 SETTINGS = "bench.settings_fleet"
 FLEET_PREFIX = "fleet-"
@@ -150,18 +158,6 @@ def grow(total: int) -> None:
                 f"grown {index}/{len(missing)} in {time.perf_counter() - started:.0f} s; "
                 f"last 100: {spread(times[-100:])}"
             )
-
-
-def analyze_catalog() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace "
-            "AND relkind = 'r'"
-        )
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'ANALYZE pg_catalog."{table}"')
 
 
 def measure_creations(args: argparse.Namespace) -> dict[str, str]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, machine_line, median, setup_django, spread  # noqa: E402
+from bench.common import analyze_catalog, log, machine_line, median, setup_django, spread  # noqa: E402
 
 SCHEMA_PREFIX = "benchp_"
 SLUG_PREFIX = "benchp-"
@@ -286,18 +286,6 @@ def catalog_size() -> str:
         )
         namespaces, relations, attributes = cursor.fetchone()
     return f"{namespaces} schemas, {relations} relations, {attributes} attributes"
-
-
-def analyze_catalog() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace "
-            "AND c.relkind = 'r'"
-        )
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'ANALYZE pg_catalog."{table}"')
 
 
 def cleanup(spares_before: set[str]) -> None:
