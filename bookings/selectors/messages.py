@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Message, Thread, ThreadReadMark
 from bookings.notification_texts import language_for
 from bookings.selectors.bookings import party_role
+from catalog.models import ProviderProfile
 from config.errors import NotFound
 from tenants.db import connection
 
@@ -154,9 +155,15 @@ def thread_id_of_booking(*, booking_id: int) -> int | None:
 
 
 def thread_unread_total(*, viewer) -> int:
-    """Messages from others in all the viewer's threads that the viewer has not read."""
+    """Messages from others in all the viewer's threads that the viewer has not read.
+
+    Both parties are matched on the thread's own columns, so the threads are found by their
+    indexes (an OR that reached into the provider's profile read every thread)."""
+    own_profile = ProviderProfile.objects.filter(user=viewer).values("pk")[:1]
     return (
-        Message.objects.filter(Q(thread__customer=viewer) | Q(thread__provider__user=viewer))
+        Message.objects.filter(
+            Q(thread__customer=viewer) | Q(thread__provider_id=Subquery(own_profile))
+        )
         .exclude(sender=viewer)
         .annotate(read_up_to=Coalesce(_mark_of(viewer, "thread_id"), Value(0)))
         .filter(id__gt=F("read_up_to"))
