@@ -3,7 +3,7 @@ over the whole fleet, sequential and parallel.
 
     eval "$(.venv/bin/python scripts/devenv.py up)"
     .venv/bin/python bench/fleet.py [--marketplaces 1000] [--creations 10] [--burst 50]
-        [--burst-clients 4] [--workers 4] [--database souk_bench_fleet] [--teardown]
+        [--burst-clients 4] [--workers <cores>] [--database souk_bench_fleet] [--teardown]
 
 It runs in a database of its own (``--database`` on DATABASE_URL's server, created when
 missing) with bench/settings_fleet.py: Souk's settings plus bench/fleet_app, a tenant app whose
@@ -72,7 +72,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--burst", type=int, default=50, help="creations in the burst (0: none)")
     parser.add_argument("--burst-clients", type=int, default=4, help="processes of the burst")
-    parser.add_argument("--workers", type=int, default=4, help="workers of the parallel migration")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="workers of the parallel migration (default: one per core)",
+    )
     parser.add_argument("--database", default="souk_bench_fleet", help="the bench's database")
     parser.add_argument(
         "--teardown", action="store_true", help="purge the fleet and drop the bench database"

@@ -32,7 +32,9 @@ class FleetExecutor(MigrationExecutor):
     """MigrationExecutor over the process's graph and the current schema's applied
     migrations; its recorder does not list the schema's tables (the table exists)."""
 
-    def __init__(self, connection, progress_callback=None):
+    def __init__(self, connection, progress_callback=None, *, applied=None):
+        """``applied``: the schema's applied migrations ((app, name) pairs) when the caller
+        has read them already; else read here."""
         # Not super().__init__(): that reads the graph again and lists the tables twice.
         self.connection = connection
         self.progress_callback = progress_callback
@@ -40,7 +42,12 @@ class FleetExecutor(MigrationExecutor):
         self.recorder._has_table = True  # type: ignore[attr-defined]  # made sure of by name
         self.loader = migration_graph()
         self.loader.connection = connection
-        self.loader.applied_migrations = self.recorder.applied_migrations()  # type: ignore[assignment]
+        # Only the keys are read (the recorder's values are its rows, made into model instances).
+        self.loader.applied_migrations = (
+            self.recorder.applied_migrations()  # type: ignore[assignment]
+            if applied is None
+            else dict.fromkeys(applied)
+        )
 
     def check_consistent_history(self) -> None:
         """MigrationLoader.check_consistent_history(), over the applied migrations read above

@@ -46,6 +46,7 @@ from django_tenants.utils import quote_schema_name, schema_exists
 from tenants import schemas
 from tenants.db import connection
 from tenants.models import FleetMigration, FleetMigrationSchema, Marketplace
+from tenants.services.fleet_content_types import ContentTypesCheck, content_receivers_detach
 from tenants.services.fleet_executor import FleetExecutor
 
 Row = FleetMigrationSchema
@@ -237,6 +238,8 @@ def _worker_start() -> None:
     for app_config in global_apps.get_app_configs():
         if module_has_submodule(app_config.module, "management"):
             import_module(".management", app_config.name)
+    # Content types and permissions: checked in one statement per schema (fleet_content_types).
+    content_receivers_detach()
     for conn in connections.all(initialized_only=True):
         _inherited.append(conn.connection)
         conn.connection = None
@@ -296,7 +299,7 @@ def _present(row: FleetMigrationSchema) -> bool:
 # the set of migrations applied and the plan. A fleet's schemas mostly share both, and
 # rendering the ~250 models twice is most of what Django's migrate command spends per schema.
 _states: dict[frozenset, ProjectState] = {}
-_post_apps: dict[tuple, StateApps] = {}
+_post_apps: dict[tuple, tuple[StateApps, ContentTypesCheck]] = {}
 CACHED_STATES = 4
 
 
@@ -313,7 +316,8 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
         if cursor.fetchone()[0] is None:
             MigrationRecorder(connection).ensure_schema()
     connection.set_schema(schema)
-    if not schemas.missing_migrations(schema):
+    recorded = schemas.applied_migrations(schema)
+    if not schemas.expected_tenant_migrations() - recorded:
         return
     if settings.SOUK_MIGRATE_LOCK_TIMEOUT:
         with connection.cursor() as cursor:
@@ -329,7 +333,7 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
         elif action == "apply_success":
             applied.append(f"{migration.app_label}.{migration.name}")
 
-    executor = FleetExecutor(connection, progress)
+    executor = FleetExecutor(connection, progress, applied=recorded)
     executor.check_consistent_history()
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
@@ -359,5 +363,7 @@ def _migrate(schema: str, *, begun: list[str], applied: list[str]) -> None:
         post_apps.render_multiple(
             [ModelState.from_model(global_apps.get_model(*key)) for key in real]
         )
-        _post_apps[plan_key] = post_apps
-    emit_post_migrate_signal(0, False, connection.alias, apps=_post_apps[plan_key], plan=plan)
+        _post_apps[plan_key] = (post_apps, ContentTypesCheck(post_apps))
+    post_apps, content_types = _post_apps[plan_key]
+    content_types.ensure(plan=plan)
+    emit_post_migrate_signal(0, False, connection.alias, apps=post_apps, plan=plan)

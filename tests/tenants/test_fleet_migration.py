@@ -150,6 +150,65 @@ def test_a_failing_marketplace_stops_its_wave_and_a_rerun_resumes(fleet, django_
         assert "0 failed, 0 not done" in report
 
 
+def content_rows(schema: str, model: str) -> tuple[int, list[str]]:
+    """The content types of billing's ``model`` in ``schema``, and their permissions."""
+    quoted = quote_schema_name(schema)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {quoted}.django_content_type "
+            "WHERE app_label = %s AND model = %s",
+            [APP, model],
+        )
+        types = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT p.codename FROM {quoted}.auth_permission p "
+            f"JOIN {quoted}.django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE ct.app_label = %s AND ct.model = %s ORDER BY p.codename",
+            [APP, model],
+        )
+        return types, [codename for (codename,) in cursor.fetchall()]
+
+
+def test_content_types_and_permissions_a_schema_lacks_are_made(fleet, django_db_blocker):
+    """The workers check content types and permissions in one statement instead of running
+    post_migrate's two receivers for every app: a schema lacking some still gets them."""
+    from tenants.services.fleet_content_types import content_types_missing
+
+    model = "autoreload"
+    lacking, complete = fleet["later1"].schema_name, fleet["later2"].schema_name
+    with django_db_blocker.unblock():
+        before = content_rows(complete, model)
+        assert before[0] == 1 and len(before[1]) == 4
+        quoted = quote_schema_name(lacking)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {quoted}.auth_permission WHERE content_type_id IN (SELECT id FROM "
+                f"{quoted}.django_content_type WHERE app_label = %s AND model = %s)",
+                [APP, model],
+            )
+            cursor.execute(
+                f"DELETE FROM {quoted}.django_content_type WHERE app_label = %s AND model = %s",
+                [APP, model],
+            )
+        assert content_rows(lacking, model) == (0, [])
+        connection.set_schema(lacking)
+        from django.apps import apps
+
+        assert content_types_missing(state_apps=apps) == 5  # the content type, 4 permissions
+        connection.set_schema(complete)
+        assert content_types_missing(state_apps=apps) == 0
+        connection.set_schema_to_public()
+        for role in ("later1", "later2"):
+            unapply(fleet[role].schema_name)
+
+        migrate(new_run=True)
+
+        assert content_rows(lacking, model) == before
+        assert content_rows(complete, model) == before
+        run = FleetMigration.objects.latest("pk")
+        assert run.status == FleetMigration.Status.SUCCEEDED
+
+
 def table_shape(schema: str) -> list[tuple]:
     """The re-created table's columns and constraints, as PostgreSQL describes them."""
     with connection.cursor() as cursor:
