@@ -268,15 +268,24 @@ def migrate_fleet(*, workers: int, column: bool, fleet_size: int) -> float:
     command += ["--tenant", "--new-run", "--workers", str(workers), "-v", "1"]
     what = "one-column" if column else "no-op"
     log(f"{what} migration over the fleet, {workers} worker(s)…")
+    busy_before, children_before = machine_busy_seconds(), children_cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - started
+    busy = machine_busy_seconds() - busy_before
+    python = children_cpu_seconds() - children_before
     if done.returncode != 0:
         raise SystemExit(
             f"bench: migrate_schemas failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
         )
     summary = next(line for line in done.stdout.splitlines() if " schemas: " in line).strip()
     log(f"{what}, {workers} worker(s): {elapsed:.1f} s; {summary}")
+    # Why parallel cannot beat half of sequential on a machine the sequential run keeps busy.
+    log(
+        f"  cpu: the machine's cores busy {busy / elapsed:.2f} of {os.cpu_count()} on average "
+        f"({busy:.1f} cpu-s); the command's processes {python:.1f} cpu-s, the rest PostgreSQL "
+        "and the machine's other work"
+    )
     migrated = int(re.search(r"(\d+) migrated", summary).group(1))  # type: ignore[union-attr]
     if column and migrated < fleet_size + 1:
         raise SystemExit(f"bench: the column reached {migrated} schemas, not {fleet_size + 1}")
@@ -286,6 +295,20 @@ def migrate_fleet(*, workers: int, column: bool, fleet_size: int) -> float:
     FleetMigration.objects.all().delete()
     connection.close()
     return elapsed
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def schemas_with_column() -> int:

@@ -129,6 +129,15 @@ def clone_template(new_schema: str) -> None:
     connection.set_schema_to_public()
 
 
+def clone_script_prepare() -> None:
+    """Derive and cache the template's clone script now (a no-op when it is cached): after a
+    migration of the template, so that the first sign-up does not wait for the derivation."""
+    connection.set_schema_to_public()
+    template = template_schema()
+    if schema_exists(template):
+        clone.template_ddl(template, applied_migrations(template))
+
+
 def rename_schema(old: str, new: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER SCHEMA {quote_schema_name(old)} RENAME TO {quote_schema_name(new)}")

@@ -209,6 +209,22 @@ def test_content_types_and_permissions_a_schema_lacks_are_made(fleet, django_db_
         assert run.status == FleetMigration.Status.SUCCEEDED
 
 
+def test_a_finished_run_derives_the_clone_script(fleet, django_db_blocker):
+    """After a deploy's migration the template's clone script is derived by the migration,
+    not by the first sign-up."""
+    from tenants import clone
+
+    with django_db_blocker.unblock():
+        template = schemas.template_schema()
+        clone.stamp_template(template)  # as migrating the template does: the script is stale
+        clone._memo.clear()
+        key = clone.fingerprint(template, schemas.applied_migrations(template))
+
+        migrate(new_run=True)
+
+        assert key in clone._memo
+
+
 def table_shape(schema: str) -> list[tuple]:
     """The re-created table's columns and constraints, as PostgreSQL describes them."""
     with connection.cursor() as cursor:
