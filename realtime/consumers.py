@@ -71,6 +71,7 @@ class LiveConsumer(FramedConsumer):
         self.signed_out = False
         self.presence_groups: set[str] = set()
         self.renewing: asyncio.Task | None = None
+        self.renewal: asyncio.Future | None = None  # the last renewal, run in a worker thread
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             self.place, self.holder = await socket_enter(self.scope)
@@ -109,6 +110,11 @@ class LiveConsumer(FramedConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.renewing is not None:
             self.renewing.cancel()
+            # A renewal already running in its thread finishes first: one that finished after
+            # the close would count this socket in again until its entry expired.
+            if self.renewal is not None:
+                with contextlib.suppress(Exception):
+                    await self.renewal
             await in_schema(
                 self.place.marketplace,
                 presence_socket_close,
@@ -208,13 +214,17 @@ class LiveConsumer(FramedConsumer):
     async def _renew_presence(self) -> None:
         while True:
             await asyncio.sleep(settings.SOUK_PRESENCE_SOCKET_TTL / 3)
-            with contextlib.suppress(Exception):
-                await in_schema(
+            # Its own task, shielded: cancelling the renewals leaves it to finish.
+            self.renewal = asyncio.ensure_future(
+                in_schema(
                     self.place.marketplace,
                     presence_socket_renew,
                     user_id=self.user.pk,
                     socket_id=self.channel_name,
                 )
+            )
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.renewal)
 
     @staticmethod
     async def _settle_later(place: Place, user) -> None:

@@ -86,6 +86,7 @@ class StreamConsumer(FramedConsumer):
     async def connect(self) -> None:
         self.user, self.holder, self.group = None, None, None
         self.counting: asyncio.Task | None = None
+        self.joining: asyncio.Future | None = None  # the last join, run in a worker thread
         self.stream_id = int(self.scope["url_route"]["kwargs"]["stream_id"])
         # An anonymous socket's own viewer id (bookings' viewer tokens).
         self.viewer_token = secrets.token_urlsafe(24)
@@ -122,6 +123,11 @@ class StreamConsumer(FramedConsumer):
         if self.counting is not None:
             self.counting.cancel()
             self.counting = None
+            # Cancelling does not stop a join already running in its thread: one that finished
+            # after the leave would count this viewer in again until their entry expired.
+            if self.joining is not None:
+                with contextlib.suppress(Exception):
+                    await self.joining
             with contextlib.suppress(ServiceError):
                 await in_schema(self.place.marketplace, self._viewer, stream_viewer_leave)
 
@@ -136,8 +142,13 @@ class StreamConsumer(FramedConsumer):
 
     async def _keep_counted(self) -> None:
         while True:
+            # Its own task, shielded: cancelling the renewals leaves it to finish, and the
+            # disconnect waits for it before the leave.
+            self.joining = asyncio.ensure_future(
+                in_schema(self.place.marketplace, self._viewer, stream_viewer_join)
+            )
             try:
-                await in_schema(self.place.marketplace, self._viewer, stream_viewer_join)
+                await asyncio.shield(self.joining)
             except ServiceError:
                 return  # the stream is no longer live: nothing to be counted in
             except Exception:
