@@ -51,7 +51,7 @@ from realtime.services.presence import (
     presence_socket_renew,
 )
 from realtime.services.typing import typing_signal_send
-from realtime.tenancy import in_schema
+from realtime.tenancy import in_schema, task_stop
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,6 @@ class LiveConsumer(FramedConsumer):
         self.signed_out = False
         self.presence_groups: set[str] = set()
         self.renewing: asyncio.Task | None = None
-        self.renewal: asyncio.Future | None = None  # the last renewal, run in a worker thread
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             self.place, self.holder = await socket_enter(self.scope)
@@ -109,12 +108,9 @@ class LiveConsumer(FramedConsumer):
         for group in (self.user_group, *self.presence_groups):
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.renewing is not None:
-            self.renewing.cancel()
-            # A renewal already running in its thread finishes first: one that finished after
-            # the close would count this socket in again until its entry expired.
-            if self.renewal is not None:
-                with contextlib.suppress(Exception):
-                    await self.renewal
+            # Stopped, not just cancelled: a renewal landing after the close would count this
+            # socket in again until its entry expired.
+            await task_stop(self.renewing)
             await in_schema(
                 self.place.marketplace,
                 presence_socket_close,
@@ -214,17 +210,13 @@ class LiveConsumer(FramedConsumer):
     async def _renew_presence(self) -> None:
         while True:
             await asyncio.sleep(settings.SOUK_PRESENCE_SOCKET_TTL / 3)
-            # Its own task, shielded: cancelling the renewals leaves it to finish.
-            self.renewal = asyncio.ensure_future(
-                in_schema(
+            with contextlib.suppress(Exception):
+                await in_schema(
                     self.place.marketplace,
                     presence_socket_renew,
                     user_id=self.user.pk,
                     socket_id=self.channel_name,
                 )
-            )
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self.renewal)
 
     @staticmethod
     async def _settle_later(place: Place, user) -> None:

@@ -47,7 +47,7 @@ from realtime.handshake import (
     socket_holder_valid,
 )
 from realtime.services.stream_rooms import stream_room_group
-from realtime.tenancy import in_schema
+from realtime.tenancy import in_schema, task_stop
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ class StreamConsumer(FramedConsumer):
     async def connect(self) -> None:
         self.user, self.holder, self.group = None, None, None
         self.counting: asyncio.Task | None = None
-        self.joining: asyncio.Future | None = None  # the last join, run in a worker thread
         self.stream_id = int(self.scope["url_route"]["kwargs"]["stream_id"])
         # An anonymous socket's own viewer id (bookings' viewer tokens).
         self.viewer_token = secrets.token_urlsafe(24)
@@ -121,13 +120,10 @@ class StreamConsumer(FramedConsumer):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.counting is not None:
-            self.counting.cancel()
+            # Stopped, not just cancelled: a join landing after the leave would count this
+            # viewer in again until their entry expired.
+            await task_stop(self.counting)
             self.counting = None
-            # Cancelling does not stop a join already running in its thread: one that finished
-            # after the leave would count this viewer in again until their entry expired.
-            if self.joining is not None:
-                with contextlib.suppress(Exception):
-                    await self.joining
             with contextlib.suppress(ServiceError):
                 await in_schema(self.place.marketplace, self._viewer, stream_viewer_leave)
 
@@ -142,13 +138,8 @@ class StreamConsumer(FramedConsumer):
 
     async def _keep_counted(self) -> None:
         while True:
-            # Its own task, shielded: cancelling the renewals leaves it to finish, and the
-            # disconnect waits for it before the leave.
-            self.joining = asyncio.ensure_future(
-                in_schema(self.place.marketplace, self._viewer, stream_viewer_join)
-            )
             try:
-                await asyncio.shield(self.joining)
+                await in_schema(self.place.marketplace, self._viewer, stream_viewer_join)
             except ServiceError:
                 return  # the stream is no longer live: nothing to be counted in
             except Exception:

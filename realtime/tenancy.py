@@ -5,10 +5,16 @@ thread: the schema must be set in the thread that runs the queries. ``in_schema`
 callable through channels' ``database_sync_to_async`` (which also closes worn connections
 around it) and sets the marketplace's schema, or the public one, inside that same call; it
 puts the public schema back before the thread is handed to anyone else.
+
+Cancelling the task that awaits ``in_schema`` cannot stop its thread, so the cancellation
+waits for the call to finish: once a cancelled task has stopped (``task_stop``), its database
+work is done. Without that, a socket's last renewal (a stream join, a presence renewal) could
+land after the leave its disconnect wrote next, counting in a viewer who had gone.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -37,4 +43,17 @@ async def in_schema(
 ) -> R:
     """``fn(*args, **kwargs)`` in a worker thread, in ``marketplace``'s schema (public: None).
     Not thread-sensitive: sockets do not queue behind one another's queries."""
-    return await database_sync_to_async(_run, thread_sensitive=False)(marketplace, fn, args, kwargs)
+    call = asyncio.ensure_future(
+        database_sync_to_async(_run, thread_sensitive=False)(marketplace, fn, args, kwargs)
+    )
+    try:
+        return await asyncio.shield(call)
+    except asyncio.CancelledError:
+        await asyncio.wait([call])  # the thread's work ends before the cancellation does
+        raise
+
+
+async def task_stop(task: asyncio.Task) -> None:
+    """Cancel ``task`` and return once it has stopped, its last ``in_schema`` call finished."""
+    task.cancel()
+    await asyncio.wait([task])
