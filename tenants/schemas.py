@@ -102,9 +102,14 @@ def missing_migrations(schema: str) -> set[tuple[str, str]]:
     return set(expected_tenant_migrations()) - applied_migrations(schema)
 
 
-def check_template() -> None:
+def _template_applied() -> tuple[str, set[tuple[str, str]]]:
+    """The template schema's name and its applied migrations (none when it does not exist)."""
     template = template_schema()
-    _refuse_stale_template(applied_migrations(template) if schema_exists(template) else set())
+    return template, applied_migrations(template) if schema_exists(template) else set()
+
+
+def check_template() -> None:
+    _refuse_stale_template(_template_applied()[1])
 
 
 def _refuse_stale_template(applied: set[tuple[str, str]]) -> None:
@@ -121,8 +126,7 @@ def clone_template(new_schema: str) -> None:
     """Create ``new_schema`` as a copy of the template (tenants.clone). Transactional: a
     rollback undoes it. Refuses a schema that exists and a template that lags the code."""
     connection.set_schema_to_public()
-    template = template_schema()
-    applied = applied_migrations(template) if schema_exists(template) else set()
+    template, applied = _template_applied()
     _refuse_stale_template(applied)
     refuse_existing(new_schema)
     clone.clone(clone.template_ddl(template, applied), new_schema)
@@ -133,9 +137,9 @@ def clone_script_prepare() -> None:
     """Derive and cache the template's clone script now (a no-op when it is cached): after a
     migration of the template, so that the first sign-up does not wait for the derivation."""
     connection.set_schema_to_public()
-    template = template_schema()
-    if schema_exists(template):
-        clone.template_ddl(template, applied_migrations(template))
+    template, applied = _template_applied()
+    if not set(expected_tenant_migrations()) - applied:  # else clone_template refuses it
+        clone.template_ddl(template, applied)
 
 
 def rename_schema(old: str, new: str) -> None:

@@ -94,11 +94,7 @@ def _allowed() -> bool:
 def content_types_missing(*, state_apps) -> int:
     """How many content types and permissions of ``state_apps``'s models the current schema
     lacks (0 where the router keeps both tables out of it)."""
-    if not _allowed():
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(_missing_sql(), _expected(state_apps))
-        return cursor.fetchone()[0]
+    return ContentTypesCheck(state_apps).missing()
 
 
 class ContentTypesCheck:
@@ -108,9 +104,8 @@ class ContentTypesCheck:
         self.state_apps = state_apps
         self.statement: str | None = None  # the check with its ~1,000 names bound, made once
 
-    def ensure(self, *, plan) -> int:
-        """Make what the current schema lacks, as post_migrate's two receivers would; returns
-        how many rows were missing."""
+    def missing(self) -> int:
+        """How many of the rows the current schema lacks."""
         if not _allowed():
             return 0
         if self.statement is None:
@@ -118,7 +113,12 @@ class ContentTypesCheck:
             self.statement = connection.ops.compose_sql(_missing_sql(), _expected(self.state_apps))
         with connection.cursor() as cursor:
             cursor.execute(self.statement)
-            missing = cursor.fetchone()[0]
+            return cursor.fetchone()[0]
+
+    def ensure(self, *, plan) -> int:
+        """Make what the current schema lacks, as post_migrate's two receivers would; returns
+        how many rows were missing."""
+        missing = self.missing()
         if missing:
             for app_config in global_apps.get_app_configs():
                 if app_config.models_module is None:
