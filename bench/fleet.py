@@ -51,6 +51,7 @@ from bench.common import (  # noqa: E402
     analyze_catalog,
     bench_environ,
     log,
+    machine_busy_seconds,
     machine_line,
     setup_django,
     spread,
@@ -295,13 +296,6 @@ def migrate_fleet(*, workers: int, column: bool, fleet_size: int) -> float:
     FleetMigration.objects.all().delete()
     connection.close()
     return elapsed
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all cores spent busy since boot (/proc/stat: all but idle and iowait)."""
-    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu_seconds() -> float:

@@ -51,6 +51,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import random
 import socket
 import sys
@@ -339,7 +340,10 @@ def main() -> None:
     print(
         f"cpu over {used['wall_s']:.0f} s: uvicorn {used['server_cpu_s']:.1f} s "
         f"({each['server_cpu_s'] * 1000:.1f} ms/message), client {used['client_cpu_s']:.1f} s, "
-        f"redis {used['redis_cpu_s']:.1f} s; postgres {used['pg_commits']:.0f} commits "
+        f"redis {used['redis_cpu_s']:.1f} s, postgres {used['postgres_cpu_s']:.1f} s "
+        f"({each['postgres_cpu_s'] * 1000:.1f} ms/message); machine busy "
+        f"{used['machine_busy_s'] / used['wall_s']:.2f} of {os.cpu_count()} cores; "
+        f"postgres {used['pg_commits']:.0f} commits "
         f"({each['pg_commits']:.1f}/message), rows read {each['pg_rows_read']:.0f}/message, "
         f"written {each['pg_rows_written']:.1f}/message",
         flush=True,

@@ -14,7 +14,13 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import ROOT, log
+from bench.common import (
+    ROOT,
+    log,
+    machine_busy_seconds,
+    postgres_cpu_seconds,
+    process_cpu_seconds,
+)
 
 SLUG = "bench-realtime"
 DOMAIN = "bench-realtime.localhost"
@@ -175,14 +181,6 @@ class Server:
             self.process.wait()
 
 
-def process_cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
 class Meters:
     """CPU and database counters, read before and after a phase."""
 
@@ -195,6 +193,7 @@ class Meters:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
         # Its own connection: Django's may not be used from the client's event loop.
         self.database = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        self.data_directory = self.database.execute("SHOW data_directory").fetchone()[0]
 
     def read(self) -> dict[str, float]:
         info = self.redis.info("cpu")
@@ -209,6 +208,8 @@ class Meters:
             "server_cpu_s": self.server.cpu_seconds(),
             "client_cpu_s": time.process_time(),
             "redis_cpu_s": float(info["used_cpu_user"]) + float(info["used_cpu_sys"]),
+            "postgres_cpu_s": postgres_cpu_seconds(self.data_directory),
+            "machine_busy_s": machine_busy_seconds(),
             "pg_commits": commits,
             "pg_rows_read": read,
             "pg_rows_written": written,

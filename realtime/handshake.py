@@ -128,12 +128,18 @@ def socket_holder(*, place: Place, ticket: str | None, cookie_header: str | None
     return Holder(user=found, session_key=morsel.value)
 
 
+_USER_ACTIVE = "SELECT 1 FROM {table} WHERE id = %s AND is_active"
+
+
 def socket_holder_valid(*, holder: Holder) -> bool:
     """Whether the holder may still hear on this socket: the user is active and, for a socket
     opened by a session, that session still signs them in (not logged out, expired, or cut
     by a password change). Runs in the marketplace's schema."""
     if holder.session_key is None:
-        return User.objects.filter(pk=holder.user.pk, is_active=True).exists()
+        # Every delivery runs it: the statement itself, not a queryset compiled each time.
+        with connection.cursor() as cursor:
+            cursor.execute(_USER_ACTIVE.format(table=User._meta.db_table), [holder.user.pk])
+            return cursor.fetchone() is not None
     found = _session_user(holder.session_key)
     return found.is_authenticated and found.is_active and found.pk == holder.user.pk
 

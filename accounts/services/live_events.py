@@ -62,6 +62,10 @@ def live_user_group(*, schema: str, user_id: int) -> str:
     return f"live.{schema}.user.{user_id}"
 
 
+# Wake-ups to send from an event loop (live_wakes_deferred): (schema, user ids) each.
+Wakes = list[tuple[str, list[int]]]
+_deferred_wakes: ContextVar[Wakes | None] = ContextVar("live_wakes_deferred", default=None)
+
 # (user ids, kind, JSON payload) of one event.
 Event = tuple[list[int], str, str]
 # The events of the innermost open live_events_batch(), published together when it closes.
@@ -123,6 +127,10 @@ def _publish(schema: str, events: list[Event]) -> None:
         logger.exception("could not publish live events %s in %s", kinds, schema)
         return
     user_ids = sorted({user_id for users, _kind, _payload in events for user_id in users})
+    deferred = _deferred_wakes.get()
+    if deferred is not None:
+        deferred.append((schema, user_ids))
+        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -139,6 +147,28 @@ def _publish(schema: str, events: list[Event]) -> None:
             async_to_sync(_wake)(layer, schema, user_ids)
     except Exception:
         logger.exception("could not wake the sockets of users %s in %s", user_ids, schema)
+
+
+@contextmanager
+def live_wakes_deferred(wakes: Wakes) -> Iterator[None]:
+    """Within the block, the wake-ups of published events are added to ``wakes`` instead of
+    sent. For a worker thread of an event loop (a socket's database work): waking from the
+    thread means handing a coroutine to the loop and blocking until it is done; the loop's
+    own task sends them (``live_wakes_send``) once the thread's call returns, before it
+    answers anyone, so the order of what a client sees does not change."""
+    token = _deferred_wakes.set(wakes)
+    try:
+        yield
+    finally:
+        _deferred_wakes.reset(token)
+
+
+async def live_wakes_send(wakes: Wakes) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for schema, user_ids in wakes:
+        await _wake(layer, schema, user_ids)
 
 
 def _loop_running_here() -> bool:

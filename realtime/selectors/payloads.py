@@ -14,7 +14,7 @@ from bookings.api.messages_serializers import MessageSerializer
 from bookings.api.notifications import NotificationSerializer
 from bookings.models import Actor
 from bookings.selectors.message_reads import message_to_render, thread_to_render
-from bookings.selectors.notifications import notification_list
+from bookings.selectors.notifications import notification_get
 from bookings.selectors.unread import unread_counts
 from config.errors import NotFound
 from realtime.handshake import Place
@@ -80,7 +80,7 @@ class _Rendering:
         if event.kind == "notification":
             entry_id = event.data.get("notification_id")
             entry = (
-                notification_list(viewer=viewer).filter(pk=entry_id).first()
+                notification_get(viewer=viewer, notification_id=entry_id)
                 if isinstance(entry_id, int)
                 else None
             )
