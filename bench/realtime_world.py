@@ -113,6 +113,24 @@ def ensure_rooms(sockets: int, room_size: int) -> list[list[Member]]:
     return rooms
 
 
+def rooms_read(rooms: list[list[Member]]) -> None:
+    """Everyone reads their threads and notifications, through the services, before a run.
+    Nobody in the bench reads what they receive, so without this every run would start with
+    the unread messages of all the runs before it, and the counts every delivery reads would
+    grow from run to run: runs would not compare. Runs in the marketplace's schema."""
+    from accounts.models import User
+    from bookings.services.messages import thread_mark_read
+    from bookings.services.notifications import notifications_mark_read
+
+    members = [member for room in rooms for member in room]
+    users = User.objects.in_bulk([member.user_id for member in members])
+    for member in members:
+        user = users[member.user_id]
+        for thread_id in member.threads:
+            thread_mark_read(actor=user, thread_id=thread_id)
+        notifications_mark_read(actor=user, everything=True)
+
+
 # The server -------------------------------------------------------------------------------------
 
 

@@ -210,6 +210,9 @@ DATABASES = {
         "TEST": {"NAME": os.environ.get("DATABASE_TEST_NAME") or None},
     }
 }
+# The hot paths' statements are prepared once per connection (tenants.db's prepared_cursor);
+# off for a connection pooler in transaction mode that cannot keep prepared statements.
+SOUK_DB_PREPARED_STATEMENTS = env("SOUK_DB_PREPARED_STATEMENTS", "1") == "1"
 ORIGINAL_BACKEND = "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

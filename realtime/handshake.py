@@ -137,7 +137,7 @@ def socket_holder_valid(*, holder: Holder) -> bool:
     by a password change). Runs in the marketplace's schema."""
     if holder.session_key is None:
         # Every delivery runs it: the statement itself, not a queryset compiled each time.
-        with connection.cursor() as cursor:
+        with connection.prepared_cursor() as cursor:
             cursor.execute(_USER_ACTIVE.format(table=User._meta.db_table), [holder.user.pk])
             return cursor.fetchone() is not None
     found = _session_user(holder.session_key)

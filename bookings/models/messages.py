@@ -60,7 +60,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["thread", "id"], name="message_thread_order")]
+        # The sender is carried in the index: unread counts (every page, every socket's counts)
+        # count a thread's messages past a mark that others sent, from the index alone.
+        indexes = [
+            models.Index(fields=["thread", "id"], include=["sender"], name="message_thread_order")
+        ]
 
     def __str__(self):
         return f"message {self.pk}"

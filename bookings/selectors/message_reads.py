@@ -54,7 +54,7 @@ def thread_to_write(*, viewer, thread_id: int) -> tuple[Thread, str]:
     """What writing to a thread needs (its parties, listing title and booking), without the
     read state thread_get counts; 404 for strangers. The instances are deferred where they
     hold less than their model (reading a missing field loads it)."""
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(_thread_to_write_sql(), {"thread": thread_id})
         row = cursor.fetchone()
     if row is None:
@@ -146,7 +146,7 @@ def message_to_render(*, viewer, thread_id: int, message_id: int) -> tuple[Messa
     out, not an ORM query: compiling the equivalent queryset (a join, two subqueries, narrow
     columns) took three times as long as running it. The instances it makes are deferred
     where they hold less than their model (reading a missing field loads it)."""
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(
             _message_to_render_sql(),
             {"viewer": viewer.pk, "message": message_id, "thread": thread_id},

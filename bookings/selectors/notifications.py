@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from bookings.models import Notification
+from tenants.db import connection
 
 
 def notification_list(*, viewer) -> QuerySet:
@@ -21,7 +21,7 @@ def notification_get(*, viewer, notification_id: int) -> Notification | None:
     reads one for every notification it delivers: a statement, not a queryset to compile."""
     fields = Notification._meta.concrete_fields
     names = [field.attname for field in fields]
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(
             _ENTRY.format(columns=", ".join(names), table=Notification._meta.db_table),
             [notification_id, viewer.pk],

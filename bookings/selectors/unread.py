@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection
-
 from bookings.models import Message, Notification, Thread, ThreadReadMark
+from tenants.db import connection
 
 
 @cache  # made on first use, once the models are loaded
@@ -40,7 +39,7 @@ def _sql() -> str:
 
 def unread_counts(*, viewer) -> dict[str, int]:
     """``unread_notifications`` and ``unread_messages`` of ``viewer``."""
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(_sql(), {"viewer": viewer.pk})
         notifications, messages = cursor.fetchone()
     return {"unread_notifications": notifications, "unread_messages": messages}

@@ -226,7 +226,7 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
     marketplace = connection.tenant
     listing = thread.listing or (thread.booking.listing if thread.booking_id else None)
     table = Notification._meta.db_table
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(
             _ENTRY_OF_THREAD.format(table=table),
             {"user": recipient.pk, "kind": MESSAGE_KIND, "thread": thread.pk},
@@ -252,7 +252,7 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
         )
     else:
         now = timezone.now()
-        with connection.cursor() as cursor:
+        with connection.prepared_cursor() as cursor:
             cursor.execute(
                 _ENTRY_RAISE.format(table=table),
                 {"title": title, "body": body, "data": json.dumps(data), "now": now,

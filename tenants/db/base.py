@@ -20,6 +20,8 @@ broken connection) is asked ``SELECT 1`` as Django does, or reconnected.
 
 import select
 
+import psycopg
+from django.conf import settings
 from django.db.backends.postgresql.introspection import TableInfo
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.postgresql_backend.introspection import DatabaseSchemaIntrospection
@@ -51,6 +53,22 @@ class SchemaIntrospection(DatabaseSchemaIntrospection):
         return [TableInfo(*row) for row in cursor.fetchall() if row[0] not in self.ignored_tables]
 
 
+class PreparingCursor(psycopg.Cursor):
+    """Binds its parameters on the server and has PostgreSQL prepare each statement the first
+    time this connection runs it (psycopg keeps the names): later runs skip parsing and
+    planning. Django keeps prepared statements off for its own cursors (they bind on the
+    client, for connection poolers); this cursor turns them on for its own statements only."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        connection = self.connection
+        threshold = connection.prepare_threshold
+        connection.prepare_threshold = 0  # None would ignore ``prepare``
+        try:
+            return super().execute(query, params, prepare=True, binary=binary)
+        finally:
+            connection.prepare_threshold = threshold
+
+
 class DatabaseWrapper(TenantDatabaseWrapper):
     search_path_set_schemas: list[str] | None  # django-tenants': the path set for this schema
 
@@ -79,6 +97,22 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     def connect(self):
         self.session_search_path = None
         super().connect()
+
+    def prepared_cursor(self):
+        """A cursor for the few statements of the hot paths (every message sent, every event
+        a socket delivers), written out and run with the same parameters' types each time:
+        PostgreSQL prepares each once per connection, and planning them (a join of six
+        tables took 1.2 ms to plan, 0.1 ms to run) is no longer paid per run. A change of
+        search path (another marketplace) makes PostgreSQL parse and plan again, so a
+        statement always reads the current schema. A plain cursor when
+        SOUK_DB_PREPARED_STATEMENTS is off (a pooler in transaction mode that cannot keep
+        prepared statements). Logged and counted as any cursor's statements."""
+        cursor = self.cursor()  # the search path, as every cursor sets it
+        if not settings.SOUK_DB_PREPARED_STATEMENTS:
+            return cursor
+        cursor.close()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(PreparingCursor(self.connection))
 
     def rollback(self):
         try:

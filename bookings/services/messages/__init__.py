@@ -128,7 +128,7 @@ def _post(thread: Thread, *, sender, body: str, attachment: CheckedFile | None) 
         message.attachment_size = attachment.size
         message.attachment_type = attachment.content_type
         files.file_store(message.attachment, attachment)
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:
         cursor.execute(
             _post_sql(),
             {
