@@ -142,7 +142,7 @@ class Server:
             str(Path(sys.executable).parent / "uvicorn"), "config.asgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--proxy-headers",
             "--forwarded-allow-ips", "127.0.0.1", "--workers", str(workers),
-            "--log-level", "warning",
+            "--log-level", "warning", "--ws-per-message-deflate", "false",
         ]  # fmt: skip
         self.port = port
         self.log = Path(tempfile.gettempdir()) / f"bench-realtime-uvicorn-{port}.log"

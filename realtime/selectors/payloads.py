@@ -20,6 +20,10 @@ from config.errors import NotFound
 from realtime.handshake import Place
 from realtime.selectors.events import LiveEvent
 
+# One instance renders every entry: a ModelSerializer builds its fields from the model for
+# each new instance, which cost more than rendering; rendering only reads them.
+_NOTIFICATION = NotificationSerializer()
+
 
 class _SocketRequest(HttpRequest):
     """The request the API's serializers read the viewer and the host (for links) from."""
@@ -84,7 +88,7 @@ class _Rendering:
                 if isinstance(entry_id, int)
                 else None
             )
-            return None if entry is None else NotificationSerializer(entry).data
+            return None if entry is None else _NOTIFICATION.to_representation(entry)
         if event.kind == "counts":
             return unread_counts(viewer=viewer) if event.id == self.last_counts else None
         return event.data

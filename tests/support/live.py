@@ -276,6 +276,8 @@ def live_server_run(log: Path, *, probe_host: str) -> Iterator[LiveServer]:
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "5",
+                "--ws-per-message-deflate",
+                "false",
             ],
             cwd=ROOT,
             env=server_environment(),
