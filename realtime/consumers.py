@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.services.live_events import live_user_group
 from bookings.services.messages import message_send, thread_mark_read
 from catalog.models import ProviderProfile
-from config.errors import InvalidInput, NotFound
+from config.errors import AuthenticationFailed, InvalidInput, NotFound
 from realtime.frames import FramedConsumer, row_id
 from realtime.handshake import (
     CLOSE_UNAUTHENTICATED,
@@ -172,6 +172,22 @@ class LiveConsumer(FramedConsumer):
             self.presence_groups.discard(group)
         return {}
 
+    async def _call(self, service, **kwargs):
+        """A client action, as the socket's user, if they may still act: the holder is checked
+        in the same database call, first; a socket whose session has ended (or whose user was
+        deactivated) does nothing and closes, as it would at its next delivery."""
+        try:
+            return await in_schema(self.place.marketplace, self._as_holder, service, **kwargs)
+        except _SignedOut:
+            self.signed_out = True
+            await self.close(code=CLOSE_UNAUTHENTICATED, reason="signed out")
+            raise AuthenticationFailed(_("Log in to do this."), code="not_authenticated") from None
+
+    def _as_holder(self, service, **kwargs):
+        if not socket_holder_valid(holder=self.holder):
+            raise _SignedOut
+        return self._as_user(service, **kwargs)
+
     ACTIONS = {
         "message.send": _message_send,
         "thread.read": _thread_read,
@@ -225,6 +241,10 @@ class LiveConsumer(FramedConsumer):
             await in_schema(place.marketplace, presence_settle, user=user)
         except Exception:
             logger.exception("presence settle failed for user %s in %s", user.pk, place.schema)
+
+
+class _SignedOut(Exception):
+    """The socket's holder may no longer act (raised in the worker thread, before any write)."""
 
 
 def _provider_online(provider_id: int) -> bool | None:

@@ -132,3 +132,23 @@ def test_a_socket_of_a_session_that_logged_out_hears_nothing_more(asgi_server, l
     )
     assert status == 201, body
     assert theirs.close_code() == UNAUTHENTICATED
+
+
+def test_a_socket_of_a_session_that_logged_out_cannot_act(asgi_server, live_cast):
+    """Its actions are refused before any write (the socket closes), not just its hearing."""
+    customer, provider = live_cast.take("a"), live_cast.take("a", provider=True)
+    thread_id = thread_start(asgi_server, customer, provider)
+    mine = asgi_server.socket(customer.host, cookie=customer.cookie)
+    mine.frame_of("ready")
+    status, body = asgi_server.http(
+        customer.host, "POST", "/api/v1/auth/logout/", cookie=customer.cookie, body={}
+    )
+    assert status == 204, body
+    mine.send(type="message.send", thread_id=thread_id, body="after logging out")
+    assert mine.close_code() == UNAUTHENTICATED
+
+    status, page = asgi_server.http(
+        provider.host, "GET", f"/api/v1/threads/{thread_id}/messages/", token=provider.token
+    )
+    assert status == 200
+    assert "after logging out" not in [m["body"] for m in page["results"]]
