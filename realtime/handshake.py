@@ -5,8 +5,8 @@ deleted and suspended marketplaces and the operator hosts are refused. The Origi
 of that marketplace's own domains (scheme and host; the port is not compared), so a page of
 another site cannot open a socket with a visitor's cookies. The user is the holder of a
 ticket of this marketplace (realtime.services.socket_tickets) or of this marketplace's web session.
-A socket checks its holder again before each delivery (``socket_holder_valid``): logging out
-or being deactivated closes it.
+A socket checks its holder again before each delivery and each client action
+(``socket_holder_valid``): logging out or being deactivated closes it.
 
 Every refusal is a ``Refused`` with a websocket close code in the 4000 range that mirrors the
 HTTP status a request would get, and a short reason.

@@ -114,15 +114,21 @@ def test_a_stranger_to_a_thread_hears_nothing_of_it_and_cannot_write_in_it(asgi_
     talking.close()
 
 
+def _socket_then_logout(asgi_server, member):
+    """A socket opened by ``member``'s web session, which then logs out."""
+    socket = asgi_server.socket(member.host, cookie=member.cookie)
+    socket.frame_of("ready")
+    status, body = asgi_server.http(
+        member.host, "POST", "/api/v1/auth/logout/", cookie=member.cookie, body={}
+    )
+    assert status == 204, body
+    return socket
+
+
 def test_a_socket_of_a_session_that_logged_out_hears_nothing_more(asgi_server, live_cast):
     customer, provider = live_cast.take("a"), live_cast.take("a", provider=True)
     thread_id = thread_start(asgi_server, customer, provider)
-    theirs = asgi_server.socket(provider.host, cookie=provider.cookie)
-    theirs.frame_of("ready")
-    status, body = asgi_server.http(
-        provider.host, "POST", "/api/v1/auth/logout/", cookie=provider.cookie, body={}
-    )
-    assert status == 204, body
+    theirs = _socket_then_logout(asgi_server, provider)
     status, body = asgi_server.http(
         customer.host,
         "POST",
@@ -138,12 +144,7 @@ def test_a_socket_of_a_session_that_logged_out_cannot_act(asgi_server, live_cast
     """Its actions are refused before any write (the socket closes), not just its hearing."""
     customer, provider = live_cast.take("a"), live_cast.take("a", provider=True)
     thread_id = thread_start(asgi_server, customer, provider)
-    mine = asgi_server.socket(customer.host, cookie=customer.cookie)
-    mine.frame_of("ready")
-    status, body = asgi_server.http(
-        customer.host, "POST", "/api/v1/auth/logout/", cookie=customer.cookie, body={}
-    )
-    assert status == 204, body
+    mine = _socket_then_logout(asgi_server, customer)
     mine.send(type="message.send", thread_id=thread_id, body="after logging out")
     assert mine.close_code() == UNAUTHENTICATED
 
