@@ -15,6 +15,7 @@ HTTP status a request would get, and a short reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from http.cookies import CookieError, SimpleCookie
 from importlib import import_module
 from typing import Literal, overload
@@ -128,7 +129,9 @@ def socket_holder(*, place: Place, ticket: str | None, cookie_header: str | None
     return Holder(user=found, session_key=morsel.value)
 
 
-_USER_ACTIVE = "SELECT 1 FROM {table} WHERE id = %s AND is_active"
+@cache  # made on first use, once the models are loaded
+def _user_active_sql() -> str:
+    return f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s AND is_active"
 
 
 def socket_holder_valid(*, holder: Holder) -> bool:
@@ -138,7 +141,7 @@ def socket_holder_valid(*, holder: Holder) -> bool:
     if holder.session_key is None:
         # Every delivery runs it: the statement itself, not a queryset compiled each time.
         with connection.prepared_cursor() as cursor:
-            cursor.execute(_USER_ACTIVE.format(table=User._meta.db_table), [holder.user.pk])
+            cursor.execute(_user_active_sql(), [holder.user.pk])
             return cursor.fetchone() is not None
     found = _session_user(holder.session_key)
     return found.is_authenticated and found.is_active and found.pk == holder.user.pk

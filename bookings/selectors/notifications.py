@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import QuerySet
 
 from bookings.models import Notification
@@ -19,13 +21,9 @@ def notification_unread_count(*, viewer) -> int:
 def notification_get(*, viewer, notification_id: int) -> Notification | None:
     """One entry of the viewer's feed (None if there is no such entry of theirs). A socket
     reads one for every notification it delivers: a statement, not a queryset to compile."""
-    fields = Notification._meta.concrete_fields
-    names = [field.attname for field in fields]
+    fields, names, statement = _entry_read()
     with connection.prepared_cursor() as cursor:
-        cursor.execute(
-            _ENTRY.format(columns=", ".join(names), table=Notification._meta.db_table),
-            [notification_id, viewer.pk],
-        )
+        cursor.execute(statement, [notification_id, viewer.pk])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -36,4 +34,10 @@ def notification_get(*, viewer, notification_id: int) -> Notification | None:
     return Notification.from_db(connection.alias, names, values)
 
 
-_ENTRY = "SELECT {columns} FROM {table} WHERE id = %s AND user_id = %s"
+@cache  # made on first use, once the models are loaded
+def _entry_read() -> tuple[list, list[str], str]:
+    """An entry's fields, their column names, and the statement reading them."""
+    fields = list(Notification._meta.concrete_fields)
+    names = [field.attname for field in fields]
+    table = Notification._meta.db_table
+    return fields, names, f"SELECT {', '.join(names)} FROM {table} WHERE id = %s AND user_id = %s"

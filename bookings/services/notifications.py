@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -204,20 +205,27 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-# The unread-messages entry of one thread for one user, locked (every message runs it, so it
-# is written out: the ORM's JSON lookup took longer to compile than the statement to run).
-_ENTRY_OF_THREAD = """
-    SELECT id, COALESCE((data ->> 'count')::int, 0) FROM {table}
-    WHERE user_id = %(user)s AND kind = %(kind)s AND read_at IS NULL
-      AND data -> 'thread_id' = to_jsonb(%(thread)s::int)
-    ORDER BY created_at DESC, id DESC LIMIT 1
-    FOR UPDATE
-"""
-_ENTRY_RAISE = """
-    UPDATE {table} SET title = %(title)s, body = %(body)s, data = %(data)s::jsonb,
-      created_at = %(now)s
-    WHERE id = %(id)s
-"""
+# The unread-messages entry of one thread for one user, locked, and raising it (every message
+# runs them, so they are written out: the ORM's JSON lookup took longer to compile than the
+# statement to run). Made on first use, once the models are loaded.
+@cache
+def _entry_of_thread_sql() -> str:
+    return f"""
+        SELECT id, COALESCE((data ->> 'count')::int, 0) FROM {Notification._meta.db_table}
+        WHERE user_id = %(user)s AND kind = %(kind)s AND read_at IS NULL
+          AND data -> 'thread_id' = to_jsonb(%(thread)s::int)
+        ORDER BY created_at DESC, id DESC LIMIT 1
+        FOR UPDATE
+    """
+
+
+@cache
+def _entry_raise_sql() -> str:
+    return f"""
+        UPDATE {Notification._meta.db_table} SET title = %(title)s, body = %(body)s,
+          data = %(data)s::jsonb, created_at = %(now)s
+        WHERE id = %(id)s
+    """
 
 
 def notification_new_message(*, thread, recipient: User, sender_name: str) -> Notification:
@@ -225,10 +233,9 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
     count raised by each new message (no e-mail). Call inside the message's transaction."""
     marketplace = connection.tenant
     listing = thread.listing or (thread.booking.listing if thread.booking_id else None)
-    table = Notification._meta.db_table
     with connection.prepared_cursor() as cursor:
         cursor.execute(
-            _ENTRY_OF_THREAD.format(table=table),
+            _entry_of_thread_sql(),
             {"user": recipient.pk, "kind": MESSAGE_KIND, "thread": thread.pk},
         )
         found = cursor.fetchone()
@@ -254,7 +261,7 @@ def notification_new_message(*, thread, recipient: User, sender_name: str) -> No
         now = timezone.now()
         with connection.prepared_cursor() as cursor:
             cursor.execute(
-                _ENTRY_RAISE.format(table=table),
+                _entry_raise_sql(),
                 {"title": title, "body": body, "data": json.dumps(data), "now": now,
                  "id": found[0]},
             )  # fmt: skip
